@@ -1,0 +1,83 @@
+"""orthofit command line: parse, call one library function, print.
+
+Exit status: 0 success, 2 a user error (one-line message), 1 an internal error (a bug; the
+traceback is shown only with --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+
+
+def _parser() -> argparse.ArgumentParser:
+    from orthofit import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="orthofit",
+        description="Foot assessment and arch-support insoles for podiatrists.")
+    parser.add_argument("--version", action="version", version=f"orthofit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("assess", help="assess the feet in a case file",
+                       description="Print the indices, arch type and pronation tendency of each foot, "
+                                   "with their reasons, and any red flag.")
+    p.add_argument("case", help="case file (TOML)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--thresholds", metavar="FILE",
+                   help="TOML file overriding the clinical thresholds (see orthofit/data/thresholds.toml)")
+    p.add_argument("--nd-criterion", choices=["mueller", "beckett", "brody"],
+                   help="upper limit of normal navicular drop: Mueller 10 mm (default), Beckett 13, Brody 15")
+    p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(run=_assess)
+    return parser
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from orthofit.assess import assess
+    from orthofit.case_file import load_case
+    from orthofit.enums import NavicularDropCriterion
+    from orthofit.summary import assessment_dict, assessment_text
+    from orthofit.thresholds import load_thresholds
+
+    thresholds = load_thresholds(args.thresholds)
+    case = load_case(args.case)
+    criterion = (NavicularDropCriterion.parse(args.nd_criterion, "--nd-criterion")
+                 if args.nd_criterion else None)
+    result = assess(case, thresholds, criterion)
+    if args.json:
+        print(json.dumps(assessment_dict(result), indent=2, ensure_ascii=False))
+    else:
+        print(assessment_text(result), end="")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from orthofit.errors import UserError
+
+    try:
+        return args.run(args)
+    except UserError as err:
+        if args.debug:
+            traceback.print_exc()
+        print(f"orthofit: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("orthofit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug: say so plainly, full detail with --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"orthofit: internal error: {type(err).__name__}: {err} "
+                  "(please report it; rerun with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

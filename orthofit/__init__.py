@@ -1,0 +1,32 @@
+"""orthofit: foot assessment, parametric insoles and patient reports for podiatrists.
+
+Coordinate frame, used everywhere: millimetres; heel at x = 0 with the toes toward +x; z up
+with the floor at z = 0; for a right foot the medial side is +y, a left foot is its mirror.
+
+The public API is imported lazily so that ``import orthofit`` stays cheap.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_API = {
+    "load_case": "orthofit.case_file",
+    "parse_case": "orthofit.case_file",
+    "assess": "orthofit.assess",
+    "load_thresholds": "orthofit.thresholds",
+    "assessment_dict": "orthofit.summary",
+    "assessment_text": "orthofit.summary",
+    "footprint_indices": "orthofit.footprint",
+    "shoe_size": "orthofit.sizing",
+}
+
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str):
+    if name in _API:
+        import importlib
+
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'orthofit' has no attribute {name!r}")

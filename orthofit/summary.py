@@ -1,0 +1,131 @@
+"""An assessment as JSON-ready data and as a readable text table (no file access here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .assess import INDEX_UNITS, Assessment, FootAssessment, Label, format_value
+from .enums import Side
+
+
+def _label_dict(label: Label) -> dict[str, Any]:
+    d = label.decided_by
+    return {
+        "value": label.value,
+        "severity": label.severity,
+        "decided_by": d.measure if d else None,
+        "agreeing": [f.measure for f in label.agreeing],
+        "disagreeing": [f.measure for f in label.disagreeing],
+    }
+
+
+def _foot_dict(foot: FootAssessment) -> dict[str, Any]:
+    fp = foot.footprint
+    return {
+        "measured": foot.measured,
+        "arch_type": foot.arch_type.value,
+        "arch_type_detail": _label_dict(foot.arch_type),
+        "pronation": foot.pronation.value,
+        "pronation_highly": foot.pronation.severity == "highly",
+        "pronation_detail": _label_dict(foot.pronation),
+        "indices": {k: (None if v is None else round(float(v), 4)) for k, v in foot.indices.items()},
+        "findings": [
+            {"measure": f.measure, "value": round(float(f.value), 4), "band": f.band,
+             "suggests": f.suggests, "severity": f.severity, "threshold": f.limit,
+             "source": f.source, "note": f.note}
+            for f in foot.findings],
+        "development": foot.development,
+        "reasons": list(foot.reasons),
+        "notes": list(foot.notes),
+        "shoe_size": foot.shoe_size.as_dict() if foot.shoe_size else None,
+        "footprint": None if fp is None else {
+            "toes_removed": fp.toes_removed,
+            "print_length_mm": round(fp.print_length_mm, 1),
+            "area_forefoot_mm2": round(fp.area_forefoot_mm2, 1),
+            "area_midfoot_mm2": round(fp.area_midfoot_mm2, 1),
+            "area_heel_mm2": round(fp.area_heel_mm2, 1),
+            "forefoot_width_mm": round(fp.forefoot_width_mm, 1),
+            "midfoot_min_width_mm": round(fp.midfoot_min_width_mm, 1),
+            "heel_width_mm": round(fp.heel_width_mm, 1),
+        },
+    }
+
+
+def assessment_dict(a: Assessment) -> dict[str, Any]:
+    """The assessment as plain JSON-ready data (the ``assess --json`` output)."""
+    p = a.case.patient
+    asym = a.asymmetry
+    return {
+        "orthofit_version": __version__,
+        "patient": {"id": p.id, "name": p.name, "age_years": p.age_years,
+                    "sex": p.sex.value if p.sex else None, "weight_kg": p.weight_kg,
+                    "child": a.is_child},
+        "referral": a.referral.needed,
+        "referral_urgency": a.referral.urgency.value if a.referral.urgency else None,
+        "red_flags": [f.name for f in a.referral.flags],
+        "red_flag_reasons": [f.plain for f in a.referral.flags],
+        "navicular_drop_criterion": a.nd_criterion.value,
+        "feet": {side.value: _foot_dict(a.foot(side)) for side in Side},
+        "asymmetry": {
+            "fpi6_difference_right_minus_left": asym.fpi6_difference,
+            "fpi6_band": asym.fpi6_band,
+            "foot_length_difference_mm_right_minus_left": asym.foot_length_difference_mm,
+            "leg_length_difference_mm": asym.leg_length_difference_mm,
+            "shorter_side": asym.shorter_side.value if asym.shorter_side else None,
+            "heel_lift_mm": asym.heel_lift_mm,
+            "reasons": list(asym.reasons),
+        },
+        "notes": list(a.notes),
+    }
+
+
+def _cell(foot: FootAssessment, name: str) -> str:
+    v = foot.indices[name]
+    return "not measured" if v is None else format_value(name, v)
+
+
+def assessment_text(a: Assessment) -> str:
+    """A readable per-foot table with the labels and their reasons."""
+    p = a.case.patient
+    lines: list[str] = []
+    who = f"{p.name} ({p.id})" if p.name else p.id
+    lines.append(f"Patient {who}, age {p.age_years:g}" + (" (child)" if a.is_child else ""))
+    if a.referral.needed:
+        lines.append("")
+        lines.append("REFER FIRST: see a doctor before relying on an insole.")
+        for f in a.referral.flags:
+            lines.append(f"  - {f.name.replace('_', ' ')}: {f.plain}.")
+    rows = [("", "left", "right")]
+    for name in INDEX_UNITS:
+        rows.append((a.titles[name], _cell(a.left, name), _cell(a.right, name)))
+    rows.append(("Arch type", a.left.arch_type.text, a.right.arch_type.text))
+    rows.append(("Pronation", a.left.pronation.text, a.right.pronation.text))
+    for attr, title in (("mondopoint", "Mondopoint"), ("eu", "EU size"), ("uk", "UK size"),
+                        ("us_men", "US men"), ("us_women", "US women")):
+        rows.append((title, *(
+            f"{getattr(a.foot(s).shoe_size, attr):g}" if attr == "eu" and a.foot(s).shoe_size
+            else str(getattr(a.foot(s).shoe_size, attr)) if a.foot(s).shoe_size else "not measured"
+            for s in Side)))
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    lines.append("")
+    for i, (t, left, right) in enumerate(rows):
+        lines.append(f"{t:<{w0}}  {left:<{w1}}  {right}")
+        if i == 0:
+            lines.append("-" * (w0 + w1 + 16))
+    for side in Side:
+        foot = a.foot(side)
+        lines.append("")
+        lines.append(f"{side.value.capitalize()} foot:")
+        lines.extend(f"  - {r}" for r in foot.reasons)
+        lines.extend(f"  - Note: {n}" for n in foot.notes)
+    if a.asymmetry.reasons:
+        lines.append("")
+        lines.append("Left and right:")
+        lines.extend(f"  - {r}" for r in a.asymmetry.reasons)
+    for n in a.notes:
+        lines.append("")
+        lines.append(n)
+    return "\n".join(lines) + "\n"
+
