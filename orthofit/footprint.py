@@ -18,7 +18,8 @@ Conventions (clinical.md §1.0; one choice, documented once):
   width / widest forefoot width x 100; Staheli = narrowest midfoot width / widest heel width.
 * **Clarke's angle**: the medial tangent line is the edge of the print's convex hull on the
   medial side at mid-length; the angle is between it and the line from its forefoot touch
-  point (1st metatarsal head) to the deepest point of the medial concavity.
+  point (1st metatarsal head: where the border leaves the tangent, within 1 mm) to the
+  deepest point of the medial concavity.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ _STEP_MM = 0.5
 #: fraction of the ball width.
 _NECK_RISE = 0.10
 _MIN_AREA_MM2 = 1000.0
+#: A border point within this distance of the medial tangent line touches it, mm.
+_TOUCH_MM = 1.0
 _LENGTH_RANGE_MM = (50.0, 400.0)
 
 
@@ -244,7 +247,18 @@ def _clarke_angle(local: BaseGeometry, s_min: float, length: float) -> float | N
     t_mid = p[idx, 1] + frac * (q[idx, 1] - p[idx, 1])
     e = idx[np.argmax(t_mid)]
     a, b = p[e], q[e]
-    fore, heel = (a, b) if a[0] > b[0] else (b, a)
+    u = (b - a) / max(np.linalg.norm(b - a), 1e-12)
+    # The touch points are where the print's border leaves the tangent line (within
+    # _TOUCH_MM): on a smooth border the hull could pick any of several near-collinear
+    # vertices, which would move the 1st-metatarsal point by centimetres.
+    border = np.concatenate([np.asarray(poly.exterior.coords) for poly in _parts(local)])
+    gap = np.abs((border[:, 0] - a[0]) * u[1] - (border[:, 1] - a[1]) * u[0])
+    touching = border[gap <= _TOUCH_MM]
+    front, back = touching[touching[:, 0] > mid], touching[touching[:, 0] < mid]
+    if len(front) == 0 or len(back) == 0:
+        return None
+    fore = front[np.argmin(front[:, 0])]
+    heel = back[np.argmax(back[:, 0])]
     tangent = heel - fore
     tangent_len = np.linalg.norm(tangent)
     if tangent_len < 1e-9:
