@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="TOML file overriding the clinical thresholds (see orthofit/data/thresholds.toml)")
     p.add_argument("--nd-criterion", choices=["mueller", "beckett", "brody"],
                    help="upper limit of normal navicular drop: Mueller 10 mm (default), Beckett 13, Brody 15")
-    p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_assess)
     return parser
 

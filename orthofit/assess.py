@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from . import indices as ix
 from .case import Case, FootMeasurements
 from .enums import ArchType, NavicularDropCriterion, Side
+from .errors import FootprintError
 from .footprint import FootprintIndices, footprint_indices
 from .redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS, RedFlag, Urgency
 from .sizing import ShoeSize, shoe_size
@@ -243,7 +244,12 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
     m = case.foot(side)
     age = case.patient.age_years
     notes: list[str] = []
-    fp = footprint_indices(m.footprint_mm, side) if m.footprint_mm is not None else None
+    fp = None
+    if m.footprint_mm is not None:
+        try:
+            fp = footprint_indices(m.footprint_mm, side)
+        except FootprintError as err:
+            raise FootprintError(f"{side.value}.footprint_mm: {err}") from err
     if fp is not None:
         notes.extend(fp.notes)
     values = _compute_indices(m, case.patient.weight_kg, fp)

@@ -119,7 +119,7 @@ def _patient(table: dict[str, Any]) -> Patient:
     if "id" not in table:
         raise ValidationError("patient.id is missing; add id = \"...\" under [patient] (it names the output files)")
     pid = table["id"]
-    if not isinstance(pid, str) or not _ID_PATTERN.match(pid):
+    if not isinstance(pid, str) or not _ID_PATTERN.fullmatch(pid):
         raise ValidationError(
             f"patient.id = {pid!r} is not usable in file names; use 1-64 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit")

@@ -40,4 +40,4 @@ def check_keys(
         if key not in valid:
             hint = closest_key(key, valid)
             fix = f"did you mean '{hint}'?" if hint else "valid keys: " + ", ".join(sorted(valid))
-            raise error(f"unknown key '{key}' in {where}: {fix}")
+            raise error(f"unknown key {key!r} in {where}: {fix}")

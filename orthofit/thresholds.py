@@ -245,18 +245,24 @@ def _build(raw: dict[str, Any]) -> Thresholds:
              for name in (*ARCH_INDICES, *PRONATION_INDICES)}
     nd = raw["navicular_drop_mm"]
     limits = {str(k): _number(v, f"navicular_drop_mm.upper_limit_mm.{k}")
-              for k, v in nd.get("upper_limit_mm", {}).items()}
+              for k, v in _typed(nd.get("upper_limit_mm", {}), dict,
+                                 "navicular_drop_mm.upper_limit_mm", "a table").items()}
     for criterion in NavicularDropCriterion:
         if criterion.value not in limits:
             raise ThresholdsError(f"navicular_drop_mm.upper_limit_mm is missing '{criterion.value}'")
-    arch_priority = tuple(cls.get("arch_measure_priority", ARCH_INDICES))
-    pron_priority = tuple(cls.get("pronation_measure_priority", PRONATION_INDICES))
+    arch_priority = tuple(_typed(cls.get("arch_measure_priority", list(ARCH_INDICES)), list,
+                                 "classification.arch_measure_priority", "a list of index names"))
+    pron_priority = tuple(_typed(cls.get("pronation_measure_priority", list(PRONATION_INDICES)), list,
+                                 "classification.pronation_measure_priority", "a list of index names"))
     for name, allowed in ((arch_priority, ARCH_INDICES), (pron_priority, PRONATION_INDICES)):
         for item in name:
             if item not in allowed:
                 raise ThresholdsError(
                     f"'{item}' in a measure priority list is not one of {', '.join(allowed)}")
-    lo, hi = (float(x) for x in siz["allowance_range_mm"])
+    allowance_range = _typed(siz["allowance_range_mm"], list, "sizing.allowance_range_mm", "a list [low, high]")
+    if len(allowance_range) != 2:
+        raise ThresholdsError("sizing.allowance_range_mm must be a list [low, high] in mm")
+    lo, hi = (_number(x, "sizing.allowance_range_mm") for x in allowance_range)
     return Thresholds(
         rules=rules,
         adult_age_years=_number(pop["adult_age_years"], "population.adult_age_years"),
@@ -300,6 +306,12 @@ def _table(raw: dict[str, Any], name: str, keys: set[str]) -> dict[str, Any]:
     return table
 
 
+def _typed(value: Any, kind: type, where: str, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise ThresholdsError(f"{where} must be {what}, not {value!r}")
+    return value
+
+
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ThresholdsError(f"{where} must be a finite number, not {value!r}")
@@ -309,13 +321,13 @@ def _number(value: Any, where: str) -> float:
 def _rule(name: str, table: dict[str, Any]) -> IndexRule:
     groups = []
     suggests_enum = ArchType if name in ARCH_INDICES else Pronation
-    for i, g in enumerate(table.get("groups", [])):
+    for i, g in enumerate(_typed(table.get("groups", []), list, f"{name}.groups", "a list of tables")):
         where = f"{name}.groups[{i}]"
         if not isinstance(g, dict):
             raise ThresholdsError(f"{where} must be a table")
         check_keys(g, _GROUP_KEYS, where, ThresholdsError)
         bands = []
-        for j, b in enumerate(g.get("bands", [])):
+        for j, b in enumerate(_typed(g.get("bands", []), list, f"{where}.bands", "a list of tables")):
             bw = f"{where}.bands[{j}]"
             if not isinstance(b, dict):
                 raise ThresholdsError(f"{bw} must be a table")
