@@ -26,6 +26,11 @@ class ShoeSize:
     us_men: str
     us_women: str
 
+    def labels(self) -> dict[str, str]:
+        """Each size as printed: Mondopoint, EU, UK, US men, US women."""
+        return {"Mondopoint": self.mondopoint, "EU": f"{self.eu:g}", "UK": self.uk,
+                "US men": self.us_men, "US women": self.us_women}
+
     def as_dict(self) -> dict[str, object]:
         return {
             "mondopoint": self.mondopoint, "eu": self.eu, "uk": self.uk,

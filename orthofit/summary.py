@@ -101,11 +101,9 @@ def assessment_text(a: Assessment) -> str:
         rows.append((a.titles[name], _cell(a.left, name), _cell(a.right, name)))
     rows.append(("Arch type", a.left.arch_type.text, a.right.arch_type.text))
     rows.append(("Pronation", a.left.pronation.text, a.right.pronation.text))
-    for attr, title in (("mondopoint", "Mondopoint"), ("eu", "EU size"), ("uk", "UK size"),
-                        ("us_men", "US men"), ("us_women", "US women")):
-        rows.append((title, *(
-            f"{getattr(a.foot(s).shoe_size, attr):g}" if attr == "eu" and a.foot(s).shoe_size
-            else str(getattr(a.foot(s).shoe_size, attr)) if a.foot(s).shoe_size else "not measured"
+    for title in ("Mondopoint", "EU", "UK", "US men", "US women"):
+        rows.append((f"{title} size" if title in ("EU", "UK") else title, *(
+            a.foot(s).shoe_size.labels()[title] if a.foot(s).shoe_size else "not measured"
             for s in Side)))
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
