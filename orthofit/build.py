@@ -1,0 +1,81 @@
+"""Build one insole: outline + height field -> checked solid, mirrored for a left foot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from shapely.geometry import Polygon
+
+from .enums import Side
+from .outline import FootDimensions, insole_outline
+from .params import InsoleParams
+from .solid import GeometryError, Solid, extrude_height_field
+from .surface import SurfaceContext, height_components
+
+#: Default and fine mesh resolutions: target edge length, mm.
+DEFAULT_EDGE_MM = 1.5
+FINE_EDGE_MM = 0.5
+
+
+@dataclass(frozen=True)
+class Insole:
+    """One built insole, in the orthofit frame of its own side (a left insole is mirrored)."""
+
+    side: Side
+    params: InsoleParams
+    foot: FootDimensions
+    outline: Polygon            # right-foot frame (mirror y for the left)
+    solid: Solid
+    min_thickness_mm: float     # thinnest point of the solid (top height; the bottom is z = 0)
+
+
+def build_insole(foot: FootDimensions, params: InsoleParams, side: Side,
+                 edge_mm: float = DEFAULT_EDGE_MM) -> Insole:
+    """Build the insole for one foot.
+
+    Parameters
+    ----------
+    foot : FootDimensions
+        That foot's dimensions, mm.
+    params : InsoleParams
+        The prescription's parameters.
+    side : Side
+        A left insole is the mirror image (in y) of the right insole built from the same numbers.
+    edge_mm : float
+        Target triangle edge length, mm (1.5 default; 0.5 fine).
+
+    Raises
+    ------
+    GeometryError
+        The solid would be thinner than ``params.min_thickness_mm`` somewhere, or is not a
+        closed, consistently wound solid of positive volume.
+    """
+    if not 0.2 <= edge_mm <= 5.0:
+        raise GeometryError(f"mesh edge length {edge_mm:g} mm is outside 0.2-5 mm")
+    outline = insole_outline(foot, params)
+    ctx = SurfaceContext.build(outline, foot)
+    thinnest = {}
+
+    def height(xy: np.ndarray) -> np.ndarray:
+        parts = height_components(xy, ctx, params)
+        z = np.sum(list(parts.values()), axis=0)
+        k = int(np.argmin(z))
+        thinnest["z"] = float(z[k])
+        thinnest["xy"] = xy[k]
+        if z[k] < params.min_thickness_mm:
+            culprits = ", ".join(f"{n} {v[k]:+.1f}" for n, v in parts.items() if v[k] < 0) or "the base"
+            raise GeometryError(
+                f"the insole would be {z[k]:.2f} mm thick at x = {xy[k, 0]:.0f} mm, thinner than "
+                f"min_thickness_mm = {params.min_thickness_mm:g} (caused by {culprits}); "
+                "raise the base thickness or reduce that feature")
+        return z
+
+    solid = extrude_height_field(outline, height, edge_mm)
+    if side is Side.LEFT:
+        solid = solid.mirrored_y()
+    return Insole(side=side, params=params, foot=foot, outline=outline, solid=solid,
+                  min_thickness_mm=thinnest["z"])
+
+
+__all__ = ["Insole", "build_insole", "GeometryError", "DEFAULT_EDGE_MM", "FINE_EDGE_MM"]
