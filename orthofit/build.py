@@ -11,11 +11,13 @@ from .enums import Side
 from .outline import FootDimensions, insole_outline
 from .params import InsoleParams
 from .solid import GeometryError, Solid, extrude_height_field
-from .surface import SurfaceContext, height_components
+from .surface import SurfaceContext, height_components, refinement
 
 #: Default and fine mesh resolutions: target edge length, mm.
 DEFAULT_EDGE_MM = 1.5
 FINE_EDGE_MM = 0.5
+#: Largest allowed gap between the mesh and the designed surface, mm (a print layer is 0.2).
+SURFACE_TOLERANCE_MM = 0.05
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Insole:
     foot: FootDimensions
     outline: Polygon            # right-foot frame (mirror y for the left)
     solid: Solid
+    volume_mm3: float
     min_thickness_mm: float     # thinnest point of the solid (top height; the bottom is z = 0)
 
 
@@ -63,7 +66,7 @@ def build_insole(foot: FootDimensions, params: InsoleParams, side: Side,
         k = int(np.argmin(z))
         thinnest["z"] = float(z[k])
         thinnest["xy"] = xy[k]
-        if z[k] < params.min_thickness_mm:
+        if z[k] < params.min_thickness_mm - 1e-6:   # tolerance for float round-off only
             culprits = ", ".join(f"{n} {v[k]:+.1f}" for n, v in parts.items() if v[k] < 0) or "the base"
             raise GeometryError(
                 f"the insole would be {z[k]:.2f} mm thick at x = {xy[k, 0]:.0f} mm, thinner than "
@@ -71,11 +74,13 @@ def build_insole(foot: FootDimensions, params: InsoleParams, side: Side,
                 "raise the base thickness or reduce that feature")
         return z
 
-    solid = extrude_height_field(outline, height, edge_mm)
+    fine = refinement(ctx, params, edge_mm, SURFACE_TOLERANCE_MM)
+    solid, check = extrude_height_field(outline, height, edge_mm, fine.border_edge_mm,
+                                        fine.border_depth_mm, list(fine.zones))
     if side is Side.LEFT:
         solid = solid.mirrored_y()
     return Insole(side=side, params=params, foot=foot, outline=outline, solid=solid,
-                  min_thickness_mm=thinnest["z"])
+                  volume_mm3=check.volume_mm3, min_thickness_mm=thinnest["z"])
 
 
 __all__ = ["Insole", "build_insole", "GeometryError", "DEFAULT_EDGE_MM", "FINE_EDGE_MM"]

@@ -103,6 +103,12 @@ class InsoleParams:
         if self.arch_blend_mm > self.arch_width_mm:
             raise ValidationError(f"arch_blend_mm ({self.arch_blend_mm:g}) cannot exceed arch_width_mm "
                                   f"({self.arch_width_mm:g})")
+        under_heel = self.base_thickness_rearfoot_mm + self.heel_cushion_mm + self.heel_lift_mm
+        if self.heel_spur_relief_mm > under_heel - self.min_thickness_mm:
+            raise ValidationError(
+                f"heel_spur_relief_mm = {self.heel_spur_relief_mm:g} would leave less than min_thickness_mm "
+                f"({self.min_thickness_mm:g}) under the heel; use at most {max(under_heel - self.min_thickness_mm, 0):g} "
+                "or thicken the rearfoot")
         if self.min_thickness_mm > min(self.base_thickness_rearfoot_mm, self.base_thickness_forefoot_mm):
             raise ValidationError(f"the base thickness must be at least min_thickness_mm ({self.min_thickness_mm:g} mm)")
 

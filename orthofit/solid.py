@@ -45,8 +45,15 @@ class Solid:
 _BAND_EDGES = 4.0
 
 
-def triangulate_outline(outline: Polygon, edge_mm: float) -> tuple[np.ndarray, np.ndarray, int]:
+def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float | None = None,
+                        border_depth_mm: float = 0.0,
+                        zones: list[tuple[Polygon, float]] = ()) -> tuple[np.ndarray, np.ndarray, int]:
     """Triangulate the inside of ``outline``.
+
+    With ``border_edge_mm`` < ``edge_mm``, a strip ``border_depth_mm`` wide along the outline
+    is meshed finer (offset rings), for features that rise steeply at the edge (a deep heel
+    cup); the ring and the walls then use the finer spacing too. Each of ``zones`` (a polygon
+    and its edge length) is meshed with a finer hex lattice, for small steep features inside.
 
     Returns
     -------
@@ -60,12 +67,23 @@ def triangulate_outline(outline: Polygon, edge_mm: float) -> tuple[np.ndarray, n
     from scipy.spatial import Delaunay, cKDTree
 
     h = edge_mm
-    ring = np.asarray(shapely.segmentize(outline.exterior, h).coords)[:-1]
+    fine = border_edge_mm is not None and border_edge_mm < h and border_depth_mm > 0
+    ring_step = border_edge_mm if fine else h
+    ring = np.asarray(shapely.segmentize(outline.exterior, ring_step).coords)[:-1]
     if not shapely.geometry.LinearRing(ring).is_ccw:
         ring = ring[::-1]
     n_ring = len(ring)
+    extra = np.empty((0, 2))
+    skip = 0.0   # lattice points shallower than this are replaced by the fine strip
+    if fine:
+        step = border_edge_mm * np.sqrt(3.0) / 2.0
+        offsets = np.arange(step, border_depth_mm + step / 2, step)
+        rings = [shapely.segmentize(outline.buffer(-d, quad_segs=8).exterior, border_edge_mm)
+                 for d in offsets]
+        extra = np.vstack([np.asarray(r.coords)[:-1] for r in rings if not r.is_empty])
+        skip = offsets[-1] + 0.6 * h
     # The hex lattice, row j offset by h/2 on odd rows, kept 0.6 h inside the outline.
-    inner = outline.buffer(-0.6 * h)
+    inner = outline.buffer(-max(0.6 * h, skip))
     x0, y0, x1, y1 = outline.bounds
     dy = h * np.sqrt(3.0) / 2.0
     rows, cols = int((y1 - y0) / dy) + 2, int((x1 - x0) / h) + 2
@@ -74,12 +92,30 @@ def triangulate_outline(outline: Polygon, edge_mm: float) -> tuple[np.ndarray, n
     gy = y0 + J * dy
     inside = shapely.contains_xy(inner, gx.ravel(), gy.ravel()).reshape(rows, cols)
     index = np.full((rows, cols), -1, dtype=np.int64)
-    index[inside] = n_ring + np.arange(inside.sum())
+    # Fine zones: their own lattice and boundary points replace the coarse lattice there.
+    clipped = [(z.intersection(inner.buffer(-h)), e) for z, e in zones if e < h]
+    clipped = [(z, e) for z, e in clipped if not z.is_empty and z.area > 0]
+    for zone, e in clipped:
+        inside &= ~shapely.contains_xy(zone.buffer(0.6 * h), gx, gy)
+        zx0, zy0, zx1, zy1 = zone.bounds
+        zdy = e * np.sqrt(3.0) / 2.0
+        zj, zi = np.meshgrid(np.arange(int((zy1 - zy0) / zdy) + 2), np.arange(int((zx1 - zx0) / e) + 2), indexing="ij")
+        fx, fy = zx0 + zi * e + (zj % 2) * (e / 2.0), zy0 + zj * zdy
+        keep = shapely.contains_xy(zone.buffer(-0.6 * e), fx, fy)
+        edge_pts = np.concatenate([np.asarray(shapely.segmentize(r, e).coords)[:-1]
+                                   for g in getattr(zone, "geoms", [zone]) for r in [g.exterior]])
+        extra = np.vstack([extra, np.column_stack([fx[keep], fy[keep]]), edge_pts])
+    n_fine = n_ring + len(extra)
+    index[inside] = n_fine + np.arange(inside.sum())
     grid = np.column_stack([gx[inside], gy[inside]])
-    pts = np.vstack([ring, grid])
-    depth = np.zeros(len(pts))
-    depth[n_ring:] = cKDTree(ring).query(grid)[0]
-    deep = depth >= (_BAND_EDGES - 1.0) * h
+    pts = np.vstack([ring, extra, grid])
+    # Clearance of each lattice point from everything that is not plain lattice: the fine
+    # border strip and the fine zones. Fine points themselves always go to Delaunay.
+    clearance = np.full(len(pts), -1.0)
+    clearance[n_fine:] = cKDTree(ring).query(grid)[0] - skip
+    for zone, _ in clipped:
+        clearance[n_fine:] = np.minimum(clearance[n_fine:], shapely.distance(zone, shapely.points(grid)))
+    deep = clearance >= (_BAND_EDGES - 1.0) * h
 
     # Structured lattice triangles (two per lattice cell), kept when all corners are deep.
     a, b = index[:-1, :-1], index[:-1, 1:]
@@ -93,7 +129,7 @@ def triangulate_outline(outline: Polygon, edge_mm: float) -> tuple[np.ndarray, n
 
     # Delaunay on the ring and the lattice points of the band; keep the triangles that touch
     # a shallow point (the rest is lattice, taken above, or spans the hole).
-    band = np.flatnonzero(depth < (_BAND_EDGES + 1.0) * h)
+    band = np.flatnonzero(clearance < (_BAND_EDGES + 1.0) * h)
     tri = band[Delaunay(pts[band]).simplices]
     tri = tri[~deep[tri].all(axis=1)]
     tri = np.vstack([lattice, tri])
@@ -101,7 +137,7 @@ def triangulate_outline(outline: Polygon, edge_mm: float) -> tuple[np.ndarray, n
     p0, p1, p2 = pts[tri[:, 0]], pts[tri[:, 1]], pts[tri[:, 2]]
     cross = (p1[:, 0] - p0[:, 0]) * (p2[:, 1] - p0[:, 1]) - (p1[:, 1] - p0[:, 1]) * (p2[:, 0] - p0[:, 0])
     tri = np.where((cross < 0)[:, None], tri[:, [0, 2, 1]], tri)
-    keep = np.abs(cross) > 1e-9 * h * h            # drop Qhull's zero-area slivers
+    keep = np.abs(cross) > 1e-12 * h * h           # drop Qhull's zero-area slivers
     centroid = (p0 + p1 + p2) / 3.0
     keep &= shapely.contains_xy(outline, centroid[:, 0], centroid[:, 1])
     tri = tri[keep]
@@ -129,7 +165,9 @@ def _check_boundary_is_ring(tri: np.ndarray, n_ring: int, n: int) -> None:
 
 
 def extrude_height_field(outline: Polygon, height: Callable[[np.ndarray], np.ndarray],
-                         edge_mm: float) -> Solid:
+                         edge_mm: float, border_edge_mm: float | None = None,
+                         border_depth_mm: float = 0.0,
+                         zones: list[tuple[Polygon, float]] = ()) -> tuple[Solid, "SolidCheck"]:
     """The solid between z = 0 and z = height(x, y) over ``outline``.
 
     Parameters
@@ -138,10 +176,12 @@ def extrude_height_field(outline: Polygon, height: Callable[[np.ndarray], np.nda
         (n, 2) points -> (n,) heights in mm; must be > 0 everywhere.
     edge_mm : float
         Target edge length of the top and wall triangles, mm.
+    border_edge_mm, border_depth_mm, zones : optional
+        Finer meshing along the outline and in zones (see :func:`triangulate_outline`).
     """
     import manifold3d
 
-    pts, tri, n_ring = triangulate_outline(outline, edge_mm)
+    pts, tri, n_ring = triangulate_outline(outline, edge_mm, border_edge_mm, border_depth_mm, zones)
     z = np.asarray(height(pts), dtype=float)
     if not np.all(np.isfinite(z)) or z.min() <= 0:
         raise GeometryError(f"the top surface reaches {np.nanmin(z):.2f} mm: it must stay above the floor")
@@ -158,8 +198,7 @@ def extrude_height_field(outline: Polygon, height: Callable[[np.ndarray], np.nda
     walls = np.concatenate([np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
     faces = np.vstack([tri, bottom_faces, walls]).astype(np.int64)
     solid = Solid(vertices, faces)
-    check_solid(solid)
-    return solid
+    return solid, check_solid(solid)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon
+from shapely import affinity
+from shapely.geometry import LineString, Point, Polygon, box
 
 from .outline import FootDimensions, Landmarks, landmarks
 from .params import InsoleParams
@@ -47,7 +48,8 @@ class SurfaceContext:
     border_x: np.ndarray      # (k,) x samples of the outline, mm
     border_medial: np.ndarray  # (k,) medial border y at border_x
     border_lateral: np.ndarray  # (k,) lateral border y at border_x
-    boundary_tree: object      # scipy cKDTree of dense boundary samples
+    boundary: np.ndarray       # (k, 2) dense samples along the outline, in order
+    boundary_tree: object      # scipy cKDTree of ``boundary``
 
     @classmethod
     def build(cls, outline: Polygon, foot: FootDimensions) -> "SurfaceContext":
@@ -59,9 +61,25 @@ class SurfaceContext:
                                               np.stack([xs, np.full_like(xs, 1e3)], 1)], 1))
         b = shapely.bounds(shapely.intersection(lines, outline))
         ok = np.isfinite(b[:, 1])
-        ring = shapely.segmentize(outline.exterior, _BORDER_STEP_MM)
-        return cls(outline, foot, landmarks(foot), xs[ok], b[ok, 3], b[ok, 1],
-                   cKDTree(np.asarray(ring.coords)[:-1]))
+        ring = np.asarray(shapely.segmentize(outline.exterior, _BORDER_STEP_MM).coords)[:-1]
+        return cls(outline, foot, landmarks(foot), xs[ok], b[ok, 3], b[ok, 1], ring, cKDTree(ring))
+
+    def distance_to_edge(self, xy: np.ndarray) -> np.ndarray:
+        """Exact distance (mm) from each point to the outline.
+
+        The nearest sample only picks the two segments next to it; the distance to those is
+        exact. Distance to the nearest sample alone is off by up to half the sample spacing,
+        which a steep heel-cup wall turns into millimetres of height.
+        """
+        k = len(self.boundary)
+        i = self.boundary_tree.query(xy)[1]
+        best = np.full(len(xy), np.inf)
+        for a_idx, b_idx in (((i - 1) % k, i), (i, (i + 1) % k)):
+            a, b = self.boundary[a_idx], self.boundary[b_idx]
+            ab = b - a
+            t = np.clip(np.einsum("ij,ij->i", xy - a, ab) / np.einsum("ij,ij->i", ab, ab), 0.0, 1.0)
+            best = np.minimum(best, np.linalg.norm(xy - (a + t[:, None] * ab), axis=1))
+        return best
 
 
 def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
@@ -74,6 +92,12 @@ def _raised_cosine(x: np.ndarray, centre: float, half: float) -> np.ndarray:
     """1 at centre, falling smoothly to 0 at centre +- half."""
     u = np.clip(np.abs(x - centre) / half, 0.0, 1.0)
     return 0.5 * (1.0 + np.cos(np.pi * u))
+
+
+def _extent(ctx: SurfaceContext, x0: float, x1: float) -> tuple[float, float]:
+    """Most lateral and most medial border y between x0 and x1."""
+    m = (ctx.border_x >= x0) & (ctx.border_x <= x1)
+    return float(ctx.border_lateral[m].min()), float(ctx.border_medial[m].max())
 
 
 def height_components(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> dict[str, np.ndarray]:
@@ -97,7 +121,7 @@ def height_components(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> d
     y_lat = np.interp(x, ctx.border_x, ctx.border_lateral)
     t_med = np.maximum(y_med - y, 0.0)          # distance in from the medial border
     t_lat = np.maximum(y - y_lat, 0.0)          # distance in from the lateral border
-    d_edge = ctx.boundary_tree.query(xy)[0]      # distance to the outline
+    d_edge = ctx.distance_to_edge(xy)
     rear = _smoothstep(REAR_END, REAR_FULL, fx)  # 1 in the rearfoot, 0 ahead of it
     ball_x = ctx.marks.mth5_x_mm
     c: dict[str, np.ndarray] = {}
@@ -136,23 +160,27 @@ def height_components(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> d
         centre = -(p.met_pad_offset_mm + p.met_bar_length_mm / 2.0)
         c["met_bar"] = p.met_bar_height_mm * _raised_cosine(dist, centre, p.met_bar_length_mm / 2.0)
 
+    # Posts are planar wedges: the rise is measured from one straight line per region (its
+    # widest lateral or medial border), not from the local border, so the tilt is a plane.
+    rear_lat, rear_med = _extent(ctx, 0.0, REAR_END * fl)
     if p.rearfoot_post_deg != 0:
-        # A frontal-plane wedge over the whole rearfoot: the low side stays at the base.
         slope = np.tan(np.radians(abs(p.rearfoot_post_deg)))
-        rise = (y - y_lat) if p.rearfoot_post_deg > 0 else (y_med - y)
+        rise = (y - rear_lat) if p.rearfoot_post_deg > 0 else (rear_med - y)
         c["rearfoot_post"] = slope * np.maximum(rise, 0.0) * rear
 
     if p.forefoot_post_deg != 0:
+        fore_lat, fore_med = _extent(ctx, ball_x - 0.12 * fl, np.inf)
         slope = np.tan(np.radians(abs(p.forefoot_post_deg)))
-        rise = (y - y_lat) if p.forefoot_post_deg > 0 else (y_med - y)
+        rise = (y - fore_lat) if p.forefoot_post_deg > 0 else (fore_med - y)
         fore = _smoothstep(ball_x - 0.12 * fl, ball_x - 0.02 * fl, x)
         c["forefoot_post"] = slope * np.maximum(rise, 0.0) * fore
 
     if p.medial_heel_skive_mm > 0:
-        # Kirby skive: a varus wedge under the medial half of the heel seat.
-        centre = 0.5 * (y_med + y_lat)
-        half = np.maximum(y_med - centre, 1e-6)
-        c["medial_heel_skive"] = p.medial_heel_skive_mm * np.clip((y - centre) / half, 0.0, 1.0) * rear
+        # Kirby skive: a varus wedge under the medial half of the heel seat, rising smoothly
+        # from the heel's midline to its full depth at the medial border.
+        centre = 0.5 * (rear_med + rear_lat)
+        ramp = _smoothstep(centre, rear_med, y)
+        c["medial_heel_skive"] = p.medial_heel_skive_mm * ramp * rear
 
     if p.heel_lift_mm > 0:
         c["heel_lift"] = p.heel_lift_mm * _smoothstep(ball_x, REAR_FULL * fl, x)
@@ -175,3 +203,81 @@ def height_components(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> d
 def top_height(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> np.ndarray:
     """Height of the top surface at ``xy`` (n, 2), mm."""
     return np.sum(list(height_components(xy, ctx, p).values()), axis=0)
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """Where the mesh must be finer than its base edge length to follow steep features."""
+
+    border_edge_mm: float | None = None
+    border_depth_mm: float = 0.0
+    zones: tuple[tuple[Polygon, float], ...] = ()
+
+
+def refinement(ctx: SurfaceContext, p: InsoleParams, edge_mm: float, tolerance_mm: float) -> Refinement:
+    """The finer edge lengths steep features need to stay within ``tolerance_mm`` of design.
+
+    Linear triangles of size h miss a surface of curvature z'' by about z'' h² / 8, so a
+    feature needs h = sqrt(8 tol / z''). Curvatures: heel-cup wall D (1 - d/W)²: 2 D / W²;
+    smoothstep of height H over w: 6 H / w²; raised cosine of height H and half-length l:
+    H pi² / (2 l²).
+    """
+    def need(curv: float) -> float | None:
+        if curv <= 0:
+            return None
+        h = float(np.sqrt(8.0 * tolerance_mm / curv))
+        return max(h, 0.15) if h < edge_mm else None
+
+    fl = ctx.foot.foot_length_mm
+    border_curv, border_depth = 0.0, 0.0
+    if p.heel_cup_depth_mm > 0:
+        border_curv, border_depth = 2.0 * p.heel_cup_depth_mm / p.heel_cup_wall_width_mm ** 2, p.heel_cup_wall_width_mm
+    flange = max(p.medial_flange_mm, p.lateral_flange_mm)
+    if flange > 0:
+        border_curv = max(border_curv, 6.0 * flange / p.flange_width_mm ** 2)
+        border_depth = max(border_depth, p.flange_width_mm)
+    border_edge = need(border_curv)
+
+    zones: list[tuple[Polygon, float]] = []
+    half_cos = np.pi ** 2 / 2.0
+    mx, my = ctx.marks.mth_line_point(MTH24_FRACTION)
+    if p.met_pad_height_mm > 0:
+        r = min(p.met_pad_length_mm, p.met_pad_width_mm) / 2.0
+        e = need(p.met_pad_height_mm * half_cos / r ** 2)
+        if e:
+            cx = mx - p.met_pad_offset_mm - p.met_pad_length_mm / 2.0
+            zones.append((affinity.scale(Point(cx, my).buffer(1.0, 32), p.met_pad_length_mm / 2.0,
+                                         p.met_pad_width_mm / 2.0), e))
+    if p.met_bar_height_mm > 0:
+        e = need(p.met_bar_height_mm * half_cos / (p.met_bar_length_mm / 2.0) ** 2)
+        if e:
+            a = np.array([ctx.marks.mth1_x_mm, ctx.marks.mth1_y_mm])
+            b = np.array([ctx.marks.mth5_x_mm, ctx.marks.mth5_y_mm])
+            n = np.array([b[1] - a[1], a[0] - b[0]])
+            n = n / np.linalg.norm(n) * np.sign(n[0] or 1.0)
+            shift = -(p.met_pad_offset_mm + p.met_bar_length_mm / 2.0) * n
+            d = (a - b) / np.linalg.norm(a - b)
+            line = LineString([b + shift - 200 * d, a + shift + 200 * d])
+            zones.append((line.buffer(p.met_bar_length_mm / 2.0, cap_style="flat").intersection(ctx.outline), e))
+    if p.heel_spur_relief_mm > 0:
+        r = p.heel_spur_relief_diameter_mm / 2.0
+        e = need(p.heel_spur_relief_mm * half_cos / r ** 2)
+        if e:
+            zones.append((Point(SPUR_AT * fl, SPUR_MEDIAL_OF_CENTRE * ctx.foot.heel_width_mm).buffer(r, 32), e))
+    if p.arch_height_mm > 0:
+        half = p.arch_length_pct / 200.0 * fl
+        curv = p.arch_height_mm * half_cos / half ** 2
+        if p.arch_blend_mm > 0:
+            curv = max(curv, 6.0 * p.arch_height_mm / p.arch_blend_mm ** 2)
+        e = need(curv)
+        if e:
+            x0 = p.arch_apex_pct / 100.0 * fl - half
+            m = (ctx.border_x >= x0) & (ctx.border_x <= x0 + 2 * half)
+            lo, hi = ctx.border_medial[m].min(), ctx.border_medial[m].max()
+            zones.append((ctx.outline.intersection(box(x0, lo - p.arch_width_mm - 1.0, x0 + 2 * half, hi + 1.0)), e))
+    # Grow each zone by one base edge so the change from fine to coarse happens where the
+    # feature is already flat. Zones stop about two edges short of the outline, so a steep
+    # feature that runs to the edge (a met bar, an arch blended over a few mm) keeps a coarse
+    # strip there: see the benchmark for its figures.
+    zones = [(z.buffer(edge_mm).intersection(ctx.outline), e) for z, e in zones]
+    return Refinement(border_edge, border_depth if border_edge else 0.0, tuple(zones))
