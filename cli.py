@@ -34,7 +34,50 @@ def _parser() -> argparse.ArgumentParser:
                    help="upper limit of normal navicular drop: Mueller 10 mm (default), Beckett 13, Brody 15")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_assess)
+
+    p = sub.add_parser("insole", help="prescribe and build the insoles of a case (STL and 3MF)",
+                       description="Prescribe an insole for each foot from its assessment and a profile, "
+                                   "build it as a checked solid and write DIR/<id>-<side>.stl and .3mf.")
+    p.add_argument("case", help="case file (TOML)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--profile", default="neutral", metavar="NAME|PATH",
+                   help="prescription profile: a shipped name (neutral, pronation-control, cavus-accommodative, "
+                        "plantar-heel-pain, sport, low-profile) or a .toml file (default: neutral)")
+    p.add_argument("--side", choices=["left", "right", "both"], default="both")
+    p.add_argument("--length", choices=["full", "sulcus", "3/4"], help="insole length (default: the profile's)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one insole parameter, e.g. --set heel_cup_depth_mm=14 (repeatable)")
+    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+    p.add_argument("--fine", action="store_true", help="fine mesh (0.5 mm edges) instead of 1.5 mm")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(run=_insole)
     return parser
+
+
+def _insole(args: argparse.Namespace) -> int:
+    from orthofit.assess import assess
+    from orthofit.build import DEFAULT_EDGE_MM, FINE_EDGE_MM
+    from orthofit.case_file import load_case
+    from orthofit.enums import Side
+    from orthofit.fitting import make_insoles
+    from orthofit.output import write_files
+    from orthofit.params import parse_set_option
+    from orthofit.profiles import load_profile
+    from orthofit.summary import insole_text
+    from orthofit.thresholds import load_thresholds
+
+    overrides = dict(parse_set_option(item) for item in args.set)
+    if args.length:
+        overrides["length"] = args.length
+    thresholds = load_thresholds(args.thresholds)
+    case = load_case(args.case)
+    profile = load_profile(args.profile)
+    sides = list(Side) if args.side == "both" else [Side(args.side)]
+    results = make_insoles(assess(case, thresholds), profile, sides, overrides,
+                           FINE_EDGE_MM if args.fine else DEFAULT_EDGE_MM)
+    written = write_files(args.out, {n: b for r in results for n, b in r.files.items()})
+    print(insole_text(results, written), end="")
+    return 0
 
 
 def _assess(args: argparse.Namespace) -> int:

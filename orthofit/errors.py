@@ -30,3 +30,7 @@ class ThresholdsError(UserError):
 
 class FootprintError(UserError):
     """A footprint outline is degenerate or cannot be measured."""
+
+
+class OutputError(UserError):
+    """An output file or folder cannot be written."""

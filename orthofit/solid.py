@@ -68,8 +68,13 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
 
     h = edge_mm
     fine = border_edge_mm is not None and border_edge_mm < h and border_depth_mm > 0
-    ring_step = border_edge_mm if fine else h
-    ring = np.asarray(shapely.segmentize(outline.exterior, ring_step).coords)[:-1]
+    if not fine:
+        # Always one offset ring a row inside the outline: a regular boundary layer, so the
+        # triangles along the edge (where heel cups and flanges rise) are no larger than h.
+        fine, border_edge_mm, border_depth_mm = True, h, h * np.sqrt(3.0) / 2.0
+    ring_step = border_edge_mm
+    ring = _clean_ring(np.asarray(shapely.segmentize(outline.exterior, ring_step).coords)[:-1],
+                       0.1 * ring_step)
     if not shapely.geometry.LinearRing(ring).is_ccw:
         ring = ring[::-1]
     n_ring = len(ring)
@@ -130,7 +135,14 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
     # Delaunay on the ring and the lattice points of the band; keep the triangles that touch
     # a shallow point (the rest is lattice, taken above, or spans the hole).
     band = np.flatnonzero(clearance < (_BAND_EDGES + 1.0) * h)
-    tri = band[Delaunay(pts[band]).simplices]
+    # Guard points outside the outline keep it off the convex hull of the Delaunay input:
+    # Qhull triangulates collinear hull points (a straight sulcus cut) with zero-area slivers,
+    # and dropping those would leave a ring edge out of the mesh.
+    guard = np.asarray(shapely.segmentize(outline.convex_hull.buffer(3.0 * h, quad_segs=4).exterior,
+                                          2.0 * h).coords)[:-1]
+    simplices = Delaunay(np.vstack([pts[band], guard])).simplices
+    simplices = simplices[(simplices < len(band)).all(axis=1)]
+    tri = band[simplices]
     tri = tri[~deep[tri].all(axis=1)]
     tri = np.vstack([lattice, tri])
 
@@ -143,6 +155,18 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
     tri = tri[keep]
     _check_boundary_is_ring(tri, n_ring, len(pts))
     return pts, tri, n_ring
+
+
+def _clean_ring(ring: np.ndarray, min_gap: float) -> np.ndarray:
+    """Drop ring vertices closer than ``min_gap`` to their predecessor (cyclically).
+
+    Near-duplicate vertices (left by buffering, say) make zero-area slivers that Qhull drops,
+    and with them a ring edge: the solid would not be closed.
+    """
+    gap = np.linalg.norm(ring - np.roll(ring, 1, axis=0), axis=1)
+    keep = gap >= min_gap
+    keep[0] = True
+    return ring[keep]
 
 
 def _edge_keys(tri: np.ndarray, n: int) -> np.ndarray:

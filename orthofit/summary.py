@@ -127,3 +127,29 @@ def assessment_text(a: Assessment) -> str:
         lines.append(n)
     return "\n".join(lines) + "\n"
 
+
+
+def insole_text(results, written) -> str:
+    """The prescriptions with their reasons, the printability summaries and the files written."""
+    from .params import InsoleParams
+
+    defaults = InsoleParams().as_dict()
+    lines: list[str] = []
+    for r in results:
+        rx = r.prescription
+        lines.append(f"{rx.side.value.capitalize()} insole (profile {rx.profile}):")
+        if rx.referral_first:
+            lines.append("  REFER FIRST: a red flag was found; the patient should see a doctor before this insole is used.")
+        for reason in rx.reasons:
+            lines.append(f"  - {reason}")
+        params = rx.params.as_dict()
+        changed = [k for k, v in params.items() if v != defaults[k]]
+        shown = ["length", "base_thickness_rearfoot_mm", "base_thickness_forefoot_mm", "heel_cup_depth_mm",
+                 "arch_height_mm", *[k for k in changed]]
+        lines.append("  parameters: " + ", ".join(f"{k} = {params[k]:g}" if not isinstance(params[k], str)
+                                                 else f"{k} = {params[k]}" for k in dict.fromkeys(shown)))
+        lines.extend(f"  {line}" for line in r.printability.lines())
+        lines.append("")
+    lines.append("Written:")
+    lines.extend(f"  {p}" for p in written)
+    return "\n".join(lines) + "\n"
