@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override one insole parameter, e.g. --set heel_cup_depth_mm=14 (repeatable)")
     p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+    p.add_argument("--shoe-size", metavar="SYSTEM:SIZE",
+                   help="make the insole as long as this shoe (eu:42, uk:8, us-men:9, us-women:10, "
+                        "mondopoint:265) instead of foot length + allowance")
     p.add_argument("--fine", action="store_true", help="fine mesh (0.5 mm edges) instead of 1.5 mm")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_insole)
@@ -63,10 +66,12 @@ def _insole(args: argparse.Namespace) -> int:
     from orthofit.output import write_files
     from orthofit.params import parse_set_option
     from orthofit.profiles import load_profile
+    from orthofit.sizing import parse_shoe_size
     from orthofit.summary import insole_text
     from orthofit.thresholds import load_thresholds
 
     overrides = dict(parse_set_option(item) for item in args.set)
+    shoe = parse_shoe_size(args.shoe_size) if args.shoe_size else None
     if args.length:
         overrides["length"] = args.length
     thresholds = load_thresholds(args.thresholds)
@@ -74,7 +79,7 @@ def _insole(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile)
     sides = list(Side) if args.side == "both" else [Side(args.side)]
     results = make_insoles(assess(case, thresholds), profile, sides, overrides,
-                           FINE_EDGE_MM if args.fine else DEFAULT_EDGE_MM)
+                           FINE_EDGE_MM if args.fine else DEFAULT_EDGE_MM, shoe, thresholds)
     written = write_files(args.out, {n: b for r in results for n, b in r.files.items()})
     print(insole_text(results, written), end="")
     return 0

@@ -40,7 +40,8 @@ def foot_dimensions(case: Case, side: Side) -> FootDimensions:
 
 
 def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side],
-                 overrides: dict[str, Any] | None = None, edge_mm: float = DEFAULT_EDGE_MM) -> list[InsoleOutput]:
+                 overrides: dict[str, Any] | None = None, edge_mm: float = DEFAULT_EDGE_MM,
+                 shoe_size: tuple[str, float] | None = None, thresholds=None) -> list[InsoleOutput]:
     """Prescribe, build and export an insole for each of ``sides``.
 
     Parameters
@@ -53,13 +54,24 @@ def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side]
         Parameter values set by the clinician (``--set``, ``--length``); applied last.
     edge_mm : float
         Mesh edge length, mm.
+    shoe_size : (system, size), optional
+        Make the insole as long as this shoe's inside (its last) instead of foot length +
+        the allowance; e.g. ("eu", 42).
     """
     case = assessment.case
     out = []
     for side in sides:
         foot = foot_dimensions(case, side)
-        rx = prescribe(assessment, side, profile, overrides)
+        side_overrides = dict(overrides or {})
+        size_reason = None
+        if shoe_size is not None:
+            allowance, size_reason = _allowance_for_shoe(foot, shoe_size, thresholds)
+            side_overrides["length_allowance_mm"] = allowance
+        rx = prescribe(assessment, side, profile, side_overrides)
         reasons = list(rx.reasons)
+        if size_reason:
+            reasons.append(size_reason)
+            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         if foot.estimated:
             reasons.append("estimated from foot length (ANSUR II mean proportions): " + ", ".join(foot.estimated))
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
@@ -70,6 +82,25 @@ def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side]
                  f"{name}.3mf": threemf_bytes(v, f, name, _metadata(case, rx, name))}
         out.append(InsoleOutput(rx, insole, printability(insole), files))
     return out
+
+
+def _allowance_for_shoe(foot: FootDimensions, shoe_size: tuple[str, float], thresholds) -> tuple[float, str]:
+    from .sizing import last_length_mm
+    from .thresholds import load_thresholds
+
+    rules = (thresholds or load_thresholds()).sizing
+    system, size = shoe_size
+    last = last_length_mm(system, size, rules)
+    allowance = last - foot.foot_length_mm
+    lo, hi = rules.allowance_range_mm
+    if not lo <= allowance <= hi:
+        fit = "too short" if allowance < lo else "too long"
+        raise ValidationError(
+            f"a {system.upper()} {size:g} shoe (inside length about {last:.0f} mm) is {fit} for a "
+            f"{foot.foot_length_mm:g} mm foot: it leaves {allowance:.0f} mm, and an insole needs "
+            f"{lo:g}-{hi:g} mm beyond the toes; check the size or the foot length")
+    return round(allowance, 1), (f"insole length {last:.0f} mm from the shoe size {system.upper()} {size:g} "
+                                 f"({allowance:.1f} mm beyond the toes; clinical.md §4.2)")
 
 
 def _metadata(case: Case, rx: Prescription, name: str) -> dict[str, str]:

@@ -69,3 +69,41 @@ def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | N
         us_men=_label(3 * inches - rules.us_men_offset, 3 * inches - rules.us_child_offset, step),
         us_women=_label(3 * inches - rules.us_women_offset, 3 * inches - rules.us_child_offset, step),
     )
+
+
+#: Size systems accepted by :func:`last_length_mm` (``--shoe-size SYSTEM:SIZE``).
+SIZE_SYSTEMS = ("eu", "uk", "us-men", "us-women", "mondopoint")
+
+
+def last_length_mm(system: str, size: float, rules: SizingRules) -> float:
+    """The inside length of a shoe (its last) from its marked size: the inverse of the
+    formulas above. Mondopoint marks the foot length, so its last adds the default allowance."""
+    from .errors import ValidationError
+
+    s = system.strip().lower()
+    if s == "eu":
+        return size / rules.eu_per_cm * 10.0
+    if s == "uk":
+        return (size + rules.uk_adult_offset) / 3.0 * MM_PER_INCH
+    if s == "us-men":
+        return (size + rules.us_men_offset) / 3.0 * MM_PER_INCH
+    if s == "us-women":
+        return (size + rules.us_women_offset) / 3.0 * MM_PER_INCH
+    if s == "mondopoint":
+        return size + rules.allowance_mm
+    raise ValidationError(f"shoe size system {system!r} is not known; use one of {', '.join(SIZE_SYSTEMS)}")
+
+
+def parse_shoe_size(text: str) -> tuple[str, float]:
+    """``"eu:42"`` -> ("eu", 42.0)."""
+    from .errors import ValidationError
+
+    system, sep, size = text.partition(":")
+    try:
+        value = float(size)
+    except ValueError:
+        value = float("nan")
+    if not sep or system.strip().lower() not in SIZE_SYSTEMS or not 0 < value < 400:
+        raise ValidationError(f"--shoe-size {text!r}: write SYSTEM:SIZE with SYSTEM one of "
+                              f"{', '.join(SIZE_SYSTEMS)}, e.g. --shoe-size eu:42")
+    return system.strip().lower(), value

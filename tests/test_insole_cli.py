@@ -169,3 +169,32 @@ def test_a_foot_without_length_is_a_clear_error(tmp_path):
     assert "left foot has no foot_length_mm" in r.stderr and "--side right" in r.stderr
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
     assert run("insole", case, "--out", tmp_path / "o", "--side", "right").returncode == 0
+
+
+def test_last_length_inverts_the_sizing_formulas(thresholds):
+    from orthofit.sizing import last_length_mm, shoe_size
+
+    r = thresholds.sizing
+    assert last_length_mm("eu", 42, r) == pytest.approx(280.0)            # clinical.md §7.7 example 8
+    assert last_length_mm("uk", 8, r) == pytest.approx(33 / 3 * 25.4)
+    assert last_length_mm("us-men", 9, r) == pytest.approx(last_length_mm("uk", 8, r))
+    assert last_length_mm("us-women", 10, r) == pytest.approx(last_length_mm("us-men", 9, r))
+    assert last_length_mm("mondopoint", 265, r) == pytest.approx(280.0)
+    s = shoe_size(265, r)
+    assert last_length_mm("eu", s.eu, r) == pytest.approx(s.last_length_mm, abs=5)
+
+
+def test_shoe_size_sets_the_insole_length(tmp_path):
+    r = run("insole", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path, "--side", "right", "--shoe-size", "eu:43")
+    assert r.returncode == 0, r.stderr
+    assert "from the shoe size EU 43" in r.stdout
+    m = trimesh.load(tmp_path / "EX-FLAT-right.stl", force="mesh")
+    assert m.extents[0] == pytest.approx(43 / 1.5 * 10, abs=0.5)
+
+
+@pytest.mark.parametrize("size, words", [("eu:41", "too short"), ("eu:47", "too long"), ("fr:41", "SYSTEM:SIZE"),
+                                         ("eu", "SYSTEM:SIZE"), ("eu:big", "SYSTEM:SIZE")])
+def test_bad_shoe_size(tmp_path, size, words):
+    r = run("insole", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path / "o", "--shoe-size", size)
+    assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o").exists()
