@@ -83,10 +83,13 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
     if fine:
         step = border_edge_mm * np.sqrt(3.0) / 2.0
         offsets = np.arange(step, border_depth_mm + step / 2, step)
-        rings = [shapely.segmentize(outline.buffer(-d, quad_segs=8).exterior, border_edge_mm)
-                 for d in offsets]
-        extra = np.vstack([np.asarray(r.coords)[:-1] for r in rings if not r.is_empty])
-        skip = offsets[-1] + 0.6 * h
+        # An offset may split (a narrow heel under a wide cup wall) or vanish: take every part.
+        shrunk = [outline.buffer(-d, quad_segs=8) for d in offsets]
+        offsets = offsets[[not g.is_empty for g in shrunk]]
+        rings = [shapely.segmentize(part.exterior, border_edge_mm)
+                 for g in shrunk if not g.is_empty for part in getattr(g, "geoms", [g])]
+        extra = np.vstack([np.asarray(r.coords)[:-1] for r in rings]) if rings else np.empty((0, 2))
+        skip = (offsets[-1] if len(offsets) else 0.0) + 0.6 * h
     # The hex lattice, row j offset by h/2 on odd rows, kept 0.6 h inside the outline.
     inner = outline.buffer(-max(0.6 * h, skip))
     x0, y0, x1, y1 = outline.bounds

@@ -252,3 +252,22 @@ def test_ansur_spread_sample_gives_valid_insoles():
             assert_valid(insole)
             lengths.append(np.ptp(insole.solid.vertices[:, 0]) - foot.foot_length_mm)
     assert np.allclose(lengths, 15.0, atol=1.0)
+
+
+@pytest.mark.parametrize("foot, params", [
+    # a straight sulcus cut lay on Qhull's convex hull: zero-area slivers, a ring edge lost
+    (FootDimensions(268.9852817164027, 112.97381832088914, 86.18042649532475, 185.59984438431786),
+     InsoleParams(length="sulcus", length_allowance_mm=21.23, width_allowance_mm=2.03, base_thickness_rearfoot_mm=2.0,
+                  base_thickness_forefoot_mm=2.0, heel_cup_depth_mm=0.0, arch_height_mm=0.0, medial_heel_skive_mm=2.0,
+                  lateral_flange_mm=6.5625, flange_width_mm=8.0, min_thickness_mm=1.0)),
+    # a heel-cup wall wider than half a small child's heel: the inward offsets split
+    (FootDimensions(110, 48.34, 33.23, 82.5),
+     InsoleParams(length_allowance_mm=10, base_thickness_rearfoot_mm=2, base_thickness_forefoot_mm=2,
+                  heel_cup_depth_mm=1, heel_cup_wall_width_mm=17, arch_height_mm=0, lateral_flange_mm=1,
+                  flange_width_mm=5, min_thickness_mm=1, arch_width_mm=15, arch_blend_mm=5)),
+    (FootDimensions(110, 48.34, 33.23, 82.5), InsoleParams(heel_cup_depth_mm=30, heel_cup_wall_width_mm=25)),
+], ids=["straight-sulcus-cut", "wide-cup-wall-small-heel", "deep-wide-cup-small-heel"])
+@pytest.mark.parametrize("edge", [1.0, 1.5, 2.0])
+def test_cases_hypothesis_found_build(foot, params, edge):
+    for side in Side:
+        assert_valid(build_insole(foot, params, side, edge), params)
