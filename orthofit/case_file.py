@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from .case import Case, FootMeasurements, FootPainSite, LegLength, Patient, Symp
 from .enums import Sex, Side
 from .errors import CaseFileError, ValidationError
 from .keys import check_keys
+from .tomlfile import read_toml
 from .redflags import RED_FLAGS
 
 
@@ -73,22 +73,7 @@ def load_case(path: str | Path) -> Case:
         A key is unknown, a field is missing, of the wrong type or out of range.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CaseFileError(f"case file not found: {path}") from None
-    except IsADirectoryError:
-        raise CaseFileError(f"{path} is a folder; give the path of a case file (.toml)") from None
-    except OSError as err:
-        raise CaseFileError(f"cannot read case file {path}: {err.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CaseFileError(f"{path} is not a text file in UTF-8; save the case file as UTF-8 TOML") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise CaseFileError(f"{path} is not valid TOML ({err}); check the syntax on that line") from None
+    raw = read_toml(path, "case", CaseFileError)
     return parse_case(raw, source=str(path))
 
 

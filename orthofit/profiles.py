@@ -18,7 +18,6 @@ error naming the closest valid key: a silently ignored key would silently change
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, fields
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -28,6 +27,7 @@ from typing import Any
 from .errors import CaseFileError, ValidationError
 from .keys import check_keys, closest_key
 from .params import InsoleParams, check_names
+from .tomlfile import read_toml
 
 #: Name of the rule-defaults file in the profiles folder; not itself a profile.
 RULES_FILE = "_rules.toml"
@@ -229,20 +229,7 @@ def _looks_like_path(text: str) -> bool:
 
 def _read(source: Path | Traversable, what: str) -> dict[str, Any]:
     """Parse a TOML file; every failure is one line naming the file."""
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError:
-        raise CaseFileError(f"{what} file not found: {source}") from None
-    except IsADirectoryError:
-        raise CaseFileError(f"{source} is a folder; give the path of a {what} file (.toml)") from None
-    except OSError as err:
-        raise CaseFileError(f"cannot read {what} file {source}: {err.strerror}") from None
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise CaseFileError(f"{what} file {source} is not UTF-8 text; save it as UTF-8 TOML") from None
-    except tomllib.TOMLDecodeError as err:
-        raise CaseFileError(f"{what} file {source} is not valid TOML: {err}") from None
+    return read_toml(source, what, CaseFileError)
 
 
 def _build(raw: dict[str, Any], where: str, path: Path | None) -> Profile:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from .enums import ArchType, NavicularDropCriterion, Pronation
 from .errors import ThresholdsError
 from .keys import check_keys
+from .tomlfile import read_toml
 
 #: Every index that has a classification table, and what its labels classify.
 ARCH_INDICES = ("ahi_standing", "navicular_height_mm", "arch_index", "chippaux_smirak_pct",
@@ -211,15 +211,7 @@ def load_thresholds(override: str | Path | None = None) -> Thresholds:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ThresholdsError(f"thresholds file not found: {path}") from None
-    except IsADirectoryError:
-        raise ThresholdsError(f"thresholds path is a folder, not a file: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ThresholdsError(f"thresholds file {path} is not valid TOML: {err}") from None
+    return read_toml(path, "thresholds", ThresholdsError)
 
 
 def _merge(base: dict[str, Any], user: dict[str, Any], where: str) -> dict[str, Any]:

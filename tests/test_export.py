@@ -7,7 +7,6 @@ and extent, in millimetres.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import subprocess
 import sys

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 import trimesh
