@@ -54,7 +54,33 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fine", action="store_true", help="fine mesh (0.5 mm edges) instead of 1.5 mm")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_insole)
+
+    p = sub.add_parser("footprint", help="measure a footprint or pressure grid (CSV or PNG)",
+                       description="Arch Index, Chippaux-Smirak, Staheli and Clarke's angle from a footprint "
+                                   "grid, and a static CPEI proxy from pressures. CSV: one line per grid row, "
+                                   "0 = no contact, row 0 at the bottom; PNG: a picture of the print.")
+    p.add_argument("grid", help="footprint or pressure grid (.csv or .png)")
+    p.add_argument("--pitch", type=float, required=True, metavar="MM", help="cell size in mm")
+    p.add_argument("--side", choices=["left", "right"], help="which foot (default: read from the arch)")
+    p.add_argument("--threshold", type=float, default=0.0,
+                   help="cells above this value are in contact (grid units; default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(run=_footprint)
     return parser
+
+
+def _footprint(args: argparse.Namespace) -> int:
+    from orthofit.enums import Side
+    from orthofit.pressure import analyse_grid, load_grid
+    from orthofit.summary import grid_footprint_dict, grid_footprint_text
+
+    result = analyse_grid(load_grid(args.grid, args.pitch), Side(args.side) if args.side else None, args.threshold)
+    if args.json:
+        print(json.dumps(grid_footprint_dict(result), indent=2))
+    else:
+        print(grid_footprint_text(result), end="")
+    return 0
 
 
 def _insole(args: argparse.Namespace) -> int:
@@ -118,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("orthofit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:  # a bug: say so plainly, full detail with --debug
         if args.debug:
             traceback.print_exc()

@@ -34,6 +34,7 @@ INDEX_UNITS: dict[str, str] = {
     "navicular_drop_mm": "mm",
     "fpi6_total": "",
     "rcsp_deg": "°",
+    "cpei_proxy_pct": "%",
 }
 
 #: What each index needs, for the "not measured" message.
@@ -53,6 +54,7 @@ _NEEDS: dict[str, str] = {
     "navicular_drop_mm": "navicular_drop_mm or both navicular heights",
     "fpi6_total": "fpi6",
     "rcsp_deg": "rcsp_deg",
+    "cpei_proxy_pct": "footprint_grid (a pressure CSV)",
 }
 
 _TITLES = {
@@ -62,6 +64,7 @@ _TITLES = {
     "arch_height_flexibility_mm_per_kn": "Arch height flexibility",
     "normalised_navicular_height": "Normalised navicular height (foot length)",
     "normalised_navicular_height_truncated": "Normalised navicular height (truncated length)",
+    "cpei_proxy_pct": "CPEI, static proxy",
 }
 
 
@@ -245,14 +248,30 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
     age = case.patient.age_years
     notes: list[str] = []
     fp = None
+    cpei = None
     if m.footprint_mm is not None:
         try:
             fp = footprint_indices(m.footprint_mm, side)
         except FootprintError as err:
             raise FootprintError(f"{side.value}.footprint_mm: {err}") from err
+        if m.grid is not None:
+            notes.append("footprint_mm was used for the footprint indices; the footprint_grid only for CPEI")
+    if m.grid is not None:
+        from .pressure import analyse_grid
+
+        try:
+            g = analyse_grid(m.grid, side)
+        except FootprintError as err:
+            raise FootprintError(f"{side.value}.footprint_grid: {err}") from err
+        fp = fp or g.indices
+        cpei = g.cpei_proxy_pct
+        notes.extend(n for n in g.notes if n not in notes)
+        notes.append(f"footprint from the grid {m.footprint_grid} ({m.footprint_grid_pitch_mm:g} mm cells; "
+                     f"toes: {g.toe_cut})")
     if fp is not None:
-        notes.extend(fp.notes)
+        notes.extend(n for n in fp.notes if n not in notes)
     values = _compute_indices(m, case.patient.weight_kg, fp)
+    values["cpei_proxy_pct"] = cpei
     if (m.navicular_drop_mm is not None and m.navicular_height_sitting_mm is not None
             and m.navicular_height_standing_mm is not None):
         computed = ix.navicular_drop_mm(m.navicular_height_sitting_mm, m.navicular_height_standing_mm)

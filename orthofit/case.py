@@ -61,6 +61,9 @@ class FootMeasurements:
     rcsp_deg: float | None = None
     footprint_mm: tuple[tuple[tuple[float, float], ...], ...] | None = None
     arch_on_tiptoe: bool | None = None
+    footprint_grid: str | None = None              # path of a footprint/pressure grid (CSV or PNG)
+    footprint_grid_pitch_mm: float | None = None   # its cell size
+    grid: object | None = None                     # the loaded PressureGrid (set by load_case)
 
     @property
     def is_empty(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import Case, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms
+from .case import Case, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
 from .enums import Sex, Side
 from .errors import CaseFileError, ValidationError
 from .keys import check_keys
@@ -46,7 +46,7 @@ FOOT_FIELDS: dict[str, Range] = {
     "navicular_drop_mm": Range(-20, 40, "mm"),
     "rcsp_deg": Range(-30, 30, "degrees"),
 }
-_FOOT_OTHER = ("fpi6", "footprint_mm", "arch_on_tiptoe")
+_FOOT_OTHER = ("fpi6", "footprint_mm", "arch_on_tiptoe", "footprint_grid", "footprint_grid_pitch_mm")
 #: mm-valued fields whose out-of-range values get a hint about the unit typed.
 _LENGTH_FIELDS = {k for k, r in FOOT_FIELDS.items() if r.unit == "mm"} - {"navicular_drop_mm"}
 
@@ -74,7 +74,23 @@ def load_case(path: str | Path) -> Case:
     """
     path = Path(path)
     raw = read_toml(path, "case", CaseFileError)
-    return parse_case(raw, source=str(path))
+    case = parse_case(raw, source=str(path))
+    return load_grids(case, path.parent)
+
+
+def load_grids(case: Case, base: Path) -> Case:
+    """Read the footprint grids a case names (paths relative to ``base``, the case's folder)."""
+    from dataclasses import replace
+
+    from .pressure import load_grid
+
+    feet = {}
+    for side in ("left", "right"):
+        m = getattr(case, side)
+        if m.footprint_grid is not None and m.grid is None:
+            grid = load_grid(base / m.footprint_grid, m.footprint_grid_pitch_mm)
+            feet[side] = replace(m, grid=grid)
+    return replace(case, **feet) if feet else case
 
 
 def parse_case(raw: dict[str, Any], source: str = "") -> Case:
@@ -133,6 +149,16 @@ def _foot(table: dict[str, Any], side: str) -> FootMeasurements:
         values["footprint_mm"] = _footprint(table["footprint_mm"], f"{side}.footprint_mm")
     if "arch_on_tiptoe" in table:
         values["arch_on_tiptoe"] = _bool(table["arch_on_tiptoe"], f"{side}.arch_on_tiptoe")
+    if "footprint_grid" in table:
+        if not isinstance(table["footprint_grid"], str) or not table["footprint_grid"].strip():
+            raise ValidationError(f"{side}.footprint_grid must be the path of a .csv or .png file, in quotes")
+        if "footprint_grid_pitch_mm" not in table:
+            raise ValidationError(f"{side}.footprint_grid_pitch_mm is missing: give the grid's cell size in mm")
+        values["footprint_grid"] = table["footprint_grid"]
+        values["footprint_grid_pitch_mm"] = _number(table["footprint_grid_pitch_mm"],
+                                                    f"{side}.footprint_grid_pitch_mm", Range(0.1, 20, "mm"))
+    elif "footprint_grid_pitch_mm" in table:
+        raise ValidationError(f"{side}.footprint_grid_pitch_mm is given without {side}.footprint_grid")
     fl, tfl = values.get("foot_length_mm"), values.get("truncated_foot_length_mm")
     if fl is not None and tfl is not None and tfl >= fl:
         raise ValidationError(

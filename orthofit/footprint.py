@@ -17,9 +17,9 @@ Conventions (clinical.md §1.0; one choice, documented once):
   cross-section (a split cross-section counts its parts): Chippaux-Smirak = narrowest midfoot
   width / widest forefoot width x 100; Staheli = narrowest midfoot width / widest heel width.
 * **Clarke's angle**: the medial tangent line is the edge of the print's convex hull on the
-  medial side at mid-length; the angle is between it and the line from its forefoot touch
-  point (1st metatarsal head: where the border leaves the tangent, within 1 mm) to the
-  deepest point of the medial concavity.
+  medial side at mid-length; the angle is between it and the line from the 1st metatarsal
+  head (the medial-most point of the forefoot third) to the deepest point of the medial
+  concavity (the medial border point furthest from the tangent).
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ _STEP_MM = 0.5
 #: fraction of the ball width.
 _NECK_RISE = 0.10
 _MIN_AREA_MM2 = 1000.0
-#: A border point within this distance of the medial tangent line touches it, mm.
-_TOUCH_MM = 1.0
 _LENGTH_RANGE_MM = (50.0, 400.0)
 
 
@@ -247,25 +245,20 @@ def _clarke_angle(local: BaseGeometry, s_min: float, length: float) -> float | N
     t_mid = p[idx, 1] + frac * (q[idx, 1] - p[idx, 1])
     e = idx[np.argmax(t_mid)]
     a, b = p[e], q[e]
-    u = (b - a) / max(np.linalg.norm(b - a), 1e-12)
-    # The touch points are where the print's border leaves the tangent line (within
-    # _TOUCH_MM): on a smooth border the hull could pick any of several near-collinear
-    # vertices, which would move the 1st-metatarsal point by centimetres.
+    heel_touch = a if a[0] < b[0] else b
+    back = heel_touch - (b if a[0] < b[0] else a)
+    u = back / max(np.linalg.norm(back), 1e-12)          # along the tangent, toward the heel
+    # The 1st metatarsal head: the medial-most point of the forefoot third (clinical.md §1.4),
+    # not the point where the border meets the tangent, which slides along a flat border.
     border = np.concatenate([np.asarray(poly.exterior.coords) for poly in _parts(local)])
-    gap = np.abs((border[:, 0] - a[0]) * u[1] - (border[:, 1] - a[1]) * u[0])
-    touching = border[gap <= _TOUCH_MM]
-    front, back = touching[touching[:, 0] > mid], touching[touching[:, 0] < mid]
-    if len(front) == 0 or len(back) == 0:
+    fore_third = border[border[:, 0] >= s_min + 2.0 * length / 3.0]
+    if len(fore_third) == 0:
         return None
-    fore = front[np.argmin(front[:, 0])]
-    heel = back[np.argmax(back[:, 0])]
-    tangent = heel - fore
-    tangent_len = np.linalg.norm(tangent)
-    if tangent_len < 1e-9:
-        return None
-    u = tangent / tangent_len
-    # The medial border: the medial-most contact of each cross-section between the touch points.
-    s_grid, _ = _width_profile(local, heel[0] + _STEP_MM, fore[0] - _STEP_MM)
+    fore = fore_third[np.argmax(fore_third[:, 1])]
+    # The deepest point of the medial concavity: of the medial-most contact of each
+    # cross-section between the heel's touch point and the 1st MTH, the furthest from the
+    # medial tangent line.
+    s_grid, _ = _width_profile(local, heel_touch[0] + _STEP_MM, fore[0] - _STEP_MM)
     if len(s_grid) == 0:
         return 0.0
     lines = shapely.linestrings(np.stack([np.stack([s_grid, np.full_like(s_grid, -1000.0)], 1),
@@ -274,9 +267,13 @@ def _clarke_angle(local: BaseGeometry, s_min: float, length: float) -> float | N
     keep = np.isfinite(t_medial)
     if not keep.any():
         return None
-    rel = np.stack([s_grid[keep], t_medial[keep]], axis=1) - fore
+    pts = np.stack([s_grid[keep], t_medial[keep]], axis=1)
+    rel = pts - heel_touch
     depth = np.abs(rel[:, 0] * u[1] - rel[:, 1] * u[0])
     k = int(np.argmax(depth))
     if depth[k] < 1e-6:
         return 0.0
-    return float(np.degrees(np.arctan2(depth[k], rel[k] @ u)))
+    # The angle between the two lines: the tangent (toward the heel) and 1st MTH -> deepest point.
+    d = pts[k] - fore
+    cos = np.clip(d @ u / max(np.linalg.norm(d), 1e-12), -1.0, 1.0)
+    return float(np.degrees(np.arccos(cos)))

@@ -153,3 +153,39 @@ def insole_text(results, written) -> str:
     lines.append("Written:")
     lines.extend(f"  {p}" for p in written)
     return "\n".join(lines) + "\n"
+
+
+def grid_footprint_dict(g) -> dict[str, Any]:
+    """A measured footprint grid as JSON-ready data."""
+    fi = g.indices
+    return {
+        "side": g.side.value,
+        "side_from_print": g.side_from_print.value,
+        "toes": g.toe_cut,
+        "footprint_indices": {
+            "arch_index": round(fi.arch_index, 4),
+            "chippaux_smirak_pct": round(fi.chippaux_smirak_pct, 2),
+            "staheli": round(fi.staheli, 4),
+            "clarke_angle_deg": None if fi.clarke_angle_deg is None else round(fi.clarke_angle_deg, 2),
+            "cpei_proxy_pct": None if g.cpei_proxy_pct is None else round(g.cpei_proxy_pct, 2),
+        },
+        "print_length_mm": round(fi.print_length_mm, 1),
+        "forefoot_width_mm": round(fi.forefoot_width_mm, 1),
+        "midfoot_min_width_mm": round(fi.midfoot_min_width_mm, 1),
+        "heel_width_mm": round(fi.heel_width_mm, 1),
+        "notes": list(g.notes),
+    }
+
+
+def grid_footprint_text(g) -> str:
+    d = grid_footprint_dict(g)
+    fi = d["footprint_indices"]
+    lines = [f"{d['side'].capitalize()} footprint ({d['print_length_mm']:g} mm long without toes; toes: {d['toes']})",
+             f"  Arch Index            {fi['arch_index']:.3f}",
+             f"  Chippaux-Smirak       {fi['chippaux_smirak_pct']:.1f}%",
+             f"  Staheli               {fi['staheli']:.3f}",
+             f"  Clarke's angle        " + ("not measured" if fi['clarke_angle_deg'] is None else f"{fi['clarke_angle_deg']:.1f}°"),
+             f"  CPEI (static proxy)   " + ("not measured (no pressures)" if fi['cpei_proxy_pct'] is None
+                                            else f"{fi['cpei_proxy_pct']:.1f}%  (not comparable to dynamic CPEI)")]
+    lines += [f"  Note: {n}" for n in d["notes"]]
+    return "\n".join(lines) + "\n"
