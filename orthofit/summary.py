@@ -184,8 +184,8 @@ def grid_footprint_text(g) -> str:
              f"  Arch Index            {fi['arch_index']:.3f}",
              f"  Chippaux-Smirak       {fi['chippaux_smirak_pct']:.1f}%",
              f"  Staheli               {fi['staheli']:.3f}",
-             f"  Clarke's angle        " + ("not measured" if fi['clarke_angle_deg'] is None else f"{fi['clarke_angle_deg']:.1f}°"),
-             f"  CPEI (static proxy)   " + ("not measured (no pressures)" if fi['cpei_proxy_pct'] is None
+             "  Clarke's angle        " + ("not measured" if fi['clarke_angle_deg'] is None else f"{fi['clarke_angle_deg']:.1f}°"),
+             "  CPEI (static proxy)   " + ("not measured (no pressures)" if fi['cpei_proxy_pct'] is None
                                             else f"{fi['cpei_proxy_pct']:.1f}%  (not comparable to dynamic CPEI)")]
     lines += [f"  Note: {n}" for n in d["notes"]]
     return "\n".join(lines) + "\n"

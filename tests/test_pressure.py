@@ -64,7 +64,7 @@ def test_png_picture_of_a_print(mun, tmp_path):
     Image.fromarray(picture).resize((27 * 4, 63 * 4), Image.NEAREST).save(path)
     g = analyse_grid(load_grid(path, PITCH / 4))
     csv = analyse_grid(mun["left"])
-    assert g.side is Side.LEFT
+    assert g.side is Side.LEFT and g.side is csv.side
     assert g.cpei_proxy_pct is None and any("no CPEI" in n for n in g.notes)
     # a picture has no pressures to find the sulcus, so its Arch Index includes the toes
     assert g.toe_cut == "none found"
