@@ -75,13 +75,15 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
         raise ScanError(f"cannot read scan file {path}: {err.strerror}") from None
     if not data.strip():
         raise ScanError(f"{path} is empty; export the scan again from the scanner software")
+    if suffix == ".stl":
+        _check_stl(data, path)
     try:
         # process=False: trimesh's processing silently drops NaN vertices and their faces,
         # which would hide a corrupt file; vertices are merged below, after the check.
         mesh = trimesh.load(io.BytesIO(data), file_type=suffix[1:], force="mesh", process=False)
-    except Exception as err:  # trimesh raises many kinds (ValueError, IndexError, struct.error...)
-        raise ScanError(f"{path} is not a readable {suffix[1:].upper()} mesh ({type(err).__name__}); "
-                        "it may be truncated or corrupt: export it again") from None
+    except Exception:  # trimesh raises many kinds (ValueError, IndexError, struct.error...)
+        raise ScanError(f"{path} is not a readable {suffix[1:].upper()} mesh; it may be truncated or "
+                        "corrupt: export it again") from None
     if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
         raise ScanError(f"{path} holds no triangles (an empty or unreadable {suffix[1:].upper()} file); "
                         "export the scan again as a mesh")
@@ -108,6 +110,25 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
     notes.extend(_mend(mesh))
     return LoadedScan(np.asarray(mesh.vertices, dtype=float), np.asarray(mesh.faces, dtype=np.int64),
                       units, inferred, tuple(notes), str(path))
+
+
+def _check_stl(data: bytes, path: Path) -> None:
+    """A binary STL's size must match the triangle count in its header; anything else must be
+    ASCII text. Checked here so that the message does not depend on trimesh's optional
+    text-encoding detectors."""
+    if len(data) >= 84:
+        n = int.from_bytes(data[80:84], "little")
+        if len(data) == 84 + 50 * n:
+            return
+    if data[:5].lower() != b"solid":
+        if len(data) >= 84:
+            raise ScanError(f"{path} is a truncated or corrupt binary STL ({len(data)} bytes; its header "
+                            f"promises {n} triangles, {84 + 50 * n} bytes): export it again")
+        raise ScanError(f"{path} is too short to be an STL file: export it again")
+    try:
+        data.decode("ascii")
+    except UnicodeDecodeError:
+        raise ScanError(f"{path} starts like a text STL but is not text: it is corrupt; export it again") from None
 
 
 def _candidates(extent: float) -> list[str]:

@@ -60,7 +60,9 @@ def _write(tmp_path, name, data: bytes):
 @pytest.mark.parametrize("name, data, words", [
     ("empty.stl", b"", "empty"),
     ("blank.obj", b"   \n\n", "empty"),
-    ("random.stl", bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "no triangles"),
+    ("random.stl", bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "corrupt binary STL"),
+    ("short.stl", b"\x00" * 40, "too short"),
+    ("fake-text.stl", b"solid x\n" + bytes(range(128, 256)), "not text"),
     ("junk.obj", b"hello\nthis is not an obj\n", "no triangles"),
     ("junk.ply", b"ply\nformat ascii 1.0\nnonsense\n", "not a readable PLY"),
     ("text.stl", b"solid x\nendsolid x\n", "no triangles"),
@@ -73,7 +75,7 @@ def test_bad_scan_files(tmp_path, name, data, words):
 
 def test_truncated_nan_missing_folder_and_tiny(tmp_path):
     whole = shared_data("scans", "dupontgu_left_foot_m.stl").read_bytes()
-    with pytest.raises(ScanError):
+    with pytest.raises(ScanError, match="truncated"):
         load_scan(_write(tmp_path, "trunc.stl", whole[:3000]))
     box = trimesh.creation.icosphere(subdivisions=3, radius=100.0)
     v = np.asarray(box.vertices).copy()
