@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import UserError
+from .tomlfile import read_bytes
 
 
 class ScanError(UserError):
@@ -65,14 +66,7 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ScanError(f"{path}: a scan must be an STL, OBJ or PLY file (not {suffix or 'no extension'})")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScanError(f"scan file not found: {path}") from None
-    except IsADirectoryError:
-        raise ScanError(f"{path} is a folder; give the path of a scan file") from None
-    except OSError as err:
-        raise ScanError(f"cannot read scan file {path}: {err.strerror}") from None
+    data = read_bytes(path, "scan", ScanError)
     if not data.strip():
         raise ScanError(f"{path} is empty; export the scan again from the scanner software")
     if suffix == ".stl":

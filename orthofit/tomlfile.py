@@ -1,4 +1,4 @@
-"""Reading a TOML file (case, profile or thresholds) with one-line errors that name it."""
+"""Reading user files (TOML cases, profiles, thresholds; scans) with one-line errors that name them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+
+
+def read_bytes(path: Path | Traversable, what: str, error: type[UserError], kind: str = "") -> bytes:
+    """The bytes of the ``what`` file at ``path``; a missing, folder or unreadable path raises
+    ``error`` with one line ("give the path of a {what} file{kind}")."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{what} file not found: {path}") from None
+    except IsADirectoryError:
+        raise error(f"{path} is a folder; give the path of a {what} file{kind}") from None
+    except OSError as err:
+        raise error(f"cannot read {what} file {path}: {err.strerror}") from None
 
 
 def read_toml(path: Path | Traversable, what: str, error: type[UserError]) -> dict[str, Any]:
@@ -20,14 +33,7 @@ def read_toml(path: Path | Traversable, what: str, error: type[UserError]) -> di
     error : type
         The UserError subclass to raise.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise error(f"{what} file not found: {path}") from None
-    except IsADirectoryError:
-        raise error(f"{path} is a folder; give the path of a {what} file (.toml)") from None
-    except OSError as err:
-        raise error(f"cannot read {what} file {path}: {err.strerror}") from None
+    data = read_bytes(path, what, error, " (.toml)")
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
