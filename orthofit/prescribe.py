@@ -198,21 +198,18 @@ def _pronated_rule(draft: _Draft, foot: FootAssessment, rules: RuleSettings) -> 
     if control in ("skive", "both"):
         highly = foot.pronation.value == Pronation.PRONATED.value and foot.pronation.severity == "highly"
         skive = r.skive_highly_pronated_mm if highly else r.skive_mm
-        if draft.get("medial_heel_skive_mm") < skive:
-            draft.values["medial_heel_skive_mm"] = skive
-            draft.reasons.append(f"medial heel skive {_num(skive)} mm: {rear_why} ({_SRC_SKIVE})")
-        else:
-            draft.reasons.append(f"medial heel skive kept at the profile's "
-                                 f"{_num(draft.get('medial_heel_skive_mm'))} mm: {rear_why}")
+        _raise_control(draft, "medial_heel_skive_mm", skive, "medial heel skive", " mm", rear_why, _SRC_SKIVE)
     if control in ("post", "both"):
-        post = r.varus_post_deg
-        if draft.get("rearfoot_post_deg") < post:
-            draft.values["rearfoot_post_deg"] = post
-            draft.reasons.append(f"varus rearfoot post {_num(post)}°: {rear_why} ({_SRC_POST})")
-        else:
-            draft.reasons.append(f"varus rearfoot post kept at the profile's "
-                                 f"{_num(draft.get('rearfoot_post_deg'))}°: {rear_why}")
+        _raise_control(draft, "rearfoot_post_deg", r.varus_post_deg, "varus rearfoot post", "°", rear_why, _SRC_POST)
     _rearfoot_cup(draft, r, rear_why)
+
+
+def _raise_control(draft: _Draft, name: str, amount: float, label: str, unit: str, why: str, src: str) -> None:
+    """Raise a rearfoot control to ``amount``, or say the profile's larger value was kept."""
+    if draft.at_least(name, amount):
+        draft.reasons.append(f"{label} {_num(amount)}{unit}: {why} ({src})")
+    else:
+        draft.reasons.append(f"{label} kept at the profile's {_num(draft.get(name))}{unit}: {why}")
 
 
 def _rearfoot_cup(draft: _Draft, r: PronatedOrPlanusRules, why: str) -> None:

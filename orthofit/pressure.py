@@ -185,7 +185,7 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     r = 0.5 * p
     smooth = cells.buffer(r).buffer(-2 * r).buffer(r)
     smooth = smooth if not smooth.is_empty else cells
-    fs = (centres - centres.mean(axis=0)) @ axis_u - s0         # x of each cell in the frame
+    fs = s - s0                                                 # x of each cell in the frame
     toe_cut = "none found"
     if grid.has_pressure:
         cut = _toe_sulcus(fs, weights, p)

@@ -145,7 +145,7 @@ def insole_text(results, written) -> str:
         params = rx.params.as_dict()
         changed = [k for k, v in params.items() if v != defaults[k]]
         shown = ["length", "base_thickness_rearfoot_mm", "base_thickness_forefoot_mm", "heel_cup_depth_mm",
-                 "arch_height_mm", *[k for k in changed]]
+                 "arch_height_mm", *changed]
         lines.append("  parameters: " + ", ".join(f"{k} = {params[k]:g}" if not isinstance(params[k], str)
                                                  else f"{k} = {params[k]}" for k in dict.fromkeys(shown)))
         lines.extend(f"  {line}" for line in r.printability.lines())
