@@ -33,6 +33,8 @@ CONTACT_NORMAL_DEG = 25.0   # scanner noise tilts small triangles
 MIN_FLAT_CONTACT_MM2 = 2000.0
 #: Without flat contact, the support plane is the one with most surface this close [D].
 SUPPORT_BAND_MM = 4.0
+#: The best candidate floors (by a coarse score) that get a plane fit before the final choice.
+REFINE_CANDIDATES = 8
 #: Crop a scan that reaches above this share of its length (the leg) at that height [D].
 CROP_HEIGHT_FRACTION = 0.40
 
@@ -82,7 +84,7 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     # great circle around e1 and tilted toward it, plus the normals of large flat regions.
     up, floor_kind, flat_area = _find_floor(v, centroid, area, normal, e1)
     z = v @ up
-    z = z - z.min()
+    z = z - _floor_level(z.min(), centroid @ up, area, normal @ up, floor_kind)
     # The long axis, in the floor plane.
     x_axis = e1 - (e1 @ up) * up
     x_axis /= np.linalg.norm(x_axis)
@@ -143,11 +145,15 @@ def _candidate_dirs(e1: np.ndarray, step_deg: float, tilt_deg: float, centre: np
     return d / np.linalg.norm(d, axis=1, keepdims=True)
 
 
-def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: int = 12) -> np.ndarray:
+def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: int = 12,
+                  cone_deg: float = 12.0) -> np.ndarray:
     """The face normals shared by the most surface area: a flat sole is one such mode.
 
-    Normals are binned on a Fibonacci sphere; each of the ``top`` heaviest bins gives the
-    area-weighted mean normal of its faces.
+    Each of ``bins`` directions on a Fibonacci sphere scores the area of the faces whose
+    normal lies within ``cone_deg`` of it: a cone, not a bin, because scanner noise scatters a
+    flat sole's small triangles over many neighbouring bins while a long smooth wall keeps
+    its few large ones in one. The ``top`` best directions (no two within a cone of each
+    other) each give the area-weighted mean normal of their cone.
     """
     from scipy.spatial import cKDTree
 
@@ -157,11 +163,24 @@ def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: i
     sphere = np.column_stack([np.cos(theta) * np.sin(phi), np.sin(theta) * np.sin(phi), np.cos(phi)])
     which = cKDTree(sphere).query(normal)[1]
     weight = np.bincount(which, area, bins)
-    out = []
-    for b in np.argsort(weight)[::-1][:top]:
-        sel = which == b
-        n = (normal[sel] * area[sel, None]).sum(axis=0)
-        out.append(n / max(np.linalg.norm(n), 1e-12))
+    chord = 2 * np.sin(np.radians(cone_deg) / 2)
+    tree = cKDTree(sphere)
+    pairs = tree.sparse_distance_matrix(tree, chord, output_type="coo_matrix")
+    cone = np.bincount(pairs.row, weight[pairs.col], bins) + weight    # the diagonal is dropped
+    out: list[np.ndarray] = []
+    for b in np.argsort(cone)[::-1]:
+        if len(out) == top:
+            break
+        if out and (np.array(out) @ sphere[b]).max() > np.cos(np.radians(cone_deg)):
+            continue
+        n = sphere[b]
+        for _ in range(4):     # mean shift: a cone centred on a bin is lopsided on the mode
+            sel = normal @ n > np.cos(np.radians(cone_deg))
+            m = (normal[sel] * area[sel, None]).sum(axis=0)
+            if np.linalg.norm(m) < 1e-12:
+                break
+            n = m / np.linalg.norm(m)
+        out.append(n)
     return np.array(out)
 
 
@@ -169,11 +188,11 @@ def _contact_scores(v, centroid, area, normal, e1, dirs, band_mm: float, flat_on
     """For each candidate up direction: the area within ``band_mm`` of the lowest level (and
     facing down, if ``flat_only``) and how far that contact runs along the foot."""
     h = centroid @ dirs.T
-    # The floor level: a low percentile, not the minimum, which scanner noise pulls down
-    # by about 3 sigma (a 0.5 mm noise would put the whole sole 1.5 mm "above" the floor).
-    proj = v @ dirs.T
-    k = max(1, int(0.002 * len(v)))
-    low = np.partition(proj, k, axis=0)[k]
+    # The floor level: a low percentile of the face centres, not the lowest vertex, which
+    # scanner noise pulls down by about 3 sigma (a 0.5 mm noise would lift most of a flat
+    # sole out of a 1.5 mm band). A face centre averages three vertices' noise.
+    k = max(1, int(0.002 * len(h)))
+    low = np.partition(h, k, axis=0)[k]
     near = (h - low) < band_mm
     if flat_only:
         near &= (-(normal @ dirs.T)) > np.cos(np.radians(CONTACT_NORMAL_DEG))
@@ -186,20 +205,40 @@ def _contact_scores(v, centroid, area, normal, e1, dirs, band_mm: float, flat_on
 def _find_floor(v, centroid, area, normal, e1) -> tuple[np.ndarray, str, float]:
     """The floor's upward normal, how it was found, and the flat contact area (mm²)."""
     length = np.ptp(v @ e1)
-    # The floor's normal is minus the normal of the flat contact faces: try the normals of the
-    # largest faces, and a sweep around the long axis.
+    # The floor's normal is minus the normal of the flat contact faces: try the main modes of
+    # the face normals, and a sweep around the long axis.
     dirs = np.vstack([_candidate_dirs(e1, 10.0, FLOOR_MAX_TILT_DEG), -_normal_modes(normal, area)])
     dirs = dirs[np.abs(dirs @ e1) <= np.sin(np.radians(FLOOR_MAX_TILT_DEG)) + 1e-9]
+    # A coarse score with a loose band finds the candidates; a plane fit to each one's contact
+    # makes it exact (a sweep step or a noisy mode is a degree or so off, and over a foot's
+    # length a degree lifts much of the sole out of the contact band).
+    flat, span = _contact_scores(v, centroid, area, normal, e1, dirs, 2 * SUPPORT_BAND_MM, True)
+    best = np.argsort(np.where(span >= 0.6 * length, flat, 0.0))[::-1][:REFINE_CANDIDATES]
+    dirs = np.array([_refine(centroid, area, normal, d) for d in dirs[best]])
     flat, span = _contact_scores(v, centroid, area, normal, e1, dirs, CONTACT_HEIGHT_MM, True)
     # A sole pressed on glass is flat from heel to ball; an ankle cut is flat but short.
     ok = span >= 0.6 * length
     if ok.any() and flat[ok].max() >= MIN_FLAT_CONTACT_MM2:
         k = np.flatnonzero(ok)[np.argmax(flat[ok])]
-        return _refine(v, dirs[k]), "flat contact", float(flat[k])
+        return dirs[k], "flat contact", float(flat[k])
     # No flat contact (not weight-bearing): the foot rests, under gravity, on the facet of its
     # convex hull that lies below its centroid. "Down" is away from the ankle: the rear third
     # spreads most, across the long axis, toward the leg.
     return _resting_floor(v, e1), "support plane", 0.0
+
+
+def _floor_level(lowest: float, h: np.ndarray, area: np.ndarray, facing: np.ndarray, kind: str) -> float:
+    """Where z = 0 goes: on the glass, the middle of the flat contact faces' heights (scanner
+    noise scatters them both ways; the lowest vertex is some 3 sigma below the glass); on a
+    support plane, the lowest point."""
+    if kind != "flat contact":
+        return lowest
+    k = max(1, int(0.002 * len(h)))
+    low = np.partition(h, k)[k]
+    c = ((h - low) < 2 * CONTACT_HEIGHT_MM) & (-facing > np.cos(np.radians(CONTACT_NORMAL_DEG)))
+    order = np.argsort(h[c])
+    cum = np.cumsum(area[c][order])
+    return float(h[c][order][np.searchsorted(cum, 0.5 * cum[-1])])
 
 
 def _resting_floor(v: np.ndarray, e1: np.ndarray) -> np.ndarray:
@@ -231,15 +270,22 @@ def _resting_floor(v: np.ndarray, e1: np.ndarray) -> np.ndarray:
     return -normals[k]
 
 
-def _refine(v: np.ndarray, up: np.ndarray) -> np.ndarray:
-    """Fit the floor plane to the contact vertices for a precise normal."""
-    z = v @ up
-    c = v[z < z.min() + CONTACT_HEIGHT_MM]
-    if len(c) < 10:
-        return up
-    c0 = c - c.mean(axis=0)
-    n = np.linalg.eigh(c0.T @ c0)[1][:, 0]
-    return n if n @ up > 0 else -n
+def _refine(centroid, area, normal, up: np.ndarray, rounds: int = 4) -> np.ndarray:
+    """Fit the floor plane to the flat contact faces under ``up``, and again to the contact
+    under that plane, for a precise normal."""
+    for _ in range(rounds):
+        h = centroid @ up
+        k = max(1, int(0.002 * len(h)))
+        low = np.partition(h, k)[k]
+        c = ((h - low) < 2 * CONTACT_HEIGHT_MM) & (-(normal @ up) > np.cos(np.radians(CONTACT_NORMAL_DEG)))
+        if c.sum() < 10:
+            return up
+        w = area[c]
+        mean = (centroid[c] * w[:, None]).sum(axis=0) / w.sum()
+        d = centroid[c] - mean
+        n = np.linalg.eigh((d * w[:, None]).T @ d)[1][:, 0]
+        up = n if n @ up > 0 else -n
+    return up
 
 
 def _crop(pts: np.ndarray, faces: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
