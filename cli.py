@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import traceback
+from dataclasses import replace
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +56,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_insole)
 
+    p = sub.add_parser("scan", help="measure a 3D foot scan (STL, OBJ, PLY) and assess the foot",
+                       description="Orient a foot scan (floor, heel-to-toe axis, side), measure it with an "
+                                   "uncertainty per measure, take its footprint indices, and assess the foot.")
+    p.add_argument("scan", help="scan file (.stl, .obj or .ply)")
+    p.add_argument("--units", choices=["mm", "cm", "m", "in"],
+                   help="the file's unit (default: inferred from the foot's size, and reported)")
+    p.add_argument("--side", choices=["left", "right"], help="which foot (default: read from the arch)")
+    p.add_argument("--condition", choices=["standing", "sitting", "non-weight-bearing", "foam-box"],
+                   help="how the scan was taken; it decides which measures are valid (default: standing "
+                        "if the sole lies flat on the floor, else non-weight-bearing, and the output says so)")
+    p.add_argument("--age", type=float, metavar="YEARS",
+                   help="the patient's age, for age-specific thresholds (default: an adult)")
+    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(run=_scan)
+
     p = sub.add_parser("footprint", help="measure a footprint or pressure grid (CSV or PNG)",
                        description="Arch Index, Chippaux-Smirak, Staheli and Clarke's angle from a footprint "
                                    "grid, and a static CPEI proxy from pressures. CSV: one line per grid row, "
@@ -68,6 +86,34 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_footprint)
     return parser
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from orthofit.assess import assess
+    from orthofit.case import Case, FootMeasurements, Patient
+    from orthofit.case_file import PATIENT_FIELDS, _number
+    from orthofit.enums import Side
+    from orthofit.scan_case import measure_foot_scan, merge_scan
+    from orthofit.scan_io import load_scan
+    from orthofit.scan_measure import ScanCondition
+    from orthofit.summary import scan_dict, scan_text
+    from orthofit.thresholds import load_thresholds
+
+    thresholds = load_thresholds(args.thresholds)
+    age = _number(args.age, "--age", PATIENT_FIELDS["age"]) if args.age is not None else thresholds.adult_age_years
+    record = measure_foot_scan(load_scan(args.scan, args.units), Side(args.side) if args.side else None,
+                               ScanCondition.parse(args.condition) if args.condition else None)
+    foot = merge_scan(FootMeasurements(scan=args.scan), record)
+    feet = {record.side.value: foot, record.side.other.value: FootMeasurements()}
+    result = assess(Case(Patient(id="scan", age_years=age), **feet), thresholds)
+    if args.age is None:
+        result = replace(result, notes=result.notes + (
+            "Assessed with adult thresholds; give --age for a child.",))
+    if args.json:
+        print(json.dumps(scan_dict(record, result), indent=2, ensure_ascii=False))
+    else:
+        print(scan_text(record, result), end="")
+    return 0
 
 
 def _footprint(args: argparse.Namespace) -> int:

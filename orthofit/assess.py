@@ -39,10 +39,10 @@ INDEX_UNITS: dict[str, str] = {
 
 #: What each index needs, for the "not measured" message.
 _NEEDS: dict[str, str] = {
-    "arch_index": "footprint_mm",
-    "chippaux_smirak_pct": "footprint_mm",
-    "staheli": "footprint_mm",
-    "clarke_angle_deg": "footprint_mm",
+    "arch_index": "footprint_mm, a footprint_grid or a standing scan",
+    "chippaux_smirak_pct": "footprint_mm, a footprint_grid or a standing scan",
+    "staheli": "footprint_mm, a footprint_grid or a standing scan",
+    "clarke_angle_deg": "footprint_mm, a footprint_grid or a standing scan",
     "ahi_sitting": "dorsal_height_sitting_mm and truncated_foot_length_mm",
     "ahi_standing": "dorsal_height_standing_mm and truncated_foot_length_mm",
     "arch_rigidity_index": "dorsal_height_sitting_mm and dorsal_height_standing_mm",
@@ -122,6 +122,7 @@ class FootAssessment:
     reasons: tuple[str, ...]
     notes: tuple[str, ...]
     development: str | None = None      # children: what a flat foot means at this age
+    sources: dict[str, str] = field(default_factory=dict)   # measurement -> "typed" or "scan"
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,16 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
         notes.extend(n for n in g.notes if n not in notes)
         notes.append(f"footprint from the grid {m.footprint_grid} ({m.footprint_grid_pitch_mm:g} mm cells; "
                      f"toes: {g.toe_cut})")
+    rec = m.scan_record
+    if rec is not None:
+        sm = rec.measurements
+        if fp is None and sm.footprint is not None:
+            fp = sm.footprint
+            notes.append(f"footprint indices from the scan: the sole within {sm.footprint_height_mm:g} mm "
+                         "of the floor")
+        elif fp is None and sm.footprint_note:
+            notes.append(sm.footprint_note)
+        notes.extend(_scan_notes(rec))
     if fp is not None:
         notes.extend(n for n in fp.notes if n not in notes)
     values = _compute_indices(m, case.patient.weight_kg, fp)
@@ -292,7 +303,29 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
         reasons.append(development)
     return FootAssessment(side=side, measured=not m.is_empty, indices=values, findings=findings,
                           arch_type=arch, pronation=pron, shoe_size=size, footprint=fp,
-                          reasons=tuple(reasons), notes=tuple(notes), development=development)
+                          reasons=tuple(reasons), notes=tuple(notes), development=development,
+                          sources=_sources(m))
+
+
+def _sources(m: FootMeasurements) -> dict[str, str]:
+    """Where each measurement came from: "typed" (the case file) or "scan"."""
+    from .case_file import FOOT_FIELDS
+
+    used = m.scan_record.used if m.scan_record is not None else ()
+    return {k: ("scan" if k in used else "typed") for k in FOOT_FIELDS if getattr(m, k) is not None}
+
+
+def _scan_notes(rec) -> list[str]:
+    """What the scan gave, what was taken from it and which typed values won."""
+    sm = rec.measurements
+    out = [f"scan {rec.source} ({rec.condition.value}, {rec.side.value} foot): " + "; ".join(rec.notes)]
+    if rec.used:
+        out.append("from the scan: " + ", ".join(
+            f"{k} {sm.measures[k].value:g} ± {sm.measures[k].uncertainty_mm:g} mm" for k in rec.used))
+    if rec.kept:
+        out.append("typed values kept over the scan's: " + ", ".join(
+            f"{k} {typed:g} mm (scan {scanned:g} mm)" for k, typed, scanned in rec.kept))
+    return out
 
 
 def _finding(th: Thresholds, name: str, value: float, age: float,

@@ -64,6 +64,10 @@ class FootMeasurements:
     footprint_grid: str | None = None              # path of a footprint/pressure grid (CSV or PNG)
     footprint_grid_pitch_mm: float | None = None   # its cell size
     grid: object | None = None                     # the loaded PressureGrid (set by load_case)
+    scan: str | None = None                        # path of a 3D scan (STL, OBJ, PLY)
+    scan_units: str | None = None                  # its unit (mm, cm, m, in); inferred when None
+    scan_condition: str | None = None              # standing, sitting, non-weight-bearing, foam-box
+    scan_record: object | None = None              # the measured ScanRecord (set by load_case)
 
     @property
     def is_empty(self) -> bool:

@@ -46,7 +46,8 @@ FOOT_FIELDS: dict[str, Range] = {
     "navicular_drop_mm": Range(-20, 40, "mm"),
     "rcsp_deg": Range(-30, 30, "degrees"),
 }
-_FOOT_OTHER = ("fpi6", "footprint_mm", "arch_on_tiptoe", "footprint_grid", "footprint_grid_pitch_mm")
+_FOOT_OTHER = ("fpi6", "footprint_mm", "arch_on_tiptoe", "footprint_grid", "footprint_grid_pitch_mm",
+               "scan", "scan_units", "scan_condition")
 #: mm-valued fields whose out-of-range values get a hint about the unit typed.
 _LENGTH_FIELDS = {k for k, r in FOOT_FIELDS.items() if r.unit == "mm"} - {"navicular_drop_mm"}
 
@@ -75,7 +76,31 @@ def load_case(path: str | Path) -> Case:
     path = Path(path)
     raw = read_toml(path, "case", CaseFileError)
     case = parse_case(raw, source=str(path))
-    return load_grids(case, path.parent)
+    return load_scans(load_grids(case, path.parent), path.parent)
+
+
+def load_scans(case: Case, base: Path) -> Case:
+    """Read, orient and measure the scans a case names (paths relative to ``base``), and fill
+    the measurements not typed (see :mod:`orthofit.scan_case`)."""
+    from dataclasses import replace
+
+    from .scan_case import measure_foot_scan, merge_scan
+    from .scan_io import ScanError, load_scan
+    from .scan_measure import ScanCondition
+
+    feet = {}
+    for side in Side:
+        m = case.foot(side)
+        if m.scan is None or m.scan_record is not None:
+            continue
+        try:
+            loaded = load_scan(base / m.scan, m.scan_units)
+            record = measure_foot_scan(loaded, side,
+                                       ScanCondition.parse(m.scan_condition) if m.scan_condition else None)
+        except ScanError as err:
+            raise ScanError(f"{side.value}.scan: {err}") from None
+        feet[side.value] = merge_scan(m, record)
+    return replace(case, **feet) if feet else case
 
 
 def load_grids(case: Case, base: Path) -> Case:
@@ -159,12 +184,41 @@ def _foot(table: dict[str, Any], side: str) -> FootMeasurements:
                                                     f"{side}.footprint_grid_pitch_mm", Range(0.1, 20, "mm"))
     elif "footprint_grid_pitch_mm" in table:
         raise ValidationError(f"{side}.footprint_grid_pitch_mm is given without {side}.footprint_grid")
+    values.update(_scan_fields(table, side))
     fl, tfl = values.get("foot_length_mm"), values.get("truncated_foot_length_mm")
     if fl is not None and tfl is not None and tfl >= fl:
         raise ValidationError(
             f"{side}.truncated_foot_length_mm ({tfl:g}) must be shorter than {side}.foot_length_mm "
             f"({fl:g}): it runs from the heel to the 1st metatarsophalangeal joint, not to the toes")
     return FootMeasurements(**values)
+
+
+def _scan_fields(table: dict[str, Any], side: str) -> dict[str, str]:
+    from .scan_io import UNITS_MM
+    from .scan_measure import ScanCondition
+
+    out: dict[str, str] = {}
+    if "scan" not in table:
+        for key in ("scan_units", "scan_condition"):
+            if key in table:
+                raise ValidationError(f"{side}.{key} is given without {side}.scan (the scan file's path)")
+        return out
+    if not isinstance(table["scan"], str) or not table["scan"].strip():
+        raise ValidationError(f"{side}.scan must be the path of an .stl, .obj or .ply file, in quotes")
+    out["scan"] = table["scan"]
+    if "scan_units" in table:
+        units = table["scan_units"]
+        if units not in UNITS_MM:
+            raise ValidationError(f"{side}.scan_units = {units!r} is not known; use one of "
+                                  + ", ".join(f'"{u}"' for u in UNITS_MM))
+        out["scan_units"] = units
+    if "scan_condition" in table:
+        try:
+            out["scan_condition"] = ScanCondition.parse(table["scan_condition"]).value
+        except ValidationError:
+            raise ValidationError(f"{side}.scan_condition = {table['scan_condition']!r} is not known; use one of "
+                                  + ", ".join(f'"{c.value}"' for c in ScanCondition)) from None
+    return out
 
 
 def _red_flags(table: dict[str, Any]) -> tuple[str, ...]:

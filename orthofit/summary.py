@@ -39,6 +39,7 @@ def _foot_dict(foot: FootAssessment) -> dict[str, Any]:
         "reasons": list(foot.reasons),
         "notes": list(foot.notes),
         "shoe_size": foot.shoe_size.as_dict() if foot.shoe_size else None,
+        "measurement_sources": dict(foot.sources),
         "footprint": None if fp is None else {
             "toes_removed": fp.toes_removed,
             "print_length_mm": round(fp.print_length_mm, 1),
@@ -188,4 +189,67 @@ def grid_footprint_text(g) -> str:
              "  CPEI (static proxy)   " + ("not measured (no pressures)" if fi['cpei_proxy_pct'] is None
                                             else f"{fi['cpei_proxy_pct']:.1f}%  (not comparable to dynamic CPEI)")]
     lines += [f"  Note: {n}" for n in d["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def scan_dict(record, assessment: Assessment) -> dict[str, Any]:
+    """A measured scan (a :class:`~orthofit.scan_case.ScanRecord`) and the assessment of its
+    foot, as JSON-ready data (the ``scan --json`` output)."""
+    sm = record.measurements
+    fp = sm.footprint
+    foot = assessment.foot(record.side)
+    return {
+        "orthofit_version": __version__,
+        "source": record.source,
+        "side": record.side.value,
+        "side_from_scan": record.oriented.side_from_scan.value,
+        "units": record.units,
+        "units_inferred": record.units_inferred,
+        "condition": record.condition.value,
+        "floor": record.oriented.floor,
+        "mesh_edge_mm": round(sm.edge_mm, 2),
+        "notes": list(record.notes),
+        "measurements": {
+            name: {"value": m.value, "uncertainty_mm": m.uncertainty_mm, "definition": m.definition,
+                   "note": m.note}
+            for name, m in sm.measures.items()},
+        "footprint_height_mm": sm.footprint_height_mm,
+        "footprint_indices": None if fp is None else {
+            "arch_index": round(fp.arch_index, 4),
+            "chippaux_smirak_pct": round(fp.chippaux_smirak_pct, 2),
+            "staheli": round(fp.staheli, 4),
+            "clarke_angle_deg": None if fp.clarke_angle_deg is None else round(fp.clarke_angle_deg, 2),
+        },
+        "footprint_note": sm.footprint_note,
+        "assessment": _foot_dict(foot),
+        "assessment_notes": list(assessment.notes),
+    }
+
+
+def scan_text(record, assessment: Assessment) -> str:
+    """The scan's measures with their uncertainty, then the assessment of its foot."""
+    d = scan_dict(record, assessment)
+    foot = assessment.foot(record.side)
+    lines = [f"Scan {d['source']}: {d['side']} foot, {d['condition']}, units {d['units']}"
+             + (" (inferred)" if d["units_inferred"] else "") + f", floor by {d['floor']}"]
+    lines.extend(f"  - {n}" for n in d["notes"])
+    lines.append("")
+    w = max(len(k) for k in d["measurements"])
+    for name, m in d["measurements"].items():
+        value = f"{m['value']:.1f} ± {m['uncertainty_mm']:.1f} mm" if m["value"] is not None else \
+            f"not measured: {m['note']}"
+        lines.append(f"{name:<{w}}  {value}")
+    lines.append("")
+    if d["footprint_indices"] is None:
+        lines.append(f"Footprint: {d['footprint_note']}")
+    else:
+        lines.append(f"Footprint (sole within {d['footprint_height_mm']:g} mm of the floor):")
+        for name in ("arch_index", "chippaux_smirak_pct", "staheli", "clarke_angle_deg"):
+            v = foot.indices[name]
+            lines.append(f"  {assessment.titles[name]}: {'not measured' if v is None else format_value(name, v)}")
+    lines.append("")
+    lines.append(f"Assessment ({d['side']} foot): arch type {foot.arch_type.text}, pronation {foot.pronation.text}")
+    lines.extend(f"  - {r}" for r in foot.reasons)
+    lines.extend(f"  - Note: {n}" for n in assessment.notes)
+    lines.append("Measures are the scan's; give the rest (FPI-6, navicular drop, sitting heights) in a case file.")
     return "\n".join(lines) + "\n"

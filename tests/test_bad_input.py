@@ -208,6 +208,17 @@ CASE_FILE_ERRORS = [
                  ["left.footprint_mm", "point 2", "[x, y]"], id="footprint-3d-point"),
     pytest.param(with_left("footprint_mm = [[0, 0], [40, 0], [40, 40], [0, 40]]"),
                  ["footprint", "40 mm long", "millimetres"], id="footprint-too-short"),
+    # --- scans
+    pytest.param(with_left('scan = "missing.stl"'), ["left.scan", "not found", "missing.stl"], id="scan-missing"),
+    pytest.param(with_left('scan = "foot.docx"'), ["left.scan", "STL, OBJ or PLY"], id="scan-wrong-format"),
+    pytest.param(with_left("scan = 3"), ["left.scan", "path"], id="scan-not-text"),
+    pytest.param(with_left('scan = "a.stl"\nscan_units = "feet"'), ["left.scan_units", "'feet'", '"mm"'],
+                 id="scan-units-unknown"),
+    pytest.param(with_left('scan = "a.stl"\nscan_condition = "lying"'), ["left.scan_condition", "standing"],
+                 id="scan-condition-unknown"),
+    pytest.param(with_left('scan_units = "mm"'), ["left.scan_units", "without", "left.scan"],
+                 id="scan-units-without-scan"),
+    pytest.param(with_left('scann = "a.stl"'), ["scann", "scan"], id="scan-misspelt"),
 ]
 
 
