@@ -54,14 +54,34 @@ def build_insole(foot: FootDimensions, params: InsoleParams, side: Side,
         The solid would be thinner than ``params.min_thickness_mm`` somewhere, or is not a
         closed, consistently wound solid of positive volume.
     """
-    if not 0.2 <= edge_mm <= 5.0:
-        raise GeometryError(f"mesh edge length {edge_mm:g} mm is outside 0.2-5 mm")
     outline = insole_outline(foot, params)
     ctx = SurfaceContext.build(outline, foot)
+    return _build(outline, ctx, lambda xy: height_components(xy, ctx, params), foot, params, params, side, edge_mm)
+
+
+def build_scan_insole(surface, foot: FootDimensions, params: InsoleParams, side: Side,
+                      edge_mm: float = DEFAULT_EDGE_MM, arch_fill_mm: float | None = None) -> Insole:
+    """Build a scan-fitted insole (:mod:`orthofit.scan_fit`): the outline and contour come
+    from ``surface`` (a :class:`~orthofit.scan_fit.PlantarSurface`), the other features
+    from ``params``. ``arch_fill_mm`` defaults to ``params.arch_fill_mm`` (a caller caps it by
+    the arch drop). Raises :class:`GeometryError` as :func:`build_insole` does."""
+    from .scan_fit import scan_height_components, without_replaced
+
+    fill = params.arch_fill_mm if arch_fill_mm is None else arch_fill_mm
+    ctx = SurfaceContext.build(surface.outline, foot)
+    return _build(surface.outline, ctx, lambda xy: scan_height_components(xy, surface, ctx, params, fill),
+                  foot, params, without_replaced(params), side, edge_mm)
+
+
+def _build(outline: Polygon, ctx: SurfaceContext, components, foot: FootDimensions, params: InsoleParams,
+           refine_params: InsoleParams, side: Side, edge_mm: float) -> Insole:
+    """Mesh the height field ``components(xy)`` (name -> (n,) mm) over ``outline`` and check it."""
+    if not 0.2 <= edge_mm <= 5.0:
+        raise GeometryError(f"mesh edge length {edge_mm:g} mm is outside 0.2-5 mm")
     thinnest = {}
 
     def height(xy: np.ndarray) -> np.ndarray:
-        parts = height_components(xy, ctx, params)
+        parts = components(xy)
         z = np.sum(list(parts.values()), axis=0)
         k = int(np.argmin(z))
         thinnest["z"] = float(z[k])
@@ -74,7 +94,7 @@ def build_insole(foot: FootDimensions, params: InsoleParams, side: Side,
                 "raise the base thickness or reduce that feature")
         return z
 
-    fine = refinement(ctx, params, edge_mm, SURFACE_TOLERANCE_MM)
+    fine = refinement(ctx, refine_params, edge_mm, SURFACE_TOLERANCE_MM)
     solid, check = extrude_height_field(outline, height, edge_mm, fine.border_edge_mm,
                                         fine.border_depth_mm, list(fine.zones))
     if side is Side.LEFT:
@@ -83,4 +103,4 @@ def build_insole(foot: FootDimensions, params: InsoleParams, side: Side,
                   volume_mm3=check.volume_mm3, min_thickness_mm=thinnest["z"])
 
 
-__all__ = ["Insole", "build_insole", "GeometryError", "DEFAULT_EDGE_MM", "FINE_EDGE_MM"]
+__all__ = ["Insole", "build_insole", "build_scan_insole", "GeometryError", "DEFAULT_EDGE_MM", "FINE_EDGE_MM"]

@@ -75,13 +75,47 @@ def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side]
         if foot.estimated:
             reasons.append("estimated from foot length (ANSUR II mean proportions): " + ", ".join(foot.estimated))
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
-        insole = build_insole(foot, rx.params, side, edge_mm)
+        insole, fit_reasons = _build_for(case, side, foot, rx.params, edge_mm)
+        if fit_reasons:
+            reasons.extend(fit_reasons)
+            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         name = f"{case.patient.id}-{side.value}"
         v, f = insole.solid.vertices, insole.solid.faces
         files = {f"{name}.stl": stl_bytes(v, f, name),
                  f"{name}.3mf": threemf_bytes(v, f, name, _metadata(case, rx, name))}
         out.append(InsoleOutput(rx, insole, printability(insole), files))
     return out
+
+
+def _build_for(case: Case, side: Side, foot: FootDimensions, params, edge_mm: float) -> tuple[Insole, list[str]]:
+    """A scan-fitted insole when the foot has a standing scan, else the parametric one."""
+    m = case.foot(side)
+    rec = m.scan_record
+    if rec is None:
+        return build_insole(foot, params, side, edge_mm), []
+    from .scan_measure import ScanCondition
+
+    if rec.condition is not ScanCondition.STANDING:
+        return build_insole(foot, params, side, edge_mm), [
+            f"parametric shape sized from the scan's measures: a {rec.condition.value} scan does not give the "
+            "standing plantar surface a scan-fitted insole follows"]
+    from .build import build_scan_insole
+    from .scan_fit import plantar_surface
+
+    fill, why = params.arch_fill_mm, ""
+    if m.dorsal_height_sitting_mm is not None and m.dorsal_height_standing_mm is not None:
+        drop = max(m.dorsal_height_sitting_mm - m.dorsal_height_standing_mm, 0.0)
+        if drop < fill:
+            fill, why = drop, (f", capped by the arch drop {drop:g} mm so that it stays below the sitting "
+                               "arch (clinical.md §5)")
+    arch = rec.measurements.values().get("plantar_arch_height_mm")
+    surface = plantar_surface(rec.oriented, foot, params, arch)
+    insole = build_scan_insole(surface, foot, params, side, edge_mm, fill)
+    return insole, [
+        f"scan-fitted to {rec.source}: {surface.notes[0]}; the top follows the standing plantar surface"
+        + (f" (up to the arch's own height, {arch:g} mm)" if arch is not None else "")
+        + f", the heel cup follows the heel up to {params.heel_cup_depth_mm:g} mm, arch fill {fill:g} mm{why} "
+        "(a design rule, not evidence-based: clinical.md §5)"]
 
 
 def _allowance_for_shoe(foot: FootDimensions, shoe_size: tuple[str, float], thresholds) -> tuple[float, str]:

@@ -55,6 +55,9 @@ class InsoleParams:
     heel_cup_wall_width_mm: float = _p(14.0, 5.0, 25.0, "mm", "horizontal width over which the cup rises to its rim")
     arch_height_mm: float = _p(10.0, 0.0, 30.0, "mm", "medial arch support: raise above the base at the apex",
                                "no evidence-based height rule (clinical.md §5, §8 gap 2) [D]")
+    arch_fill_mm: float = _p(0.0, 0.0, 6.0, "mm", "scan-fitted insoles: arch support raised this far above the "
+                             "standing plantar surface (the parametric insole uses arch_height_mm)",
+                             "clinical.md §5: arch fill / raise 0 to +6 mm [D]")
     arch_apex_pct: float = _p(42.0, 30.0, 55.0, "% of foot length", "arch apex position from the heel (navicular region)")
     arch_length_pct: float = _p(40.0, 20.0, 60.0, "% of foot length", "length of the arch support along the foot")
     arch_width_mm: float = _p(40.0, 15.0, 70.0, "mm", "how far the arch support reaches from the medial edge")

@@ -292,6 +292,9 @@ def _arch_raise(draft: _Draft, raise_mm: float, label: str, why: str) -> None:
     top = InsoleParams.__dataclass_fields__["arch_height_mm"].metadata["range"][1]
     new = min(base + raise_mm, top)
     draft.values["arch_height_mm"] = new
+    # A scan-fitted insole follows the standing arch and adds the raise itself (§5: 0 to +6 mm).
+    fill_top = InsoleParams.__dataclass_fields__["arch_fill_mm"].metadata["range"][1]
+    draft.values["arch_fill_mm"] = min(draft.get("arch_fill_mm") + raise_mm, fill_top)
     capped = f", capped at the {_num(top)} mm maximum" if new < base + raise_mm else ""
     draft.reasons.append(f"{label} {_num(new)} mm ({_num(base)} mm + {_num(raise_mm)} mm{capped}): "
                          f"{why} ({_SRC_ARCH})")

@@ -99,3 +99,44 @@ def test_units_inferred_for_synthetic_inches_say_so(tmp_path):
     scan = load_scan(tmp_path / "foot.stl")
     assert scan.units == "in"
     assert any("inferred as in" in n for n in scan.notes)
+
+
+@pytest.mark.parametrize("seed, fl, units, side, fmt", CASES[:3],
+                         ids=[f"{c[1]}mm-{c[3].value}" for c in CASES[:3]])
+def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_path, seed, fl, units, side, fmt):
+    """Noise, holes and lost faces do not reach the insole: it is a closed solid that covers
+    the foot and is as long as the foot plus the allowance."""
+    from orthofit.build import build_scan_insole
+    from orthofit.scan_case import measure_foot_scan
+    from orthofit.scan_fit import plantar_surface
+    from orthofit.solid import check_solid
+
+    rng = np.random.default_rng(seed)
+    solid, true_length, _ = synthetic_foot(fl, 0.385 * fl, 0.26 * fl)
+    v, f = solid.vertices.copy(), solid.faces.copy()
+    if side is Side.LEFT:
+        v[:, 1] *= -1
+        f = f[:, ::-1]
+    v += rng.normal(0.0, 0.5, v.shape)
+    f = f[rng.random(len(f)) > 0.10]
+    R = trimesh.transformations.random_rotation_matrix(rng.random(3))
+    mesh = trimesh.Trimesh(v, f, process=False)
+    mesh.apply_transform(R)
+    path = tmp_path / "foot.stl"
+    mesh.export(path)
+    rec = measure_foot_scan(load_scan(path), None, None)
+    assert rec.condition is ScanCondition.STANDING and rec.side is side
+    m = rec.measurements.values()
+    foot = FootDimensions.from_measurements(m["foot_length_mm"], m["ball_width_mm"], m["heel_width_mm"],
+                                            m["truncated_foot_length_mm"])
+    params = InsoleParams(arch_fill_mm=3.0)
+    surface = plantar_surface(rec.oriented, foot, params, m.get("plantar_arch_height_mm"))
+    ins = build_scan_insole(surface, foot, params, side)
+    check = check_solid(ins.solid)
+    assert check.watertight and check.winding_consistent and check.volume_mm3 > 0
+    x0, y0, x1, y1 = ins.outline.bounds
+    assert x1 - x0 == pytest.approx(true_length + params.length_allowance_mm, abs=3.0)
+    # a flat-soled foot: the top over the middle of the sole is the base plus at most the fill
+    V = ins.solid.vertices
+    centre = V[(np.abs(V[:, 1]) < 10) & (V[:, 0] > 0.3 * true_length) & (V[:, 0] < 0.6 * true_length)]
+    assert centre[:, 2].max() < params.base_thickness_rearfoot_mm + params.arch_fill_mm + 1.5
