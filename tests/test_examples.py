@@ -17,7 +17,7 @@ def run(name):
 def test_examples_are_all_here():
     names = {p.stem for p in EXAMPLES.glob("*.toml")}
     assert {"normal-adult", "flat-pronated-adult", "high-arch-supinated-adult", "asymmetric-adult",
-            "child", "red-flag"} <= names
+            "child", "red-flag", "scanned-adult"} <= names
 
 
 def test_normal_adult():
@@ -91,6 +91,19 @@ def test_red_flag():
     assert a.referral.urgency.value == "urgent"
     assert a.case.patient.name == "Zoë Łukasiewicz"
     assert a.asymmetry.heel_lift_mm == 0.0  # 3 mm difference: below the 5 mm rule
+
+
+def test_scanned_adult():
+    """Measures from the bundled scans, the FPI-6 typed; each source is reported."""
+    a = run("scanned-adult")
+    for foot in (a.left, a.right):
+        assert foot.sources["foot_length_mm"] == foot.sources["ball_width_mm"] == "scan"
+        assert 265 <= foot.indices["navicular_height_mm"] / foot.indices["normalised_navicular_height"] <= 285
+        assert foot.footprint is not None and foot.indices["arch_index"] is not None
+        assert foot.pronation.value == "neutral" and foot.pronation.decided_by.measure == "fpi6_total"
+        assert foot.arch_type.decided_by.measure == "ahi_standing"
+        assert any(n.startswith("from the scan: foot_length_mm") for n in foot.notes)
+        assert a.case.foot(foot.side).scan_record.side is foot.side
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
