@@ -34,6 +34,7 @@ from shapely.geometry import Polygon, box
 from .enums import Side
 from .errors import CaseFileError, FootprintError
 from .footprint import FootprintIndices, footprint_indices
+from .raster import cells_outline
 
 #: Contact components smaller than this share of the largest one are noise [D].
 _MIN_COMPONENT_SHARE = 0.01
@@ -180,7 +181,7 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
         d = xy - centres.mean(axis=0)
         return np.column_stack([d @ axis_u - s0, (d @ axis_v) * mirror])
 
-    cells = shapely.union_all(shapely.box(cols * p, rows * p, (cols + 1) * p, (rows + 1) * p))
+    cells = cells_outline(mask, p)
     cells = shapely.transform(cells, to_frame)
     r = 0.5 * p
     smooth = cells.buffer(r).buffer(-2 * r).buffer(r)

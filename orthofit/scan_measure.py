@@ -23,6 +23,7 @@ from .enums import Side
 from .footprint import FootprintIndices, footprint_indices
 from .errors import FootprintError, ValidationError
 from .orient import OrientedScan
+from .raster import cells_outline, rasterize_triangles, smooth_outline
 
 
 class ScanCondition(str, Enum):
@@ -44,6 +45,11 @@ class ScanCondition(str, Enum):
 #: plate scans flatten the contact to within a fraction of a millimetre; 2 mm also takes in the
 #: soft edge of the contact. Configurable.
 FOOTPRINT_HEIGHT_MM = 2.0
+#: Cell size of the grid the footprint contact is drawn on, mm [D]. The cells lie within half
+#: a cell diagonal (0.35 mm) of the contact triangles and are smoothed over half a cell: far
+#: finer than footprint indices need (a pressure plate's cells are 5 mm), and the outline's
+#: vertex count is set by its perimeter, however dense the mesh (orthofit.raster).
+FOOTPRINT_PITCH_MM = 0.5
 #: How well each definition's landmark is found on a scanned surface, mm [D].
 METHOD_ERROR_MM = {
     "foot_length_mm": 1.0, "ball_width_mm": 1.5, "heel_width_mm": 2.0, "ball_girth_mm": 4.0,
@@ -220,11 +226,14 @@ def _navicular(x, z, medial, x0, fl) -> float | None:
 
 
 def _footprint(v, f, side: Side, height: float) -> tuple[FootprintIndices | None, str | None]:
-    tri = v[f]
-    low = (tri[:, :, 2] <= height).all(axis=1)
+    """Footprint indices of the contact: the triangles lying wholly within ``height`` mm of
+    the floor, seen from below, as grid cells (:mod:`orthofit.raster`) smoothed into an
+    outline; parts of 50 mm² or less are specks."""
+    low = (v[:, 2] <= height)[f].all(axis=1)
     if low.sum() < 20:
         return None, f"no sole contact within {height:g} mm of the floor: footprint indices not available"
-    contact = shapely.union_all(shapely.make_valid(shapely.polygons(tri[low][:, :, :2])))
+    mask, origin = rasterize_triangles(v[:, :2][f[low]], FOOTPRINT_PITCH_MM)
+    contact = smooth_outline(cells_outline(mask, FOOTPRINT_PITCH_MM, origin), FOOTPRINT_PITCH_MM)
     parts = [g for g in getattr(contact, "geoms", [contact]) if g.geom_type == "Polygon" and g.area > 50]
     rings = [np.asarray(g.exterior.coords)[:-1] for g in parts]
     try:

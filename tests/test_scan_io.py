@@ -143,3 +143,126 @@ def test_any_pose(scans, seed):
     assert b.side is Side.RIGHT
     assert np.ptp(b.vertices[:, 0]) == pytest.approx(np.ptp(a.vertices[:, 0]), abs=1.0)
     assert np.ptp(b.vertices[:, 2]) == pytest.approx(np.ptp(a.vertices[:, 2]), abs=1.0)
+
+
+# The fast numpy checks behind load_scan agree with trimesh's --------------------------------
+
+from orthofit.scan_io import (  # noqa: E402
+    _read_binary_stl, check_edges, identical_rows, merge_vertices, triangle_checks)
+
+
+def _box_variants():
+    box = trimesh.creation.box((200.0, 90.0, 60.0))
+    v, f = np.asarray(box.vertices), np.asarray(box.faces)
+    flipped = f.copy()
+    flipped[3] = flipped[3, ::-1]
+    sphere = trimesh.creation.icosphere(subdivisions=2, radius=100.0)
+    sv, sf = np.asarray(sphere.vertices), np.asarray(sphere.faces)
+    fin = np.vstack([f, [[f[0, 0], f[0, 1], len(v)]]])       # a third triangle on one edge
+    fin_v = np.vstack([v, [[0.0, 0.0, 500.0]]])
+    return {"closed": (v, f), "face removed": (v, f[1:]), "face flipped": (v, flipped),
+            "a fin": (fin_v, fin),
+            "inside out": (v, f[:, ::-1]), "sphere with a hole": (sv, sf[4:]),
+            "sphere, two flipped": (sv, np.vstack([sf[:10], sf[10:12, ::-1], sf[12:]]))}
+
+
+@pytest.mark.parametrize("name", list(_box_variants()))
+def test_edge_checks_agree_with_trimesh(name):
+    v, f = _box_variants()[name]
+    mesh = trimesh.Trimesh(v, f, process=False)
+    check = check_edges(f, len(v))
+    assert check.watertight == mesh.is_watertight
+    assert check.consistent == mesh.is_winding_consistent
+    assert check.open_edges == len(trimesh.grouping.group_rows(mesh.edges_sorted, require_count=1))
+    ok, volume = triangle_checks(v, f)
+    assert ok.all()
+    if mesh.is_watertight and mesh.is_winding_consistent:
+        assert volume == pytest.approx(mesh.volume, rel=1e-9)
+
+
+def test_known_edge_checks():
+    v, f = _box_variants()["closed"]
+    c = check_edges(f, len(v))
+    assert (c.watertight, c.consistent, c.open_edges) == (True, True, 0)
+    c = check_edges(f[1:], len(v))
+    assert (c.watertight, c.consistent, c.open_edges) == (False, True, 3)
+    flipped = f.copy()
+    flipped[0] = flipped[0, ::-1]
+    c = check_edges(flipped, len(v))
+    assert (c.watertight, c.consistent, c.open_edges) == (True, False, 0)
+    assert triangle_checks(v, f)[1] == pytest.approx(200 * 90 * 60)
+    assert triangle_checks(v, f[:, ::-1])[1] == pytest.approx(-200 * 90 * 60)
+
+
+def test_degenerate_triangles_are_found():
+    v = np.array([[0.0, 0, 0], [10, 0, 0], [0, 10, 0], [20, 0, 0], [5, 5, 1e-12]])
+    f = np.array([[0, 1, 2],      # proper
+                  [0, 1, 1],      # repeated corner
+                  [0, 1, 3],      # collinear
+                  [1, 2, 4]])     # a sliver 1e-12 mm off its base's line
+    ok, _ = triangle_checks(v, f)
+    assert ok.tolist() == [True, False, False, False]
+    mesh = trimesh.Trimesh(v, f, process=False)
+    assert ok.tolist() == mesh.nondegenerate_faces().tolist()
+
+
+def _stl(mesh) -> bytes:
+    return trimesh.Trimesh(mesh.vertices, mesh.faces, process=False).export(file_type="stl")
+
+
+def test_binary_stl_corners_merge_to_the_vertices(tmp_path):
+    box = trimesh.creation.box((200.0, 90.0, 60.0))
+    data = _stl(box)
+    corners, faces = _read_binary_stl(data)
+    assert corners.shape == (36, 3) and corners.dtype == np.float32
+    v, f = merge_vertices(corners, faces)
+    assert v.shape == (8, 3) and f.shape == (12, 3)
+    assert np.array_equal(v[f], corners[faces])          # every triangle keeps its corners
+    sphere = trimesh.creation.icosphere(subdivisions=3, radius=100.0)      # 642 vertices
+    s = load_scan(_write(tmp_path, "sphere.stl", _stl(sphere)), units="mm")
+    assert s.vertices.shape == (642, 3) and s.faces.shape == (1280, 3) and s.notes == ()
+    assert np.allclose(s.vertices[s.faces], np.asarray(sphere.vertices, np.float32)[sphere.faces])
+    inside_out = trimesh.Trimesh(sphere.vertices, sphere.faces[:, ::-1])
+    s = load_scan(_write(tmp_path, "inv.stl", _stl(inside_out)), units="mm")
+    assert s.notes == ("inside-out scan turned right side out",)
+    assert trimesh.Trimesh(s.vertices, s.faces, process=False).volume > 0
+
+
+def test_merging_is_exact_and_survives_hash_collisions():
+    rng = np.random.default_rng(0)
+    pts = rng.normal(0, 100, (500, 3))
+    pts[1] = [0.0, 0.0, 0.0]
+    pts[2] = [-0.0, 0.0, 0.0]                             # the same point
+    pts[3] = np.nextafter(pts[4], np.inf)                 # one ulp apart: different points
+    rows = pts[rng.integers(0, 500, 3000)]
+    label, first = identical_rows(rows)
+    # everything collides: the points must still be told apart, by coordinates
+    label2, first2 = identical_rows(rows, hash_rows=lambda bits: np.zeros(bits.shape[1], np.uint32))
+    assert np.array_equal(label, label2) and np.array_equal(first, first2)
+    assert np.array_equal(rows[first][label], rows)
+    assert np.array_equal(first, np.sort(first)) and np.all(np.diff(label[first]) == 1)
+    expect = len({tuple(p) for p in (rows + 0.0)})         # -0.0 == 0.0 for a tuple too
+    assert len(first) == expect
+    assert len(np.unique(rows, axis=0)) in (expect, expect + 1)
+
+
+def test_merging_keeps_only_referenced_vertices_in_file_order():
+    v = np.array([[5.0, 0, 0], [1, 0, 0], [2, 0, 0], [1, 0, 0], [3, 0, 0]])
+    f = np.array([[2, 3, 4], [1, 2, 4]])
+    mv, mf = merge_vertices(v, f)
+    assert mv.tolist() == [[1, 0, 0], [2, 0, 0], [3, 0, 0]]
+    assert mf.tolist() == [[1, 0, 2], [0, 1, 2]]
+
+
+def test_flipped_and_degenerate_triangles_are_mended_and_reported(tmp_path):
+    m = trimesh.load(shared_data("scans", "dupontgu_left_foot_m.stl"), force="mesh")
+    f = m.faces.copy()
+    f[7] = f[7, ::-1]
+    f = np.vstack([f, [[f[0, 0], f[0, 1], f[0, 1]]]])       # a triangle with a repeated corner
+    bad = trimesh.Trimesh(m.vertices, f, process=False)
+    s = load_scan(_write(tmp_path, "bad.stl", bad.export(file_type="stl")), units="m")
+    assert "1 degenerate triangles removed" in s.notes
+    assert "inconsistent triangle winding mended" in s.notes
+    assert len(s.faces) == len(m.faces)
+    fixed = trimesh.Trimesh(s.vertices, s.faces, process=False)
+    assert fixed.is_watertight and fixed.is_winding_consistent and fixed.volume > 0
