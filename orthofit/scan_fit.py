@@ -42,7 +42,8 @@ from .errors import ValidationError
 from .orient import OrientedScan
 from .outline import FootDimensions, _cut_short, landmarks
 from .params import InsoleLength, InsoleParams
-from .surface import CUP_END, CUP_FULL, SurfaceContext, _raised_cosine, _smoothstep, height_components
+from .raster import cells_outline
+from .surface import CUP_END, CUP_FULL, SurfaceContext, _smoothstep, arch_shape, height_components
 
 #: The outline is the foot's silhouette below this height, mm [D].
 OUTLINE_HEIGHT_MM = 25.0
@@ -135,17 +136,6 @@ def _smooth_fill(z: np.ndarray, valid: np.ndarray, sigma_cells: float) -> np.nda
     return s[tuple(idx)]
 
 
-def _mask_polygon(mask: np.ndarray, x0: float, y0: float, cell: float) -> Polygon:
-    """The union of the mask's cells (rows of runs as rectangles), mm."""
-    padded = np.pad(mask, ((0, 0), (1, 1)))
-    d = np.diff(padded.astype(np.int8), axis=1)
-    rows, starts = np.nonzero(d == 1)
-    _, ends = np.nonzero(d == -1)
-    boxes = shapely.box(x0 + rows * cell, y0 + starts * cell, x0 + (rows + 1) * cell, y0 + ends * cell)
-    geom = shapely.union_all(boxes)
-    return max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-
-
 def plantar_surface(scan: OrientedScan, foot: FootDimensions, params: InsoleParams,
                     arch_height_mm: float | None = None) -> PlantarSurface:
     """The insole outline and the foot's underside from a standing scan (see the module
@@ -181,7 +171,8 @@ def plantar_surface(scan: OrientedScan, foot: FootDimensions, params: InsolePara
         raise ValidationError("the scan has no sole below 25 mm: it cannot shape an insole; check its floor")
     mask = labels == (np.argmax(ndimage.sum(mask, labels, range(1, n + 1))) + 1)
     r = OUTLINE_SMOOTH_MM
-    poly = _mask_polygon(mask, x0, y0, GRID_MM).buffer(r).buffer(-2 * r).buffer(r).simplify(0.2)
+    cells = cells_outline(mask.T, GRID_MM, (x0, y0))        # the mask is (x, y); rows are y there
+    poly = cells.buffer(r).buffer(-2 * r).buffer(r).simplify(0.2)
     poly = max(getattr(poly, "geoms", [poly]), key=lambda g: g.area)
 
     # The tip lands length_allowance_mm past the longest toe (the toe region is stretched, as
@@ -237,12 +228,8 @@ def contour_height(xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext,
     sole = np.minimum(surface.sample(xy, "sole"), mid_cap) * (1.0 - toes)
     out = {"contour": np.clip(heel * cup + (1.0 - heel) * sole, 0.0, None)}
     if arch_fill_mm > 0:
-        y_med = np.interp(x, ctx.border_x, ctx.border_medial)
-        t_med = np.maximum(y_med - y, 0.0)
-        along = _raised_cosine(fx, p.arch_apex_pct / 100.0, p.arch_length_pct / 200.0)
-        plateau = p.arch_width_mm - p.arch_blend_mm
-        across = _smoothstep(p.arch_width_mm, plateau, t_med) if p.arch_blend_mm > 0 else (t_med <= plateau) * 1.0
-        out["arch_fill"] = arch_fill_mm * along * across
+        t_med = np.maximum(np.interp(x, ctx.border_x, ctx.border_medial) - y, 0.0)
+        out["arch_fill"] = arch_fill_mm * arch_shape(fx, t_med, p)
     return out
 
 

@@ -100,6 +100,15 @@ def _extent(ctx: SurfaceContext, x0: float, x1: float) -> tuple[float, float]:
     return float(ctx.border_lateral[m].min()), float(ctx.border_medial[m].max())
 
 
+def arch_shape(fx: np.ndarray, t_med: np.ndarray, p: InsoleParams) -> np.ndarray:
+    """The medial arch support's shape, 1 at its apex: a raised cosine along the foot (``fx``,
+    fraction of foot length) times a fade in from the medial border (``t_med``, mm)."""
+    along = _raised_cosine(fx, p.arch_apex_pct / 100.0, p.arch_length_pct / 200.0)
+    plateau = p.arch_width_mm - p.arch_blend_mm
+    across = _smoothstep(p.arch_width_mm, plateau, t_med) if p.arch_blend_mm > 0 else (t_med <= plateau) * 1.0
+    return along * across
+
+
 def height_components(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> dict[str, np.ndarray]:
     """Each feature's contribution to the top height at the points ``xy``.
 
@@ -135,10 +144,7 @@ def height_components(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> d
         c["heel_cup"] = p.heel_cup_depth_mm * wall * _smoothstep(CUP_END, CUP_FULL, fx)
 
     if p.arch_height_mm > 0:
-        along = _raised_cosine(fx, p.arch_apex_pct / 100.0, p.arch_length_pct / 200.0)
-        plateau = p.arch_width_mm - p.arch_blend_mm
-        across = _smoothstep(p.arch_width_mm, plateau, t_med) if p.arch_blend_mm > 0 else (t_med <= plateau) * 1.0
-        c["arch"] = p.arch_height_mm * along * across
+        c["arch"] = p.arch_height_mm * arch_shape(fx, t_med, p)
 
     if p.lateral_arch_height_mm > 0:
         along = _raised_cosine(fx, LATERAL_ARCH_AT, LATERAL_ARCH_HALF)

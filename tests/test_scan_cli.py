@@ -135,7 +135,7 @@ def test_case_with_a_bad_scan_names_the_foot(tmp_path):
     bad = tmp_path / "bad.stl"
     bad.write_bytes(b"solid x\nfacet normal 0 0 1\nouter loop\nvertex nan 0 0\n")
     path = tmp_path / "case.toml"
-    path.write_text(f'[patient]\nid = "SC-2"\nage = 40\n\n[right]\nscan = "bad.stl"\n', encoding="utf-8")
+    path.write_text('[patient]\nid = "SC-2"\nage = 40\n\n[right]\nscan = "bad.stl"\n', encoding="utf-8")
     r = run_cli("assess", path)
     assert r.returncode == 2 and r.stderr.startswith("orthofit: error: right.scan:")
     assert len(r.stderr.strip().splitlines()) == 1
