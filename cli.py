@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--condition", choices=["standing", "sitting", "non-weight-bearing", "foam-box"],
                    help="how the scan was taken; it decides which measures are valid (default: standing "
                         "if the sole lies flat on the floor, else non-weight-bearing, and the output says so)")
+    p.add_argument("--footprint-height", type=float, metavar="MM",
+                   help="the footprint is the sole within this height of the floor (default 2 mm)")
     p.add_argument("--age", type=float, metavar="YEARS",
                    help="the patient's age, for age-specific thresholds (default: an adult)")
     p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
@@ -91,18 +93,20 @@ def _parser() -> argparse.ArgumentParser:
 def _scan(args: argparse.Namespace) -> int:
     from orthofit.assess import assess
     from orthofit.case import Case, FootMeasurements, Patient
-    from orthofit.case_file import PATIENT_FIELDS, _number
+    from orthofit.case_file import PATIENT_FIELDS, Range, number_in_range
     from orthofit.enums import Side
     from orthofit.scan_case import measure_foot_scan, merge_scan
     from orthofit.scan_io import load_scan
-    from orthofit.scan_measure import ScanCondition
+    from orthofit.scan_measure import FOOTPRINT_HEIGHT_MM, ScanCondition
     from orthofit.summary import scan_dict, scan_text
     from orthofit.thresholds import load_thresholds
 
     thresholds = load_thresholds(args.thresholds)
-    age = _number(args.age, "--age", PATIENT_FIELDS["age"]) if args.age is not None else thresholds.adult_age_years
+    age = number_in_range(args.age, "--age", PATIENT_FIELDS["age"]) if args.age is not None else thresholds.adult_age_years
+    height = (number_in_range(args.footprint_height, "--footprint-height", Range(0.2, 10.0, "mm"))
+              if args.footprint_height is not None else FOOTPRINT_HEIGHT_MM)
     record = measure_foot_scan(load_scan(args.scan, args.units), Side(args.side) if args.side else None,
-                               ScanCondition.parse(args.condition) if args.condition else None)
+                               ScanCondition.parse(args.condition) if args.condition else None, height)
     foot = merge_scan(FootMeasurements(scan=args.scan), record)
     feet = {record.side.value: foot, record.side.other.value: FootMeasurements()}
     result = assess(Case(Patient(id="scan", age_years=age), **feet), thresholds)

@@ -152,12 +152,12 @@ def _patient(table: dict[str, Any]) -> Patient:
     if "age" not in table:
         raise ValidationError("patient.age is missing; add age = <years> under [patient] "
                               "(children get age-specific thresholds)")
-    age = _number(table["age"], "patient.age", PATIENT_FIELDS["age"])
+    age = number_in_range(table["age"], "patient.age", PATIENT_FIELDS["age"])
     name = table.get("name", "")
     if not isinstance(name, str):
         raise ValidationError(f"patient.name must be text in quotes, not {name!r}")
     sex = Sex.parse(table["sex"], "patient.sex") if "sex" in table else None
-    weight = (_number(table["weight_kg"], "patient.weight_kg", PATIENT_FIELDS["weight_kg"])
+    weight = (number_in_range(table["weight_kg"], "patient.weight_kg", PATIENT_FIELDS["weight_kg"])
               if "weight_kg" in table else None)
     return Patient(id=pid, age_years=age, name=name, sex=sex, weight_kg=weight)
 
@@ -167,7 +167,7 @@ def _foot(table: dict[str, Any], side: str) -> FootMeasurements:
     values: dict[str, Any] = {}
     for key, rng in FOOT_FIELDS.items():
         if key in table:
-            values[key] = _number(table[key], f"{side}.{key}", rng, unit_hint=key in _LENGTH_FIELDS)
+            values[key] = number_in_range(table[key], f"{side}.{key}", rng, unit_hint=key in _LENGTH_FIELDS)
     if "fpi6" in table:
         values["fpi6"] = _fpi6(table["fpi6"], f"{side}.fpi6")
     if "footprint_mm" in table:
@@ -180,7 +180,7 @@ def _foot(table: dict[str, Any], side: str) -> FootMeasurements:
         if "footprint_grid_pitch_mm" not in table:
             raise ValidationError(f"{side}.footprint_grid_pitch_mm is missing: give the grid's cell size in mm")
         values["footprint_grid"] = table["footprint_grid"]
-        values["footprint_grid_pitch_mm"] = _number(table["footprint_grid_pitch_mm"],
+        values["footprint_grid_pitch_mm"] = number_in_range(table["footprint_grid_pitch_mm"],
                                                     f"{side}.footprint_grid_pitch_mm", Range(0.1, 20, "mm"))
     elif "footprint_grid_pitch_mm" in table:
         raise ValidationError(f"{side}.footprint_grid_pitch_mm is given without {side}.footprint_grid")
@@ -252,7 +252,7 @@ def _leg_length(table: dict[str, Any] | None) -> LegLength | None:
     check_keys(table, _LEG_KEYS, "[leg_length]", ValidationError)
     if "difference_mm" not in table:
         raise ValidationError("leg_length.difference_mm is missing; give the measured difference in mm")
-    diff = _number(table["difference_mm"], "leg_length.difference_mm", Range(0, 100, "mm"), unit_hint=True)
+    diff = number_in_range(table["difference_mm"], "leg_length.difference_mm", Range(0, 100, "mm"), unit_hint=True)
     side = Side.parse(table["shorter_side"], "leg_length.shorter_side") if "shorter_side" in table else None
     if diff > 0 and side is None:
         raise ValidationError("leg_length.shorter_side is missing; say which leg is shorter: \"left\" or \"right\"")
@@ -268,7 +268,10 @@ def _bool(value: Any, field: str) -> bool:
     return value
 
 
-def _number(value: Any, field: str, rng: Range, unit_hint: bool = False) -> float:
+def number_in_range(value: Any, field: str, rng: Range, unit_hint: bool = False) -> float:
+    """``value`` as a float if it is a finite number within ``rng``; else a
+    :class:`ValidationError` naming ``field`` and the range (and, with ``unit_hint``, the
+    unit a misplaced length looks typed in)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(f"{field} must be a number ({rng.text()}), not {value!r}")
     if not math.isfinite(value):

@@ -19,7 +19,7 @@ from .case import FootMeasurements
 from .enums import Side
 from .orient import OrientedScan, orient_scan
 from .scan_io import LoadedScan
-from .scan_measure import ScanCondition, ScanMeasurements, measure_scan
+from .scan_measure import FOOTPRINT_HEIGHT_MM, ScanCondition, ScanMeasurements, measure_scan
 
 #: Scan measures that are case-file fields (the others are reported only).
 CASE_FIELDS = ("foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm",
@@ -49,7 +49,8 @@ class ScanRecord:
         return self.oriented.side
 
 
-def measure_foot_scan(scan: LoadedScan, side: Side | None, condition: ScanCondition | None) -> ScanRecord:
+def measure_foot_scan(scan: LoadedScan, side: Side | None, condition: ScanCondition | None,
+                      footprint_height_mm: float = FOOTPRINT_HEIGHT_MM) -> ScanRecord:
     """Orient and measure a loaded scan; the notes say what was inferred, mended or doubtful.
 
     ``condition`` None: a scan whose sole lies flat on the floor is taken as standing, any
@@ -67,7 +68,7 @@ def measure_foot_scan(scan: LoadedScan, side: Side | None, condition: ScanCondit
             condition = ScanCondition.NON_WEIGHT_BEARING
             notes.append("scan condition not given: taken as non-weight-bearing (the sole does not lie flat "
                          "on the floor); give the condition if it was standing or sitting")
-    m = measure_scan(oriented, condition)
+    m = measure_scan(oriented, condition, footprint_height_mm)
     loaded = condition in (ScanCondition.STANDING, ScanCondition.SITTING)
     if condition is ScanCondition.STANDING and oriented.floor != "flat contact":
         notes.append("no flat contact with the floor was found: this does not look like a standing "

@@ -61,6 +61,14 @@ def test_scan_text_shows_uncertainty_and_assessment():
     assert "condition not given" not in r.stdout
 
 
+def test_footprint_height_is_configurable():
+    scan = shared_data("scans", "dupontgu_right_foot_m.stl")
+    low, high = scan_json(scan, "--footprint-height", "1"), scan_json(scan, "--footprint-height", "5")
+    assert low["footprint_height_mm"] == 1 and high["footprint_height_mm"] == 5
+    # a higher cut takes in more of the sole: a wider midfoot
+    assert high["footprint_indices"]["chippaux_smirak_pct"] > low["footprint_indices"]["chippaux_smirak_pct"]
+
+
 def test_given_side_wins_and_disagreement_is_reported():
     d = scan_json(shared_data("scans", "dupontgu_left_foot_m.stl"), "--side", "right")
     assert d["side"] == "right" and d["side_from_scan"] == "left"
@@ -86,7 +94,8 @@ def test_non_weight_bearing_scan_says_what_it_cannot_give():
     (["SCAN", "--units", "mm"], ["0.27", "long in mm", "--units m"]),
     (["missing.stl"], ["not found"]),
     (["SCAN", "--age", "-3"], ["--age", "0 to 120"]),
-], ids=["wrong-units", "missing-file", "bad-age"])
+    (["SCAN", "--footprint-height", "50"], ["--footprint-height", "0.2 to 10 mm"]),
+], ids=["wrong-units", "missing-file", "bad-age", "bad-footprint-height"])
 def test_scan_bad_input(args, words):
     scan = shared_data("scans", "dupontgu_left_foot_m.stl")
     r = run_cli("scan", *[scan if a == "SCAN" else a for a in args])
