@@ -56,6 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_insole)
 
+    p = sub.add_parser("report", help="write the patient report (PDF) for a case",
+                       description="Assess the case, prescribe and build its insoles, and write the patient "
+                                   "report: summary, measurements, pictures, expected effects graded by the "
+                                   "evidence, care, and a page for the clinician or lab.")
+    p.add_argument("case", help="case file (TOML)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    p.add_argument("--profile", default="neutral", metavar="NAME|PATH", help="prescription profile (default: neutral)")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
+    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+    p.add_argument("--template", metavar="FILE", help="the report's wording (default: templates/report.toml)")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(run=_report)
+
     p = sub.add_parser("scan", help="measure a 3D foot scan (STL, OBJ, PLY) and assess the foot",
                        description="Orient a foot scan (floor, heel-to-toe axis, side), measure it with an "
                                    "uncertainty per measure, take its footprint indices, and assess the foot.")
@@ -88,6 +101,38 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_footprint)
     return parser
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from orthofit.assess import assess
+    from orthofit.case_file import load_case
+    from orthofit.enums import Side
+    from orthofit.errors import OutputError
+    from orthofit.fitting import make_insoles
+    from orthofit.output import write_files
+    from orthofit.profiles import load_profile
+    from orthofit.report import make_report
+    from orthofit.templates import load_report_template
+    from orthofit.thresholds import load_thresholds
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise OutputError(f"--out {out} is a folder; give the PDF's file name, e.g. {out / 'report.pdf'}")
+    if out.suffix.lower() != ".pdf":
+        raise OutputError(f"--out {out} should end in .pdf")
+    template = load_report_template(args.template) if args.template else None
+    thresholds = load_thresholds(args.thresholds)
+    case = load_case(args.case)
+    profile = load_profile(args.profile)
+    assessment = assess(case, thresholds)
+    sides = [s for s in Side if case.foot(s).foot_length_mm is not None]
+    outputs = make_insoles(assessment, profile, sides, thresholds=thresholds)
+    pdf = make_report(assessment, outputs, profile.name, args.paper, template, thresholds)
+    written = write_files(out.parent if str(out.parent) else ".", {out.name: pdf})
+    print(f"Written: {written[0]} ({len(pdf) / 1024:.0f} kB)")
+    return 0
 
 
 def _scan(args: argparse.Namespace) -> int:

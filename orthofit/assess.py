@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import indices as ix
 from .case import Case, FootMeasurements
 from .enums import ArchType, NavicularDropCriterion, Side
@@ -123,6 +125,7 @@ class FootAssessment:
     notes: tuple[str, ...]
     development: str | None = None      # children: what a flat foot means at this age
     sources: dict[str, str] = field(default_factory=dict)   # measurement -> "typed" or "scan"
+    footprint_rings: tuple = ()    # the outline(s) behind ``footprint``, (n, 2) arrays, mm
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,9 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
     notes: list[str] = []
     fp = None
     cpei = None
+    rings: tuple = ()
     if m.footprint_mm is not None:
+        rings = tuple(np.asarray(r, dtype=float) for r in m.footprint_mm)
         try:
             fp = footprint_indices(m.footprint_mm, side)
         except FootprintError as err:
@@ -264,7 +269,8 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
             g = analyse_grid(m.grid, side)
         except FootprintError as err:
             raise FootprintError(f"{side.value}.footprint_grid: {err}") from err
-        fp = fp or g.indices
+        if fp is None:
+            fp, rings = g.indices, tuple(np.asarray(r, dtype=float) for r in g.outline_rings)
         cpei = g.cpei_proxy_pct
         notes.extend(n for n in g.notes if n not in notes)
         notes.append(f"footprint from the grid {m.footprint_grid} ({m.footprint_grid_pitch_mm:g} mm cells; "
@@ -273,7 +279,7 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
     if rec is not None:
         sm = rec.measurements
         if fp is None and sm.footprint is not None:
-            fp = sm.footprint
+            fp, rings = sm.footprint, sm.footprint_rings
             notes.append(f"footprint indices from the scan: the sole within {sm.footprint_height_mm:g} mm "
                          "of the floor")
         elif fp is None and sm.footprint_note:
@@ -304,7 +310,7 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
     return FootAssessment(side=side, measured=not m.is_empty, indices=values, findings=findings,
                           arch_type=arch, pronation=pron, shoe_size=size, footprint=fp,
                           reasons=tuple(reasons), notes=tuple(notes), development=development,
-                          sources=_sources(m))
+                          sources=_sources(m), footprint_rings=rings)
 
 
 def _sources(m: FootMeasurements) -> dict[str, str]:

@@ -34,6 +34,15 @@ class Patient:
 
 
 @dataclass(frozen=True)
+class Clinician:
+    """Who saw the patient, where and when (the report's first page); every field optional."""
+
+    name: str = ""
+    clinic: str = ""
+    date: str = ""          # ISO date of the visit, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
 class Symptoms:
     low_back_pain: bool = False
     foot_pain: tuple[FootPainSite, ...] = ()
@@ -90,6 +99,7 @@ class Case:
     symptoms: Symptoms = Symptoms()
     leg_length: LegLength | None = None
     source: str = ""
+    clinician: Clinician = Clinician()
 
     def foot(self, side: Side) -> FootMeasurements:
         return self.left if side is Side.LEFT else self.right

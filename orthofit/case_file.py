@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import Case, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
+from .case import Case, Clinician, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
 from .enums import Sex, Side
 from .errors import CaseFileError, ValidationError
 from .keys import check_keys
@@ -56,7 +56,8 @@ PATIENT_FIELDS: dict[str, Range] = {
     "weight_kg": Range(2, 400, "kg"),
 }
 _PATIENT_KEYS = ("id", "name", "age", "sex", "weight_kg")
-_SECTIONS = ("patient", "red_flags", "symptoms", "left", "right", "leg_length")
+_SECTIONS = ("patient", "red_flags", "symptoms", "left", "right", "leg_length", "clinician")
+_CLINICIAN_KEYS = ("name", "clinic", "date")
 _SYMPTOM_KEYS = ("low_back_pain", "foot_pain")
 _LEG_KEYS = ("difference_mm", "shorter_side", "method")
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -137,6 +138,7 @@ def parse_case(raw: dict[str, Any], source: str = "") -> Case:
         symptoms=_symptoms(raw.get("symptoms", {})),
         leg_length=_leg_length(raw.get("leg_length")),
         source=source,
+        clinician=_clinician(raw.get("clinician", {})),
     )
 
 
@@ -219,6 +221,27 @@ def _scan_fields(table: dict[str, Any], side: str) -> dict[str, str]:
             raise ValidationError(f"{side}.scan_condition = {table['scan_condition']!r} is not known; use one of "
                                   + ", ".join(f'"{c.value}"' for c in ScanCondition)) from None
     return out
+
+
+def _clinician(table: dict[str, Any]) -> Clinician:
+    import datetime
+
+    check_keys(table, _CLINICIAN_KEYS, "[clinician]", ValidationError)
+    for key in ("name", "clinic"):
+        if not isinstance(table.get(key, ""), str):
+            raise ValidationError(f"clinician.{key} must be text in quotes, not {table[key]!r}")
+    date = table.get("date", "")
+    if isinstance(date, datetime.datetime):
+        date = date.date()
+    if isinstance(date, datetime.date):
+        date = date.isoformat()
+    elif date != "":
+        try:
+            date = datetime.date.fromisoformat(str(date)).isoformat()
+        except ValueError:
+            raise ValidationError(f"clinician.date = {date!r} is not a date; write it as YYYY-MM-DD, "
+                                  "e.g. 2026-11-21") from None
+    return Clinician(name=table.get("name", ""), clinic=table.get("clinic", ""), date=date)
 
 
 def _red_flags(table: dict[str, Any]) -> tuple[str, ...]:

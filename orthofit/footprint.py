@@ -81,22 +81,7 @@ def footprint_indices(rings, side: Side) -> FootprintIndices:
     FootprintError
         The outline is degenerate, too small or too large to be a foot.
     """
-    geom = _to_geometry(rings)
-    notes: list[str] = []
-    geom, toes = _remove_toes(geom)
-    if toes == "none found":
-        notes.append("footprint: no toe print found, so the outline was taken as toe-free "
-                     "(give the toes as separate outlines if it includes them)")
-    origin, direction = _foot_axis(geom)
-    # Frame of the axis: s along it (heel -> toes), t across it with the medial side positive.
-    normal = np.array([-direction[1], direction[0]]) * side.medial_sign
-    local = _transform(geom, origin, direction, normal)
-    s_min, _, s_max, _ = local.bounds
-    length = s_max - s_min
-    if not _LENGTH_RANGE_MM[0] <= length <= _LENGTH_RANGE_MM[1]:
-        raise FootprintError(
-            f"the toe-free footprint is {length:.0f} mm long; a foot print is "
-            f"{_LENGTH_RANGE_MM[0]:g}-{_LENGTH_RANGE_MM[1]:g} mm: check that footprint_mm is in millimetres")
+    local, origin, direction, s_min, length, toes, notes = _axis_frame(rings, side)
     cuts = s_min + length * np.array([0.0, 1 / 3, 2 / 3, 1.0])
     _, t_min, _, t_max = local.bounds
     pad = 1.0
@@ -104,9 +89,7 @@ def footprint_indices(rings, side: Side) -> FootprintIndices:
         local.intersection(box(cuts[i] - (pad if i == 0 else 0), t_min - pad,
                                cuts[i + 1] + (pad if i == 2 else 0), t_max + pad)).area
         for i in range(3))
-    heel_w = _widths(local, cuts[0], cuts[1]).max()
-    mid_w = _widths(local, cuts[1], cuts[2]).min()
-    fore_w = _widths(local, cuts[2], cuts[3]).max()
+    (_, heel_w), (_, mid_w), (_, fore_w) = _width_extremes(local, cuts)
     clarke = _clarke_angle(local, s_min, length)
     if clarke is None:
         notes.append("Clarke's angle could not be measured: no medial tangent across the arch")
@@ -128,6 +111,93 @@ def footprint_indices(rings, side: Side) -> FootprintIndices:
         toes_removed=toes,
         notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True)
+class WidthSection:
+    """The cross-section behind one width of Chippaux-Smirak or Staheli (mm, input frame)."""
+
+    region: str                     # "forefoot", "midfoot" or "heel"
+    distance_mm: float              # from the rear tangent point, along the foot axis
+    width_mm: float                 # total contact length: the value the index uses
+    segments_mm: tuple[tuple[tuple[float, float], tuple[float, float]], ...]   # contact parts
+
+
+def width_sections(rings, side: Side) -> tuple[WidthSection, WidthSection, WidthSection]:
+    """Where :func:`footprint_indices` measures its widths, for drawing them.
+
+    Parameters
+    ----------
+    rings : sequence of (n, 2) array_like of float
+        As for :func:`footprint_indices`.
+    side : Side
+        Which foot.
+
+    Returns
+    -------
+    tuple of WidthSection
+        The forefoot's widest, the midfoot's narrowest and the heel's widest cross-section,
+        each perpendicular to the foot axis. ``segments_mm`` holds one ((x0, y0), (x1, y1))
+        pair per contact part of the section (none when the midfoot has no contact).
+
+    Raises
+    ------
+    FootprintError
+        As :func:`footprint_indices`.
+    """
+    local, origin, direction, s_min, length, _, _ = _axis_frame(rings, side)
+    cuts = s_min + length * np.array([0.0, 1 / 3, 2 / 3, 1.0])
+    normal = np.array([-direction[1], direction[0]]) * side.medial_sign
+    sections = []
+    for region, (s, width) in zip(("heel", "midfoot", "forefoot"), _width_extremes(local, cuts)):
+        # The same line _width_profile intersects, so the parts add up to the index's width;
+        # merged, because a section along an outline edge comes back cut at its vertices.
+        line = shapely.linestrings([[s, -1000.0], [s, 1000.0]])
+        parts = [np.asarray(g.coords)[[0, -1]]
+                 for g in _parts_of_lines(shapely.line_merge(line.intersection(local)))]
+        segments = tuple(tuple(tuple(map(float, origin + p[0] * direction + p[1] * normal)) for p in seg)
+                         for seg in parts)
+        sections.append(WidthSection(region, float(s - s_min), float(width), segments))
+    heel, mid, fore = sections
+    return fore, mid, heel
+
+
+def _axis_frame(rings, side: Side):
+    """Toe-free print in the foot-axis frame: (local geometry, origin, direction, s_min,
+    length, toes_removed, notes); s along the axis (heel -> toes), t across it, medial t > 0."""
+    geom = _to_geometry(rings)
+    notes: list[str] = []
+    geom, toes = _remove_toes(geom)
+    if toes == "none found":
+        notes.append("footprint: no toe print found, so the outline was taken as toe-free "
+                     "(give the toes as separate outlines if it includes them)")
+    origin, direction = _foot_axis(geom)
+    # Frame of the axis: s along it (heel -> toes), t across it with the medial side positive.
+    normal = np.array([-direction[1], direction[0]]) * side.medial_sign
+    local = _transform(geom, origin, direction, normal)
+    s_min, _, s_max, _ = local.bounds
+    length = s_max - s_min
+    if not _LENGTH_RANGE_MM[0] <= length <= _LENGTH_RANGE_MM[1]:
+        raise FootprintError(
+            f"the toe-free footprint is {length:.0f} mm long; a foot print is "
+            f"{_LENGTH_RANGE_MM[0]:g}-{_LENGTH_RANGE_MM[1]:g} mm: check that footprint_mm is in millimetres")
+    return local, origin, direction, s_min, length, toes, notes
+
+
+def _width_extremes(local: BaseGeometry, cuts: np.ndarray) -> tuple[tuple[float, float], ...]:
+    """(s, width) of the heel's widest, the midfoot's narrowest and the forefoot's widest
+    cross-section; ``cuts`` (4,) are the third boundaries along s."""
+    out = []
+    for i, pick in ((0, np.argmax), (1, np.argmin), (2, np.argmax)):
+        s, w = _width_profile(local, cuts[i], cuts[i + 1])
+        k = int(pick(w))
+        out.append((s[k], w[k]))
+    return tuple(out)
+
+
+def _parts_of_lines(geom: BaseGeometry) -> list:
+    """The non-empty line parts of a line-polygon intersection."""
+    return [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "LineString" and not g.is_empty]
 
 
 def _to_geometry(rings) -> BaseGeometry:
@@ -169,10 +239,6 @@ def _width_profile(geom: BaseGeometry, s0: float, s1: float,
     b = centres + reach * n
     lines = shapely.linestrings(np.stack([a, b], axis=1))
     return s, shapely.length(shapely.intersection(lines, geom))
-
-
-def _widths(local: BaseGeometry, s0: float, s1: float) -> np.ndarray:
-    return _width_profile(local, s0, s1)[1]
 
 
 def _remove_toes(geom: BaseGeometry) -> tuple[BaseGeometry, str]:

@@ -94,6 +94,7 @@ class ScanMeasurements:
     footprint_height_mm: float
     footprint_note: str | None
     edge_mm: float
+    footprint_rings: tuple = ()     # the contact outline(s), (n, 2) arrays, mm (plan view)
 
     def values(self) -> dict[str, float]:
         """The measured values by case-file field name (not-measured ones left out)."""
@@ -172,12 +173,12 @@ def measure_scan(scan: OrientedScan, condition: ScanCondition,
         measures[name] = Measure(name, None if val is None else round(float(val), 2),
                                  None if unc is None else round(unc, 2), definition,
                                  notes.get(name) if val is None else None)
-    fp, fp_note = None, None
+    fp, fp_note, rings = None, None, ()
     if loaded:
-        fp, fp_note = _footprint(v, f, scan.side, footprint_height_mm)
+        fp, fp_note, rings = _footprint(v, f, scan.side, footprint_height_mm)
     else:
         fp_note = f"footprint indices need a standing (weight-bearing) scan; this one is {condition.value}"
-    return ScanMeasurements(scan.side, condition, measures, fp, footprint_height_mm, fp_note, edge)
+    return ScanMeasurements(scan.side, condition, measures, fp, footprint_height_mm, fp_note, edge, rings)
 
 
 def _girth(v: np.ndarray, mth1: np.ndarray, mth5: np.ndarray) -> float | None:
@@ -225,18 +226,18 @@ def _navicular(x, z, medial, x0, fl) -> float | None:
     return float(z[region][np.argmax(medial[region])])
 
 
-def _footprint(v, f, side: Side, height: float) -> tuple[FootprintIndices | None, str | None]:
+def _footprint(v, f, side: Side, height: float) -> tuple[FootprintIndices | None, str | None, tuple]:
     """Footprint indices of the contact: the triangles lying wholly within ``height`` mm of
     the floor, seen from below, as grid cells (:mod:`orthofit.raster`) smoothed into an
     outline; parts of 50 mm² or less are specks."""
     low = (v[:, 2] <= height)[f].all(axis=1)
     if low.sum() < 20:
-        return None, f"no sole contact within {height:g} mm of the floor: footprint indices not available"
+        return None, f"no sole contact within {height:g} mm of the floor: footprint indices not available", ()
     mask, origin = rasterize_triangles(v[:, :2][f[low]], FOOTPRINT_PITCH_MM)
     contact = smooth_outline(cells_outline(mask, FOOTPRINT_PITCH_MM, origin), FOOTPRINT_PITCH_MM)
     parts = [g for g in getattr(contact, "geoms", [contact]) if g.geom_type == "Polygon" and g.area > 50]
     rings = [np.asarray(g.exterior.coords)[:-1] for g in parts]
     try:
-        return footprint_indices(rings, side), None
+        return footprint_indices(rings, side), None, tuple(rings)
     except FootprintError as err:
-        return None, f"footprint indices not available: {err}"
+        return None, f"footprint indices not available: {err}", ()

@@ -1,0 +1,202 @@
+"""The patient report: its statements per example case, the red-flag notice on page 1,
+names that print as typed, byte-identical builds, a valid PDF that renders."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from pypdf import PdfReader
+
+from orthofit.assess import assess
+from orthofit.case_file import load_case, parse_case
+from orthofit.enums import Side
+from orthofit.fitting import make_insoles
+from orthofit.profiles import load_profile
+from orthofit.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS
+from orthofit.report import make_report
+from orthofit.templates import TemplateError, check_template, load_report_template
+
+from conftest import EXAMPLES, ROOT
+
+CLI = ROOT / "cli.py"
+DATE = "2026-11-21"
+
+
+def build(case, profile="neutral", paper="a4", template=None) -> bytes:
+    a = assess(case)
+    sides = [s for s in Side if case.foot(s).foot_length_mm is not None]
+    outputs = make_insoles(a, load_profile(profile), sides)
+    return make_report(a, outputs, profile, paper, template, date=DATE)
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return [" ".join(p.extract_text().split()) for p in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def reports():
+    out = {}
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        pdf = build(load_case(path))
+        out[path.stem] = (pdf, pages_text(pdf))
+    return out
+
+
+# What each example must say (whitespace-normalised substrings of the whole text).
+MUST = {
+    "normal-adult": ["Left foot: a normal arch", "Insoles have not been shown to prevent back pain",
+                     "about 2 degrees"],
+    "flat-pronated-adult": ["a low (flat) arch", "tends to roll inward", "NICE NG59",
+                            "It has not been shown that insoles correct the posture of the spine",
+                            "limit how far your foot rolls inward", "Clinician: Dr Amina Haddad"],
+    "high-arch-supinated-adult": ["a high arch", "shaped to touch the whole sole"],
+    "asymmetric-adult": ["Your leg-length difference was measured", "heel_lift_mm"],
+    "child": ["Children's feet are still growing", "normal stage of development"],
+    "red-flag": ["Please see your doctor", "foot drop", "do not replace this visit",
+                 "a doctor should examine it"],
+    "scanned-adult": ["Some measurements come from a 3D scan", "Scans", "dupontgu_left_foot_m.stl", "±"],
+}
+NEVER = ["will cure", "cures", "guarantee", "will relieve", "will fix", "corrects your posture", "100%"]
+
+
+def test_every_example_has_expectations():
+    assert set(MUST) == {p.stem for p in EXAMPLES.glob("*.toml")}
+
+
+@pytest.mark.parametrize("name", sorted(MUST))
+def test_example_statements(reports, name):
+    text = " ".join(reports[name][1])
+    for s in MUST[name]:
+        assert s in text, f"{name}: missing {s!r}"
+    low = text.lower()
+    for s in NEVER:
+        assert s not in low, f"{name}: promises {s!r}"
+    # the honest limit is always on page 1
+    assert "not a proven treatment for back pain" in reports[name][1][0]
+
+
+def test_back_pain_statement_only_with_back_pain(reports):
+    assert "NICE NG59" not in " ".join(reports["normal-adult"][1])      # no back pain recorded
+
+
+def test_red_flag_notice_comes_first(reports):
+    first = reports["red-flag"][1][0]
+    assert first.index("Please see your doctor") < first.index("What we found")
+    assert "do not replace this visit" in first
+    for name in ("normal-adult", "flat-pronated-adult"):
+        assert "Please see your doctor" not in reports[name][1][0]
+
+
+def test_clinician_page_lists_every_parameter_and_file_hashes(reports, tmp_path):
+    pdf, pages = reports["flat-pronated-adult"]
+    start = next(i for i, p in enumerate(pages) if "For the clinician or lab" in p)
+    last = " ".join(pages[start:])
+    from orthofit.params import InsoleParams
+
+    for name in InsoleParams.__dataclass_fields__:
+        assert name in last, name
+    # the hashes are those of the files `orthofit insole` writes for the same case and profile
+    r = subprocess.run([sys.executable, str(CLI), "insole", str(EXAMPLES / "flat-pronated-adult.toml"),
+                        "--out", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for f in sorted(tmp_path.iterdir()):
+        assert hashlib.sha256(f.read_bytes()).hexdigest() in last.replace(" ", ""), f.name
+    assert "Cavanagh PR, Rodgers MM" in last and "orthofit 0." in last
+
+
+@pytest.mark.parametrize("name", ["Zoë Łukasiewicz-Ødegård 李小龍 Ελένη", "<b>Bold</b> & <i>co</i> <br/>",
+                                  "O'Brien & Sons <font size=40>x</font>", "Ünïcödé ✓ — “quotes”"])
+def test_names_print_as_typed(name):
+    raw = tomllib.loads((EXAMPLES / "normal-adult.toml").read_text("utf-8"))
+    raw["patient"]["name"] = name
+    raw["clinician"] = {"name": name, "clinic": "A & B <clinic>"}
+    text = " ".join(pages_text(build(parse_case(raw))))
+    assert f"Patient: {name} (" in text
+    assert f"Clinician: {name}" in text and "Clinic: A & B <clinic>" in text
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    case = load_case(EXAMPLES / "asymmetric-adult.toml")
+    assert build(case) == build(case)
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"r{k}.pdf"
+        r = subprocess.run([sys.executable, str(CLI), "report", str(EXAMPLES / "red-flag.toml"), "--out", str(out)],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("paper, size", [("a4", (595, 842)), ("letter", (612, 792))])
+def test_paper_and_metadata(paper, size):
+    pdf = build(load_case(EXAMPLES / "flat-pronated-adult.toml"), paper=paper)
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+    meta = reader.metadata
+    assert meta.title == "Your foot assessment and insoles"
+    assert meta.author == "Dr Amina Haddad"
+    assert meta.subject and "orthofit" in meta.creator
+    fonts = set()
+    for page in reader.pages:
+        for f in page["/Resources"]["/Font"].values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert any("DejaVuSans" in f for f in fonts)          # embedded, not a standard font
+
+
+def test_qpdf_check_and_every_page_renders(reports, tmp_path):
+    for name in ("red-flag", "scanned-adult"):
+        pdf = reports[name][0]
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(pdf)
+        r = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+        n = len(PdfReader(io.BytesIO(pdf)).pages)
+        r = subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / name)],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        pngs = sorted(tmp_path.glob(f"{name}-*.png"))
+        assert len(pngs) == n >= 5
+        assert all(p.stat().st_size > 1000 for p in pngs)
+
+
+def test_template_covers_every_red_flag_and_names_only_known_fields():
+    t = load_report_template()
+    for name in [*RED_FLAGS, PAINFUL_RIGID_FLAT_FOOT_CHILD.name]:
+        assert t["red_flags"][name].strip()
+    check_template(t)        # every {field} a text uses is one orthofit fills in
+
+
+def test_an_edited_template_with_an_unknown_field_is_a_clear_error(tmp_path):
+    text = (ROOT / "templates" / "report.toml").read_text("utf-8")
+    bad = tmp_path / "report.toml"
+    bad.write_text(text.replace('intro = "This report explains', 'intro = "Dear {pateint}. This report explains'),
+                   encoding="utf-8")
+    out = tmp_path / "r.pdf"
+    r = subprocess.run([sys.executable, str(CLI), "report", str(EXAMPLES / "normal-adult.toml"), "--out", str(out),
+                        "--template", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 2 and "{pateint}" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+    with pytest.raises(TemplateError):
+        build(load_case(EXAMPLES / "normal-adult.toml"), template={"meta": {}})
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--out", "OUTDIR"], ["is a folder"]),
+    (["--out", "OUTDIR/report.txt"], [".pdf"]),
+    (["--out", "OUTDIR/r.pdf", "--paper", "a3"], ["invalid choice"]),
+], ids=["out-is-folder", "not-pdf", "bad-paper"])
+def test_bad_report_options(tmp_path, args, words):
+    r = subprocess.run([sys.executable, str(CLI), "report", str(EXAMPLES / "normal-adult.toml"),
+                        *[a.replace("OUTDIR", str(tmp_path)) for a in args]], capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    for w in words:
+        assert w in r.stderr
+    assert list(tmp_path.iterdir()) == []
