@@ -684,6 +684,10 @@ def _add_color_bar(drawing: Drawing, levels: np.ndarray, band_colors: list, x: f
     drawing.add(String(x, y_title, title, fontName=font, fontSize=FONT_SIZE, fillColor=INK))
 
 
+#: Slices of the side view's upper envelope (1 mm each): more than a default mesh edge (1.5 mm).
+_ENVELOPE_SLICES = 5
+
+
 def _silhouette(v: np.ndarray, step_mm: float) -> tuple[np.ndarray, np.ndarray]:
     """Highest z of the vertices in each ``step_mm`` slice along x.
 
@@ -702,6 +706,11 @@ def _silhouette(v: np.ndarray, step_mm: float) -> tuple[np.ndarray, np.ndarray]:
     centres = x0 + (np.arange(count) + 0.5) * (x1 - x0) / count
     has = np.isfinite(z)
     z = np.interp(centres, centres[has], z[has])
+    # A slice narrower than the mesh's border edges may catch no rim vertex and dip to the
+    # heel seat: the envelope over a few slices is the rim the eye sees.
+    from scipy.ndimage import maximum_filter1d
+
+    z = maximum_filter1d(z, size=_ENVELOPE_SLICES, mode="nearest")
     return np.concatenate([[x0], centres, [x1]]), np.concatenate([[z[0]], z, [z[-1]]])
 
 
