@@ -355,13 +355,13 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     blocks.append(PageBreak())
 
     # --- 6. For the clinician or lab ----------------------------------------------------
-    blocks.extend(_clinician_page(a, outputs, t, profile_name, date))
+    blocks.extend(_clinician_page(a, outputs, t, profile_name, date, th))
     author = cl.name or cl.clinic or "orthofit"
     return ReportContent(t["meta"]["title"], t["meta"]["subject"], author, who, date, t["meta"]["footer"],
                          tuple(blocks))
 
 
-def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: str) -> list[Any]:
+def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: str, th) -> list[Any]:
     c = t["clinician"]
     p = a.case.patient
     blocks: list[Any] = [Heading(c["heading"], 1),
@@ -399,6 +399,12 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
     if rows:
         blocks.append(Table(("side", "measure", "value", "band", "threshold; source"), tuple(rows),
                             (0.08, 0.22, 0.12, 0.22, 0.36), "small"))
+    measured = [n for n in INDEX_UNITS if any(a.foot(sd).indices[n] is not None for sd in Side)]
+    methods = [f"{th.rules[n].title}: {th.rules[n].formula} ({th.rules[n].source})" for n in measured
+               if n in th.rules and th.rules[n].formula]
+    if methods:
+        blocks.append(Heading(c["methods_heading"], 2))
+        blocks.append(Bullets(tuple(methods), "small"))
     if a.asymmetry.reasons:
         blocks.append(Bullets(a.asymmetry.reasons, "small"))
     scans = [(sd, a.case.foot(sd).scan_record) for sd in Side if a.case.foot(sd).scan_record is not None]
@@ -411,7 +417,7 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
                                     floor=rec.oriented.floor, edge=f"{sm.edge_mm:.1f}"), "small"))
             srcs = a.foot(sd).sources
             items = [f"{m.name} {m.value:g} ± {m.uncertainty_mm:g} mm"
-                     + (" (typed value used)" if srcs.get(m.name) == "typed" else "")
+                     + (" (typed value used)" if srcs.get(m.name) == "typed" else "") + f": {m.definition}"
                      for m in sm.measures.values() if m.value is not None]
             blocks.append(Bullets(tuple(items), "small"))
     if outputs:
