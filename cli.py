@@ -56,6 +56,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_insole)
 
+    p = sub.add_parser("fit", help="the whole job for one case: assessment, insoles, report, manifest",
+                       description="Assess the case (and its scans), prescribe and build the insoles, write the "
+                                   "report, and write DIR/<id>-assessment.json, <id>-left/right.stl and .3mf, "
+                                   "<id>-report.pdf and <id>-manifest.json (inputs and outputs with SHA-256). "
+                                   "All files are written, or none.")
+    p.add_argument("case", help="case file (TOML)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--profile", default="neutral", metavar="NAME|PATH", help="prescription profile (default: neutral)")
+    p.add_argument("--force", action="store_true", help="replace this case's files from an earlier run")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="the report's paper (default: a4)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one insole parameter (repeatable)")
+    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+    p.add_argument("--template", metavar="FILE", help="the report's wording (default: templates/report.toml)")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(run=_fit)
+
     p = sub.add_parser("report", help="write the patient report (PDF) for a case",
                        description="Assess the case, prescribe and build its insoles, and write the patient "
                                    "report: summary, measurements, pictures, expected effects graded by the "
@@ -101,6 +118,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_footprint)
     return parser
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from orthofit.job import fit, write_fit
+    from orthofit.params import parse_set_option
+
+    overrides = dict(parse_set_option(item) for item in args.set)
+    result = fit(args.case, args.profile, args.paper, args.thresholds, args.template, overrides)
+    written = write_fit(result, args.out, args.force)
+    a = result.assessment
+    if a.referral.needed:
+        print("REFER FIRST: a red flag was found; see the report's first page.")
+    for o in result.insoles:
+        foot = a.foot(o.prescription.side)
+        print(f"{o.prescription.side.value}: {foot.arch_type.text}, {foot.pronation.text}; "
+              f"{o.printability.lines()[0]}")
+    print("Written:")
+    print("\n".join(f"  {p}" for p in written))
+    return 0
 
 
 def _report(args: argparse.Namespace) -> int:

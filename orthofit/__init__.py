@@ -11,6 +11,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _API = {
+    "fit": "orthofit.job",
+    "write_fit": "orthofit.job",
     "load_case": "orthofit.case_file",
     "parse_case": "orthofit.case_file",
     "assess": "orthofit.assess",

@@ -141,13 +141,31 @@ def insole_outline(foot: FootDimensions, params: InsoleParams) -> Polygon:
 
 
 def _periodic_spline(ctrl: np.ndarray, n: int) -> np.ndarray:
-    """A smooth closed curve through the control points (chord-length parameter)."""
-    from scipy.interpolate import CubicSpline
+    """A smooth closed curve through the control points: the periodic C2 cubic spline with a
+    chord-length parameter, sampled at ``n`` equal parameter steps.
 
+    Solved here (a cyclic tridiagonal system for the second derivatives) rather than with
+    scipy.interpolate.CubicSpline, whose import alone costs half a second of every command.
+    """
+    k = len(ctrl)
     pts = np.vstack([ctrl, ctrl[:1]])
-    chord = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))]
-    spline = CubicSpline(chord, pts, bc_type="periodic")
-    return spline(np.linspace(0.0, chord[-1], n, endpoint=False))
+    h = np.linalg.norm(np.diff(pts, axis=0), axis=1)               # (k,) segment lengths
+    t = np.r_[0.0, np.cumsum(h)]
+    # h[i-1] M[i-1] + 2 (h[i-1] + h[i]) M[i] + h[i] M[i+1] = 6 (d[i] - d[i-1]), indices mod k
+    d = (pts[1:] - pts[:-1]) / h[:, None]                           # (k, 2) slopes
+    i = np.arange(k)
+    a = np.zeros((k, k))
+    a[i, (i - 1) % k] += h[i - 1]
+    a[i, i] += 2.0 * (h[i - 1] + h)
+    a[i, (i + 1) % k] += h
+    m = np.linalg.solve(a, 6.0 * (d - np.roll(d, 1, axis=0)))      # (k, 2) second derivatives
+    m = np.vstack([m, m[:1]])
+    u = np.linspace(0.0, t[-1], n, endpoint=False)
+    j = np.clip(np.searchsorted(t, u, side="right") - 1, 0, k - 1)
+    hj = h[j][:, None]
+    left, right = (t[j + 1] - u)[:, None], (u - t[j])[:, None]
+    return (m[j] * left ** 3 + m[j + 1] * right ** 3) / (6.0 * hj) \
+        + (pts[j] / hj - m[j] * hj / 6.0) * left + (pts[j + 1] / hj - m[j + 1] * hj / 6.0) * right
 
 
 def _cut_short(poly: Polygon, foot: FootDimensions, lm: Landmarks, length: InsoleLength) -> Polygon:

@@ -238,11 +238,14 @@ class SolidCheck:
 def check_solid(solid: Solid) -> SolidCheck:
     """Raise :class:`GeometryError` unless ``solid`` is closed, consistently wound and of
     positive volume (an inside-out mesh is watertight with negative volume)."""
-    import trimesh
+    from .meshcheck import check_edges, triangle_checks
 
-    mesh = trimesh.Trimesh(solid.vertices, solid.faces, process=False, validate=False)
-    result = SolidCheck(bool(mesh.is_watertight), bool(mesh.is_winding_consistent),
-                        float(mesh.volume) if mesh.is_watertight else float("nan"))
+    faces = np.asarray(solid.faces)
+    repeated = (faces[:, 0] == faces[:, 1]) | (faces[:, 1] == faces[:, 2]) | (faces[:, 0] == faces[:, 2])
+    edges = check_edges(faces, len(solid.vertices))
+    _, volume = triangle_checks(np.asarray(solid.vertices, dtype=float), faces)
+    watertight = edges.watertight and not repeated.any()
+    result = SolidCheck(bool(watertight), bool(edges.consistent), float(volume) if watertight else float("nan"))
     if not (result.watertight and result.winding_consistent and result.volume_mm3 > 0):
         raise GeometryError(f"the insole mesh is not a valid solid (watertight={result.watertight}, "
                             f"winding consistent={result.winding_consistent}, volume={result.volume_mm3:.1f} "

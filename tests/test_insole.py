@@ -271,3 +271,18 @@ def test_ansur_spread_sample_gives_valid_insoles():
 def test_cases_hypothesis_found_build(foot, params, edge):
     for side in Side:
         assert_valid(build_insole(foot, params, side, edge), params)
+
+
+def test_outline_spline_is_the_periodic_cubic_spline():
+    """The numpy spline equals scipy's periodic CubicSpline (the one it replaces)."""
+    from scipy.interpolate import CubicSpline
+
+    from orthofit.outline import _periodic_spline
+
+    rng = np.random.default_rng(1)
+    ang = np.sort(rng.uniform(0, 2 * np.pi, 18))
+    ctrl = np.column_stack([np.cos(ang) * 100, np.sin(ang) * 40])
+    pts = np.vstack([ctrl, ctrl[:1]])
+    chord = np.r_[0, np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))]
+    ref = CubicSpline(chord, pts, bc_type="periodic")(np.linspace(0, chord[-1], 500, endpoint=False))
+    assert np.abs(_periodic_spline(ctrl, 500) - ref).max() < 1e-9
