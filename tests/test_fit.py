@@ -1,0 +1,194 @@
+"""``orthofit fit``: every output, all or nothing, no overwrite without --force, ids that
+cannot escape the folder, and a catalogue of bad inputs that leave nothing behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cli
+from orthofit.job import fit
+
+from conftest import EXAMPLES, ROOT, shared_data
+
+CLI = ROOT / "cli.py"
+MINIMAL = '[patient]\nid = "P-1"\nage = 40\n\n[left]\nfoot_length_mm = 262\n'
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(CLI), *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_fit_writes_every_output_with_a_manifest(tmp_path):
+    r = run("fit", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(f"EX-FLAT-{n}" for n in ("assessment.json", "left.stl", "left.3mf", "right.stl",
+                                                   "right.3mf", "report.pdf", "manifest.json"))
+    manifest = json.loads((tmp_path / "EX-FLAT-manifest.json").read_text("utf-8"))
+    for name, digest in manifest["outputs"].items():
+        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
+    (case_input, digest), = manifest["inputs"].items()
+    assert digest == hashlib.sha256((EXAMPLES / "flat-pronated-adult.toml").read_bytes()).hexdigest()
+    assert manifest["orthofit_version"] and manifest["profile"] == "neutral"
+    assert set(manifest["insoles"]) == {"left", "right"}
+    assert "heel_cup_depth_mm" in manifest["insoles"]["left"]["params"]
+    assessment = json.loads((tmp_path / "EX-FLAT-assessment.json").read_text("utf-8"))
+    assert assessment["patient"]["id"] == "EX-FLAT"
+    assert (tmp_path / "EX-FLAT-report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_no_overwrite_without_force(tmp_path):
+    assert run("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path).returncode == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    r = run("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "sport")
+    assert r.returncode == 2 and "--force" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    r = run("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "sport", "--force")
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "EX-NORMAL-manifest.json").read_text())["profile"] == "sport"
+
+
+def test_fit_from_python_matches_the_command(tmp_path):
+    result = fit(EXAMPLES / "asymmetric-adult.toml")
+    assert run("fit", EXAMPLES / "asymmetric-adult.toml", "--out", tmp_path).returncode == 0
+    for name, data in result.files.items():
+        if name.endswith("manifest.json"):
+            continue                     # the input path is recorded as given
+        assert (tmp_path / name).read_bytes() == data, name
+    assert result.assessment.case.patient.id == result.manifest["patient_id"]
+
+
+def test_fit_with_scans_records_them_as_inputs(tmp_path):
+    r = run("fit", EXAMPLES / "scanned-adult.toml", "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    inputs = json.loads((tmp_path / "EX-SCAN-manifest.json").read_text())["inputs"]
+    assert sum(k.endswith(".stl") for k in inputs) == 2
+
+
+def _write(tmp_path, text: str, name="case.toml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _scan_case(tmp_path, scan_bytes: bytes, extra: str = "") -> str:
+    (tmp_path / "foot.stl").write_bytes(scan_bytes)
+    return f'[patient]\nid = "S-1"\nage = 40\n\n[left]\nscan = "foot.stl"\n{extra}'
+
+
+SCAN = shared_data("scans", "dupontgu_left_foot_m.stl").read_bytes()
+
+# (name, how to make the case file in tmp_path -> path, extra args, words in the message)
+CATALOGUE = [
+    ("missing-file", lambda d: d / "nope.toml", [], ["not found"]),
+    ("empty-file", lambda d: _write(d, ""), [], ["patient"]),
+    ("random-bytes-stl", lambda d: _write(d, _scan_case(d, bytes(range(256)) * 40)), [], ["left.scan", "corrupt"]),
+    ("truncated-stl", lambda d: _write(d, _scan_case(d, SCAN[: len(SCAN) // 2])), [], ["left.scan", "truncated"]),
+    ("metres-declared-mm", lambda d: _write(d, _scan_case(d, SCAN, 'scan_units = "mm"\n')), [],
+     ["left.scan", "looks like m"]),
+    ("nan-in-case", lambda d: _write(d, MINIMAL + "ball_width_mm = nan\n"), [], ["left.ball_width_mm", "finite"]),
+    ("unknown-key", lambda d: _write(d, MINIMAL + "foot_lenght_mm = 3\n"), [], ["foot_lenght_mm"]),
+    ("out-of-range", lambda d: _write(d, MINIMAL.replace("262", "2620")), [], ["foot_length_mm", "60 to 400"]),
+    ("unknown-profile", lambda d: _write(d, MINIMAL), ["--profile", "bogus"], ["bogus"]),
+    ("id-with-path", lambda d: _write(d, MINIMAL.replace('"P-1"', '"../../etc/x"')), [], ["patient.id"]),
+    ("id-absolute", lambda d: _write(d, MINIMAL.replace('"P-1"', '"/etc/x"')), [], ["patient.id"]),
+    ("no-measurements", lambda d: _write(d, '[patient]\nid = "E-1"\nage = 40\n'), [], ["foot_length_mm"]),
+    ("bad-set", lambda d: _write(d, MINIMAL), ["--set", "arch_height_mm=99"], ["arch_height_mm"]),
+]
+
+
+@pytest.mark.parametrize("name, make, extra, words", CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_bad_input_catalogue(tmp_path, name, make, extra, words):
+    case = make(tmp_path)
+    out = tmp_path / "out"
+    r = run("fit", case, "--out", out, *extra)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert r.stdout == "" and "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("orthofit: error: "), r.stderr
+    for w in words:
+        assert w in r.stderr, (w, r.stderr)
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["read-only folder", "a file where the folder should be"])
+def test_unwritable_output_folder(tmp_path, kind):
+    import os
+
+    out = tmp_path / "out"
+    if kind == "read-only folder":
+        out.mkdir()
+        out.chmod(0o500)
+    else:
+        out.write_text("a file")
+    try:
+        r = run("fit", EXAMPLES / "normal-adult.toml", "--out", out)
+    finally:
+        if out.is_dir():
+            out.chmod(0o700)
+    if kind == "read-only folder" and os.geteuid() == 0:
+        assert r.returncode == 0        # root may write anywhere: nothing to refuse
+        return
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "out" in r.stderr
+    if out.is_dir():
+        assert list(out.iterdir()) == []
+    else:
+        assert out.read_text() == "a file"
+
+
+def test_an_inside_out_scan_is_mended_not_refused(tmp_path):
+    """Issue 4: small defects such as flipped normals are mended and reported."""
+    import numpy as np
+    import trimesh
+
+    m = trimesh.load(shared_data("scans", "dupontgu_left_foot_m.stl"))
+    flipped = trimesh.Trimesh(m.vertices, np.ascontiguousarray(m.faces[:, ::-1]))
+    case = _write(tmp_path, _scan_case(tmp_path, flipped.export(file_type="stl")))
+    r = run("fit", case, "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    notes = json.loads((tmp_path / "out" / "S-1-assessment.json").read_text())["feet"]["left"]["notes"]
+    assert any("inside-out" in n for n in notes)
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v != v:
+        return "nan"
+    return repr(v)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(
+    st.sampled_from(["foot_length_mm", "ball_width_mm", "heel_width_mm", "dorsal_height_standing_mm",
+                     "truncated_foot_length_mm", "rcsp_deg", "navicular_drop_mm", "bogus_key"]),
+    st.one_of(st.floats(-50, 500), st.just(float("nan")), st.integers(-5, 500), st.text(max_size=5), st.booleans()),
+    max_size=5),
+    pid=st.sampled_from(["P-1", "a/b", "..", "ok.id", ""]))
+def test_fit_contract_on_generated_cases(tmp_path_factory, fields, pid):
+    """Valid input gives every file; anything else exit 2, one line, nothing written."""
+    d = tmp_path_factory.mktemp("h")
+    text = f'[patient]\nid = {json.dumps(pid)}\nage = 40\n\n[left]\n' + "".join(
+        f"{k} = {_toml_value(v)}\n" for k, v in fields.items())
+    case = _write(d, text)
+    out = d / "out"
+    code = cli.main(["fit", str(case), "--out", str(out)])
+    assert code in (0, 2)
+    files = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    if code == 0:
+        assert len(files) == 5 and any(f.endswith("report.pdf") for f in files)   # json, stl, 3mf, pdf, manifest
+        tomllib.loads(text)
+    else:
+        assert files == []
