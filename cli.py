@@ -73,6 +73,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(run=_fit)
 
+    p = sub.add_parser("batch", help="fit many cases: a folder of case files or a CSV, one sub-folder each",
+                       description="Run orthofit fit on every case of a folder (*.toml) or a CSV (one row per "
+                                   "patient: id, age, name, sex, weight_kg, left_/right_ measurement fields). "
+                                   "A bad case is reported and skipped; unchanged cases are skipped on a rerun. "
+                                   "Exit status 0 when every case is done or unchanged, 2 when any failed.")
+    p.add_argument("source", help="a folder of case files or a .csv file")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder: one sub-folder per case")
+    p.add_argument("--profile", default="neutral", metavar="NAME|PATH", help="prescription profile (default: neutral)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="cases run in parallel (default: 1)")
+    p.add_argument("--force", action="store_true", help="redo every case, even unchanged ones")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(run=_batch)
+
     p = sub.add_parser("report", help="write the patient report (PDF) for a case",
                        description="Assess the case, prescribe and build its insoles, and write the patient "
                                    "report: summary, measurements, pictures, expected effects graded by the "
@@ -137,6 +150,35 @@ def _fit(args: argparse.Namespace) -> int:
     print("Written:")
     print("\n".join(f"  {p}" for p in written))
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from orthofit.batch import run_batch
+
+    tty = sys.stderr.isatty()
+
+    def progress(result, done: int, total: int, elapsed: float) -> None:
+        rate = done / elapsed if elapsed > 0 else 0.0
+        if tty:
+            bar = "#" * int(30 * done / total)
+            print(f"\r[{bar:<30}] {done}/{total}  {rate:.1f} cases/s", end="", file=sys.stderr, flush=True)
+            if result.status == "failed":
+                print(f"\n{result.name}: FAILED: {result.message}", file=sys.stderr)
+        else:
+            detail = f": {result.message}" if result.status == "failed" else ""
+            print(f"{done}/{total} {result.name} {result.status}{detail} ({rate:.1f} cases/s)", file=sys.stderr,
+                  flush=True)
+
+    summary = run_batch(args.source, args.out, args.profile, args.jobs, args.force, progress)
+    if tty:
+        print(file=sys.stderr)
+    total = len(summary.results)
+    print(f"{total} cases in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):.1f} cases/s): "
+          f"{summary.count('done')} done, {summary.count('skipped')} unchanged, {summary.failed} failed")
+    for r in summary.results:
+        if r.status == "failed":
+            print(f"  FAILED {r.name}: {r.message}")
+    return 2 if summary.failed else 0
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -81,25 +81,42 @@ def fit(case_path: str | Path, profile: str = "neutral", paper: str = "a4", thre
         Any problem with the inputs (one line saying what and how to fix it); nothing has
         been written.
     """
-    from .assess import assess
     from .case_file import load_case
-    from .enums import Side
-    from .fitting import make_insoles
+
+    case_path = Path(case_path)
+    settings = _settings(profile, thresholds, template)     # bad options fail before any work
+    case = load_case(case_path)
+    profile_path = profile if profile.endswith(".toml") else None
+    inputs = _input_files(case, case_path, profile_path, str(thresholds) if thresholds else None,
+                          str(template) if template else None)
+    return fit_case(case, inputs, profile, paper, thresholds, template, overrides, settings)
+
+
+def _settings(profile, thresholds, template):
     from .profiles import load_profile
-    from .report import make_report, report_date
-    from .summary import assessment_dict
     from .templates import load_report_template
     from .thresholds import load_thresholds
 
-    case_path = Path(case_path)
-    th = load_thresholds(thresholds)
-    tpl = load_report_template(template) if template else None
-    prof = load_profile(profile)
-    case = load_case(case_path)
+    return load_profile(profile), load_thresholds(thresholds), (load_report_template(template) if template else None)
+
+
+def fit_case(case, inputs: dict[str, str], profile: str = "neutral", paper: str = "a4",
+             thresholds: str | Path | None = None, template: str | Path | None = None,
+             overrides: dict[str, Any] | None = None, settings=None) -> FitResult:
+    """:func:`fit` for a case already loaded (a batch row, say); ``inputs`` (name -> SHA-256)
+    is what the manifest records as the inputs."""
+    from .assess import assess
+    from .enums import Side
+    from .fitting import make_insoles
+    from .report import make_report, report_date
+    from .summary import assessment_dict
+
+    prof, th, tpl = settings or _settings(profile, thresholds, template)
     sides = [s for s in Side if case.foot(s).foot_length_mm is not None]
     if not sides:
-        raise ValidationError(f"{case_path}: neither foot has a foot_length_mm (typed or from a scan), so no "
-                              "insole can be sized; add [left] or [right] foot_length_mm, or a scan")
+        raise ValidationError(f"{case.source or case.patient.id}: neither foot has a foot_length_mm (typed or "
+                              "from a scan), so no insole can be sized; add [left] or [right] foot_length_mm, "
+                              "or a scan")
     a = assess(case, th)
     outputs = tuple(make_insoles(a, prof, sides, overrides, thresholds=th))
     date = report_date(a)
@@ -110,22 +127,19 @@ def fit(case_path: str | Path, profile: str = "neutral", paper: str = "a4", thre
     for o in outputs:
         files.update(o.files)
     files[f"{pid}-report.pdf"] = pdf
-    profile_path = profile if profile.endswith(".toml") else None
     manifest = {
         "orthofit_version": __version__,
         "patient_id": pid,
         "profile": prof.name,
         "paper": paper,
         "report_date": date,
-        "inputs": _input_files(case, case_path, profile_path, str(thresholds) if thresholds else None,
-                               str(template) if template else None),
+        "inputs": inputs,
         "overrides": dict(sorted((overrides or {}).items())),
         "insoles": {o.prescription.side.value: {"params": o.prescription.params.as_dict(),
                                                 "reasons": list(o.prescription.reasons)} for o in outputs},
         "outputs": {name: sha256(data) for name, data in files.items()},
     }
-    files[f"{pid}-manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False,
-                                                default=str) + "\n").encode()
+    files[f"{pid}-manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n").encode()
     return FitResult(case, a, outputs, pdf, manifest, files)
 
 
