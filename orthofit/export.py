@@ -18,7 +18,7 @@ import re
 import struct
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -133,7 +133,14 @@ def stl_bytes(vertices, faces, name: str) -> bytes:
     return _stl_header(name) + struct.pack("<I", len(faces)) + facets.tobytes()
 
 
-def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str]) -> bytes:
+#: PrusaSlicer's per-object and per-volume settings (its 3MF convention): volumes are ranges
+#: of the object's triangles; every metadata line needs type="object" or type="volume", or
+#: PrusaSlicer refuses the whole file.
+SLICER_CONFIG_PATH = "Metadata/Slic3r_PE_model.config"
+
+
+def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str],
+                  modifiers: Sequence = (), object_settings: Mapping[str, str] | None = None) -> bytes:
     """A mesh as a 3MF file (3MF core specification 1.x), one object, unit millimetre.
 
     The package holds ``[Content_Types].xml``, ``_rels/.rels`` and ``3D/3dmodel.model``
@@ -157,6 +164,14 @@ def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str]
         ``orthofit`` prefix is bound to :data:`ORTHOFIT_NAMESPACE` on ``<model>``. A value
         is any Unicode that XML can carry; it round-trips exactly through an XML parser.
 
+    modifiers : sequence of (name, vertices, faces, settings)
+        Slicer modifier volumes (closed meshes, mm) with their settings (PrusaSlicer option
+        names, e.g. ``{"fill_density": "20%"}``): stored after the part's triangles in the
+        same object and described in :data:`SLICER_CONFIG_PATH`. They are not printed; they
+        change the settings of the part inside them (a later one wins where they overlap).
+    object_settings : mapping of str to str, optional
+        PrusaSlicer settings of the whole object (written with the modifiers).
+
     Returns
     -------
     bytes
@@ -170,6 +185,9 @@ def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str]
         (a control character other than tab, newline and carriage return).
     """
     vertices, faces = _checked_mesh(vertices, faces)
+    config = None
+    if modifiers:
+        vertices, faces, config = _with_modifiers(vertices, faces, object_name, modifiers, object_settings or {})
     if len(vertices) >= _MAX_3MF_COUNT or len(faces) >= _MAX_3MF_COUNT:
         raise ValueError("a 3MF mesh holds fewer than 2^31 vertices and 2^31 triangles")
     _check_xml_text("object_name", object_name)
@@ -206,11 +224,10 @@ def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str]
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path, text in (
-            ("[Content_Types].xml", _CONTENT_TYPES),
-            ("_rels/.rels", _RELS),
-            (_MODEL_PATH, model),
-        ):
+        entries = [("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)]
+        if config is not None:
+            entries.append((SLICER_CONFIG_PATH, config))
+        for path, text in entries:
             info = zipfile.ZipInfo(path, date_time=_ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = _ZIP_CREATE_SYSTEM
@@ -222,6 +239,38 @@ def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str]
                 compresslevel=_ZIP_COMPRESSLEVEL,
             )
     return buffer.getvalue()
+
+
+def _with_modifiers(vertices, faces, object_name, modifiers, object_settings):
+    """The part's mesh followed by each modifier's, and PrusaSlicer's config for them."""
+    verts, tris = [vertices], [faces]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<config>", '<object id="1" instances_count="1">',
+             f'<metadata type="object" key="name" value={quoteattr(object_name)}/>']
+    lines += [f'<metadata type="object" key={quoteattr(k)} value={quoteattr(str(v))}/>'
+              for k, v in object_settings.items()]
+    volumes = [(0, len(faces) - 1, object_name, "ModelPart", {})]
+    n_v, n_f = len(vertices), len(faces)
+    for name, mv, mf, settings in modifiers:
+        _check_xml_text("modifier name", name)
+        mv, mf = _checked_mesh(mv, mf)
+        verts.append(mv)
+        tris.append(mf + n_v)
+        volumes.append((n_f, n_f + len(mf) - 1, name, "ParameterModifier", settings))
+        n_v += len(mv)
+        n_f += len(mf)
+    for first, last, name, kind, settings in volumes:
+        lines.append(f'<volume firstid="{first}" lastid="{last}">')
+        lines.append(f'<metadata type="volume" key="name" value={quoteattr(name)}/>')
+        lines.append(f'<metadata type="volume" key="volume_type" value="{kind}"/>')
+        if kind == "ParameterModifier":
+            lines.append('<metadata type="volume" key="modifier" value="1"/>')
+        lines += [f'<metadata type="volume" key={quoteattr(k)} value={quoteattr(str(v))}/>'
+                  for k, v in settings.items()]
+        lines.append('<mesh edges_fixed="0" degenerate_facets="0" facets_removed="0" facets_reversed="0" '
+                     'backwards_edges="0"/>')
+        lines.append("</volume>")
+    lines += ["</object>", "</config>", ""]
+    return np.vstack(verts), np.vstack(tris), "\n".join(lines)
 
 
 def _checked_mesh(vertices, faces) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from .outline import FootDimensions
 from .prescribe import Prescription, prescribe
 from .printability import Printability, printability
 from .profiles import Profile
+from .zones import INFILL_PATTERN, insole_zones
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class InsoleOutput:
     insole: Insole
     printability: Printability
     files: dict[str, bytes]     # file name -> bytes (STL and 3MF)
+    zones: tuple = ()           # the 3MF's stiffness zones (orthofit.zones.Zone), slicer order
 
 
 def foot_dimensions(case: Case, side: Side) -> FootDimensions:
@@ -81,9 +83,16 @@ def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side]
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         name = f"{case.patient.id}-{side.value}"
         v, f = insole.solid.vertices, insole.solid.faces
+        zones = insole_zones(foot, rx.params, (float(v[:, 0].min()), float(v[:, 0].max())), float(v[:, 2].max()),
+                             mirror=side is Side.LEFT)
+        meta = _metadata(case, rx, name)
+        meta["orthofit:zones"] = json.dumps([{"name": z.name, "fill_density_pct": z.density_pct,
+                                             "fill_pattern": INFILL_PATTERN} for z in zones], ensure_ascii=False)
         files = {f"{name}.stl": stl_bytes(v, f, name),
-                 f"{name}.3mf": threemf_bytes(v, f, name, _metadata(case, rx, name))}
-        out.append(InsoleOutput(rx, insole, printability(insole), files))
+                 f"{name}.3mf": threemf_bytes(v, f, name, meta,
+                                              [(z.name, z.vertices, z.faces, z.settings) for z in zones],
+                                              {"fill_pattern": INFILL_PATTERN})}
+        out.append(InsoleOutput(rx, insole, printability(insole), files, zones))
     return out
 
 

@@ -84,6 +84,14 @@ class InsoleParams:
     medial_flange_mm: float = _p(0.0, 0.0, 15.0, "mm", "raised medial edge (flange) along the midfoot")
     lateral_flange_mm: float = _p(0.0, 0.0, 15.0, "mm", "raised lateral edge (flange) along the midfoot")
     flange_width_mm: float = _p(10.0, 5.0, 20.0, "mm", "horizontal width over which a flange rises")
+    infill_heel_pct: float = _p(20.0, 5.0, 100.0, "%", "infill density of the heel zone (stiffness when printed in TPU)",
+                                "clinical.md §5: TPU with graded infill is common, no clinical standard [M]")
+    infill_arch_pct: float = _p(30.0, 5.0, 100.0, "%", "infill density of the arch (midfoot) zone")
+    infill_forefoot_pct: float = _p(20.0, 5.0, 100.0, "%", "infill density of the forefoot zone")
+    infill_offload_pct: float = _p(10.0, 5.0, 100.0, "%", "infill density under an offloaded spot (a painful "
+                                   "metatarsal head or the heel-spur recess)")
+    zone_transition_mm: float = _p(12.0, 0.0, 40.0, "mm", "width over which the infill steps from one zone's "
+                                   "density to the next (0 = an abrupt border)")
     min_thickness_mm: float = _p(1.2, 0.6, 5.0, "mm", "thinnest printable wall; the builder refuses thinner insoles")
 
     def __post_init__(self) -> None:

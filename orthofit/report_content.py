@@ -382,6 +382,15 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
             rows.append((name, *cells, row["unit"]))
         blocks.append(Table((c["col_parameter"], "left", "right", c["col_unit"]), tuple(rows),
                             (0.46, 0.18, 0.18, 0.18), "small"))
+        if any(o.zones for o in outputs):
+            blocks.append(Heading(c["zones_heading"], 2))
+            zrows = []
+            for o in outputs:
+                for z in o.zones:
+                    zrows.append((o.prescription.side.value, z.name, f"{z.density_pct:g} %",
+                                  z.settings["fill_pattern"]))
+            blocks.append(Table(("side", "zone", "infill", "pattern"), tuple(zrows), (0.12, 0.52, 0.18, 0.18), "small"))
+            blocks.append(Para(c["zones_note"], "small"))
         blocks.append(Heading(c["reasons_heading"], 2))
         for o in outputs:
             blocks.append(Para(f"{_side_word(o.prescription.side)} (profile {o.prescription.profile}):", "small"))

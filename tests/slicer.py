@@ -118,3 +118,40 @@ def top_layer_z(gcode: str) -> float:
     layers = [float(z) for z in _LAYER_Z.findall(gcode)]
     assert layers, "the G-code has no ;Z: layer comments"
     return max(layers)
+
+
+def extrusions(gcode: str) -> dict[str, "object"]:
+    """Every extruding move of PrusaSlicer G-code: midpoint x, y (bed mm), filament length
+    (mm, absolute or relative E handled) and the feature type (its ``;TYPE:`` comment,
+    e.g. "Internal infill", "Perimeter"), as numpy arrays ``x``, ``y``, ``e``, ``type``."""
+    import numpy as np
+
+    word = re.compile(r"([XYE])(-?[\d.]+)")
+    kind, x, y, e, relative = "", 0.0, 0.0, 0.0, False
+    xs, ys, es, kinds = [], [], [], []
+    for line in gcode.splitlines():
+        if line.startswith(";TYPE:"):
+            kind = line[6:].strip()
+            continue
+        code = line.split(";", 1)[0]
+        if code.startswith("M83"):
+            relative = True
+        elif code.startswith("M82"):
+            relative = False
+        elif code.startswith("G92"):
+            for k, v in word.findall(code):
+                if k == "E":
+                    e = float(v)
+        elif code.startswith(("G1 ", "G0 ")):
+            w = dict(word.findall(code))
+            nx, ny = float(w.get("X", x)), float(w.get("Y", y))
+            if "E" in w:
+                de = float(w["E"]) if relative else float(w["E"]) - e
+                e = e + de if relative else float(w["E"])
+                if de > 0 and ("X" in w or "Y" in w):
+                    xs.append((x + nx) / 2)
+                    ys.append((y + ny) / 2)
+                    es.append(de)
+                    kinds.append(kind)
+            x, y = nx, ny
+    return {"x": np.array(xs), "y": np.array(ys), "e": np.array(es), "type": np.array(kinds)}

@@ -168,5 +168,8 @@ def test_scan_fitted_3mf_slices(tmp_path, records):
     assert extrusion_moves(gcode.read_text()) > 10000
     info = model_info(path)
     assert info["manifold"] == "yes" and info["number_of_parts"] == "1"
-    mesh = trimesh.load(path, force="mesh")
+    stl = tmp_path / "SL-right.stl"                   # the plain solid beside the zoned 3MF
+    stl.write_bytes(out[0].files["SL-right.stl"])
+    mesh = trimesh.load(stl, force="mesh")
     assert mesh.is_watertight and mesh.volume > 0
+    assert float(info["volume"]) == pytest.approx(mesh.volume, rel=1e-3)
