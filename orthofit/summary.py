@@ -149,6 +149,10 @@ def insole_text(results, written) -> str:
                  "arch_height_mm", *changed]
         lines.append("  parameters: " + ", ".join(f"{k} = {params[k]:g}" if not isinstance(params[k], str)
                                                  else f"{k} = {params[k]}" for k in dict.fromkeys(shown)))
+        main = [z for z in r.zones if "transition" not in z.name]
+        if main:
+            lines.append("  3MF stiffness zones (infill): " + ", ".join(f"{z.name} {z.density_pct:g} %" for z in main)
+                         + f"; borders graded over {rx.params.zone_transition_mm:g} mm")
         lines.extend(f"  {line}" for line in r.printability.lines())
         lines.append("")
     lines.append("Written:")

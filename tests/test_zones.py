@@ -135,3 +135,15 @@ def test_heel_pain_profile_offloads_the_spur_on_the_medial_side_of_a_left_insole
     out = make_insoles(a, load_profile("plantar-heel-pain"), [Side.LEFT])[0]
     spur = next(z for z in out.zones if z.name == "heel-spur offload")
     assert spur.density_pct == 10 and spur.vertices[:, 1].mean() < 0
+
+
+def test_insole_command_prints_the_zones(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "insole", str(EXAMPLES / "normal-adult.toml"), "--out",
+                        str(tmp_path), "--profile", "plantar-heel-pain", "--side", "left"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "3MF stiffness zones (infill): heel 12 %, arch 30 %, forefoot 20 %, heel-spur offload 10 %" in r.stdout
