@@ -13,6 +13,23 @@ import traceback
 from dataclasses import replace
 
 
+def _common(p: argparse.ArgumentParser) -> None:
+    # --debug also after the command (the top-level one must come before it)
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def _thresholds(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+
+
+def _template(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--template", metavar="FILE", help="the report's wording (default: templates/report.toml)")
+
+
+def _profile(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", default="neutral", metavar="NAME|PATH", help="prescription profile (default: neutral)")
+
+
 def _parser() -> argparse.ArgumentParser:
     from orthofit import __version__
 
@@ -33,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="TOML file overriding the clinical thresholds (see orthofit/data/thresholds.toml)")
     p.add_argument("--nd-criterion", choices=["mueller", "beckett", "brody"],
                    help="upper limit of normal navicular drop: Mueller 10 mm (default), Beckett 13, Brody 15")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(p)
     p.set_defaults(run=_assess)
 
     p = sub.add_parser("insole", help="prescribe and build the insoles of a case (STL and 3MF)",
@@ -48,12 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--length", choices=["full", "sulcus", "3/4"], help="insole length (default: the profile's)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override one insole parameter, e.g. --set heel_cup_depth_mm=14 (repeatable)")
-    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+    _thresholds(p)
     p.add_argument("--shoe-size", metavar="SYSTEM:SIZE",
                    help="make the insole as long as this shoe (eu:42, uk:8, us-men:9, us-women:10, "
                         "mondopoint:265) instead of foot length + allowance")
     p.add_argument("--fine", action="store_true", help="fine mesh (0.5 mm edges) instead of 1.5 mm")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(p)
     p.set_defaults(run=_insole)
 
     p = sub.add_parser("fit", help="the whole job for one case: assessment, insoles, report, manifest",
@@ -63,14 +80,14 @@ def _parser() -> argparse.ArgumentParser:
                                    "All files are written, or none.")
     p.add_argument("case", help="case file (TOML)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
-    p.add_argument("--profile", default="neutral", metavar="NAME|PATH", help="prescription profile (default: neutral)")
+    _profile(p)
     p.add_argument("--force", action="store_true", help="replace this case's files from an earlier run")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="the report's paper (default: a4)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override one insole parameter (repeatable)")
-    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
-    p.add_argument("--template", metavar="FILE", help="the report's wording (default: templates/report.toml)")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _thresholds(p)
+    _template(p)
+    _common(p)
     p.set_defaults(run=_fit)
 
     p = sub.add_parser("batch", help="fit many cases: a folder of case files or a CSV, one sub-folder each",
@@ -80,10 +97,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "Exit status 0 when every case is done or unchanged, 2 when any failed.")
     p.add_argument("source", help="a folder of case files or a .csv file")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder: one sub-folder per case")
-    p.add_argument("--profile", default="neutral", metavar="NAME|PATH", help="prescription profile (default: neutral)")
+    _profile(p)
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="cases run in parallel (default: 1)")
     p.add_argument("--force", action="store_true", help="redo every case, even unchanged ones")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(p)
     p.set_defaults(run=_batch)
 
     p = sub.add_parser("report", help="write the patient report (PDF) for a case",
@@ -92,11 +109,11 @@ def _parser() -> argparse.ArgumentParser:
                                    "evidence, care, and a page for the clinician or lab.")
     p.add_argument("case", help="case file (TOML)")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
-    p.add_argument("--profile", default="neutral", metavar="NAME|PATH", help="prescription profile (default: neutral)")
+    _profile(p)
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
-    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
-    p.add_argument("--template", metavar="FILE", help="the report's wording (default: templates/report.toml)")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _thresholds(p)
+    _template(p)
+    _common(p)
     p.set_defaults(run=_report)
 
     p = sub.add_parser("scan", help="measure a 3D foot scan (STL, OBJ, PLY) and assess the foot",
@@ -113,9 +130,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the footprint is the sole within this height of the floor (default 2 mm)")
     p.add_argument("--age", type=float, metavar="YEARS",
                    help="the patient's age, for age-specific thresholds (default: an adult)")
-    p.add_argument("--thresholds", metavar="FILE", help="TOML file overriding the clinical thresholds")
+    _thresholds(p)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(p)
     p.set_defaults(run=_scan)
 
     p = sub.add_parser("footprint", help="measure a footprint or pressure grid (CSV or PNG)",
@@ -128,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=0.0,
                    help="cells above this value are in contact (grid units; default 0)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _common(p)
     p.set_defaults(run=_footprint)
     return parser
 
