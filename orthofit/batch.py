@@ -118,21 +118,29 @@ def _row_table(row: dict[str, str]) -> dict[str, Any]:
     return table
 
 
-def _load(case: BatchCase):
+def _inputs(case: BatchCase):
+    """The case's inputs (name -> SHA-256) and a function that loads the case in full.
+
+    The hashes need only the case table (which scans and grids it names), not the measured
+    scans, so a rerun can tell an unchanged case without loading and measuring its scans.
+    """
     from .case_file import load_case, parse_case
-    from .job import _input_files
+    from .job import input_files
+    from .tomlfile import read_toml
 
     if case.path is not None:
-        loaded = load_case(case.path)
-        return loaded, _input_files(loaded, case.path, None, None, None)
+        from .errors import CaseFileError
+
+        table = parse_case(read_toml(case.path, "case", CaseFileError), source=str(case.path))
+        return input_files(table, case.path, None, None, None), lambda: load_case(case.path)
     table = dict(case.table)
     unknown = table.pop("_unknown", [])
     if unknown:
         raise ValidationError(f"unknown column {unknown[0]!r}; use id, age, name, sex, weight_kg or a left_/right_ "
                               "measurement field such as left_foot_length_mm")
-    loaded = parse_case(table, source=case.source)
     digest = hashlib.sha256(json.dumps(case.table, sort_keys=True).encode()).hexdigest()
-    return loaded, {case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest}
+    return ({case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest},
+            lambda: parse_case(table, source=case.source))
 
 
 def _unchanged(folder: Path, inputs: dict[str, str], profile: str) -> bool:
@@ -177,17 +185,11 @@ def run_case(case: BatchCase, out: Path, profile: str, force: bool) -> CaseResul
 
     t = time.perf_counter()
     try:
-        loaded, inputs = _load(case)
+        inputs, load = _inputs(case)
         folder = out / case.name
         if not force and _unchanged(folder, inputs, profile):
             return CaseResult(case.name, "skipped", "unchanged", time.perf_counter() - t)
-        result = fit_case(loaded, inputs, profile)
-        files = dict(result.files)
-        # the profile as asked for (a name or a path), so a rerun can tell it is the same
-        manifest_name = next(n for n in files if n.endswith("-manifest.json"))
-        manifest = dict(result.manifest, profile_requested=profile)
-        files[manifest_name] = (json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n").encode()
-        _place(files, out, case.name)
+        _place(fit_case(load(), inputs, profile).files, out, case.name)
         return CaseResult(case.name, "done", "", time.perf_counter() - t)
     except UserError as err:
         return CaseResult(case.name, "failed", str(err), time.perf_counter() - t)

@@ -42,7 +42,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _input_files(case, case_path: Path, profile_path: str | None, thresholds_path: str | None,
+def input_files(case, case_path: Path, profile_path: str | None, thresholds_path: str | None,
                  template_path: str | None) -> dict[str, str]:
     """Every file the result depends on -> its SHA-256 (a rerun with equal hashes is equal)."""
     from .enums import Side
@@ -87,7 +87,7 @@ def fit(case_path: str | Path, profile: str = "neutral", paper: str = "a4", thre
     settings = _settings(profile, thresholds, template)     # bad options fail before any work
     case = load_case(case_path)
     profile_path = profile if profile.endswith(".toml") else None
-    inputs = _input_files(case, case_path, profile_path, str(thresholds) if thresholds else None,
+    inputs = input_files(case, case_path, profile_path, str(thresholds) if thresholds else None,
                           str(template) if template else None)
     return fit_case(case, inputs, profile, paper, thresholds, template, overrides, settings)
 
@@ -131,6 +131,7 @@ def fit_case(case, inputs: dict[str, str], profile: str = "neutral", paper: str 
         "orthofit_version": __version__,
         "patient_id": pid,
         "profile": prof.name,
+        "profile_requested": profile,      # as asked (a name or a path): a batch rerun compares it
         "paper": paper,
         "report_date": date,
         "inputs": inputs,

@@ -233,9 +233,7 @@ def _floor_level(lowest: float, h: np.ndarray, area: np.ndarray, facing: np.ndar
     support plane, the lowest point."""
     if kind != "flat contact":
         return lowest
-    k = max(1, int(0.002 * len(h)))
-    low = np.partition(h, k)[k]
-    c = ((h - low) < 2 * CONTACT_HEIGHT_MM) & (-facing > np.cos(np.radians(CONTACT_NORMAL_DEG)))
+    c = _contact_faces(h, facing)
     order = np.argsort(h[c])
     cum = np.cumsum(area[c][order])
     return float(h[c][order][np.searchsorted(cum, 0.5 * cum[-1])])
@@ -270,14 +268,20 @@ def _resting_floor(v: np.ndarray, e1: np.ndarray) -> np.ndarray:
     return -normals[k]
 
 
+def _contact_faces(h: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """(m,) bool: faces facing down (``facing`` = normal . up) within twice the contact height
+    of the floor level, a low percentile of the face heights ``h`` (not the minimum, which
+    scanner noise pulls down)."""
+    k = max(1, int(0.002 * len(h)))
+    low = np.partition(h, k)[k]
+    return ((h - low) < 2 * CONTACT_HEIGHT_MM) & (-facing > np.cos(np.radians(CONTACT_NORMAL_DEG)))
+
+
 def _refine(centroid, area, normal, up: np.ndarray, rounds: int = 4) -> np.ndarray:
     """Fit the floor plane to the flat contact faces under ``up``, and again to the contact
     under that plane, for a precise normal."""
     for _ in range(rounds):
-        h = centroid @ up
-        k = max(1, int(0.002 * len(h)))
-        low = np.partition(h, k)[k]
-        c = ((h - low) < 2 * CONTACT_HEIGHT_MM) & (-(normal @ up) > np.cos(np.radians(CONTACT_NORMAL_DEG)))
+        c = _contact_faces(centroid @ up, normal @ up)
         if c.sum() < 10:
             return up
         w = area[c]

@@ -104,9 +104,8 @@ BACK_TO_FEET_FLAGS = {"foot_drop", "numbness_or_tingling", "progressive_weakness
 def chain_links(a: Assessment) -> set[str]:
     """The links of the foot-to-back chain this patient's findings touch."""
     c = _conditions(a, ())
-    feet = [a.foot(s) for s in Side]
     links = set()
-    if any(f.pronation.value == Pronation.PRONATED.value for f in feet) or c["pronated_or_planus"]:
+    if c["pronated_or_planus"]:
         links |= {"pronation_tibial_rotation", "pelvic_tilt"}
     if c["cavus"]:
         links.add("high_arch_shock")

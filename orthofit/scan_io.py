@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import UserError
-from .meshcheck import EdgeCheck, check_edges, triangle_checks  # noqa: F401  (re-exported)
+from .meshcheck import EdgeCheck, check_edges, triangle_checks
 from .tomlfile import read_bytes
 
 
