@@ -20,12 +20,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orthofit.build import DEFAULT_EDGE_MM, FINE_EDGE_MM, build_insole  # noqa: E402
-from orthofit.enums import Side  # noqa: E402
-from orthofit.export import stl_bytes, threemf_bytes  # noqa: E402
-from orthofit.outline import FootDimensions  # noqa: E402
-from orthofit.params import InsoleParams  # noqa: E402
-from orthofit.surface import SurfaceContext, top_height  # noqa: E402
+from orthofit.geometry.build import DEFAULT_EDGE_MM, FINE_EDGE_MM, build_insole  # noqa: E402
+from orthofit.model.enums import Side  # noqa: E402
+from orthofit.export.files import stl_bytes, threemf_bytes  # noqa: E402
+from orthofit.geometry.outline import FootDimensions  # noqa: E402
+from orthofit.config.params import InsoleParams  # noqa: E402
+from orthofit.geometry.surface import SurfaceContext, top_height  # noqa: E402
 
 FOOT = FootDimensions.from_measurements(262, 98, 66, 190)
 PRESCRIBED = InsoleParams(arch_height_mm=13, medial_heel_skive_mm=4, heel_cup_depth_mm=14, heel_cushion_mm=3,

@@ -17,12 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orthofit.assess import assess  # noqa: E402
-from orthofit.case_file import load_case  # noqa: E402
-from orthofit.enums import Side  # noqa: E402
-from orthofit.fitting import make_insoles  # noqa: E402
-from orthofit.profiles import load_profile  # noqa: E402
-from orthofit.report import make_report  # noqa: E402
+from orthofit.assess.assessment import assess  # noqa: E402
+from orthofit.io.case_file import load_case  # noqa: E402
+from orthofit.model.enums import Side  # noqa: E402
+from orthofit.pipeline.insoles import make_insoles  # noqa: E402
+from orthofit.config.profiles import load_profile  # noqa: E402
+from orthofit.report.document import make_report  # noqa: E402
 
 
 def best(fn, repeat: int = 5) -> tuple[float, object]:

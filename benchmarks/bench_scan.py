@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orthofit.orient import orient_scan  # noqa: E402
-from orthofit.scan_io import load_scan  # noqa: E402
-from orthofit.scan_measure import ScanCondition, measure_scan  # noqa: E402
+from orthofit.measure.orient import orient_scan  # noqa: E402
+from orthofit.io.scan_file import load_scan  # noqa: E402
+from orthofit.measure.scan_measure import ScanCondition, measure_scan  # noqa: E402
 
 SCAN = ROOT.parent / "shared" / "data" / "scans" / "dupontgu_right_foot_m.stl"
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _API = {
-    "fit": "orthofit.job",
-    "write_fit": "orthofit.job",
-    "load_case": "orthofit.case_file",
-    "parse_case": "orthofit.case_file",
-    "assess": "orthofit.assess",
-    "load_thresholds": "orthofit.thresholds",
-    "assessment_dict": "orthofit.summary",
-    "assessment_text": "orthofit.summary",
-    "footprint_indices": "orthofit.footprint",
-    "shoe_size": "orthofit.sizing",
+    "fit": "orthofit.pipeline.fit",
+    "write_fit": "orthofit.pipeline.fit",
+    "load_case": "orthofit.io.case_file",
+    "parse_case": "orthofit.io.case_file",
+    "assess": "orthofit.assess.assessment",
+    "load_thresholds": "orthofit.config.thresholds",
+    "assessment_dict": "orthofit.report.summary",
+    "assessment_text": "orthofit.report.summary",
+    "footprint_indices": "orthofit.measure.footprint",
+    "shoe_size": "orthofit.assess.sizing",
 }
 
 __all__ = ["__version__", *_API]

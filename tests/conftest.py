@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:  # cli.py is a top-level module
 
 @pytest.fixture(scope="session")
 def thresholds():
-    from orthofit.thresholds import load_thresholds
+    from orthofit.config.thresholds import load_thresholds
 
     return load_thresholds()
 

@@ -6,8 +6,8 @@ import csv
 
 import numpy as np
 
-from orthofit.assess import assess
-from orthofit.case_file import parse_case
+from orthofit.assess.assessment import assess
+from orthofit.io.case_file import parse_case
 
 from conftest import shared_data
 

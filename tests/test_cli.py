@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orthofit import __version__
-from orthofit.case_file import FOOT_FIELDS, PATIENT_FIELDS, parse_case
-from orthofit.enums import NavicularDropCriterion
+from orthofit.io.case_file import FOOT_FIELDS, PATIENT_FIELDS, parse_case
+from orthofit.model.enums import NavicularDropCriterion
 from orthofit.errors import UserError
-from orthofit.summary import assessment_dict, assessment_text
+from orthofit.report.summary import assessment_dict, assessment_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = ROOT / "cli.py"
@@ -148,7 +148,7 @@ def _boom(*args, **kwargs):
 @pytest.fixture
 def broken_assess(monkeypatch):
     """Make the library's assess raise a non-user error, as a bug would."""
-    module = importlib.import_module("orthofit.assess")
+    module = importlib.import_module("orthofit.assess.assessment")
     monkeypatch.setattr(module, "assess", _boom)
 
 
@@ -260,7 +260,7 @@ _CRITERION = st.one_of(st.none(), st.sampled_from(list(NavicularDropCriterion)))
 @settings(max_examples=60, deadline=None)
 @given(raw=_valid_case(), criterion=_CRITERION)
 def test_valid_case_never_raises(thresholds, raw, criterion):
-    from orthofit.assess import assess
+    from orthofit.assess.assessment import assess
 
     case = parse_case(raw)
     result = assess(case, thresholds, criterion)
@@ -274,7 +274,7 @@ def test_valid_case_never_raises(thresholds, raw, criterion):
 @settings(max_examples=60, deadline=None)
 @given(raw=_invalid_case(), criterion=_CRITERION)
 def test_invalid_case_raises_only_user_errors(thresholds, raw, criterion):
-    from orthofit.assess import assess
+    from orthofit.assess.assessment import assess
 
     try:
         case = parse_case(raw)

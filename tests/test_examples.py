@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orthofit.assess import assess
-from orthofit.case_file import load_case
+from orthofit.assess.assessment import assess
+from orthofit.io.case_file import load_case
 
 from conftest import EXAMPLES
 

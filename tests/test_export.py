@@ -20,7 +20,7 @@ import trimesh
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orthofit.export import (
+from orthofit.export.files import (
     ORTHOFIT_NAMESPACE,
     WELL_KNOWN_METADATA,
     stl_bytes,
@@ -268,7 +268,7 @@ def test_export_is_byte_identical_across_processes():
         """
         import hashlib, sys
         import numpy as np
-        from orthofit.export import stl_bytes, threemf_bytes
+        from orthofit.export.files import stl_bytes, threemf_bytes
         v = np.array([[0, 0, 0], [10.5, 0, 0], [0, 20.25, 0], [0, 0, 5.125]])
         f = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
         meta = {"Title": "Zoë", "orthofit:b": "2", "orthofit:a": "1", "Designer": "x"}

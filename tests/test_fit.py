@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cli
-from orthofit.job import fit
+from orthofit.pipeline.fit import fit
 
 from conftest import EXAMPLES, ROOT, shared_data
 

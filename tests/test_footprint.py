@@ -8,9 +8,9 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Point, box
 
-from orthofit.enums import Side
+from orthofit.model.enums import Side
 from orthofit.errors import FootprintError
-from orthofit.footprint import footprint_indices
+from orthofit.measure.footprint import footprint_indices
 
 from conftest import shared_data
 

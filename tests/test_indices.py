@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orthofit import indices as ix
-from orthofit.enums import NavicularDropCriterion
+from orthofit.measure import indices as ix
+from orthofit.model.enums import NavicularDropCriterion
 
 
 @pytest.mark.parametrize("areas, expected_ai, expected_label", [
@@ -65,7 +65,7 @@ def test_example7_navicular_drop_criteria(thresholds):
 
 
 def test_example8_sizing(thresholds):
-    from orthofit.sizing import shoe_size
+    from orthofit.assess.sizing import shoe_size
 
     s = shoe_size(265, thresholds.sizing)
     assert s.last_length_mm == 280

@@ -12,14 +12,14 @@ import trimesh
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orthofit.build import DEFAULT_EDGE_MM, build_insole
-from orthofit.enums import Side
+from orthofit.geometry.build import DEFAULT_EDGE_MM, build_insole
+from orthofit.model.enums import Side
 from orthofit.errors import ValidationError
-from orthofit.outline import FootDimensions
-from orthofit.params import InsoleLength, InsoleParams
-from orthofit.printability import printability
-from orthofit.solid import GeometryError, Solid, check_solid
-from orthofit.surface import SurfaceContext, top_height
+from orthofit.geometry.outline import FootDimensions
+from orthofit.config.params import InsoleLength, InsoleParams
+from orthofit.geometry.printability import printability
+from orthofit.geometry.solid import GeometryError, Solid, check_solid
+from orthofit.geometry.surface import SurfaceContext, top_height
 
 from conftest import shared_data
 
@@ -177,7 +177,7 @@ def test_met_pad_sits_proximal_to_the_metatarsal_heads():
     p = InsoleParams(met_pad_height_mm=5.0)
     insole = build_insole(FOOT, p, Side.RIGHT)
     ctx = SurfaceContext.build(insole.outline, FOOT)
-    from orthofit.outline import landmarks
+    from orthofit.geometry.outline import landmarks
     mth24_x, mth24_y = landmarks(FOOT).mth_line_point(0.45)
     xs = np.linspace(100, 260, 1601)
     line = np.column_stack([xs, np.full_like(xs, mth24_y)])
@@ -277,7 +277,7 @@ def test_outline_spline_is_the_periodic_cubic_spline():
     """The numpy spline equals scipy's periodic CubicSpline (the one it replaces)."""
     from scipy.interpolate import CubicSpline
 
-    from orthofit.outline import _periodic_spline
+    from orthofit.geometry.outline import _periodic_spline
 
     rng = np.random.default_rng(1)
     ang = np.sort(rng.uniform(0, 2 * np.pi, 18))

@@ -152,7 +152,7 @@ def test_write_failure_midway_leaves_no_file(tmp_path, monkeypatch):
     """If writing the second file fails, the first is not left behind either."""
     import os
     from orthofit.errors import OutputError
-    from orthofit.output import write_files
+    from orthofit.io.output import write_files
 
     real_replace = os.replace
     calls = []
@@ -179,7 +179,7 @@ def test_a_foot_without_length_is_a_clear_error(tmp_path):
 
 
 def test_last_length_inverts_the_sizing_formulas(thresholds):
-    from orthofit.sizing import last_length_mm, shoe_size
+    from orthofit.assess.sizing import last_length_mm, shoe_size
 
     r = thresholds.sizing
     assert last_length_mm("eu", 42, r) == pytest.approx(280.0)            # clinical.md §7.7 example 8

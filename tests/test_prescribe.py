@@ -1,4 +1,4 @@
-"""Prescription rules and profiles: every rule of orthofit.prescribe, the example cases, and
+"""Prescription rules and profiles: every rule of orthofit.prescribe.prescription, the example cases, and
 the profile files (shipped, user, broken)."""
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, ROOT
-from orthofit import indices as ix
-from orthofit.assess import assess
-from orthofit.case import FootPainSite
-from orthofit.case_file import parse_case
-from orthofit.enums import Side
+from orthofit.measure import indices as ix
+from orthofit.assess.assessment import assess
+from orthofit.model.case import FootPainSite
+from orthofit.io.case_file import parse_case
+from orthofit.model.enums import Side
 from orthofit.errors import CaseFileError, ValidationError
-from orthofit.params import InsoleLength, InsoleParams
-from orthofit.prescribe import CLINICIAN, NEUTRAL_REASON, Prescription, prescribe
-from orthofit.profiles import Profile, RuleSettings, default_rules, load_profile, profile_names, profiles_dir
-from orthofit.redflags import RED_FLAGS
-from orthofit.thresholds import load_thresholds
+from orthofit.config.params import InsoleLength, InsoleParams
+from orthofit.prescribe.prescription import CLINICIAN, NEUTRAL_REASON, Prescription, prescribe
+from orthofit.config.profiles import Profile, RuleSettings, default_rules, load_profile, profile_names, profiles_dir
+from orthofit.model.redflags import RED_FLAGS
+from orthofit.config.thresholds import load_thresholds
 
 L, R = Side.LEFT, Side.RIGHT
 SHIPPED = ["cavus-accommodative", "low-profile", "neutral", "plantar-heel-pain", "pronation-control", "sport"]

@@ -8,11 +8,11 @@ import sys
 import numpy as np
 import pytest
 
-from orthofit.assess import assess
-from orthofit.case_file import load_case
-from orthofit.enums import Side
+from orthofit.assess.assessment import assess
+from orthofit.io.case_file import load_case
+from orthofit.model.enums import Side
 from orthofit.errors import CaseFileError, FootprintError
-from orthofit.pressure import PressureGrid, analyse_grid, load_grid
+from orthofit.measure.pressure import PressureGrid, analyse_grid, load_grid
 
 from conftest import ROOT, shared_data
 

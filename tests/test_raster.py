@@ -1,4 +1,4 @@
-"""Contact rasters: triangles -> cells -> run rectangles -> outline (orthofit.raster)."""
+"""Contact rasters: triangles -> cells -> run rectangles -> outline (orthofit.measure.raster)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from orthofit.raster import cells_outline, rasterize_triangles, run_rectangles, smooth_outline
+from orthofit.measure.raster import cells_outline, rasterize_triangles, run_rectangles, smooth_outline
 
 PITCH = 0.5
 

@@ -12,14 +12,14 @@ import tomllib
 import pytest
 from pypdf import PdfReader
 
-from orthofit.assess import assess
-from orthofit.case_file import load_case, parse_case
-from orthofit.enums import Side
-from orthofit.fitting import make_insoles
-from orthofit.profiles import load_profile
-from orthofit.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS
-from orthofit.report import make_report
-from orthofit.templates import TemplateError, check_template, load_report_template
+from orthofit.assess.assessment import assess
+from orthofit.io.case_file import load_case, parse_case
+from orthofit.model.enums import Side
+from orthofit.pipeline.insoles import make_insoles
+from orthofit.config.profiles import load_profile
+from orthofit.model.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS
+from orthofit.report.document import make_report
+from orthofit.config.templates import TemplateError, check_template, load_report_template
 
 from conftest import EXAMPLES, ROOT
 
@@ -97,7 +97,7 @@ def test_clinician_page_lists_every_parameter_and_file_hashes(reports, tmp_path)
     pdf, pages = reports["flat-pronated-adult"]
     start = next(i for i, p in enumerate(pages) if "For the clinician or lab" in p)
     last = " ".join(pages[start:])
-    from orthofit.params import InsoleParams
+    from orthofit.config.params import InsoleParams
 
     for name in InsoleParams.__dataclass_fields__:
         assert name in last, name

@@ -13,14 +13,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from shapely import affinity
 from shapely.geometry import Point, box
 
-from orthofit import report_figures as rf
-from orthofit.build import build_insole
-from orthofit.case_file import load_case
-from orthofit.enums import Side
-from orthofit.footprint import footprint_indices, width_sections
-from orthofit.outline import FootDimensions
-from orthofit.params import InsoleParams
-from orthofit.pressure import analyse_grid, load_grid
+from orthofit.report import figures as rf
+from orthofit.geometry.build import build_insole
+from orthofit.io.case_file import load_case
+from orthofit.model.enums import Side
+from orthofit.measure.footprint import footprint_indices, width_sections
+from orthofit.geometry.outline import FootDimensions
+from orthofit.config.params import InsoleParams
+from orthofit.measure.pressure import analyse_grid, load_grid
 
 from conftest import EXAMPLES, shared_data
 

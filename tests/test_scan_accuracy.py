@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orthofit.enums import Side
-from orthofit.orient import orient_scan
-from orthofit.scan_io import load_scan
-from orthofit.scan_measure import ScanCondition, measure_scan
+from orthofit.model.enums import Side
+from orthofit.measure.orient import orient_scan
+from orthofit.io.scan_file import load_scan
+from orthofit.measure.scan_measure import ScanCondition, measure_scan
 
 from conftest import shared_data
 

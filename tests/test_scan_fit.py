@@ -10,18 +10,18 @@ import pytest
 import trimesh
 from shapely.geometry import MultiPoint
 
-from orthofit.assess import assess
-from orthofit.build import build_scan_insole
-from orthofit.case import Case, FootMeasurements, Patient
-from orthofit.enums import Side
-from orthofit.fitting import foot_dimensions, make_insoles
-from orthofit.params import InsoleParams
-from orthofit.profiles import load_profile
-from orthofit.scan_case import measure_foot_scan, merge_scan
-from orthofit.scan_fit import plantar_surface
-from orthofit.scan_io import load_scan
-from orthofit.scan_measure import ScanCondition
-from orthofit.solid import check_solid
+from orthofit.assess.assessment import assess
+from orthofit.geometry.build import build_scan_insole
+from orthofit.model.case import Case, FootMeasurements, Patient
+from orthofit.model.enums import Side
+from orthofit.pipeline.insoles import foot_dimensions, make_insoles
+from orthofit.config.params import InsoleParams
+from orthofit.config.profiles import load_profile
+from orthofit.measure.scan_case import measure_foot_scan, merge_scan
+from orthofit.geometry.scan_fit import plantar_surface
+from orthofit.io.scan_file import load_scan
+from orthofit.measure.scan_measure import ScanCondition
+from orthofit.geometry.solid import check_solid
 
 from conftest import shared_data
 from slicer import extrusion_moves, model_info, slice_file
@@ -104,8 +104,8 @@ def test_arch_fill_raises_the_arch_only(records):
     foot, surface, _ = _foot_and_surface(rec, p0)
     a = build_scan_insole(surface, foot, p0, Side.RIGHT)
     b = build_scan_insole(surface, foot, p4, Side.RIGHT)
-    from orthofit.surface import SurfaceContext
-    from orthofit.scan_fit import scan_height_components
+    from orthofit.geometry.surface import SurfaceContext
+    from orthofit.geometry.scan_fit import scan_height_components
 
     ctx = SurfaceContext.build(surface.outline, foot)
     fl = foot.foot_length_mm

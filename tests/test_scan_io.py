@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import trimesh
 
-from orthofit.enums import Side
-from orthofit.orient import orient_scan
-from orthofit.scan_io import ScanError, load_scan
+from orthofit.model.enums import Side
+from orthofit.measure.orient import orient_scan
+from orthofit.io.scan_file import ScanError, load_scan
 
 from conftest import shared_data
 
@@ -147,7 +147,7 @@ def test_any_pose(scans, seed):
 
 # The fast numpy checks behind load_scan agree with trimesh's --------------------------------
 
-from orthofit.scan_io import (  # noqa: E402
+from orthofit.io.scan_file import (  # noqa: E402
     _read_binary_stl, check_edges, identical_rows, merge_vertices, triangle_checks)
 
 

@@ -14,13 +14,13 @@ import pytest
 import shapely
 import trimesh
 
-from orthofit.enums import Side
-from orthofit.orient import orient_scan
-from orthofit.outline import FootDimensions, insole_outline
-from orthofit.params import InsoleParams
-from orthofit.scan_io import UNITS_MM, load_scan
-from orthofit.scan_measure import ScanCondition, measure_scan
-from orthofit.solid import Solid, triangulate_outline
+from orthofit.model.enums import Side
+from orthofit.measure.orient import orient_scan
+from orthofit.geometry.outline import FootDimensions, insole_outline
+from orthofit.config.params import InsoleParams
+from orthofit.io.scan_file import UNITS_MM, load_scan
+from orthofit.measure.scan_measure import ScanCondition, measure_scan
+from orthofit.geometry.solid import Solid, triangulate_outline
 
 
 
@@ -106,10 +106,10 @@ def test_units_inferred_for_synthetic_inches_say_so(tmp_path):
 def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_path, seed, fl, units, side, fmt):
     """Noise, holes and lost faces do not reach the insole: it is a closed solid that covers
     the foot and is as long as the foot plus the allowance."""
-    from orthofit.build import build_scan_insole
-    from orthofit.scan_case import measure_foot_scan
-    from orthofit.scan_fit import plantar_surface
-    from orthofit.solid import check_solid
+    from orthofit.geometry.build import build_scan_insole
+    from orthofit.measure.scan_case import measure_foot_scan
+    from orthofit.geometry.scan_fit import plantar_surface
+    from orthofit.geometry.solid import check_solid
 
     rng = np.random.default_rng(seed)
     solid, true_length, _ = synthetic_foot(fl, 0.385 * fl, 0.26 * fl)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from orthofit.enums import NavicularDropCriterion as ND
+from orthofit.model.enums import NavicularDropCriterion as ND
 from orthofit.errors import ThresholdsError
-from orthofit.thresholds import load_thresholds
+from orthofit.config.thresholds import load_thresholds
 
 ADULT = 40
 

@@ -11,16 +11,16 @@ import zipfile
 import numpy as np
 import pytest
 
-from orthofit.assess import assess
-from orthofit.case_file import load_case
-from orthofit.enums import Side
-from orthofit.export import SLICER_CONFIG_PATH
-from orthofit.fitting import make_insoles
-from orthofit.meshcheck import check_edges, triangle_checks
-from orthofit.outline import FootDimensions
-from orthofit.params import InsoleParams
-from orthofit.profiles import load_profile
-from orthofit.zones import ARCH_END, HEEL_END, TRANSITION_STEPS, insole_zones
+from orthofit.assess.assessment import assess
+from orthofit.io.case_file import load_case
+from orthofit.model.enums import Side
+from orthofit.export.files import SLICER_CONFIG_PATH
+from orthofit.pipeline.insoles import make_insoles
+from orthofit.model.meshcheck import check_edges, triangle_checks
+from orthofit.geometry.outline import FootDimensions
+from orthofit.config.params import InsoleParams
+from orthofit.config.profiles import load_profile
+from orthofit.geometry.zones import ARCH_END, HEEL_END, TRANSITION_STEPS, insole_zones
 
 from conftest import EXAMPLES
 from slicer import extrusions, model_info, slice_file

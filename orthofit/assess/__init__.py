@@ -1,0 +1,1 @@
+"""Assessment: label each foot (arch type, pronation) from its measurements and the\nthresholds, and find asymmetry, shoe sizes and red flags. It labels; it does not measure."""

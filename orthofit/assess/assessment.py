@@ -1,0 +1,471 @@
+"""Assessment: from a case to indices, arch type, pronation tendency, asymmetry and referral.
+
+Labels follow clinical.md §0: the measure that decides a label is named, and every measure
+that disagrees is listed, because clinical foot-type measures often disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from orthofit.measure import indices as ix
+from orthofit.model.case import Case, FootMeasurements
+from orthofit.model.enums import ArchType, NavicularDropCriterion, Side
+from orthofit.errors import FootprintError
+from orthofit.measure.footprint import FootprintIndices, footprint_indices
+from orthofit.model.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS, RedFlag, Urgency
+from orthofit.assess.sizing import ShoeSize, shoe_size
+from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds, load_thresholds
+
+#: Every index reported per foot, in report order, with its unit ("" = dimensionless).
+INDEX_UNITS: dict[str, str] = {
+    "arch_index": "",
+    "chippaux_smirak_pct": "%",
+    "staheli": "",
+    "clarke_angle_deg": "°",
+    "ahi_sitting": "",
+    "ahi_standing": "",
+    "arch_rigidity_index": "",
+    "arch_drop_mm": "mm",
+    "arch_height_flexibility_mm_per_kn": "mm/kN",
+    "navicular_height_mm": "mm",
+    "normalised_navicular_height": "",
+    "normalised_navicular_height_truncated": "",
+    "navicular_drop_mm": "mm",
+    "fpi6_total": "",
+    "rcsp_deg": "°",
+    "cpei_proxy_pct": "%",
+}
+
+#: What each index needs, for the "not measured" message.
+_NEEDS: dict[str, str] = {
+    "arch_index": "footprint_mm, a footprint_grid or a standing scan",
+    "chippaux_smirak_pct": "footprint_mm, a footprint_grid or a standing scan",
+    "staheli": "footprint_mm, a footprint_grid or a standing scan",
+    "clarke_angle_deg": "footprint_mm, a footprint_grid or a standing scan",
+    "ahi_sitting": "dorsal_height_sitting_mm and truncated_foot_length_mm",
+    "ahi_standing": "dorsal_height_standing_mm and truncated_foot_length_mm",
+    "arch_rigidity_index": "dorsal_height_sitting_mm and dorsal_height_standing_mm",
+    "arch_drop_mm": "dorsal_height_sitting_mm and dorsal_height_standing_mm",
+    "arch_height_flexibility_mm_per_kn": "both dorsal heights and patient.weight_kg",
+    "navicular_height_mm": "navicular_height_standing_mm",
+    "normalised_navicular_height": "navicular_height_standing_mm and foot_length_mm",
+    "normalised_navicular_height_truncated": "navicular_height_standing_mm and truncated_foot_length_mm",
+    "navicular_drop_mm": "navicular_drop_mm or both navicular heights",
+    "fpi6_total": "fpi6",
+    "rcsp_deg": "rcsp_deg",
+    "cpei_proxy_pct": "footprint_grid (a pressure CSV)",
+}
+
+_TITLES = {
+    "ahi_sitting": "Arch Height Index (sitting)",
+    "arch_rigidity_index": "Arch Rigidity Index",
+    "arch_drop_mm": "Arch drop",
+    "arch_height_flexibility_mm_per_kn": "Arch height flexibility",
+    "normalised_navicular_height": "Normalised navicular height (foot length)",
+    "normalised_navicular_height_truncated": "Normalised navicular height (truncated length)",
+    "cpei_proxy_pct": "CPEI, static proxy",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One classified measure: its value, the band it falls in and the source of the band."""
+
+    measure: str
+    title: str
+    value: float
+    band: str | None
+    suggests: str | None
+    severity: str | None
+    limit: str | None
+    source: str
+    note: str | None = None
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.measure, self.value)
+
+    def describe(self) -> str:
+        if self.band is None:
+            return f"{self.title} {self.value_text}: not used for the label ({self.note})"
+        return f"{self.title} {self.value_text}: {self.band} ({self.limit}; {self.source})"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A per-foot label and the measures behind it. ``value`` is None when undetermined."""
+
+    value: str | None
+    severity: str | None = None
+    decided_by: Finding | None = None
+    agreeing: tuple[Finding, ...] = ()
+    disagreeing: tuple[Finding, ...] = ()
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return "not determined"
+        return f"{self.severity} {self.value}" if self.severity else self.value
+
+
+@dataclass(frozen=True)
+class FootAssessment:
+    side: Side
+    measured: bool
+    indices: dict[str, float | None]
+    findings: tuple[Finding, ...]
+    arch_type: Label
+    pronation: Label
+    shoe_size: ShoeSize | None
+    footprint: FootprintIndices | None
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    development: str | None = None      # children: what a flat foot means at this age
+    sources: dict[str, str] = field(default_factory=dict)   # measurement -> "typed" or "scan"
+    footprint_rings: tuple = ()    # the outline(s) behind ``footprint``, (n, 2) arrays, mm
+
+
+@dataclass(frozen=True)
+class Asymmetry:
+    fpi6_difference: int | None            # right - left
+    fpi6_band: str | None                  # "normal", "asymmetric", "severely asymmetric"
+    foot_length_difference_mm: float | None  # right - left
+    leg_length_difference_mm: float | None
+    shorter_side: Side | None
+    heel_lift_mm: float | None             # on the shorter side
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Referral:
+    needed: bool
+    flags: tuple[RedFlag, ...]
+
+    @property
+    def urgency(self) -> Urgency | None:
+        order = [Urgency.EMERGENCY, Urgency.URGENT, Urgency.SOON]
+        present = {f.urgency for f in self.flags}
+        return next((u for u in order if u in present), None)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    case: Case
+    is_child: bool
+    nd_criterion: NavicularDropCriterion
+    left: FootAssessment
+    right: FootAssessment
+    asymmetry: Asymmetry
+    referral: Referral
+    titles: dict[str, str]                 # index name -> human title
+    notes: tuple[str, ...] = field(default=())
+
+    def foot(self, side: Side) -> FootAssessment:
+        return self.left if side is Side.LEFT else self.right
+
+
+def format_value(measure: str, value: float) -> str:
+    """A value with its unit, at a precision a clinician reads."""
+    unit = INDEX_UNITS.get(measure, "")
+    if measure == "fpi6_total":
+        return f"{int(value):+d}"
+    if unit in ("mm", "°", "%", "mm/kN"):
+        sep = "" if unit in ("°", "%") else " "
+        return f"{value:.1f}{sep}{unit}"
+    return f"{value:.3f}"
+
+
+def assess(case: Case, thresholds: Thresholds | None = None,
+           nd_criterion: NavicularDropCriterion | None = None) -> Assessment:
+    """Assess both feet of a case.
+
+    Parameters
+    ----------
+    case : Case
+        The validated case.
+    thresholds : Thresholds, optional
+        Clinical cut-offs; the shipped defaults when omitted.
+    nd_criterion : NavicularDropCriterion, optional
+        Upper limit of normal navicular drop; the thresholds' default (Mueller) when omitted.
+    """
+    th = thresholds or load_thresholds()
+    criterion = nd_criterion or th.nd_default_criterion
+    age = case.patient.age_years
+    is_child = age < th.adult_age_years
+    feet = {side: _assess_foot(case, side, th, criterion) for side in Side}
+    referral = _referral(case, feet, th)
+    notes = []
+    if is_child:
+        notes.append(f"Age {age:g}: child thresholds are used where published; adult-only "
+                     "thresholds are reported but not used for the labels.")
+    return Assessment(case=case, is_child=is_child, nd_criterion=criterion,
+                      left=feet[Side.LEFT], right=feet[Side.RIGHT],
+                      asymmetry=_asymmetry(case, feet, th), referral=referral,
+                      titles={n: _title(th, n) for n in INDEX_UNITS}, notes=tuple(notes))
+
+
+def _compute_indices(m: FootMeasurements, weight_kg: float | None,
+                     fp: FootprintIndices | None) -> dict[str, float | None]:
+    v: dict[str, float | None] = dict.fromkeys(INDEX_UNITS)
+    if fp is not None:
+        v["arch_index"] = fp.arch_index
+        v["chippaux_smirak_pct"] = fp.chippaux_smirak_pct
+        v["staheli"] = fp.staheli
+        v["clarke_angle_deg"] = fp.clarke_angle_deg
+    sit, stand, tfl = m.dorsal_height_sitting_mm, m.dorsal_height_standing_mm, m.truncated_foot_length_mm
+    if sit is not None and tfl is not None:
+        v["ahi_sitting"] = ix.arch_height_index(sit, tfl)
+    if stand is not None and tfl is not None:
+        v["ahi_standing"] = ix.arch_height_index(stand, tfl)
+    if sit is not None and stand is not None:
+        v["arch_rigidity_index"] = ix.arch_rigidity_index(stand, sit)
+        v["arch_drop_mm"] = ix.arch_drop_mm(sit, stand)
+        if weight_kg is not None:
+            v["arch_height_flexibility_mm_per_kn"] = ix.arch_height_flexibility_mm_per_kn(sit, stand, weight_kg)
+    nh = m.navicular_height_standing_mm
+    if nh is not None:
+        v["navicular_height_mm"] = nh
+        if m.foot_length_mm is not None:
+            v["normalised_navicular_height"] = ix.normalised_navicular_height(nh, m.foot_length_mm)
+        if tfl is not None:
+            v["normalised_navicular_height_truncated"] = ix.normalised_navicular_height(nh, tfl)
+    if m.navicular_drop_mm is not None:
+        v["navicular_drop_mm"] = m.navicular_drop_mm
+    elif m.navicular_height_sitting_mm is not None and nh is not None:
+        v["navicular_drop_mm"] = ix.navicular_drop_mm(m.navicular_height_sitting_mm, nh)
+    if m.fpi6 is not None:
+        v["fpi6_total"] = float(ix.fpi6_total(m.fpi6))
+    if m.rcsp_deg is not None:
+        v["rcsp_deg"] = m.rcsp_deg
+    return v
+
+
+def _title(th: Thresholds, name: str) -> str:
+    return th.rules[name].title if name in th.rules else _TITLES.get(name, name)
+
+
+def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDropCriterion) -> FootAssessment:
+    m = case.foot(side)
+    age = case.patient.age_years
+    notes: list[str] = []
+    fp = None
+    cpei = None
+    rings: tuple = ()
+    if m.footprint_mm is not None:
+        rings = tuple(np.asarray(r, dtype=float) for r in m.footprint_mm)
+        try:
+            fp = footprint_indices(m.footprint_mm, side)
+        except FootprintError as err:
+            raise FootprintError(f"{side.value}.footprint_mm: {err}") from err
+        if m.grid is not None:
+            notes.append("footprint_mm was used for the footprint indices; the footprint_grid only for CPEI")
+    if m.grid is not None:
+        from orthofit.measure.pressure import analyse_grid
+
+        try:
+            g = analyse_grid(m.grid, side)
+        except FootprintError as err:
+            raise FootprintError(f"{side.value}.footprint_grid: {err}") from err
+        if fp is None:
+            fp, rings = g.indices, tuple(np.asarray(r, dtype=float) for r in g.outline_rings)
+        cpei = g.cpei_proxy_pct
+        notes.extend(n for n in g.notes if n not in notes)
+        notes.append(f"footprint from the grid {m.footprint_grid} ({m.footprint_grid_pitch_mm:g} mm cells; "
+                     f"toes: {g.toe_cut})")
+    rec = m.scan_record
+    if rec is not None:
+        sm = rec.measurements
+        if fp is None and sm.footprint is not None:
+            fp, rings = sm.footprint, sm.footprint_rings
+            notes.append(f"footprint indices from the scan: the sole within {sm.footprint_height_mm:g} mm "
+                         "of the floor")
+        elif fp is None and sm.footprint_note:
+            notes.append(sm.footprint_note)
+        notes.extend(_scan_notes(rec))
+    if fp is not None:
+        notes.extend(n for n in fp.notes if n not in notes)
+    values = _compute_indices(m, case.patient.weight_kg, fp)
+    values["cpei_proxy_pct"] = cpei
+    if (m.navicular_drop_mm is not None and m.navicular_height_sitting_mm is not None
+            and m.navicular_height_standing_mm is not None):
+        computed = ix.navicular_drop_mm(m.navicular_height_sitting_mm, m.navicular_height_standing_mm)
+        if abs(computed - m.navicular_drop_mm) > 1.0:
+            notes.append(f"navicular_drop_mm {m.navicular_drop_mm:g} mm was used; the two navicular "
+                         f"heights give {computed:g} mm")
+    findings = tuple(
+        _finding(th, name, values[name], age, criterion)
+        for name in (*ARCH_INDICES, *PRONATION_INDICES) if values[name] is not None)
+    by_name = {f.measure: f for f in findings}
+    arch = _label(th.arch_measure_priority, by_name)
+    pron = _label(th.pronation_measure_priority, by_name)
+    size = shoe_size(m.foot_length_mm, th.sizing) if m.foot_length_mm is not None else None
+    reasons = _reasons(th, side, m, values, findings, arch, pron, age)
+    development = (_child_flat_foot_reason(th, m, age)
+                   if arch.value == ArchType.PLANUS.value and age < th.adult_age_years else None)
+    if development:
+        reasons.append(development)
+    return FootAssessment(side=side, measured=not m.is_empty, indices=values, findings=findings,
+                          arch_type=arch, pronation=pron, shoe_size=size, footprint=fp,
+                          reasons=tuple(reasons), notes=tuple(notes), development=development,
+                          sources=_sources(m), footprint_rings=rings)
+
+
+def _sources(m: FootMeasurements) -> dict[str, str]:
+    """Where each measurement came from: "typed" (the case file) or "scan"."""
+    from orthofit.io.case_file import FOOT_FIELDS
+
+    used = m.scan_record.used if m.scan_record is not None else ()
+    return {k: ("scan" if k in used else "typed") for k in FOOT_FIELDS if getattr(m, k) is not None}
+
+
+def _scan_notes(rec) -> list[str]:
+    """What the scan gave, what was taken from it and which typed values won."""
+    sm = rec.measurements
+    out = [f"scan {rec.source} ({rec.condition.value}, {rec.side.value} foot): " + "; ".join(rec.notes)]
+    if rec.used:
+        out.append("from the scan: " + ", ".join(
+            f"{k} {sm.measures[k].value:g} ± {sm.measures[k].uncertainty_mm:g} mm" for k in rec.used))
+    if rec.kept:
+        out.append("typed values kept over the scan's: " + ", ".join(
+            f"{k} {typed:g} mm (scan {scanned:g} mm)" for k, typed, scanned in rec.kept))
+    return out
+
+
+def _finding(th: Thresholds, name: str, value: float, age: float,
+             criterion: NavicularDropCriterion) -> Finding:
+    c = th.classify(name, value, age, criterion)
+    band = c.band
+    return Finding(measure=name, title=th.rules[name].title, value=value,
+                   band=band.label if band else None, suggests=band.suggests if band else None,
+                   severity=band.severity if band else None, limit=c.limit, source=c.source, note=c.note)
+
+
+def _label(priority: tuple[str, ...], by_name: dict[str, Finding]) -> Label:
+    usable = [by_name[n] for n in priority if n in by_name and by_name[n].suggests is not None]
+    if not usable:
+        return Label(None)
+    first = usable[0]
+    return Label(
+        value=first.suggests,
+        severity=first.severity,
+        decided_by=first,
+        agreeing=tuple(f for f in usable[1:] if f.suggests == first.suggests),
+        disagreeing=tuple(f for f in usable[1:] if f.suggests != first.suggests),
+    )
+
+
+def _label_reasons(kind: str, label: Label, names: tuple[str, ...], by_name: dict[str, Finding]) -> list[str]:
+    out = []
+    if label.decided_by is None:
+        measured = [by_name[n] for n in names if n in by_name]
+        if measured:
+            out.append(f"{kind} not determined: no measure present has a threshold for this age "
+                       f"({'; '.join(f.describe() for f in measured)}).")
+        else:
+            out.append(f"{kind} not determined: none of its measures was taken.")
+        return out
+    d = label.decided_by
+    out.append(f"{kind} {label.text}, from {d.describe()}.")
+    for f in label.agreeing:
+        out.append(f"Agrees: {f.describe()}.")
+    for f in label.disagreeing:
+        out.append(f"Disagrees: {f.describe()}; measures of foot posture often disagree "
+                   "(Langley 2016), so the label follows the measure named first.")
+    for n in names:
+        f = by_name.get(n)
+        if f is not None and f.suggests is None:
+            out.append(f"{f.title} {f.value_text} not used for the label: {f.note}.")
+    return out
+
+
+def _reasons(th: Thresholds, side: Side, m: FootMeasurements, values: dict[str, float | None],
+             findings: tuple[Finding, ...], arch: Label, pron: Label, age: float) -> list[str]:
+    by_name = {f.measure: f for f in findings}
+    if m.is_empty:
+        return [f"No measurements for the {side.value} foot."]
+    reasons = _label_reasons("Arch type", arch, ARCH_INDICES, by_name)
+    reasons += _label_reasons("Pronation", pron, PRONATION_INDICES, by_name)
+    missing = [n for n in INDEX_UNITS if values[n] is None]
+    if missing:
+        reasons.append("Not measured: " + "; ".join(
+            f"{_title(th, n)} (needs {_NEEDS[n]})" for n in missing) + ".")
+    return reasons
+
+
+def _child_flat_foot_reason(th: Thresholds, m: FootMeasurements, age: float) -> str:
+    young = age < th.normal_development_until_age_years
+    if m.arch_on_tiptoe is True:
+        if young:
+            return (f"The arch forms on tiptoe: a flexible flat foot, a normal part of development at "
+                    f"age {age:g} (Uden 2017; Banwell 2018); it needs no treatment unless it hurts.")
+        return ("The arch forms on tiptoe: a flexible flat foot, common and usually harmless; "
+                "treatment is only for pain or tiredness.")
+    if m.arch_on_tiptoe is False:
+        return ("The arch does not form on tiptoe: a rigid flat foot in a child should be examined "
+                "by a doctor, especially if it hurts.")
+    if young:
+        return (f"A flat footprint is common at age {age:g}. If the arch forms on tiptoe (a flexible "
+                "flat foot) it is a normal part of development; record arch_on_tiptoe to say so.")
+    return "Record arch_on_tiptoe (does the arch form on tiptoe?) to tell a flexible from a rigid flat foot."
+
+
+def _asymmetry(case: Case, feet: dict[Side, FootAssessment], th: Thresholds) -> Asymmetry:
+    reasons: list[str] = []
+    fl, fr = feet[Side.LEFT].indices["fpi6_total"], feet[Side.RIGHT].indices["fpi6_total"]
+    fpi_diff = fpi_band = None
+    if fl is not None and fr is not None:
+        fpi_diff = int(fr - fl)
+        if abs(fpi_diff) <= th.fpi6_asymmetry_normal_max_abs:
+            fpi_band = "normal"
+        elif abs(fpi_diff) <= th.fpi6_asymmetry_severe_above_abs:
+            fpi_band = "asymmetric"
+        else:
+            fpi_band = "severely asymmetric"
+        reasons.append(f"FPI-6 right - left = {fpi_diff:+d}: {fpi_band} "
+                       f"(normal within ±{th.fpi6_asymmetry_normal_max_abs:g}, severe beyond "
+                       f"±{th.fpi6_asymmetry_severe_above_abs:g}; {th.fpi6_asymmetry_source}).")
+    ll, lr = case.left.foot_length_mm, case.right.foot_length_mm
+    fl_diff = None
+    if ll is not None and lr is not None:
+        fl_diff = lr - ll
+        if abs(fl_diff) >= th.foot_length_difference_flag_mm:
+            longer = "right" if fl_diff > 0 else "left"
+            reasons.append(f"Foot length differs by {abs(fl_diff):g} mm (the {longer} is longer): "
+                           f"at least one shoe size ({th.foot_length_difference_source}); fit shoes "
+                           "to the longer foot.")
+        else:
+            reasons.append(f"Foot length differs by {abs(fl_diff):g} mm: less than one shoe size.")
+    lld = case.leg_length
+    lift = None
+    if lld is not None and lld.difference_mm > 0:
+        lift = ix.heel_lift_mm(lld.difference_mm, th.heel_lift_fraction, th.heel_lift_min_difference_mm)
+        how = f" by {lld.method}" if lld.method else ""
+        if lift > 0:
+            reasons.append(
+                f"Measured leg-length difference{how} {lld.difference_mm:g} mm, {lld.shorter_side} "
+                f"shorter: a {lift:g} mm heel lift under the {lld.shorter_side} heel "
+                f"({th.heel_lift_fraction:.0%} of the difference; {th.heel_lift_source}).")
+        else:
+            reasons.append(
+                f"Measured leg-length difference{how} {lld.difference_mm:g} mm: below "
+                f"{th.heel_lift_min_difference_mm:g} mm, no heel lift ({th.heel_lift_source}).")
+        if lld.difference_mm < th.lld_usually_significant_from_mm:
+            reasons.append(f"Differences under {th.lld_usually_significant_from_mm:g} mm are common and "
+                           f"often not clinically significant ({th.lld_significance_source}).")
+    return Asymmetry(fpi6_difference=fpi_diff, fpi6_band=fpi_band, foot_length_difference_mm=fl_diff,
+                     leg_length_difference_mm=lld.difference_mm if lld else None,
+                     shorter_side=lld.shorter_side if lld else None, heel_lift_mm=lift,
+                     reasons=tuple(reasons))
+
+
+def _referral(case: Case, feet: dict[Side, FootAssessment], th: Thresholds) -> Referral:
+    flags = [RED_FLAGS[name] for name in case.red_flags]
+    if case.patient.age_years < th.adult_age_years and case.symptoms.foot_pain:
+        rigid_flat = any(feet[s].arch_type.value == ArchType.PLANUS.value and case.foot(s).arch_on_tiptoe is False
+                         for s in Side)
+        if rigid_flat:
+            flags.append(PAINFUL_RIGID_FLAT_FOOT_CHILD)
+    return Referral(needed=bool(flags), flags=tuple(flags))

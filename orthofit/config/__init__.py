@@ -1,0 +1,1 @@
+"""Settings as data: clinical thresholds, insole parameters, prescription profiles, report\ntemplates, and the one :class:`~orthofit.config.settings.Settings` object built from them."""

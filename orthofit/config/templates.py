@@ -1,0 +1,92 @@
+"""The report's wording: ``templates/report.toml`` (a clinic may edit it).
+
+Texts hold ``{name}`` fields that orthofit fills in; :func:`fill` fails with a clear
+:class:`TemplateError` when a template names a field orthofit does not give, so an edit
+cannot silently print "{pateint}".
+"""
+
+from __future__ import annotations
+
+import string
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from orthofit.errors import UserError
+
+REPORT_TEMPLATE = "report.toml"
+
+
+class TemplateError(UserError):
+    """A report template is missing, not valid TOML, or names an unknown field."""
+
+
+def templates_dir() -> Traversable:
+    """``templates/`` of a source checkout (or editable install), else the installed copy
+    ``orthofit/_templates`` (see pyproject.toml)."""
+    import orthofit
+
+    source = Path(orthofit.__file__).resolve().parents[1] / "templates"
+    if (source / REPORT_TEMPLATE).is_file():
+        return source
+    return resources.files("orthofit").joinpath("_templates")
+
+
+def load_report_template(path: str | Path | None = None) -> dict[str, Any]:
+    """The report's wording as nested dicts (the shipped one unless ``path`` is given)."""
+    import tomllib
+
+    src = Path(path) if path is not None else templates_dir().joinpath(REPORT_TEMPLATE)
+    try:
+        return tomllib.loads(src.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TemplateError(f"report template {src} not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise TemplateError(f"report template {src} cannot be read: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise TemplateError(f"report template {src} is not valid TOML: {err}") from None
+
+
+#: Every field orthofit fills in somewhere in the report template.
+KNOWN_FIELDS = frozenset({
+    "page", "patient", "date", "age", "clinician", "clinic", "side", "arch", "pronation", "purposes", "text",
+    "measure", "measures", "length", "eu", "uk", "grade", "sources", "profile", "version", "source",
+    "condition", "units", "floor", "edge"})
+
+
+def check_template(template: dict[str, Any]) -> None:
+    """Fail with a TemplateError naming the first text that uses a field orthofit never fills
+    (a typo such as ``{pateint}``), before anything is built."""
+    def walk(x, where):
+        if isinstance(x, str):
+            yield where, x
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                yield from walk(v, f"{where}.{k}" if where else k)
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                yield from walk(v, f"{where}[{i}]")
+
+    for where, text in walk(template, ""):
+        try:
+            unknown = fields_of(text) - KNOWN_FIELDS
+        except ValueError as err:            # an unmatched brace
+            raise TemplateError(f"report template {where}: {err}; write a literal brace as {{{{ or }}}}") from None
+        if unknown:
+            raise TemplateError(f"report template {where} uses {{{sorted(unknown)[0]}}}, which orthofit does "
+                                f"not fill in; known fields: {', '.join(sorted(KNOWN_FIELDS))}")
+
+
+def fields_of(text: str) -> set[str]:
+    """The ``{name}`` fields a template text uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def fill(template: str, /, **values: Any) -> str:
+    """``template`` with its ``{name}`` fields filled in; an unknown field is a TemplateError."""
+    missing = fields_of(template) - values.keys()
+    if missing:
+        raise TemplateError(f"the report template text {template[:60]!r}... uses {{{sorted(missing)[0]}}}, "
+                            f"which orthofit does not fill in; use one of: {', '.join(sorted(values))}")
+    return template.format(**values)

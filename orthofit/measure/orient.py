@@ -1,0 +1,351 @@
+"""Putting a foot scan in the orthofit frame: floor z = 0, heel at x = 0, toes +x, a plan view
+(a right foot's medial side +y, a left foot's -y).
+
+Method (choices marked [D] in the constants):
+
+1. The long axis is the first principal axis of the surface (area-weighted).
+2. The floor is a support plane whose normal is roughly perpendicular to the long axis. A
+   weight-bearing scan presses the sole flat against the glass: the floor is the plane with the
+   largest flat contact, weighted by how far the contact runs along the foot (so an ankle cut,
+   also flat, loses). A scan with no flat contact (non-weight-bearing, a foam box) rests on the
+   support plane whose touching region (within a few mm) is largest.
+3. The heel is the end of the long axis under the ankle (the higher end).
+4. The side comes from the medial arch: the plantar surface of the midfoot is higher on the
+   medial side. The user's side wins, and a disagreement is reported.
+5. A scan that reaches above ankle height is cropped there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orthofit.model.enums import Side
+from orthofit.io.scan_file import LoadedScan, ScanError
+
+#: Candidate floor normals must be within this angle of perpendicular to the long axis [D].
+FLOOR_MAX_TILT_DEG = 35.0
+#: A face is in flat contact with the floor if within this height and this normal angle [D].
+CONTACT_HEIGHT_MM = 1.5
+CONTACT_NORMAL_DEG = 25.0   # scanner noise tilts small triangles
+#: Less flat contact than this means no weight-bearing floor: use the support plane [D].
+MIN_FLAT_CONTACT_MM2 = 2000.0
+#: Without flat contact, the support plane is the one with most surface this close [D].
+SUPPORT_BAND_MM = 4.0
+#: The best candidate floors (by a coarse score) that get a plane fit before the final choice.
+REFINE_CANDIDATES = 8
+#: Crop a scan that reaches above this share of its length (the leg) at that height [D].
+CROP_HEIGHT_FRACTION = 0.40
+
+
+@dataclass(frozen=True)
+class OrientedScan:
+    """A scan in the orthofit frame, mm."""
+
+    vertices: np.ndarray          # (n, 3)
+    faces: np.ndarray             # (m, 3)
+    side: Side
+    side_from_scan: Side
+    floor: str                    # "flat contact" or "support plane"
+    flat_contact_mm2: float
+    cropped_at_mm: float | None
+    notes: tuple[str, ...]
+
+
+def _face_data(v: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    tri = v[f]
+    cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    area = 0.5 * np.linalg.norm(cross, axis=1)
+    normal = cross / np.maximum(2 * area, 1e-12)[:, None]
+    return tri.mean(axis=1), area, normal
+
+
+#: The floor search looks at no more faces than this (an area-weighted sample, fixed seed):
+#: a million-face scan needs no more to find its floor, and the search is faces x directions.
+FLOOR_SAMPLE_FACES = 20000
+
+
+def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
+    """Put ``scan`` in the orthofit frame (see the module docstring)."""
+    v, f = scan.vertices, scan.faces
+    centroid, area, normal = _face_data(v, f)
+    if len(f) > FLOOR_SAMPLE_FACES:
+        pick = np.random.default_rng(0).choice(len(f), FLOOR_SAMPLE_FACES, replace=False, p=area / area.sum())
+        centroid, area, normal = centroid[pick], np.full(len(pick), area.sum() / len(pick)), normal[pick]
+    mean = (centroid * area[:, None]).sum(0) / area.sum()
+    d = centroid - mean
+    cov = (d * area[:, None]).T @ d
+    evals, evecs = np.linalg.eigh(cov)
+    e1 = evecs[:, 2]
+    notes: list[str] = []
+
+    # Candidate floor normals: directions perpendicular-ish to the long axis, sampled on the
+    # great circle around e1 and tilted toward it, plus the normals of large flat regions.
+    up, floor_kind, flat_area = _find_floor(v, centroid, area, normal, e1)
+    z = v @ up
+    z = z - _floor_level(z.min(), centroid @ up, area, normal @ up, floor_kind)
+    # The long axis, in the floor plane.
+    x_axis = e1 - (e1 @ up) * up
+    x_axis /= np.linalg.norm(x_axis)
+    x = (v - mean) @ x_axis
+    # The heel is under the ankle: the higher end.
+    length = np.ptp(x)
+    rear = x < x.min() + 0.3 * length
+    front = x > x.max() - 0.3 * length
+    if z[front].max() > z[rear].max():
+        x_axis, x = -x_axis, -x
+    y_axis = np.cross(up, x_axis)              # plan view: +y is to the left of the toes
+    y = (v - mean) @ y_axis
+    x = x - x.min()
+    pts = np.column_stack([x, y, z])
+    faces = f
+    cropped = None
+    length = np.ptp(x)
+    if z.max() > CROP_HEIGHT_FRACTION * length * 1.5:   # clearly more than a foot: the leg
+        cropped = CROP_HEIGHT_FRACTION * length
+        pts, faces = _crop(pts, faces, cropped)
+        pts[:, 0] -= pts[:, 0].min()
+        notes.append(f"cropped at {cropped:.0f} mm above the floor (the scan includes the leg)")
+    side_from_scan, evidence = _side_from_arch(pts, faces)
+    notes.append(f"side read as {side_from_scan.value} ({evidence})")
+    if side is not None and side is not side_from_scan:
+        notes.append(f"the scan looks like a {side_from_scan.value} foot (its arch is on that side); "
+                     f"measured as {side.value} as given")
+        pts[:, 1] *= -1.0                       # mirror it so the arch lands on that side
+        faces = faces[:, ::-1]
+    side = side or side_from_scan
+    # Centre y on the heel's midline.
+    heel = pts[:, 0] < 0.2 * np.ptp(pts[:, 0])
+    pts[:, 1] -= 0.5 * (pts[heel, 1].max() + pts[heel, 1].min())
+    return OrientedScan(pts, faces, side, side_from_scan, floor_kind, flat_area, cropped, tuple(notes))
+
+
+def _candidate_dirs(e1: np.ndarray, step_deg: float, tilt_deg: float, centre: np.ndarray | None = None,
+                    width_deg: float = 360.0) -> np.ndarray:
+    """Unit directions around the long axis (``step_deg`` apart), tilted toward it by up to
+    ``tilt_deg``; or, with ``centre``, a finer patch of them around that direction."""
+    a = np.array([1.0, 0, 0]) if abs(e1[0]) < 0.9 else np.array([0, 1.0, 0])
+    b1 = np.cross(e1, a)
+    b1 /= np.linalg.norm(b1)
+    b2 = np.cross(e1, b1)
+    if centre is None:
+        phi = np.radians(np.arange(0, 360, step_deg))
+        tilt = np.radians(np.arange(-tilt_deg, tilt_deg + 1e-9, step_deg))
+    else:
+        phi0 = np.arctan2(centre @ b2, centre @ b1)
+        tilt0 = np.arcsin(np.clip(centre @ e1, -1, 1))
+        half = np.radians(width_deg / 2)
+        phi = phi0 + np.arange(-half, half + 1e-9, np.radians(step_deg))
+        tilt = np.clip(tilt0 + np.arange(-half, half + 1e-9, np.radians(step_deg)),
+                       -np.radians(tilt_deg), np.radians(tilt_deg))
+    P, T = np.meshgrid(phi, tilt)
+    d = (np.cos(T)[..., None] * (np.cos(P)[..., None] * b1 + np.sin(P)[..., None] * b2)
+         + np.sin(T)[..., None] * e1).reshape(-1, 3)
+    return d / np.linalg.norm(d, axis=1, keepdims=True)
+
+
+def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: int = 12,
+                  cone_deg: float = 12.0) -> np.ndarray:
+    """The face normals shared by the most surface area: a flat sole is one such mode.
+
+    Each of ``bins`` directions on a Fibonacci sphere scores the area of the faces whose
+    normal lies within ``cone_deg`` of it: a cone, not a bin, because scanner noise scatters a
+    flat sole's small triangles over many neighbouring bins while a long smooth wall keeps
+    its few large ones in one. The ``top`` best directions (no two within a cone of each
+    other) each give the area-weighted mean normal of their cone.
+    """
+    from scipy.spatial import cKDTree
+
+    i = np.arange(bins) + 0.5
+    phi = np.arccos(1 - 2 * i / bins)
+    theta = np.pi * (1 + 5 ** 0.5) * i
+    sphere = np.column_stack([np.cos(theta) * np.sin(phi), np.sin(theta) * np.sin(phi), np.cos(phi)])
+    which = cKDTree(sphere).query(normal)[1]
+    weight = np.bincount(which, area, bins)
+    chord = 2 * np.sin(np.radians(cone_deg) / 2)
+    tree = cKDTree(sphere)
+    pairs = tree.sparse_distance_matrix(tree, chord, output_type="coo_matrix")
+    cone = np.bincount(pairs.row, weight[pairs.col], bins) + weight    # the diagonal is dropped
+    out: list[np.ndarray] = []
+    for b in np.argsort(cone)[::-1]:
+        if len(out) == top:
+            break
+        if out and (np.array(out) @ sphere[b]).max() > np.cos(np.radians(cone_deg)):
+            continue
+        n = sphere[b]
+        for _ in range(4):     # mean shift: a cone centred on a bin is lopsided on the mode
+            sel = normal @ n > np.cos(np.radians(cone_deg))
+            m = (normal[sel] * area[sel, None]).sum(axis=0)
+            if np.linalg.norm(m) < 1e-12:
+                break
+            n = m / np.linalg.norm(m)
+        out.append(n)
+    return np.array(out)
+
+
+def _contact_scores(v, centroid, area, normal, e1, dirs, band_mm: float, flat_only: bool):
+    """For each candidate up direction: the area within ``band_mm`` of the lowest level (and
+    facing down, if ``flat_only``) and how far that contact runs along the foot."""
+    h = centroid @ dirs.T
+    # The floor level: a low percentile of the face centres, not the lowest vertex, which
+    # scanner noise pulls down by about 3 sigma (a 0.5 mm noise would lift most of a flat
+    # sole out of a 1.5 mm band). A face centre averages three vertices' noise.
+    k = max(1, int(0.002 * len(h)))
+    low = np.partition(h, k, axis=0)[k]
+    near = (h - low) < band_mm
+    if flat_only:
+        near &= (-(normal @ dirs.T)) > np.cos(np.radians(CONTACT_NORMAL_DEG))
+    contact = (area[:, None] * near).sum(axis=0)
+    x = (centroid @ e1)[:, None]
+    span = np.where(near, x, -np.inf).max(axis=0) - np.where(near, x, np.inf).min(axis=0)
+    return contact, np.where(np.isfinite(span), span, 0.0)
+
+
+def _find_floor(v, centroid, area, normal, e1) -> tuple[np.ndarray, str, float]:
+    """The floor's upward normal, how it was found, and the flat contact area (mm²)."""
+    length = np.ptp(v @ e1)
+    # The floor's normal is minus the normal of the flat contact faces: try the main modes of
+    # the face normals, and a sweep around the long axis.
+    dirs = np.vstack([_candidate_dirs(e1, 10.0, FLOOR_MAX_TILT_DEG), -_normal_modes(normal, area)])
+    dirs = dirs[np.abs(dirs @ e1) <= np.sin(np.radians(FLOOR_MAX_TILT_DEG)) + 1e-9]
+    # A coarse score with a loose band finds the candidates; a plane fit to each one's contact
+    # makes it exact (a sweep step or a noisy mode is a degree or so off, and over a foot's
+    # length a degree lifts much of the sole out of the contact band).
+    flat, span = _contact_scores(v, centroid, area, normal, e1, dirs, 2 * SUPPORT_BAND_MM, True)
+    best = np.argsort(np.where(span >= 0.6 * length, flat, 0.0))[::-1][:REFINE_CANDIDATES]
+    dirs = np.array([_refine(centroid, area, normal, d) for d in dirs[best]])
+    flat, span = _contact_scores(v, centroid, area, normal, e1, dirs, CONTACT_HEIGHT_MM, True)
+    # A sole pressed on glass is flat from heel to ball; an ankle cut is flat but short.
+    ok = span >= 0.6 * length
+    if ok.any() and flat[ok].max() >= MIN_FLAT_CONTACT_MM2:
+        k = np.flatnonzero(ok)[np.argmax(flat[ok])]
+        return dirs[k], "flat contact", float(flat[k])
+    # No flat contact (not weight-bearing): the foot rests, under gravity, on the facet of its
+    # convex hull that lies below its centroid. "Down" is away from the ankle: the rear third
+    # spreads most, across the long axis, toward the leg.
+    return _resting_floor(v, e1), "support plane", 0.0
+
+
+def _floor_level(lowest: float, h: np.ndarray, area: np.ndarray, facing: np.ndarray, kind: str) -> float:
+    """Where z = 0 goes: on the glass, the middle of the flat contact faces' heights (scanner
+    noise scatters them both ways; the lowest vertex is some 3 sigma below the glass); on a
+    support plane, the lowest point."""
+    if kind != "flat contact":
+        return lowest
+    c = _contact_faces(h, facing)
+    order = np.argsort(h[c])
+    cum = np.cumsum(area[c][order])
+    return float(h[c][order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def _resting_floor(v: np.ndarray, e1: np.ndarray) -> np.ndarray:
+    from scipy.spatial import ConvexHull
+
+    x = v @ e1
+    length = np.ptp(x)
+    ends = [v[x < x.min() + 0.3 * length], v[x > x.max() - 0.3 * length]]
+    rear = max(ends, key=lambda p: np.ptp(p - np.outer(p @ e1, e1), axis=0).max())  # the ankle end
+    fore = ends[1] if rear is ends[0] else ends[0]
+    r = rear - np.outer(rear @ e1, e1)
+    r0 = r - r.mean(axis=0)
+    up = np.linalg.eigh(r0.T @ r0)[1][:, 2]
+    up = up - (up @ e1) * e1
+    up /= np.linalg.norm(up)
+    if (fore @ up).mean() > (rear @ up).mean():
+        up = -up                        # the forefoot lies low, the ankle high
+    hull = ConvexHull(v)
+    normals = hull.equations[:, :3]     # outward unit normals
+    offsets = hull.equations[:, 3]
+    c = v.mean(axis=0)
+    facing = normals @ -up
+    ok = facing > 0.3
+    if not ok.any():
+        raise ScanError("no plane under this scan supports it: it does not look like a foot")
+    # Where the ray from the centroid straight down leaves the hull: the resting facet.
+    t = -(normals[ok] @ c + offsets[ok]) / facing[ok]
+    k = np.flatnonzero(ok)[np.argmin(np.where(t > 0, t, np.inf))]
+    return -normals[k]
+
+
+def _contact_faces(h: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """(m,) bool: faces facing down (``facing`` = normal . up) within twice the contact height
+    of the floor level, a low percentile of the face heights ``h`` (not the minimum, which
+    scanner noise pulls down)."""
+    k = max(1, int(0.002 * len(h)))
+    low = np.partition(h, k)[k]
+    return ((h - low) < 2 * CONTACT_HEIGHT_MM) & (-facing > np.cos(np.radians(CONTACT_NORMAL_DEG)))
+
+
+def _refine(centroid, area, normal, up: np.ndarray, rounds: int = 4) -> np.ndarray:
+    """Fit the floor plane to the flat contact faces under ``up``, and again to the contact
+    under that plane, for a precise normal."""
+    for _ in range(rounds):
+        c = _contact_faces(centroid @ up, normal @ up)
+        if c.sum() < 10:
+            return up
+        w = area[c]
+        mean = (centroid[c] * w[:, None]).sum(axis=0) / w.sum()
+        d = centroid[c] - mean
+        n = np.linalg.eigh((d * w[:, None]).T @ d)[1][:, 0]
+        up = n if n @ up > 0 else -n
+    return up
+
+
+def _crop(pts: np.ndarray, faces: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the faces wholly below ``height`` (an open surface is fine for measuring)."""
+    keep = (pts[faces, 2] <= height).all(axis=1)
+    faces = faces[keep]
+    used = np.unique(faces)
+    remap = np.full(len(pts), -1)
+    remap[used] = np.arange(len(used))
+    if len(used) < 10:
+        raise ScanError("nothing of the foot is left below ankle height: check the scan's orientation")
+    return pts[used], remap[faces]
+
+
+def _side_from_arch(pts: np.ndarray, faces: np.ndarray) -> tuple[Side, str]:
+    """Which foot, from three cues that each say where the medial side is (+1: +y, -1: -y):
+
+    * the plantar arch: the midfoot's underside is higher medially (when it has relief; a
+      glass-plate scan flattens it);
+    * the dorsum: the midfoot's top is highest over the medial arch;
+    * the toes: the longest toe (hallux or 2nd) lies medial of the forefoot's centre line.
+
+    In the plan view a right foot's medial side is +y.
+    """
+    x, y, z = pts.T
+    length = np.ptp(x)
+    votes: dict[str, float] = {}
+    mid = (x > 0.35 * length) & (x < 0.60 * length)
+    if mid.sum() < 10:
+        raise ScanError("the scan's midfoot is missing: it cannot be measured")
+    ym, zm = y[mid], z[mid]
+    lo, hi = ym.min(), ym.max()
+    bins = np.clip(((ym - lo) / max(hi - lo, 1e-9) * 12).astype(int), 0, 11)
+    under = np.full(12, np.inf)
+    np.minimum.at(under, bins, zm)
+    top = np.full(12, -np.inf)
+    np.maximum.at(top, bins, zm)
+    relief = under[2:10].max() - under[2:10].min()
+    if relief > 3.0:
+        # the most direct evidence when the scan has it; 2.5 also makes ties impossible
+        votes["plantar arch"] = 2.5 if under[7:10].mean() > under[2:5].mean() else -2.5
+    instep = (x > 0.55 * length) & (x < 0.70 * length)      # in front of any ankle cut
+    yi = y[instep]
+    peak = yi[np.argmax(z[instep])]
+    votes["dorsum"] = 1.0 if peak > 0.5 * (yi.min() + yi.max()) else -1.0
+    ball = (x > 0.5 * length) & (x < 0.9 * length)
+    xb, yb = x[ball], y[ball]
+    # The ball line slopes back laterally: the medial bulge (1st MTH) is further forward.
+    votes["ball line"] = 1.0 if xb[np.argmax(yb)] > xb[np.argmin(yb)] else -1.0
+    fore = x > 0.7 * length
+    mid_fore = 0.5 * (y[fore].min() + y[fore].max())
+    tip = y[np.argmax(x)]
+    votes["longest toe"] = 1.0 if tip > mid_fore else -1.0
+    total = sum(votes.values())
+    side = Side.RIGHT if total > 0 else Side.LEFT
+    detail = ", ".join(f"{k} says {'right' if s > 0 else 'left'}" for k, s in votes.items())
+    if len({np.sign(s) for s in votes.values()}) > 1:
+        detail += "; the cues disagree: give --side if you know it"
+    return side, detail

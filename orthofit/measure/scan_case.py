@@ -1,0 +1,99 @@
+"""A foot scan as part of a case: measure it and merge its measures with the typed ones.
+
+Rules (the issue's and a clinician's):
+
+* typed values in the case file win over scanned ones; the scan's value is still reported
+  beside the typed one, so a large disagreement is visible;
+* a scan fills the case fields it measures (:data:`CASE_FIELDS`) and, when the case has no
+  footprint outline or grid, the footprint indices;
+* where every value came from is recorded (:attr:`ScanRecord.used`, :attr:`ScanRecord.kept`).
+
+No file access here: :func:`orthofit.io.case_file.load_case` reads the scan file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from orthofit.model.case import FootMeasurements
+from orthofit.model.enums import Side
+from orthofit.measure.orient import OrientedScan, orient_scan
+from orthofit.io.scan_file import LoadedScan
+from orthofit.measure.scan_measure import FOOTPRINT_HEIGHT_MM, ScanCondition, ScanMeasurements, measure_scan
+
+#: Scan measures that are case-file fields (the others are reported only).
+CASE_FIELDS = ("foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm",
+               "dorsal_height_standing_mm", "dorsal_height_sitting_mm", "navicular_height_standing_mm")
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """One measured scan and how its measures were used.
+
+    ``used`` are the case fields taken from the scan; ``kept`` the typed ones that won, each
+    as (field, typed value, scanned value), mm.
+    """
+
+    source: str
+    units: str
+    units_inferred: bool
+    condition: ScanCondition
+    oriented: OrientedScan
+    measurements: ScanMeasurements
+    notes: tuple[str, ...]
+    used: tuple[str, ...] = ()
+    kept: tuple[tuple[str, float, float], ...] = ()
+
+    @property
+    def side(self) -> Side:
+        return self.oriented.side
+
+
+def measure_foot_scan(scan: LoadedScan, side: Side | None, condition: ScanCondition | None,
+                      footprint_height_mm: float = FOOTPRINT_HEIGHT_MM) -> ScanRecord:
+    """Orient and measure a loaded scan; the notes say what was inferred, mended or doubtful.
+
+    ``condition`` None: a scan whose sole lies flat on the floor is taken as standing, any
+    other as non-weight-bearing (so no loaded measure is read from an unloaded foot), and the
+    notes say so.
+    """
+    oriented = orient_scan(scan, side)
+    notes = list(scan.notes) + list(oriented.notes)
+    if condition is None:
+        if oriented.floor == "flat contact":
+            condition = ScanCondition.STANDING
+            notes.append(f"scan condition not given: taken as standing (the sole lies flat on the floor over "
+                         f"{oriented.flat_contact_mm2:.0f} mm²); give the condition to be sure")
+        else:
+            condition = ScanCondition.NON_WEIGHT_BEARING
+            notes.append("scan condition not given: taken as non-weight-bearing (the sole does not lie flat "
+                         "on the floor); give the condition if it was standing or sitting")
+    m = measure_scan(oriented, condition, footprint_height_mm)
+    loaded = condition in (ScanCondition.STANDING, ScanCondition.SITTING)
+    if condition is ScanCondition.STANDING and oriented.floor != "flat contact":
+        notes.append("no flat contact with the floor was found: this does not look like a standing "
+                     "(weight-bearing) scan; check the scan condition")
+    elif not loaded and oriented.floor == "flat contact":
+        notes.append(f"the sole lies flat on the floor over {oriented.flat_contact_mm2:.0f} mm², like a "
+                     f"weight-bearing scan, but the condition given is {condition.value}")
+    return ScanRecord(scan.source, scan.units, scan.units_inferred, condition, oriented, m, tuple(notes))
+
+
+def merge_scan(foot: FootMeasurements, record: ScanRecord) -> FootMeasurements:
+    """``foot`` with the fields it lacks filled from ``record`` (typed values win)."""
+    scanned = record.measurements.values()
+    fill, used, kept = {}, [], []
+    for name in CASE_FIELDS:
+        if name not in scanned:
+            continue
+        typed = getattr(foot, name)
+        if typed is None:
+            fill[name] = scanned[name]
+            used.append(name)
+        else:
+            kept.append((name, typed, scanned[name]))
+    tfl, fl = fill.get("truncated_foot_length_mm"), fill.get("foot_length_mm", foot.foot_length_mm)
+    if tfl is not None and fl is not None and tfl >= fl:     # a scan's landmark cannot beat a typed length
+        del fill["truncated_foot_length_mm"]
+        used.remove("truncated_foot_length_mm")
+    return replace(foot, **fill, scan_record=replace(record, used=tuple(used), kept=tuple(kept)))

@@ -1,0 +1,71 @@
+"""Closed choices used across orthofit.
+
+Each enum has a ``parse`` class method that accepts the value as typed by a user and, on a
+bad string, raises :class:`~orthofit.errors.ValidationError` listing the valid options.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from orthofit.errors import ValidationError
+
+
+class _Choice(str, Enum):
+    """A string enum whose ``parse`` gives a helpful error."""
+
+    @classmethod
+    def parse(cls, value: object, field: str) -> "_Choice":
+        if isinstance(value, cls):
+            return value
+        text = str(value).strip().lower()
+        for member in cls:
+            if member.value == text:
+                return member
+        options = ", ".join(repr(m.value) for m in cls)
+        raise ValidationError(f"{field} = {value!r} is not valid; use one of {options}")
+
+    def __str__(self) -> str:  # print as the plain value, not "Side.LEFT"
+        return self.value
+
+
+class Side(_Choice):
+    """Which foot. The right foot defines the frame; the left is its mirror (y -> -y)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+    @property
+    def medial_sign(self) -> int:
+        """+1 if the medial side of this foot is +y in the orthofit frame, else -1."""
+        return 1 if self is Side.RIGHT else -1
+
+    @property
+    def other(self) -> "Side":
+        return Side.LEFT if self is Side.RIGHT else Side.RIGHT
+
+
+class ArchType(_Choice):
+    CAVUS = "cavus"
+    NORMAL = "normal"
+    PLANUS = "planus"
+
+
+class Pronation(_Choice):
+    SUPINATED = "supinated"
+    NEUTRAL = "neutral"
+    PRONATED = "pronated"
+
+
+class NavicularDropCriterion(_Choice):
+    """Upper limit of normal navicular drop (Nielsen et al. 2009): Mueller 10, Beckett 13, Brody 15 mm."""
+
+    MUELLER = "mueller"
+    BECKETT = "beckett"
+    BRODY = "brody"
+
+
+class Sex(_Choice):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"

@@ -1,0 +1,265 @@
+"""Batches for labs: many cases, one sub-folder each, nothing half-written, reruns skip
+what is unchanged.
+
+Input: a folder of case files (``*.toml``, one case each; the sub-folder is the file's
+stem) or a CSV with one row per patient (the sub-folder is the ``id``). CSV columns: ``id``
+and ``age`` (required), ``name``, ``sex``, ``weight_kg``, and any measurement field of the
+case file prefixed by its side: ``left_foot_length_mm``, ``right_ball_width_mm``, ... An
+empty cell is "not measured".
+
+Each case is written into a hidden temporary folder beside its final place and renamed into
+place when complete (one atomic rename), so an interrupted batch leaves only complete case
+folders; leftovers of an interrupted run are removed at the next start. A case whose inputs
+(by SHA-256) and outputs are unchanged since the last run is skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from orthofit.errors import UserError, ValidationError
+
+_PARTIAL = ".orthofit-partial-"
+_OLD = ".orthofit-old-"
+_PATIENT_COLUMNS = {"id", "age", "name", "sex", "weight_kg"}
+
+
+@dataclass(frozen=True)
+class BatchCase:
+    """One case of a batch: ``path`` (a case file) or ``row`` (a CSV row as a case table)."""
+
+    name: str
+    path: Path | None = None
+    table: dict[str, Any] | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    name: str
+    status: str            # "done", "skipped" (unchanged) or "failed"
+    message: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    results: tuple[CaseResult, ...]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+
+def read_cases(source: str | Path) -> list[BatchCase]:
+    """The cases of a folder of ``*.toml`` files or of a CSV (see the module docstring)."""
+    src = Path(source)
+    if src.is_dir():
+        files = sorted(src.glob("*.toml"))
+        if not files:
+            raise ValidationError(f"{src} holds no case files (*.toml)")
+        return [BatchCase(p.stem, path=p, source=str(p)) for p in files]
+    if not src.exists():
+        raise ValidationError(f"{src} not found: give a folder of case files or a CSV file")
+    if src.suffix.lower() != ".csv":
+        raise ValidationError(f"{src}: a batch is a folder of case files or a .csv file")
+    try:
+        with open(src, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ValidationError(f"{src} cannot be read as CSV: {err}") from None
+    if not rows:
+        raise ValidationError(f"{src} has no rows")
+    missing = {"id", "age"} - set(rows[0])
+    if missing:
+        raise ValidationError(f"{src} has no '{sorted(missing)[0]}' column; the columns are id, age, name, sex, "
+                              "weight_kg and left_/right_ measurement fields such as left_foot_length_mm")
+    return [BatchCase(str(r.get("id") or f"row-{i + 2}"), table=_row_table(r), source=f"{src} row {i + 2}")
+            for i, r in enumerate(rows)]
+
+
+def _number_or_text(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def _row_table(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as a case-file table (empty cells left out)."""
+    table: dict[str, Any] = {"patient": {}, "left": {}, "right": {}}
+    for key, raw in row.items():
+        if key is None or raw is None or not raw.strip():
+            continue
+        key, text = key.strip(), raw.strip()
+        value = text if key in ("id", "name", "sex") else _number_or_text(text)
+        if key in _PATIENT_COLUMNS:
+            table["patient"]["age" if key == "age" else key] = value
+        elif key.startswith(("left_", "right_")):
+            side, field = key.split("_", 1)
+            table[side][field] = value
+        else:
+            table.setdefault("_unknown", []).append(key)
+    return table
+
+
+def _inputs(case: BatchCase):
+    """The case's inputs (name -> SHA-256) and a function that loads the case in full.
+
+    The hashes need only the case table (which scans and grids it names), not the measured
+    scans, so a rerun can tell an unchanged case without loading and measuring its scans.
+    """
+    from orthofit.io.case_file import load_case, parse_case
+    from orthofit.pipeline.fit import input_files
+    from orthofit.config.tomlfile import read_toml
+
+    if case.path is not None:
+        from orthofit.errors import CaseFileError
+
+        table = parse_case(read_toml(case.path, "case", CaseFileError), source=str(case.path))
+        return input_files(table, case.path, None, None, None), lambda: load_case(case.path)
+    table = dict(case.table)
+    unknown = table.pop("_unknown", [])
+    if unknown:
+        raise ValidationError(f"unknown column {unknown[0]!r}; use id, age, name, sex, weight_kg or a left_/right_ "
+                              "measurement field such as left_foot_length_mm")
+    digest = hashlib.sha256(json.dumps(case.table, sort_keys=True).encode()).hexdigest()
+    return ({case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest},
+            lambda: parse_case(table, source=case.source))
+
+
+def _unchanged(folder: Path, inputs: dict[str, str], profile: str) -> bool:
+    """Whether ``folder`` holds a complete earlier run with these inputs and profile."""
+    manifests = list(folder.glob("*-manifest.json")) if folder.is_dir() else []
+    if len(manifests) != 1:
+        return False
+    try:
+        m = json.loads(manifests[0].read_text(encoding="utf-8"))
+        from orthofit import __version__
+
+        if m.get("inputs") != inputs or m.get("profile_requested") != profile or m.get("orthofit_version") != __version__:
+            return False
+        return all(hashlib.sha256((folder / n).read_bytes()).hexdigest() == h for n, h in m["outputs"].items())
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def _place(files: dict[str, bytes], out: Path, name: str) -> None:
+    """Write the files into a hidden folder, then rename it into ``out/name`` in one step."""
+    partial = out / f"{_PARTIAL}{name}-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for fname, data in files.items():
+        with open(partial / fname, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    final = out / name
+    old = None
+    if final.exists():
+        old = out / f"{_OLD}{name}-{os.getpid()}"
+        os.replace(final, old)
+    os.replace(partial, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_case(case: BatchCase, out: Path, profile: str, force: bool) -> CaseResult:
+    """Fit one case into ``out/<name>``; a user error is a failed case, not an exception."""
+    from orthofit.pipeline.fit import fit_case
+
+    t = time.perf_counter()
+    try:
+        inputs, load = _inputs(case)
+        folder = out / case.name
+        if not force and _unchanged(folder, inputs, profile):
+            return CaseResult(case.name, "skipped", "unchanged", time.perf_counter() - t)
+        _place(fit_case(load(), inputs, profile).files, out, case.name)
+        return CaseResult(case.name, "done", "", time.perf_counter() - t)
+    except UserError as err:
+        return CaseResult(case.name, "failed", str(err), time.perf_counter() - t)
+    except OSError as err:
+        return CaseResult(case.name, "failed", f"cannot write {out / case.name}: {err.strerror}",
+                          time.perf_counter() - t)
+
+
+def _check_names(cases: list[BatchCase]) -> None:
+    import re
+
+    seen: set[str] = set()
+    for c in cases:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", c.name):
+            raise ValidationError(f"{c.source}: {c.name!r} cannot name a folder; use letters, digits, '.', '_' or '-'")
+        if c.name in seen:
+            raise ValidationError(f"{c.source}: two cases are named {c.name!r}; each needs its own id")
+        seen.add(c.name)
+
+
+def _clean_leftovers(out: Path) -> None:
+    for p in out.glob(".orthofit-*"):
+        if p.is_dir() and p.name.startswith((_PARTIAL, _OLD)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _worker(args) -> CaseResult:
+    case, out, profile, force = args
+    return run_case(case, out, profile, force)
+
+
+def run_batch(source: str | Path, out: str | Path, profile: str = "neutral", jobs: int = 1, force: bool = False,
+              progress: Callable[[CaseResult, int, int, float], None] | None = None) -> BatchSummary:
+    """Fit every case of ``source`` into ``out/<name>/``; see the module docstring.
+
+    ``progress(result, done, total, elapsed_s)`` is called after each case.
+    """
+    from orthofit.config.profiles import load_profile
+
+    load_profile(profile)                           # a bad profile fails the batch, not every case
+    cases = read_cases(source)
+    _check_names(cases)
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        from orthofit.errors import OutputError
+
+        raise OutputError(f"cannot create the output folder {out}: {err.strerror}; choose another --out") from None
+    _clean_leftovers(out)
+    if jobs < 1:
+        raise ValidationError(f"--jobs {jobs}: give 1 or more")
+    start = time.perf_counter()
+    results: list[CaseResult] = []
+    work = [(c, out, profile, force) for c in cases]
+    for r in _results(work, jobs):
+        results.append(r)
+        if progress is not None:
+            progress(r, len(results), len(cases), time.perf_counter() - start)
+    order = {c.name: i for i, c in enumerate(cases)}
+    results.sort(key=lambda r: order[r.name])
+    return BatchSummary(tuple(results), time.perf_counter() - start)
+
+
+def _results(work: list, jobs: int) -> Iterator[CaseResult]:
+    if jobs == 1 or len(work) == 1:
+        for w in work:
+            yield _worker(w)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn").Pool(jobs) as pool:
+        yield from pool.imap_unordered(_worker, work, chunksize=1)

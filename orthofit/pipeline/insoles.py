@@ -1,0 +1,161 @@
+"""From a case to print-ready insoles: prescribe, build, check, export (no file access here)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from orthofit import __version__
+from orthofit.assess.assessment import Assessment
+from orthofit.geometry.build import DEFAULT_EDGE_MM, Insole, build_insole
+from orthofit.model.case import Case
+from orthofit.model.enums import Side
+from orthofit.errors import ValidationError
+from orthofit.export.files import stl_bytes, threemf_bytes
+from orthofit.geometry.outline import FootDimensions
+from orthofit.prescribe.prescription import Prescription, prescribe
+from orthofit.geometry.printability import Printability, printability
+from orthofit.config.profiles import Profile
+from orthofit.geometry.zones import INFILL_PATTERN, insole_zones
+
+
+@dataclass(frozen=True)
+class InsoleOutput:
+    """One foot's prescription, insole, printability summary and file contents."""
+
+    prescription: Prescription
+    insole: Insole
+    printability: Printability
+    files: dict[str, bytes]     # file name -> bytes (STL and 3MF)
+    zones: tuple = ()           # the 3MF's stiffness zones (orthofit.geometry.zones.Zone), slicer order
+
+
+def foot_dimensions(case: Case, side: Side) -> FootDimensions:
+    m = case.foot(side)
+    if m.foot_length_mm is None:
+        raise ValidationError(f"the {side.value} foot has no foot_length_mm, so no insole can be sized for it; "
+                              f"add [{side.value}] foot_length_mm or choose --side {side.other.value}")
+    return FootDimensions.from_measurements(m.foot_length_mm, m.ball_width_mm, m.heel_width_mm,
+                                            m.truncated_foot_length_mm)
+
+
+def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side],
+                 overrides: dict[str, Any] | None = None, edge_mm: float = DEFAULT_EDGE_MM,
+                 shoe_size: tuple[str, float] | None = None, thresholds=None) -> list[InsoleOutput]:
+    """Prescribe, build and export an insole for each of ``sides``.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        From :func:`orthofit.assess.assessment.assess`.
+    profile : Profile
+        The prescription profile to start from.
+    overrides : dict, optional
+        Parameter values set by the clinician (``--set``, ``--length``); applied last.
+    edge_mm : float
+        Mesh edge length, mm.
+    shoe_size : (system, size), optional
+        Make the insole as long as this shoe's inside (its last) instead of foot length +
+        the allowance; e.g. ("eu", 42).
+    """
+    case = assessment.case
+    out = []
+    for side in sides:
+        foot = foot_dimensions(case, side)
+        side_overrides = dict(overrides or {})
+        size_reason = None
+        if shoe_size is not None:
+            allowance, size_reason = _allowance_for_shoe(foot, shoe_size, thresholds)
+            side_overrides["length_allowance_mm"] = allowance
+        rx = prescribe(assessment, side, profile, side_overrides)
+        reasons = list(rx.reasons)
+        if size_reason:
+            reasons.append(size_reason)
+            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
+        if foot.estimated:
+            reasons.append("estimated from foot length (ANSUR II mean proportions): " + ", ".join(foot.estimated))
+            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
+        insole, fit_reasons = _build_for(case, side, foot, rx.params, edge_mm)
+        if fit_reasons:
+            reasons.extend(fit_reasons)
+            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
+        name = f"{case.patient.id}-{side.value}"
+        v, f = insole.solid.vertices, insole.solid.faces
+        zones = insole_zones(foot, rx.params, (float(v[:, 0].min()), float(v[:, 0].max())), float(v[:, 2].max()),
+                             mirror=side is Side.LEFT)
+        meta = _metadata(case, rx, name)
+        meta["orthofit:zones"] = json.dumps([{"name": z.name, "fill_density_pct": z.density_pct,
+                                             "fill_pattern": INFILL_PATTERN} for z in zones], ensure_ascii=False)
+        files = {f"{name}.stl": stl_bytes(v, f, name),
+                 f"{name}.3mf": threemf_bytes(v, f, name, meta,
+                                              [(z.name, z.vertices, z.faces, z.settings) for z in zones],
+                                              {"fill_pattern": INFILL_PATTERN})}
+        out.append(InsoleOutput(rx, insole, printability(insole), files, zones))
+    return out
+
+
+def _build_for(case: Case, side: Side, foot: FootDimensions, params, edge_mm: float) -> tuple[Insole, list[str]]:
+    """A scan-fitted insole when the foot has a standing scan, else the parametric one."""
+    m = case.foot(side)
+    rec = m.scan_record
+    if rec is None:
+        return build_insole(foot, params, side, edge_mm), []
+    from orthofit.measure.scan_measure import ScanCondition
+
+    if rec.condition is not ScanCondition.STANDING:
+        return build_insole(foot, params, side, edge_mm), [
+            f"parametric shape sized from the scan's measures: a {rec.condition.value} scan does not give the "
+            "standing plantar surface a scan-fitted insole follows"]
+    from orthofit.geometry.build import build_scan_insole
+    from orthofit.geometry.scan_fit import plantar_surface
+
+    fill, why = params.arch_fill_mm, ""
+    if m.dorsal_height_sitting_mm is not None and m.dorsal_height_standing_mm is not None:
+        drop = max(m.dorsal_height_sitting_mm - m.dorsal_height_standing_mm, 0.0)
+        if drop < fill:
+            fill, why = drop, (f", capped by the arch drop {drop:g} mm so that it stays below the sitting "
+                               "arch (clinical.md §5)")
+    arch = rec.measurements.values().get("plantar_arch_height_mm")
+    surface = plantar_surface(rec.oriented, foot, params, arch)
+    insole = build_scan_insole(surface, foot, params, side, edge_mm, fill)
+    return insole, [
+        f"scan-fitted to {rec.source}: {surface.notes[0]}; the top follows the standing plantar surface"
+        + (f" (up to the arch's own height, {arch:g} mm)" if arch is not None else "")
+        + f", the heel cup follows the heel up to {params.heel_cup_depth_mm:g} mm, arch fill {fill:g} mm{why} "
+        "(a design rule, not evidence-based: clinical.md §5)"]
+
+
+def _allowance_for_shoe(foot: FootDimensions, shoe_size: tuple[str, float], thresholds) -> tuple[float, str]:
+    from orthofit.assess.sizing import last_length_mm
+    from orthofit.config.thresholds import load_thresholds
+
+    rules = (thresholds or load_thresholds()).sizing
+    system, size = shoe_size
+    last = last_length_mm(system, size, rules)
+    allowance = last - foot.foot_length_mm
+    lo, hi = rules.allowance_range_mm
+    if not lo <= allowance <= hi:
+        fit = "too short" if allowance < lo else "too long"
+        raise ValidationError(
+            f"a {system.upper()} {size:g} shoe (inside length about {last:.0f} mm) is {fit} for a "
+            f"{foot.foot_length_mm:g} mm foot: it leaves {allowance:.0f} mm, and an insole needs "
+            f"{lo:g}-{hi:g} mm beyond the toes; check the size or the foot length")
+    return round(allowance, 1), (f"insole length {last:.0f} mm from the shoe size {system.upper()} {size:g} "
+                                 f"({allowance:.1f} mm beyond the toes; clinical.md §4.2)")
+
+
+def _metadata(case: Case, rx: Prescription, name: str) -> dict[str, str]:
+    return {
+        "Title": f"Insole {name}",
+        "Designer": f"orthofit {__version__}",
+        "Application": f"orthofit {__version__}",
+        "Description": f"{rx.side.value} insole for patient {case.patient.id}, profile {rx.profile}",
+        "orthofit:patient_id": case.patient.id,
+        "orthofit:side": rx.side.value,
+        "orthofit:profile": rx.profile,
+        "orthofit:referral_first": "true" if rx.referral_first else "false",
+        "orthofit:prescription": json.dumps(rx.params.as_dict(), sort_keys=True),
+        "orthofit:reasons": json.dumps(list(rx.reasons), ensure_ascii=False),
+    }

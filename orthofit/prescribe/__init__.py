@@ -1,0 +1,1 @@
+"""Prescription: from an assessment and a profile to insole parameters, each with its reason."""
