@@ -11,11 +11,16 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _API = {
+    "load_settings": "orthofit.config.settings",
     "fit": "orthofit.pipeline.fit",
     "write_fit": "orthofit.pipeline.fit",
     "load_case": "orthofit.io.case_file",
     "parse_case": "orthofit.io.case_file",
+    "load_measured_case": "orthofit.pipeline.inputs",
+    "measure_case": "orthofit.measure.case",
     "assess": "orthofit.assess.assessment",
+    "make_insoles": "orthofit.pipeline.insoles",
+    "make_report": "orthofit.report.document",
     "load_thresholds": "orthofit.config.thresholds",
     "assessment_dict": "orthofit.report.summary",
     "assessment_text": "orthofit.report.summary",

@@ -1,4 +1,4 @@
-"""Assessment: from a case to indices, arch type, pronation tendency, asymmetry and referral.
+"""Assessment: from a measured case to arch type, pronation tendency, asymmetry and referral.
 
 Labels follow clinical.md §0: the measure that decides a label is named, and every measure
 that disagrees is listed, because clinical foot-type measures often disagree.
@@ -10,34 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from orthofit.config.settings import Settings
 from orthofit.measure import indices as ix
+from orthofit.measure.case import INDEX_UNITS, MeasuredCase, MeasuredFoot
+from orthofit.measure.footprint import FootprintIndices
 from orthofit.model.case import Case, FootMeasurements
-from orthofit.model.enums import ArchType, NavicularDropCriterion, Side
-from orthofit.errors import FootprintError
-from orthofit.measure.footprint import FootprintIndices, footprint_indices
+from orthofit.model.enums import ArchType, NavicularDropCriterion, Side, ValueSource
 from orthofit.model.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS, RedFlag, Urgency
 from orthofit.assess.sizing import ShoeSize, shoe_size
-from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds, load_thresholds
-
-#: Every index reported per foot, in report order, with its unit ("" = dimensionless).
-INDEX_UNITS: dict[str, str] = {
-    "arch_index": "",
-    "chippaux_smirak_pct": "%",
-    "staheli": "",
-    "clarke_angle_deg": "°",
-    "ahi_sitting": "",
-    "ahi_standing": "",
-    "arch_rigidity_index": "",
-    "arch_drop_mm": "mm",
-    "arch_height_flexibility_mm_per_kn": "mm/kN",
-    "navicular_height_mm": "mm",
-    "normalised_navicular_height": "",
-    "normalised_navicular_height_truncated": "",
-    "navicular_drop_mm": "mm",
-    "fpi6_total": "",
-    "rcsp_deg": "°",
-    "cpei_proxy_pct": "%",
-}
+from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
 
 #: What each index needs, for the "not measured" message.
 _NEEDS: dict[str, str] = {
@@ -124,8 +105,8 @@ class FootAssessment:
     reasons: tuple[str, ...]
     notes: tuple[str, ...]
     development: str | None = None      # children: what a flat foot means at this age
-    sources: dict[str, str] = field(default_factory=dict)   # measurement -> "typed" or "scan"
-    footprint_rings: tuple = ()    # the outline(s) behind ``footprint``, (n, 2) arrays, mm
+    sources: dict[str, ValueSource] = field(default_factory=dict)   # measurement -> where it came from
+    footprint_rings: tuple[np.ndarray, ...] = ()    # the outline(s) behind ``footprint``, (n, 2) arrays, mm
 
 
 @dataclass(frozen=True)
@@ -153,7 +134,8 @@ class Referral:
 
 @dataclass(frozen=True)
 class Assessment:
-    case: Case
+    case: Case                             # the measured values (typed, else from a scan)
+    measured: MeasuredCase
     is_child: bool
     nd_criterion: NavicularDropCriterion
     left: FootAssessment
@@ -178,126 +160,43 @@ def format_value(measure: str, value: float) -> str:
     return f"{value:.3f}"
 
 
-def assess(case: Case, thresholds: Thresholds | None = None,
-           nd_criterion: NavicularDropCriterion | None = None) -> Assessment:
-    """Assess both feet of a case.
+def assess(measured: MeasuredCase, settings: Settings) -> Assessment:
+    """Label both feet of a measured case.
 
     Parameters
     ----------
-    case : Case
-        The validated case.
-    thresholds : Thresholds, optional
-        Clinical cut-offs; the shipped defaults when omitted.
-    nd_criterion : NavicularDropCriterion, optional
-        Upper limit of normal navicular drop; the thresholds' default (Mueller) when omitted.
+    measured : MeasuredCase
+        From :func:`orthofit.measure.case.measure_case`.
+    settings : Settings
+        Its thresholds and navicular-drop criterion are used.
     """
-    th = thresholds or load_thresholds()
-    criterion = nd_criterion or th.nd_default_criterion
+    th = settings.thresholds
+    criterion = settings.criterion
+    case = measured.case
     age = case.patient.age_years
     is_child = age < th.adult_age_years
-    feet = {side: _assess_foot(case, side, th, criterion) for side in Side}
+    feet = {side: _assess_foot(case, measured.foot(side), th, criterion) for side in Side}
     referral = _referral(case, feet, th)
     notes = []
     if is_child:
         notes.append(f"Age {age:g}: child thresholds are used where published; adult-only "
                      "thresholds are reported but not used for the labels.")
-    return Assessment(case=case, is_child=is_child, nd_criterion=criterion,
+    return Assessment(case=case, measured=measured, is_child=is_child, nd_criterion=criterion,
                       left=feet[Side.LEFT], right=feet[Side.RIGHT],
                       asymmetry=_asymmetry(case, feet, th), referral=referral,
                       titles={n: _title(th, n) for n in INDEX_UNITS}, notes=tuple(notes))
-
-
-def _compute_indices(m: FootMeasurements, weight_kg: float | None,
-                     fp: FootprintIndices | None) -> dict[str, float | None]:
-    v: dict[str, float | None] = dict.fromkeys(INDEX_UNITS)
-    if fp is not None:
-        v["arch_index"] = fp.arch_index
-        v["chippaux_smirak_pct"] = fp.chippaux_smirak_pct
-        v["staheli"] = fp.staheli
-        v["clarke_angle_deg"] = fp.clarke_angle_deg
-    sit, stand, tfl = m.dorsal_height_sitting_mm, m.dorsal_height_standing_mm, m.truncated_foot_length_mm
-    if sit is not None and tfl is not None:
-        v["ahi_sitting"] = ix.arch_height_index(sit, tfl)
-    if stand is not None and tfl is not None:
-        v["ahi_standing"] = ix.arch_height_index(stand, tfl)
-    if sit is not None and stand is not None:
-        v["arch_rigidity_index"] = ix.arch_rigidity_index(stand, sit)
-        v["arch_drop_mm"] = ix.arch_drop_mm(sit, stand)
-        if weight_kg is not None:
-            v["arch_height_flexibility_mm_per_kn"] = ix.arch_height_flexibility_mm_per_kn(sit, stand, weight_kg)
-    nh = m.navicular_height_standing_mm
-    if nh is not None:
-        v["navicular_height_mm"] = nh
-        if m.foot_length_mm is not None:
-            v["normalised_navicular_height"] = ix.normalised_navicular_height(nh, m.foot_length_mm)
-        if tfl is not None:
-            v["normalised_navicular_height_truncated"] = ix.normalised_navicular_height(nh, tfl)
-    if m.navicular_drop_mm is not None:
-        v["navicular_drop_mm"] = m.navicular_drop_mm
-    elif m.navicular_height_sitting_mm is not None and nh is not None:
-        v["navicular_drop_mm"] = ix.navicular_drop_mm(m.navicular_height_sitting_mm, nh)
-    if m.fpi6 is not None:
-        v["fpi6_total"] = float(ix.fpi6_total(m.fpi6))
-    if m.rcsp_deg is not None:
-        v["rcsp_deg"] = m.rcsp_deg
-    return v
 
 
 def _title(th: Thresholds, name: str) -> str:
     return th.rules[name].title if name in th.rules else _TITLES.get(name, name)
 
 
-def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDropCriterion) -> FootAssessment:
-    m = case.foot(side)
+def _assess_foot(case: Case, mf: MeasuredFoot, th: Thresholds, criterion: NavicularDropCriterion) -> FootAssessment:
+    side, m, values = mf.side, mf.values, mf.indices
     age = case.patient.age_years
-    notes: list[str] = []
-    fp = None
-    cpei = None
-    rings: tuple = ()
-    if m.footprint_mm is not None:
-        rings = tuple(np.asarray(r, dtype=float) for r in m.footprint_mm)
-        try:
-            fp = footprint_indices(m.footprint_mm, side)
-        except FootprintError as err:
-            raise FootprintError(f"{side.value}.footprint_mm: {err}") from err
-        if m.grid is not None:
-            notes.append("footprint_mm was used for the footprint indices; the footprint_grid only for CPEI")
-    if m.grid is not None:
-        from orthofit.measure.pressure import analyse_grid
-
-        try:
-            g = analyse_grid(m.grid, side)
-        except FootprintError as err:
-            raise FootprintError(f"{side.value}.footprint_grid: {err}") from err
-        if fp is None:
-            fp, rings = g.indices, tuple(np.asarray(r, dtype=float) for r in g.outline_rings)
-        cpei = g.cpei_proxy_pct
-        notes.extend(n for n in g.notes if n not in notes)
-        notes.append(f"footprint from the grid {m.footprint_grid} ({m.footprint_grid_pitch_mm:g} mm cells; "
-                     f"toes: {g.toe_cut})")
-    rec = m.scan_record
-    if rec is not None:
-        sm = rec.measurements
-        if fp is None and sm.footprint is not None:
-            fp, rings = sm.footprint, sm.footprint_rings
-            notes.append(f"footprint indices from the scan: the sole within {sm.footprint_height_mm:g} mm "
-                         "of the floor")
-        elif fp is None and sm.footprint_note:
-            notes.append(sm.footprint_note)
-        notes.extend(_scan_notes(rec))
-    if fp is not None:
-        notes.extend(n for n in fp.notes if n not in notes)
-    values = _compute_indices(m, case.patient.weight_kg, fp)
-    values["cpei_proxy_pct"] = cpei
-    if (m.navicular_drop_mm is not None and m.navicular_height_sitting_mm is not None
-            and m.navicular_height_standing_mm is not None):
-        computed = ix.navicular_drop_mm(m.navicular_height_sitting_mm, m.navicular_height_standing_mm)
-        if abs(computed - m.navicular_drop_mm) > 1.0:
-            notes.append(f"navicular_drop_mm {m.navicular_drop_mm:g} mm was used; the two navicular "
-                         f"heights give {computed:g} mm")
     findings = tuple(
-        _finding(th, name, values[name], age, criterion)
-        for name in (*ARCH_INDICES, *PRONATION_INDICES) if values[name] is not None)
+        _finding(th, name, value, age, criterion)
+        for name in (*ARCH_INDICES, *PRONATION_INDICES) if (value := values[name]) is not None)
     by_name = {f.measure: f for f in findings}
     arch = _label(th.arch_measure_priority, by_name)
     pron = _label(th.pronation_measure_priority, by_name)
@@ -307,31 +206,10 @@ def _assess_foot(case: Case, side: Side, th: Thresholds, criterion: NavicularDro
                    if arch.value == ArchType.PLANUS.value and age < th.adult_age_years else None)
     if development:
         reasons.append(development)
-    return FootAssessment(side=side, measured=not m.is_empty, indices=values, findings=findings,
-                          arch_type=arch, pronation=pron, shoe_size=size, footprint=fp,
-                          reasons=tuple(reasons), notes=tuple(notes), development=development,
-                          sources=_sources(m), footprint_rings=rings)
-
-
-def _sources(m: FootMeasurements) -> dict[str, str]:
-    """Where each measurement came from: "typed" (the case file) or "scan"."""
-    from orthofit.io.case_file import FOOT_FIELDS
-
-    used = m.scan_record.used if m.scan_record is not None else ()
-    return {k: ("scan" if k in used else "typed") for k in FOOT_FIELDS if getattr(m, k) is not None}
-
-
-def _scan_notes(rec) -> list[str]:
-    """What the scan gave, what was taken from it and which typed values won."""
-    sm = rec.measurements
-    out = [f"scan {rec.source} ({rec.condition.value}, {rec.side.value} foot): " + "; ".join(rec.notes)]
-    if rec.used:
-        out.append("from the scan: " + ", ".join(
-            f"{k} {sm.measures[k].value:g} ± {sm.measures[k].uncertainty_mm:g} mm" for k in rec.used))
-    if rec.kept:
-        out.append("typed values kept over the scan's: " + ", ".join(
-            f"{k} {typed:g} mm (scan {scanned:g} mm)" for k, typed, scanned in rec.kept))
-    return out
+    return FootAssessment(side=side, measured=not m.is_empty, indices=dict(values), findings=findings,
+                          arch_type=arch, pronation=pron, shoe_size=size, footprint=mf.footprint,
+                          reasons=tuple(reasons), notes=mf.notes, development=development,
+                          sources=dict(mf.sources), footprint_rings=mf.footprint_rings)
 
 
 def _finding(th: Thresholds, name: str, value: float, age: float,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orthofit.config.settings import SIZE_SYSTEMS
 from orthofit.config.thresholds import SizingRules
 
 MM_PER_INCH = 25.4
@@ -71,8 +72,6 @@ def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | N
     )
 
 
-#: Size systems accepted by :func:`last_length_mm` (``--shoe-size SYSTEM:SIZE``).
-SIZE_SYSTEMS = ("eu", "uk", "us-men", "us-women", "mondopoint")
 
 
 def last_length_mm(system: str, size: float, rules: SizingRules) -> float:
@@ -92,18 +91,3 @@ def last_length_mm(system: str, size: float, rules: SizingRules) -> float:
     if s == "mondopoint":
         return size + rules.allowance_mm
     raise ValidationError(f"shoe size system {system!r} is not known; use one of {', '.join(SIZE_SYSTEMS)}")
-
-
-def parse_shoe_size(text: str) -> tuple[str, float]:
-    """``"eu:42"`` -> ("eu", 42.0)."""
-    from orthofit.errors import ValidationError
-
-    system, sep, size = text.partition(":")
-    try:
-        value = float(size)
-    except ValueError:
-        value = float("nan")
-    if not sep or system.strip().lower() not in SIZE_SYSTEMS or not 0 < value < 400:
-        raise ValidationError(f"--shoe-size {text!r}: write SYSTEM:SIZE with SYSTEM one of "
-                              f"{', '.join(SIZE_SYSTEMS)}, e.g. --shoe-size eu:42")
-    return system.strip().lower(), value

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 from shapely.geometry import Polygon
 
+from orthofit.config.settings import DEFAULT_EDGE_MM, FINE_EDGE_MM
 from orthofit.model.enums import Side
 from orthofit.geometry.outline import FootDimensions, insole_outline
 from orthofit.config.params import InsoleParams
 from orthofit.geometry.solid import GeometryError, Solid, extrude_height_field
 from orthofit.geometry.surface import SurfaceContext, height_components, refinement
 
-#: Default and fine mesh resolutions: target edge length, mm.
-DEFAULT_EDGE_MM = 1.5
-FINE_EDGE_MM = 0.5
 #: Largest allowed gap between the mesh and the designed surface, mm (a print layer is 0.2).
 SURFACE_TOLERANCE_MM = 0.05
 

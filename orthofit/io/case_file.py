@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from orthofit.model.case import Case, Clinician, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
-from orthofit.model.enums import Sex, Side
+from orthofit.model.enums import ScanCondition, Sex, Side
 from orthofit.errors import CaseFileError, ValidationError
 from orthofit.config.keys import check_keys
 from orthofit.config.tomlfile import read_toml
@@ -65,7 +65,11 @@ _FOOTPRINT_LIMIT_MM = 600.0
 
 
 def load_case(path: str | Path) -> Case:
-    """Read and validate a case file.
+    """Read and validate a case file; nothing is measured (see :mod:`orthofit.measure`).
+
+    The scans and grids the case names stay file references, relative to the case file's
+    folder (:meth:`~orthofit.model.case.Case.path_of`); :mod:`orthofit.io.scan_file` and
+    :mod:`orthofit.io.grid_file` read them.
 
     Raises
     ------
@@ -76,51 +80,13 @@ def load_case(path: str | Path) -> Case:
     """
     path = Path(path)
     raw = read_toml(path, "case", CaseFileError)
-    case = parse_case(raw, source=str(path))
-    return load_scans(load_grids(case, path.parent), path.parent)
+    folder = str(path.parent) if str(path.parent) != "." else ""
+    return parse_case(raw, source=str(path), folder=folder)
 
 
-def load_scans(case: Case, base: Path) -> Case:
-    """Read, orient and measure the scans a case names (paths relative to ``base``), and fill
-    the measurements not typed (see :mod:`orthofit.measure.scan_case`)."""
-    from dataclasses import replace
-
-    from orthofit.measure.scan_case import measure_foot_scan, merge_scan
-    from orthofit.io.scan_file import ScanError, load_scan
-    from orthofit.measure.scan_measure import ScanCondition
-
-    feet = {}
-    for side in Side:
-        m = case.foot(side)
-        if m.scan is None or m.scan_record is not None:
-            continue
-        try:
-            loaded = load_scan(base / m.scan, m.scan_units)
-            record = measure_foot_scan(loaded, side,
-                                       ScanCondition.parse(m.scan_condition) if m.scan_condition else None)
-        except ScanError as err:
-            raise ScanError(f"{side.value}.scan: {err}") from None
-        feet[side.value] = merge_scan(m, record)
-    return replace(case, **feet) if feet else case
-
-
-def load_grids(case: Case, base: Path) -> Case:
-    """Read the footprint grids a case names (paths relative to ``base``, the case's folder)."""
-    from dataclasses import replace
-
-    from orthofit.measure.pressure import load_grid
-
-    feet = {}
-    for side in ("left", "right"):
-        m = getattr(case, side)
-        if m.footprint_grid is not None and m.grid is None:
-            grid = load_grid(base / m.footprint_grid, m.footprint_grid_pitch_mm)
-            feet[side] = replace(m, grid=grid)
-    return replace(case, **feet) if feet else case
-
-
-def parse_case(raw: dict[str, Any], source: str = "") -> Case:
-    """Validate an already-parsed case table (as from :func:`tomllib.loads`)."""
+def parse_case(raw: dict[str, Any], source: str = "", folder: str = "") -> Case:
+    """Validate an already-parsed case table (as from :func:`tomllib.loads`); ``folder`` is
+    where the files it names are (relative paths), "" for the working folder."""
     check_keys(raw, _SECTIONS, "the case file (top-level tables)", ValidationError)
     for name in _SECTIONS:
         if name in raw and not isinstance(raw[name], dict):
@@ -139,6 +105,7 @@ def parse_case(raw: dict[str, Any], source: str = "") -> Case:
         leg_length=_leg_length(raw.get("leg_length")),
         source=source,
         clinician=_clinician(raw.get("clinician", {})),
+        folder=folder,
     )
 
 
@@ -195,11 +162,10 @@ def _foot(table: dict[str, Any], side: str) -> FootMeasurements:
     return FootMeasurements(**values)
 
 
-def _scan_fields(table: dict[str, Any], side: str) -> dict[str, str]:
+def _scan_fields(table: dict[str, Any], side: str) -> dict[str, Any]:
     from orthofit.io.scan_file import UNITS_MM
-    from orthofit.measure.scan_measure import ScanCondition
 
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     if "scan" not in table:
         for key in ("scan_units", "scan_condition"):
             if key in table:
@@ -216,7 +182,7 @@ def _scan_fields(table: dict[str, Any], side: str) -> dict[str, str]:
         out["scan_units"] = units
     if "scan_condition" in table:
         try:
-            out["scan_condition"] = ScanCondition.parse(table["scan_condition"]).value
+            out["scan_condition"] = ScanCondition.parse(table["scan_condition"])
         except ValidationError:
             raise ValidationError(f"{side}.scan_condition = {table['scan_condition']!r} is not known; use one of "
                                   + ", ".join(f'"{c.value}"' for c in ScanCondition)) from None

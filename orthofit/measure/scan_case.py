@@ -8,7 +8,7 @@ Rules (the issue's and a clinician's):
   footprint outline or grid, the footprint indices;
 * where every value came from is recorded (:attr:`ScanRecord.used`, :attr:`ScanRecord.kept`).
 
-No file access here: :func:`orthofit.io.case_file.load_case` reads the scan file.
+No file access here: :func:`orthofit.io.scan_file.load_scan` reads the scan file.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from orthofit.model.case import FootMeasurements
 from orthofit.model.enums import Side
 from orthofit.measure.orient import OrientedScan, orient_scan
 from orthofit.io.scan_file import LoadedScan
-from orthofit.measure.scan_measure import FOOTPRINT_HEIGHT_MM, ScanCondition, ScanMeasurements, measure_scan
+from orthofit.measure.scan_measure import FOOTPRINT_HEIGHT_MM, ScanMeasurements, measure_scan
+from orthofit.model.enums import ScanCondition
 
 #: Scan measures that are case-file fields (the others are reported only).
 CASE_FIELDS = ("foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm",
@@ -79,8 +80,9 @@ def measure_foot_scan(scan: LoadedScan, side: Side | None, condition: ScanCondit
     return ScanRecord(scan.source, scan.units, scan.units_inferred, condition, oriented, m, tuple(notes))
 
 
-def merge_scan(foot: FootMeasurements, record: ScanRecord) -> FootMeasurements:
-    """``foot`` with the fields it lacks filled from ``record`` (typed values win)."""
+def merge_scan(foot: FootMeasurements, record: ScanRecord) -> tuple[FootMeasurements, ScanRecord]:
+    """``foot`` with the fields it lacks filled from ``record`` (typed values win), and the
+    record saying which fields it gave (``used``) and which typed values won (``kept``)."""
     scanned = record.measurements.values()
     fill, used, kept = {}, [], []
     for name in CASE_FIELDS:
@@ -96,4 +98,4 @@ def merge_scan(foot: FootMeasurements, record: ScanRecord) -> FootMeasurements:
     if tfl is not None and fl is not None and tfl >= fl:     # a scan's landmark cannot beat a typed length
         del fill["truncated_foot_length_mm"]
         used.remove("truncated_foot_length_mm")
-    return replace(foot, **fill, scan_record=replace(record, used=tuple(used), kept=tuple(kept)))
+    return replace(foot, **fill), replace(record, used=tuple(used), kept=tuple(kept))

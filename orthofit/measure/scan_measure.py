@@ -19,26 +19,11 @@ from enum import Enum
 import numpy as np
 import shapely
 
-from orthofit.model.enums import Side
+from orthofit.model.enums import ScanCondition, Side
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
 from orthofit.errors import FootprintError, ValidationError
 from orthofit.measure.orient import OrientedScan
 from orthofit.measure.raster import cells_outline, rasterize_triangles, smooth_outline
-
-
-class ScanCondition(str, Enum):
-    STANDING = "standing"
-    SITTING = "sitting"
-    NON_WEIGHT_BEARING = "non-weight-bearing"
-    FOAM_BOX = "foam-box"
-
-    @classmethod
-    def parse(cls, value: object) -> "ScanCondition":
-        for m in cls:
-            if str(value).strip().lower() == m.value:
-                return m
-        raise ValidationError(f"scan condition {value!r} is not valid; use one of "
-                              + ", ".join(repr(m.value) for m in cls))
 
 
 #: Contact height for a scan footprint: the sole within this height of the floor [D]. Glass-

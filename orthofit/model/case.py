@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from enum import Enum
 
-from orthofit.model.enums import Sex, Side
+from pathlib import Path
+
+from orthofit.model.enums import ScanCondition, Sex, Side
 
 
 class FootPainSite(str, Enum):
@@ -70,13 +72,11 @@ class FootMeasurements:
     rcsp_deg: float | None = None
     footprint_mm: tuple[tuple[tuple[float, float], ...], ...] | None = None
     arch_on_tiptoe: bool | None = None
-    footprint_grid: str | None = None              # path of a footprint/pressure grid (CSV or PNG)
+    footprint_grid: str | None = None              # path of a footprint/pressure grid (CSV or PNG), as typed
     footprint_grid_pitch_mm: float | None = None   # its cell size
-    grid: object | None = None                     # the loaded PressureGrid (set by load_case)
-    scan: str | None = None                        # path of a 3D scan (STL, OBJ, PLY)
+    scan: str | None = None                        # path of a 3D scan (STL, OBJ, PLY), as typed
     scan_units: str | None = None                  # its unit (mm, cm, m, in); inferred when None
-    scan_condition: str | None = None              # standing, sitting, non-weight-bearing, foam-box
-    scan_record: object | None = None              # the measured ScanRecord (set by load_case)
+    scan_condition: ScanCondition | None = None    # how it was taken; inferred from the scan when None
 
     @property
     def is_empty(self) -> bool:
@@ -100,6 +100,11 @@ class Case:
     leg_length: LegLength | None = None
     source: str = ""
     clinician: Clinician = Clinician()
+    folder: str = ""        # the case file's folder: file paths in the case are relative to it
 
     def foot(self, side: Side) -> FootMeasurements:
         return self.left if side is Side.LEFT else self.right
+
+    def path_of(self, name: str) -> Path:
+        """A file the case names (a scan, a grid), as a path relative to the case file's folder."""
+        return Path(self.folder) / name if self.folder else Path(name)

@@ -7,6 +7,7 @@ bad string, raises :class:`~orthofit.errors.ValidationError` listing the valid o
 from __future__ import annotations
 
 from enum import Enum
+from typing import Self
 
 from orthofit.errors import ValidationError
 
@@ -15,7 +16,7 @@ class _Choice(str, Enum):
     """A string enum whose ``parse`` gives a helpful error."""
 
     @classmethod
-    def parse(cls, value: object, field: str) -> "_Choice":
+    def parse(cls, value: object, field: str) -> Self:
         if isinstance(value, cls):
             return value
         text = str(value).strip().lower()
@@ -69,3 +70,34 @@ class Sex(_Choice):
     FEMALE = "female"
     MALE = "male"
     OTHER = "other"
+
+
+class ScanCondition(str, Enum):
+    """How a 3D scan was taken; it decides which measures are valid."""
+    STANDING = "standing"
+    SITTING = "sitting"
+    NON_WEIGHT_BEARING = "non-weight-bearing"
+    FOAM_BOX = "foam-box"
+
+    @classmethod
+    def parse(cls, value: object) -> "ScanCondition":
+        for m in cls:
+            if str(value).strip().lower() == m.value:
+                return m
+        raise ValidationError(f"scan condition {value!r} is not valid; use one of "
+                              + ", ".join(repr(m.value) for m in cls))
+
+
+class ValueSource(str, Enum):
+    """Where a measurement came from."""
+
+    TYPED = "typed"     # the case file (or a lab CSV): typed by the clinician
+    SCAN = "scan"       # measured on a 3D scan
+    GRID = "grid"       # measured on a footprint or pressure grid
+
+
+class Paper(_Choice):
+    """The report's paper size."""
+
+    A4 = "a4"
+    LETTER = "letter"

@@ -15,7 +15,6 @@ folders; leftovers of an interrupted run are removed at the next start. A case w
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -23,23 +22,15 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
 
+from orthofit.config.settings import Settings, load_settings
 from orthofit.errors import UserError, ValidationError
+from orthofit.io.lab_csv import BatchCase, read_cases
+from orthofit.model.case import Case
 
 _PARTIAL = ".orthofit-partial-"
 _OLD = ".orthofit-old-"
-_PATIENT_COLUMNS = {"id", "age", "name", "sex", "weight_kg"}
-
-
-@dataclass(frozen=True)
-class BatchCase:
-    """One case of a batch: ``path`` (a case file) or ``row`` (a CSV row as a case table)."""
-
-    name: str
-    path: Path | None = None
-    table: dict[str, Any] | None = None
-    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,77 +54,20 @@ class BatchSummary:
         return self.count("failed")
 
 
-def read_cases(source: str | Path) -> list[BatchCase]:
-    """The cases of a folder of ``*.toml`` files or of a CSV (see the module docstring)."""
-    src = Path(source)
-    if src.is_dir():
-        files = sorted(src.glob("*.toml"))
-        if not files:
-            raise ValidationError(f"{src} holds no case files (*.toml)")
-        return [BatchCase(p.stem, path=p, source=str(p)) for p in files]
-    if not src.exists():
-        raise ValidationError(f"{src} not found: give a folder of case files or a CSV file")
-    if src.suffix.lower() != ".csv":
-        raise ValidationError(f"{src}: a batch is a folder of case files or a .csv file")
-    try:
-        with open(src, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise ValidationError(f"{src} cannot be read as CSV: {err}") from None
-    if not rows:
-        raise ValidationError(f"{src} has no rows")
-    missing = {"id", "age"} - set(rows[0])
-    if missing:
-        raise ValidationError(f"{src} has no '{sorted(missing)[0]}' column; the columns are id, age, name, sex, "
-                              "weight_kg and left_/right_ measurement fields such as left_foot_length_mm")
-    return [BatchCase(str(r.get("id") or f"row-{i + 2}"), table=_row_table(r), source=f"{src} row {i + 2}")
-            for i, r in enumerate(rows)]
-
-
-def _number_or_text(text: str) -> Any:
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text
-
-
-def _row_table(row: dict[str, str]) -> dict[str, Any]:
-    """A CSV row as a case-file table (empty cells left out)."""
-    table: dict[str, Any] = {"patient": {}, "left": {}, "right": {}}
-    for key, raw in row.items():
-        if key is None or raw is None or not raw.strip():
-            continue
-        key, text = key.strip(), raw.strip()
-        value = text if key in ("id", "name", "sex") else _number_or_text(text)
-        if key in _PATIENT_COLUMNS:
-            table["patient"]["age" if key == "age" else key] = value
-        elif key.startswith(("left_", "right_")):
-            side, field = key.split("_", 1)
-            table[side][field] = value
-        else:
-            table.setdefault("_unknown", []).append(key)
-    return table
-
-
-def _inputs(case: BatchCase):
-    """The case's inputs (name -> SHA-256) and a function that loads the case in full.
+def _inputs(case: BatchCase) -> tuple[dict[str, str], Callable[[], Case]]:
+    """The case's inputs (name -> SHA-256) and a function that reads the case.
 
     The hashes need only the case table (which scans and grids it names), not the measured
     scans, so a rerun can tell an unchanged case without loading and measuring its scans.
     """
     from orthofit.io.case_file import load_case, parse_case
     from orthofit.pipeline.fit import input_files
-    from orthofit.config.tomlfile import read_toml
 
     if case.path is not None:
-        from orthofit.errors import CaseFileError
-
-        table = parse_case(read_toml(case.path, "case", CaseFileError), source=str(case.path))
-        return input_files(table, case.path, None, None, None), lambda: load_case(case.path)
-    table = dict(case.table)
+        path = case.path
+        c = load_case(path)
+        return input_files(c, path, None), lambda: c
+    table = dict(case.table or {})
     unknown = table.pop("_unknown", [])
     if unknown:
         raise ValidationError(f"unknown column {unknown[0]!r}; use id, age, name, sex, weight_kg or a left_/right_ "
@@ -179,7 +113,7 @@ def _place(files: dict[str, bytes], out: Path, name: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def run_case(case: BatchCase, out: Path, profile: str, force: bool) -> CaseResult:
+def run_case(case: BatchCase, out: Path, settings: Settings, force: bool) -> CaseResult:
     """Fit one case into ``out/<name>``; a user error is a failed case, not an exception."""
     from orthofit.pipeline.fit import fit_case
 
@@ -187,9 +121,9 @@ def run_case(case: BatchCase, out: Path, profile: str, force: bool) -> CaseResul
     try:
         inputs, load = _inputs(case)
         folder = out / case.name
-        if not force and _unchanged(folder, inputs, profile):
+        if not force and _unchanged(folder, inputs, settings.profile_requested):
             return CaseResult(case.name, "skipped", "unchanged", time.perf_counter() - t)
-        _place(fit_case(load(), inputs, profile).files, out, case.name)
+        _place(fit_case(load(), inputs, settings).files, out, case.name)
         return CaseResult(case.name, "done", "", time.perf_counter() - t)
     except UserError as err:
         return CaseResult(case.name, "failed", str(err), time.perf_counter() - t)
@@ -216,9 +150,9 @@ def _clean_leftovers(out: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def _worker(args) -> CaseResult:
-    case, out, profile, force = args
-    return run_case(case, out, profile, force)
+def _worker(args: tuple[BatchCase, Path, Settings, bool]) -> CaseResult:
+    case, out, settings, force = args
+    return run_case(case, out, settings, force)
 
 
 def run_batch(source: str | Path, out: str | Path, profile: str = "neutral", jobs: int = 1, force: bool = False,
@@ -227,9 +161,7 @@ def run_batch(source: str | Path, out: str | Path, profile: str = "neutral", job
 
     ``progress(result, done, total, elapsed_s)`` is called after each case.
     """
-    from orthofit.config.profiles import load_profile
-
-    load_profile(profile)                           # a bad profile fails the batch, not every case
+    settings = load_settings(profile)               # a bad profile fails the batch, not every case
     cases = read_cases(source)
     _check_names(cases)
     out = Path(out)
@@ -244,7 +176,7 @@ def run_batch(source: str | Path, out: str | Path, profile: str = "neutral", job
         raise ValidationError(f"--jobs {jobs}: give 1 or more")
     start = time.perf_counter()
     results: list[CaseResult] = []
-    work = [(c, out, profile, force) for c in cases]
+    work = [(c, out, settings, force) for c in cases]
     for r in _results(work, jobs):
         results.append(r)
         if progress is not None:
@@ -254,7 +186,7 @@ def run_batch(source: str | Path, out: str | Path, profile: str = "neutral", job
     return BatchSummary(tuple(results), time.perf_counter() - start)
 
 
-def _results(work: list, jobs: int) -> Iterator[CaseResult]:
+def _results(work: list[tuple[BatchCase, Path, Settings, bool]], jobs: int) -> Iterator[CaseResult]:
     if jobs == 1 or len(work) == 1:
         for w in work:
             yield _worker(w)

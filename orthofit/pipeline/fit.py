@@ -23,16 +23,28 @@ from pathlib import Path
 from typing import Any
 
 from orthofit import __version__
-from orthofit.errors import OutputError, ValidationError
+from orthofit.assess.assessment import Assessment, assess
+from orthofit.config.params import InsoleLength
+from orthofit.config.settings import Settings
+from orthofit.errors import CaseFileError, OutputError, ValidationError
+from orthofit.geometry.product import InsoleOutput
+from orthofit.io.case_file import load_case
+from orthofit.measure.case import MeasuredCase
+from orthofit.model.case import Case
+from orthofit.model.enums import Side
+from orthofit.pipeline.inputs import input_paths, measure_files
+from orthofit.pipeline.insoles import make_insoles
+from orthofit.report.document import make_report, report_date
+from orthofit.report.summary import assessment_dict
 
 
 @dataclass(frozen=True)
 class FitResult:
     """One case's complete output: ``files`` maps file name -> bytes (manifest included)."""
 
-    case: Any                   # Case
-    assessment: Any             # Assessment
-    insoles: tuple              # InsoleOutput per foot built, left first
+    case: Case
+    assessment: Assessment
+    insoles: tuple[InsoleOutput, ...]     # one per foot built, left first
     report_pdf: bytes
     manifest: dict[str, Any]
     files: dict[str, bytes]
@@ -42,38 +54,29 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def input_files(case, case_path: Path, profile_path: str | None, thresholds_path: str | None,
-                 template_path: str | None) -> dict[str, str]:
-    """Every file the result depends on -> its SHA-256 (a rerun with equal hashes is equal)."""
-    from orthofit.model.enums import Side
-
-    paths = [case_path]
-    for side in Side:
-        m = case.foot(side)
-        if m.scan:
-            paths.append(case_path.parent / m.scan)
-        if m.footprint_grid:
-            paths.append(case_path.parent / m.footprint_grid)
-    paths += [Path(p) for p in (profile_path, thresholds_path, template_path) if p]
-    return {str(p): sha256(p.read_bytes()) for p in paths}
+def input_files(case: Case, case_path: Path, settings: Settings | None) -> dict[str, str]:
+    """Every file the result depends on -> its SHA-256 (a rerun with equal hashes is equal):
+    the case file, the scans and grids it names, and the settings files given."""
+    paths = [case_path, *input_paths(case), *(settings.files.values() if settings else ())]
+    out = {}
+    for p in paths:
+        try:
+            out[str(p)] = sha256(p.read_bytes())
+        except OSError as err:
+            raise CaseFileError(f"cannot read {p}: {err.strerror}; check the path the case gives") from None
+    return out
 
 
-def fit(case_path: str | Path, profile: str = "neutral", paper: str = "a4", thresholds: str | Path | None = None,
-        template: str | Path | None = None, overrides: dict[str, Any] | None = None) -> FitResult:
+def fit(case_path: str | Path, settings: Settings) -> FitResult:
     """Run the whole chain for one case file (scans and grids it names included).
 
     Parameters
     ----------
     case_path : path
         The case file (TOML).
-    profile : str
-        A shipped profile name or a profile file's path.
-    paper : {"a4", "letter"}
-        The report's paper.
-    thresholds, template : path, optional
-        Files overriding the clinical thresholds and the report's wording.
-    overrides : dict, optional
-        Insole parameters set by the clinician (as ``--set``).
+    settings : Settings
+        From :func:`orthofit.config.settings.load_settings` (profile, thresholds, wording,
+        paper, overrides).
 
     Raises
     ------
@@ -81,46 +84,30 @@ def fit(case_path: str | Path, profile: str = "neutral", paper: str = "a4", thre
         Any problem with the inputs (one line saying what and how to fix it); nothing has
         been written.
     """
-    from orthofit.io.case_file import load_case
-
     case_path = Path(case_path)
-    settings = _settings(profile, thresholds, template)     # bad options fail before any work
     case = load_case(case_path)
-    profile_path = profile if profile.endswith(".toml") else None
-    inputs = input_files(case, case_path, profile_path, str(thresholds) if thresholds else None,
-                          str(template) if template else None)
-    return fit_case(case, inputs, profile, paper, thresholds, template, overrides, settings)
+    measured = measure_files(case)
+    return fit_measured(measured, input_files(case, case_path, settings), settings)
 
 
-def _settings(profile, thresholds, template):
-    from orthofit.config.profiles import load_profile
-    from orthofit.config.templates import load_report_template
-    from orthofit.config.thresholds import load_thresholds
-
-    return load_profile(profile), load_thresholds(thresholds), (load_report_template(template) if template else None)
-
-
-def fit_case(case, inputs: dict[str, str], profile: str = "neutral", paper: str = "a4",
-             thresholds: str | Path | None = None, template: str | Path | None = None,
-             overrides: dict[str, Any] | None = None, settings=None) -> FitResult:
-    """:func:`fit` for a case already loaded (a batch row, say); ``inputs`` (name -> SHA-256)
+def fit_case(case: Case, inputs: dict[str, str], settings: Settings) -> FitResult:
+    """:func:`fit` for a case already read (a batch row, say); ``inputs`` (name -> SHA-256)
     is what the manifest records as the inputs."""
-    from orthofit.assess.assessment import assess
-    from orthofit.model.enums import Side
-    from orthofit.pipeline.insoles import make_insoles
-    from orthofit.report.document import make_report, report_date
-    from orthofit.report.summary import assessment_dict
+    return fit_measured(measure_files(case), inputs, settings)
 
-    prof, th, tpl = settings or _settings(profile, thresholds, template)
+
+def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Settings) -> FitResult:
+    """:func:`fit` for a case already read and measured."""
+    case = measured.case
     sides = [s for s in Side if case.foot(s).foot_length_mm is not None]
     if not sides:
         raise ValidationError(f"{case.source or case.patient.id}: neither foot has a foot_length_mm (typed or "
                               "from a scan), so no insole can be sized; add [left] or [right] foot_length_mm, "
                               "or a scan")
-    a = assess(case, th)
-    outputs = tuple(make_insoles(a, prof, sides, overrides, thresholds=th))
+    a = assess(measured, settings)
+    outputs = tuple(make_insoles(a, settings, sides))
     date = report_date(a)
-    pdf = make_report(a, list(outputs), prof.name, paper, tpl, th, date)
+    pdf = make_report(a, outputs, settings, date)
     pid = case.patient.id
     files: dict[str, bytes] = {
         f"{pid}-assessment.json": (json.dumps(assessment_dict(a), indent=2, ensure_ascii=False) + "\n").encode()}
@@ -130,12 +117,13 @@ def fit_case(case, inputs: dict[str, str], profile: str = "neutral", paper: str 
     manifest = {
         "orthofit_version": __version__,
         "patient_id": pid,
-        "profile": prof.name,
-        "profile_requested": profile,      # as asked (a name or a path): a batch rerun compares it
-        "paper": paper,
+        "profile": settings.profile.name,
+        "profile_requested": settings.profile_requested,   # as asked (a name or a path): a batch rerun compares it
+        "paper": settings.paper.value,
         "report_date": date,
         "inputs": inputs,
-        "overrides": dict(sorted((overrides or {}).items())),
+        "overrides": {k: (v.value if isinstance(v, InsoleLength) else v)
+                      for k, v in sorted(settings.overrides.items())},
         "insoles": {o.prescription.side.value: {"params": o.prescription.params.as_dict(),
                                                 "reasons": list(o.prescription.reasons)} for o in outputs},
         "outputs": {name: sha256(data) for name, data in files.items()},
@@ -156,3 +144,9 @@ def write_fit(result: FitResult, out_dir: str | Path, force: bool = False) -> li
             raise OutputError(f"{out / existing[0]} already exists (from an earlier run); use --force to "
                               "replace this case's files")
     return write_files(out, result.files, force=True)
+
+
+def fit_job(case_path: str | Path, settings: Settings, out_dir: str | Path, force: bool = False) -> tuple[FitResult, list[Path]]:
+    """``orthofit fit``: :func:`fit`, then :func:`write_fit`."""
+    result = fit(case_path, settings)
+    return result, write_fit(result, out_dir, force)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from orthofit import __version__
 from orthofit.assess.assessment import Assessment
-from orthofit.geometry.build import DEFAULT_EDGE_MM, Insole, build_insole
+from orthofit.geometry.build import Insole, build_insole
+from orthofit.geometry.product import InsoleOutput
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
 from orthofit.errors import ValidationError
@@ -17,19 +17,10 @@ from orthofit.export.files import stl_bytes, threemf_bytes
 from orthofit.geometry.outline import FootDimensions
 from orthofit.prescribe.prescription import Prescription, prescribe
 from orthofit.geometry.printability import Printability, printability
-from orthofit.config.profiles import Profile
-from orthofit.geometry.zones import INFILL_PATTERN, insole_zones
-
-
-@dataclass(frozen=True)
-class InsoleOutput:
-    """One foot's prescription, insole, printability summary and file contents."""
-
-    prescription: Prescription
-    insole: Insole
-    printability: Printability
-    files: dict[str, bytes]     # file name -> bytes (STL and 3MF)
-    zones: tuple = ()           # the 3MF's stiffness zones (orthofit.geometry.zones.Zone), slicer order
+from orthofit.config.params import InsoleParams
+from orthofit.config.settings import Override, Settings, ShoeSizeRequest
+from orthofit.config.thresholds import Thresholds
+from orthofit.geometry.zones import INFILL_PATTERN, Zone, insole_zones
 
 
 def foot_dimensions(case: Case, side: Side) -> FootDimensions:
@@ -41,35 +32,28 @@ def foot_dimensions(case: Case, side: Side) -> FootDimensions:
                                             m.truncated_foot_length_mm)
 
 
-def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side],
-                 overrides: dict[str, Any] | None = None, edge_mm: float = DEFAULT_EDGE_MM,
-                 shoe_size: tuple[str, float] | None = None, thresholds=None) -> list[InsoleOutput]:
+def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Side]) -> list[InsoleOutput]:
     """Prescribe, build and export an insole for each of ``sides``.
 
     Parameters
     ----------
     assessment : Assessment
         From :func:`orthofit.assess.assessment.assess`.
-    profile : Profile
-        The prescription profile to start from.
-    overrides : dict, optional
-        Parameter values set by the clinician (``--set``, ``--length``); applied last.
-    edge_mm : float
-        Mesh edge length, mm.
-    shoe_size : (system, size), optional
-        Make the insole as long as this shoe's inside (its last) instead of foot length +
-        the allowance; e.g. ("eu", 42).
+    settings : Settings
+        The profile, overrides, mesh resolution, shoe size and thresholds of the run.
+    sides : iterable of Side
+        The feet to make insoles for (each needs a foot length).
     """
     case = assessment.case
     out = []
     for side in sides:
         foot = foot_dimensions(case, side)
-        side_overrides = dict(overrides or {})
+        side_overrides: dict[str, Override] = {}
         size_reason = None
-        if shoe_size is not None:
-            allowance, size_reason = _allowance_for_shoe(foot, shoe_size, thresholds)
+        if settings.shoe_size is not None:
+            allowance, size_reason = _allowance_for_shoe(foot, settings.shoe_size, settings.thresholds)
             side_overrides["length_allowance_mm"] = allowance
-        rx = prescribe(assessment, side, profile, side_overrides)
+        rx = prescribe(assessment, side, settings, side_overrides)
         reasons = list(rx.reasons)
         if size_reason:
             reasons.append(size_reason)
@@ -77,7 +61,7 @@ def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side]
         if foot.estimated:
             reasons.append("estimated from foot length (ANSUR II mean proportions): " + ", ".join(foot.estimated))
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
-        insole, fit_reasons = _build_for(case, side, foot, rx.params, edge_mm)
+        insole, fit_reasons = _build_for(assessment, side, foot, rx.params, settings.edge_mm)
         if fit_reasons:
             reasons.extend(fit_reasons)
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
@@ -96,13 +80,14 @@ def make_insoles(assessment: Assessment, profile: Profile, sides: Iterable[Side]
     return out
 
 
-def _build_for(case: Case, side: Side, foot: FootDimensions, params, edge_mm: float) -> tuple[Insole, list[str]]:
+def _build_for(assessment: Assessment, side: Side, foot: FootDimensions, params: InsoleParams,
+               edge_mm: float) -> tuple[Insole, list[str]]:
     """A scan-fitted insole when the foot has a standing scan, else the parametric one."""
-    m = case.foot(side)
-    rec = m.scan_record
+    m = assessment.case.foot(side)
+    rec = assessment.measured.foot(side).scan
     if rec is None:
         return build_insole(foot, params, side, edge_mm), []
-    from orthofit.measure.scan_measure import ScanCondition
+    from orthofit.model.enums import ScanCondition
 
     if rec.condition is not ScanCondition.STANDING:
         return build_insole(foot, params, side, edge_mm), [
@@ -127,12 +112,11 @@ def _build_for(case: Case, side: Side, foot: FootDimensions, params, edge_mm: fl
         "(a design rule, not evidence-based: clinical.md §5)"]
 
 
-def _allowance_for_shoe(foot: FootDimensions, shoe_size: tuple[str, float], thresholds) -> tuple[float, str]:
+def _allowance_for_shoe(foot: FootDimensions, shoe: ShoeSizeRequest, thresholds: Thresholds) -> tuple[float, str]:
     from orthofit.assess.sizing import last_length_mm
-    from orthofit.config.thresholds import load_thresholds
 
-    rules = (thresholds or load_thresholds()).sizing
-    system, size = shoe_size
+    rules = thresholds.sizing
+    system, size = shoe.system, shoe.size
     last = last_length_mm(system, size, rules)
     allowance = last - foot.foot_length_mm
     lo, hi = rules.allowance_range_mm
@@ -159,3 +143,15 @@ def _metadata(case: Case, rx: Prescription, name: str) -> dict[str, str]:
         "orthofit:prescription": json.dumps(rx.params.as_dict(), sort_keys=True),
         "orthofit:reasons": json.dumps(list(rx.reasons), ensure_ascii=False),
     }
+
+
+def insole_job(case_path: str | Path, settings: Settings, sides: Iterable[Side],
+               out_dir: str | Path) -> tuple[list[InsoleOutput], list[Path]]:
+    """``orthofit insole``: assess the case, make the insoles of ``sides`` and write their STL
+    and 3MF files into ``out_dir`` (all or none). Returns the insoles and the paths written."""
+    from orthofit.io.output import write_files
+    from orthofit.pipeline.assess_case import assess_case_file
+
+    results = make_insoles(assess_case_file(case_path, settings), settings, sides)
+    written = write_files(out_dir, {n: b for r in results for n, b in r.files.items()})
+    return results, written

@@ -27,6 +27,7 @@ nothing of the above            the profile as is ("neutral support")
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,8 @@ from orthofit.model.case import FootPainSite
 from orthofit.model.enums import ArchType, Pronation, Side
 from orthofit.config.params import InsoleLength, InsoleParams, check_names
 from orthofit.config.profiles import PronatedOrPlanusRules, Profile, RuleSettings
-from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds, load_thresholds
+from orthofit.config.settings import Override, Settings
+from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
 
 #: Short names of the measures, for reasons a clinician scans ("FPI-6 +8, pronated").
 _SHORT = {
@@ -112,9 +114,8 @@ class _Draft:
             self.reasons.append(f"no {label} (the profile's {_num(value)}{unit} removed): {why}")
 
 
-def prescribe(assessment: Assessment, side: Side, profile: Profile,
-              overrides: dict[str, object] | None = None,
-              thresholds: Thresholds | None = None) -> Prescription:
+def prescribe(assessment: Assessment, side: Side, settings: Settings,
+              side_overrides: Mapping[str, Override] | None = None) -> Prescription:
     """Prescribe the insole for one foot.
 
     Parameters
@@ -123,13 +124,13 @@ def prescribe(assessment: Assessment, side: Side, profile: Profile,
         From :func:`orthofit.assess.assessment.assess`.
     side : Side
         Which foot.
-    profile : Profile
-        From :func:`orthofit.config.profiles.load_profile`: the starting parameters and rule amounts.
-    overrides : dict, optional
-        The clinician's ``--set`` values (InsoleParams field -> value), applied last.
-    thresholds : Thresholds, optional
-        The thresholds the assessment used (for the heel-lift and child-age wording); the
-        shipped defaults when omitted. The heel lift itself is ``assessment.asymmetry``'s.
+    settings : Settings
+        The profile (starting parameters and rule amounts), the clinician's overrides
+        (applied last) and the thresholds the assessment used (for the heel-lift and
+        child-age wording; the heel lift itself is ``assessment.asymmetry``'s).
+    side_overrides : dict, optional
+        Values for this foot only, applied after ``settings.overrides`` (the length
+        allowance a shoe size gives, say).
 
     Raises
     ------
@@ -137,7 +138,9 @@ def prescribe(assessment: Assessment, side: Side, profile: Profile,
         An override names an unknown parameter (the message names the closest) or makes an
         invalid insole (the message names the field and its range).
     """
-    th = thresholds or load_thresholds()
+    th = settings.thresholds
+    profile = settings.profile
+    overrides = {**settings.overrides, **(side_overrides or {})}
     rules = profile.rules
     foot = assessment.foot(side)
     draft = _Draft(profile.start_params().as_dict())

@@ -415,7 +415,7 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
         blocks.append(Bullets(tuple(methods), "small"))
     if a.asymmetry.reasons:
         blocks.append(Bullets(a.asymmetry.reasons, "small"))
-    scans = [(sd, a.case.foot(sd).scan_record) for sd in Side if a.case.foot(sd).scan_record is not None]
+    scans = [(sd, rec) for sd in Side if (rec := a.measured.foot(sd).scan) is not None]
     if scans:
         blocks.append(Heading(c["scan_heading"], 2))
         for sd, rec in scans:

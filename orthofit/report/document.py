@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Sequence
 
 from orthofit.assess.assessment import Assessment
 from orthofit.report.content import build_content
-from orthofit.report.pdf import PAPERS, report_pdf_bytes
-from orthofit.config.templates import load_report_template
+from orthofit.report.pdf import report_pdf_bytes
+from orthofit.config.settings import Settings
+from orthofit.geometry.product import InsoleOutput
 
 
 def report_date(assessment: Assessment) -> str:
@@ -22,8 +24,8 @@ def report_date(assessment: Assessment) -> str:
     return datetime.date.today().isoformat()
 
 
-def make_report(assessment: Assessment, outputs, profile_name: str, paper: str = "a4",
-                template: dict | None = None, thresholds=None, date: str | None = None) -> bytes:
+def make_report(assessment: Assessment, outputs: Sequence[InsoleOutput], settings: Settings,
+                date: str | None = None) -> bytes:
     """The report as PDF bytes.
 
     Parameters
@@ -31,21 +33,11 @@ def make_report(assessment: Assessment, outputs, profile_name: str, paper: str =
     assessment : Assessment
     outputs : list of InsoleOutput
         The insoles of the feet the report covers (from :func:`orthofit.pipeline.insoles.make_insoles`).
-    profile_name : str
-        The prescription profile used.
-    paper : {"a4", "letter"}
-    template : dict, optional
-        The wording (:func:`orthofit.config.templates.load_report_template`); the shipped one by default.
-    thresholds : Thresholds, optional
-        For the usual ranges; the shipped ones by default.
+    settings : Settings
+        The profile's name, the paper, the wording and the thresholds (for the usual ranges).
     date : str, optional
         ISO date printed on the report; :func:`report_date` by default.
     """
-    from orthofit.errors import ValidationError
-    from orthofit.config.thresholds import load_thresholds
-
-    if paper not in PAPERS:
-        raise ValidationError(f"paper {paper!r} is not known; use one of {', '.join(PAPERS)}")
-    content = build_content(assessment, outputs, template or load_report_template(),
-                            thresholds or load_thresholds(), profile_name, date or report_date(assessment))
-    return report_pdf_bytes(content, paper)
+    content = build_content(assessment, outputs, settings.template, settings.thresholds, settings.profile.name,
+                            date or report_date(assessment))
+    return report_pdf_bytes(content, settings.paper.value)

@@ -1,0 +1,59 @@
+"""Reading a case and the files it names, and measuring it: the first steps of every job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orthofit.io.case_file import load_case
+from orthofit.io.grid_file import PressureGrid, load_grid
+from orthofit.io.scan_file import LoadedScan, ScanError, load_scan
+from orthofit.measure.case import MeasuredCase, measure_case
+from orthofit.model.case import Case
+from orthofit.model.enums import Side
+
+
+def read_files(case: Case) -> tuple[dict[Side, LoadedScan], dict[Side, PressureGrid]]:
+    """Read the footprint grids and 3D scans a case names (paths relative to its folder).
+
+    Raises
+    ------
+    CaseFileError, ScanError
+        A file is missing, unreadable or not what its name says; the message names the field.
+    """
+    grids: dict[Side, PressureGrid] = {}
+    for side in Side:
+        m = case.foot(side)
+        if m.footprint_grid is not None and m.footprint_grid_pitch_mm is not None:
+            grids[side] = load_grid(case.path_of(m.footprint_grid), m.footprint_grid_pitch_mm)
+    scans: dict[Side, LoadedScan] = {}
+    for side in Side:
+        m = case.foot(side)
+        if m.scan is not None:
+            try:
+                scans[side] = load_scan(case.path_of(m.scan), m.scan_units)
+            except ScanError as err:
+                raise ScanError(f"{side.value}.scan: {err}") from None
+    return scans, grids
+
+
+def measure_files(case: Case) -> MeasuredCase:
+    """Read the files ``case`` names and measure it."""
+    scans, grids = read_files(case)
+    return measure_case(case, scans, grids)
+
+
+def load_measured_case(path: str | Path) -> MeasuredCase:
+    """Read a case file and the files it names, and measure it."""
+    return measure_files(load_case(path))
+
+
+def input_paths(case: Case) -> list[Path]:
+    """The files a case names (its scans and grids), in the order they are recorded."""
+    paths = []
+    for side in Side:
+        m = case.foot(side)
+        if m.scan:
+            paths.append(case.path_of(m.scan))
+        if m.footprint_grid:
+            paths.append(case.path_of(m.footprint_grid))
+    return paths
