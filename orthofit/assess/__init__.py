@@ -1,1 +1,3 @@
-"""Assessment: label each foot (arch type, pronation) from its measurements and the\nthresholds, and find asymmetry, shoe sizes and red flags. It labels; it does not measure."""
+"""Assessment: label each foot (arch type, pronation) from its measurements and the
+thresholds, and find asymmetry, shoe sizes and red flags. It labels; it does not measure.
+"""

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from orthofit.assess.sizing import ShoeSize, shoe_size
 from orthofit.config.settings import Settings
+from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
 from orthofit.measure import indices as ix
 from orthofit.measure.case import INDEX_UNITS, MeasuredCase, MeasuredFoot
 from orthofit.measure.footprint import FootprintIndices
 from orthofit.model.case import Case, FootMeasurements
 from orthofit.model.enums import ArchType, NavicularDropCriterion, Side, ValueSource
 from orthofit.model.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS, RedFlag, Urgency
-from orthofit.assess.sizing import ShoeSize, shoe_size
-from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
 
 #: What each index needs, for the "not measured" message.
 _NEEDS: dict[str, str] = {
@@ -104,19 +104,19 @@ class FootAssessment:
     footprint: FootprintIndices | None
     reasons: tuple[str, ...]
     notes: tuple[str, ...]
-    development: str | None = None      # children: what a flat foot means at this age
-    sources: dict[str, ValueSource] = field(default_factory=dict)   # measurement -> where it came from
-    footprint_rings: tuple[np.ndarray, ...] = ()    # the outline(s) behind ``footprint``, (n, 2) arrays, mm
+    development: str | None = None  # children: what a flat foot means at this age
+    sources: dict[str, ValueSource] = field(default_factory=dict)  # measurement -> where it came from
+    footprint_rings: tuple[np.ndarray, ...] = ()  # the outline(s) behind ``footprint``, (n, 2) arrays, mm
 
 
 @dataclass(frozen=True)
 class Asymmetry:
-    fpi6_difference: int | None            # right - left
-    fpi6_band: str | None                  # "normal", "asymmetric", "severely asymmetric"
+    fpi6_difference: int | None  # right - left
+    fpi6_band: str | None  # "normal", "asymmetric", "severely asymmetric"
     foot_length_difference_mm: float | None  # right - left
     leg_length_difference_mm: float | None
     shorter_side: Side | None
-    heel_lift_mm: float | None             # on the shorter side
+    heel_lift_mm: float | None  # on the shorter side
     reasons: tuple[str, ...]
 
 
@@ -134,7 +134,7 @@ class Referral:
 
 @dataclass(frozen=True)
 class Assessment:
-    case: Case                             # the measured values (typed, else from a scan)
+    case: Case  # the measured values (typed, else from a scan)
     measured: MeasuredCase
     is_child: bool
     nd_criterion: NavicularDropCriterion
@@ -142,7 +142,7 @@ class Assessment:
     right: FootAssessment
     asymmetry: Asymmetry
     referral: Referral
-    titles: dict[str, str]                 # index name -> human title
+    titles: dict[str, str]  # index name -> human title
     notes: tuple[str, ...] = field(default=())
 
     def foot(self, side: Side) -> FootAssessment:
@@ -179,12 +179,22 @@ def assess(measured: MeasuredCase, settings: Settings) -> Assessment:
     referral = _referral(case, feet, th)
     notes = []
     if is_child:
-        notes.append(f"Age {age:g}: child thresholds are used where published; adult-only "
-                     "thresholds are reported but not used for the labels.")
-    return Assessment(case=case, measured=measured, is_child=is_child, nd_criterion=criterion,
-                      left=feet[Side.LEFT], right=feet[Side.RIGHT],
-                      asymmetry=_asymmetry(case, feet, th), referral=referral,
-                      titles={n: _title(th, n) for n in INDEX_UNITS}, notes=tuple(notes))
+        notes.append(
+            f"Age {age:g}: child thresholds are used where published; adult-only "
+            "thresholds are reported but not used for the labels."
+        )
+    return Assessment(
+        case=case,
+        measured=measured,
+        is_child=is_child,
+        nd_criterion=criterion,
+        left=feet[Side.LEFT],
+        right=feet[Side.RIGHT],
+        asymmetry=_asymmetry(case, feet, th),
+        referral=referral,
+        titles={n: _title(th, n) for n in INDEX_UNITS},
+        notes=tuple(notes),
+    )
 
 
 def _title(th: Thresholds, name: str) -> str:
@@ -196,29 +206,52 @@ def _assess_foot(case: Case, mf: MeasuredFoot, th: Thresholds, criterion: Navicu
     age = case.patient.age_years
     findings = tuple(
         _finding(th, name, value, age, criterion)
-        for name in (*ARCH_INDICES, *PRONATION_INDICES) if (value := values[name]) is not None)
+        for name in (*ARCH_INDICES, *PRONATION_INDICES)
+        if (value := values[name]) is not None
+    )
     by_name = {f.measure: f for f in findings}
     arch = _label(th.arch_measure_priority, by_name)
     pron = _label(th.pronation_measure_priority, by_name)
     size = shoe_size(m.foot_length_mm, th.sizing) if m.foot_length_mm is not None else None
     reasons = _reasons(th, side, m, values, findings, arch, pron, age)
-    development = (_child_flat_foot_reason(th, m, age)
-                   if arch.value == ArchType.PLANUS.value and age < th.adult_age_years else None)
+    development = (
+        _child_flat_foot_reason(th, m, age)
+        if arch.value == ArchType.PLANUS.value and age < th.adult_age_years
+        else None
+    )
     if development:
         reasons.append(development)
-    return FootAssessment(side=side, measured=not m.is_empty, indices=dict(values), findings=findings,
-                          arch_type=arch, pronation=pron, shoe_size=size, footprint=mf.footprint,
-                          reasons=tuple(reasons), notes=mf.notes, development=development,
-                          sources=dict(mf.sources), footprint_rings=mf.footprint_rings)
+    return FootAssessment(
+        side=side,
+        measured=not m.is_empty,
+        indices=dict(values),
+        findings=findings,
+        arch_type=arch,
+        pronation=pron,
+        shoe_size=size,
+        footprint=mf.footprint,
+        reasons=tuple(reasons),
+        notes=mf.notes,
+        development=development,
+        sources=dict(mf.sources),
+        footprint_rings=mf.footprint_rings,
+    )
 
 
-def _finding(th: Thresholds, name: str, value: float, age: float,
-             criterion: NavicularDropCriterion) -> Finding:
+def _finding(th: Thresholds, name: str, value: float, age: float, criterion: NavicularDropCriterion) -> Finding:
     c = th.classify(name, value, age, criterion)
     band = c.band
-    return Finding(measure=name, title=th.rules[name].title, value=value,
-                   band=band.label if band else None, suggests=band.suggests if band else None,
-                   severity=band.severity if band else None, limit=c.limit, source=c.source, note=c.note)
+    return Finding(
+        measure=name,
+        title=th.rules[name].title,
+        value=value,
+        band=band.label if band else None,
+        suggests=band.suggests if band else None,
+        severity=band.severity if band else None,
+        limit=c.limit,
+        source=c.source,
+        note=c.note,
+    )
 
 
 def _label(priority: tuple[str, ...], by_name: dict[str, Finding]) -> Label:
@@ -240,8 +273,10 @@ def _label_reasons(kind: str, label: Label, names: tuple[str, ...], by_name: dic
     if label.decided_by is None:
         measured = [by_name[n] for n in names if n in by_name]
         if measured:
-            out.append(f"{kind} not determined: no measure present has a threshold for this age "
-                       f"({'; '.join(f.describe() for f in measured)}).")
+            out.append(
+                f"{kind} not determined: no measure present has a threshold for this age "
+                f"({'; '.join(f.describe() for f in measured)})."
+            )
         else:
             out.append(f"{kind} not determined: none of its measures was taken.")
         return out
@@ -250,17 +285,27 @@ def _label_reasons(kind: str, label: Label, names: tuple[str, ...], by_name: dic
     for f in label.agreeing:
         out.append(f"Agrees: {f.describe()}.")
     for f in label.disagreeing:
-        out.append(f"Disagrees: {f.describe()}; measures of foot posture often disagree "
-                   "(Langley 2016), so the label follows the measure named first.")
+        out.append(
+            f"Disagrees: {f.describe()}; measures of foot posture often disagree "
+            "(Langley 2016), so the label follows the measure named first."
+        )
     for n in names:
-        f = by_name.get(n)
-        if f is not None and f.suggests is None:
-            out.append(f"{f.title} {f.value_text} not used for the label: {f.note}.")
+        unused = by_name.get(n)
+        if unused is not None and unused.suggests is None:
+            out.append(f"{unused.title} {unused.value_text} not used for the label: {unused.note}.")
     return out
 
 
-def _reasons(th: Thresholds, side: Side, m: FootMeasurements, values: dict[str, float | None],
-             findings: tuple[Finding, ...], arch: Label, pron: Label, age: float) -> list[str]:
+def _reasons(
+    th: Thresholds,
+    side: Side,
+    m: FootMeasurements,
+    values: dict[str, float | None],
+    findings: tuple[Finding, ...],
+    arch: Label,
+    pron: Label,
+    age: float,
+) -> list[str]:
     by_name = {f.measure: f for f in findings}
     if m.is_empty:
         return [f"No measurements for the {side.value} foot."]
@@ -268,8 +313,7 @@ def _reasons(th: Thresholds, side: Side, m: FootMeasurements, values: dict[str, 
     reasons += _label_reasons("Pronation", pron, PRONATION_INDICES, by_name)
     missing = [n for n in INDEX_UNITS if values[n] is None]
     if missing:
-        reasons.append("Not measured: " + "; ".join(
-            f"{_title(th, n)} (needs {_NEEDS[n]})" for n in missing) + ".")
+        reasons.append("Not measured: " + "; ".join(f"{_title(th, n)} (needs {_NEEDS[n]})" for n in missing) + ".")
     return reasons
 
 
@@ -277,16 +321,24 @@ def _child_flat_foot_reason(th: Thresholds, m: FootMeasurements, age: float) -> 
     young = age < th.normal_development_until_age_years
     if m.arch_on_tiptoe is True:
         if young:
-            return (f"The arch forms on tiptoe: a flexible flat foot, a normal part of development at "
-                    f"age {age:g} (Uden 2017; Banwell 2018); it needs no treatment unless it hurts.")
-        return ("The arch forms on tiptoe: a flexible flat foot, common and usually harmless; "
-                "treatment is only for pain or tiredness.")
+            return (
+                f"The arch forms on tiptoe: a flexible flat foot, a normal part of development at "
+                f"age {age:g} (Uden 2017; Banwell 2018); it needs no treatment unless it hurts."
+            )
+        return (
+            "The arch forms on tiptoe: a flexible flat foot, common and usually harmless; "
+            "treatment is only for pain or tiredness."
+        )
     if m.arch_on_tiptoe is False:
-        return ("The arch does not form on tiptoe: a rigid flat foot in a child should be examined "
-                "by a doctor, especially if it hurts.")
+        return (
+            "The arch does not form on tiptoe: a rigid flat foot in a child should be examined "
+            "by a doctor, especially if it hurts."
+        )
     if young:
-        return (f"A flat footprint is common at age {age:g}. If the arch forms on tiptoe (a flexible "
-                "flat foot) it is a normal part of development; record arch_on_tiptoe to say so.")
+        return (
+            f"A flat footprint is common at age {age:g}. If the arch forms on tiptoe (a flexible "
+            "flat foot) it is a normal part of development; record arch_on_tiptoe to say so."
+        )
     return "Record arch_on_tiptoe (does the arch form on tiptoe?) to tell a flexible from a rigid flat foot."
 
 
@@ -302,18 +354,22 @@ def _asymmetry(case: Case, feet: dict[Side, FootAssessment], th: Thresholds) -> 
             fpi_band = "asymmetric"
         else:
             fpi_band = "severely asymmetric"
-        reasons.append(f"FPI-6 right - left = {fpi_diff:+d}: {fpi_band} "
-                       f"(normal within ±{th.fpi6_asymmetry_normal_max_abs:g}, severe beyond "
-                       f"±{th.fpi6_asymmetry_severe_above_abs:g}; {th.fpi6_asymmetry_source}).")
+        reasons.append(
+            f"FPI-6 right - left = {fpi_diff:+d}: {fpi_band} "
+            f"(normal within ±{th.fpi6_asymmetry_normal_max_abs:g}, severe beyond "
+            f"±{th.fpi6_asymmetry_severe_above_abs:g}; {th.fpi6_asymmetry_source})."
+        )
     ll, lr = case.left.foot_length_mm, case.right.foot_length_mm
     fl_diff = None
     if ll is not None and lr is not None:
         fl_diff = lr - ll
         if abs(fl_diff) >= th.foot_length_difference_flag_mm:
             longer = "right" if fl_diff > 0 else "left"
-            reasons.append(f"Foot length differs by {abs(fl_diff):g} mm (the {longer} is longer): "
-                           f"at least one shoe size ({th.foot_length_difference_source}); fit shoes "
-                           "to the longer foot.")
+            reasons.append(
+                f"Foot length differs by {abs(fl_diff):g} mm (the {longer} is longer): "
+                f"at least one shoe size ({th.foot_length_difference_source}); fit shoes "
+                "to the longer foot."
+            )
         else:
             reasons.append(f"Foot length differs by {abs(fl_diff):g} mm: less than one shoe size.")
     lld = case.leg_length
@@ -325,25 +381,35 @@ def _asymmetry(case: Case, feet: dict[Side, FootAssessment], th: Thresholds) -> 
             reasons.append(
                 f"Measured leg-length difference{how} {lld.difference_mm:g} mm, {lld.shorter_side} "
                 f"shorter: a {lift:g} mm heel lift under the {lld.shorter_side} heel "
-                f"({th.heel_lift_fraction:.0%} of the difference; {th.heel_lift_source}).")
+                f"({th.heel_lift_fraction:.0%} of the difference; {th.heel_lift_source})."
+            )
         else:
             reasons.append(
                 f"Measured leg-length difference{how} {lld.difference_mm:g} mm: below "
-                f"{th.heel_lift_min_difference_mm:g} mm, no heel lift ({th.heel_lift_source}).")
+                f"{th.heel_lift_min_difference_mm:g} mm, no heel lift ({th.heel_lift_source})."
+            )
         if lld.difference_mm < th.lld_usually_significant_from_mm:
-            reasons.append(f"Differences under {th.lld_usually_significant_from_mm:g} mm are common and "
-                           f"often not clinically significant ({th.lld_significance_source}).")
-    return Asymmetry(fpi6_difference=fpi_diff, fpi6_band=fpi_band, foot_length_difference_mm=fl_diff,
-                     leg_length_difference_mm=lld.difference_mm if lld else None,
-                     shorter_side=lld.shorter_side if lld else None, heel_lift_mm=lift,
-                     reasons=tuple(reasons))
+            reasons.append(
+                f"Differences under {th.lld_usually_significant_from_mm:g} mm are common and "
+                f"often not clinically significant ({th.lld_significance_source})."
+            )
+    return Asymmetry(
+        fpi6_difference=fpi_diff,
+        fpi6_band=fpi_band,
+        foot_length_difference_mm=fl_diff,
+        leg_length_difference_mm=lld.difference_mm if lld else None,
+        shorter_side=lld.shorter_side if lld else None,
+        heel_lift_mm=lift,
+        reasons=tuple(reasons),
+    )
 
 
 def _referral(case: Case, feet: dict[Side, FootAssessment], th: Thresholds) -> Referral:
     flags = [RED_FLAGS[name] for name in case.red_flags]
     if case.patient.age_years < th.adult_age_years and case.symptoms.foot_pain:
-        rigid_flat = any(feet[s].arch_type.value == ArchType.PLANUS.value and case.foot(s).arch_on_tiptoe is False
-                         for s in Side)
+        rigid_flat = any(
+            feet[s].arch_type.value == ArchType.PLANUS.value and case.foot(s).arch_on_tiptoe is False for s in Side
+        )
         if rigid_flat:
             flags.append(PAINFUL_RIGID_FLAT_FOOT_CHILD)
     return Referral(needed=bool(flags), flags=tuple(flags))

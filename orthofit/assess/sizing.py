@@ -23,20 +23,29 @@ class ShoeSize:
     last_length_mm: float
     mondopoint: str
     eu: float
-    uk: str        # "8" or "child 12.5"
+    uk: str  # "8" or "child 12.5"
     us_men: str
     us_women: str
 
     def labels(self) -> dict[str, str]:
         """Each size as printed: Mondopoint, EU, UK, US men, US women."""
-        return {"Mondopoint": self.mondopoint, "EU": f"{self.eu:g}", "UK": self.uk,
-                "US men": self.us_men, "US women": self.us_women}
+        return {
+            "Mondopoint": self.mondopoint,
+            "EU": f"{self.eu:g}",
+            "UK": self.uk,
+            "US men": self.us_men,
+            "US women": self.us_women,
+        }
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "mondopoint": self.mondopoint, "eu": self.eu, "uk": self.uk,
-            "us_men": self.us_men, "us_women": self.us_women,
-            "last_length_mm": self.last_length_mm, "allowance_mm": self.allowance_mm,
+            "mondopoint": self.mondopoint,
+            "eu": self.eu,
+            "uk": self.uk,
+            "us_men": self.us_men,
+            "us_women": self.us_women,
+            "last_length_mm": self.last_length_mm,
+            "allowance_mm": self.allowance_mm,
         }
 
 
@@ -72,11 +81,10 @@ def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | N
     )
 
 
-
-
 def last_length_mm(system: str, size: float, rules: SizingRules) -> float:
     """The inside length of a shoe (its last) from its marked size: the inverse of the
-    formulas above. Mondopoint marks the foot length, so its last adds the default allowance."""
+    formulas above. Mondopoint marks the foot length, so its last adds the default allowance.
+    """
     from orthofit.errors import ValidationError
 
     s = system.strip().lower()

@@ -22,8 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     from orthofit import __version__
 
     parser = argparse.ArgumentParser(
-        prog="orthofit",
-        description="Foot assessment and arch-support insoles for podiatrists.")
+        prog="orthofit", description="Foot assessment and arch-support insoles for podiatrists."
+    )
     parser.add_argument("--version", action="version", version=f"orthofit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -56,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"orthofit: internal error: {type(err).__name__}: {err} "
-                  "(please report it; rerun with --debug for the traceback)", file=sys.stderr)
+            print(
+                f"orthofit: internal error: {type(err).__name__}: {err} "
+                "(please report it; rerun with --debug for the traceback)",
+                file=sys.stderr,
+            )
         return 1
 
 

@@ -9,14 +9,20 @@ from orthofit.cli import options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("assess", help="assess the feet in a case file",
-                       description="Print the indices, arch type and pronation tendency of each foot, "
-                                   "with their reasons, and any red flag.")
+    p = sub.add_parser(
+        "assess",
+        help="assess the feet in a case file",
+        description="Print the indices, arch type and pronation tendency of each foot, "
+        "with their reasons, and any red flag.",
+    )
     options.case(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     options.thresholds(p)
-    p.add_argument("--nd-criterion", choices=["mueller", "beckett", "brody"],
-                   help="upper limit of normal navicular drop: Mueller 10 mm (default), Beckett 13, Brody 15")
+    p.add_argument(
+        "--nd-criterion",
+        choices=["mueller", "beckett", "brody"],
+        help="upper limit of normal navicular drop: Mueller 10 mm (default), Beckett 13, Brody 15",
+    )
     options.debug(p)
     p.set_defaults(run=run)
 

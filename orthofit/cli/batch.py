@@ -9,11 +9,14 @@ from orthofit.cli import options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("batch", help="fit many cases: a folder of case files or a CSV, one sub-folder each",
-                       description="Run orthofit fit on every case of a folder (*.toml) or a CSV (one row per "
-                                   "patient: id, age, name, sex, weight_kg, left_/right_ measurement fields). "
-                                   "A bad case is reported and skipped; unchanged cases are skipped on a rerun. "
-                                   "Exit status 0 when every case is done or unchanged, 2 when any failed.")
+    p = sub.add_parser(
+        "batch",
+        help="fit many cases: a folder of case files or a CSV, one sub-folder each",
+        description="Run orthofit fit on every case of a folder (*.toml) or a CSV (one row per "
+        "patient: id, age, name, sex, weight_kg, left_/right_ measurement fields). "
+        "A bad case is reported and skipped; unchanged cases are skipped on a rerun. "
+        "Exit status 0 when every case is done or unchanged, 2 when any failed.",
+    )
     p.add_argument("source", help="a folder of case files or a .csv file")
     options.out_dir(p, "output folder: one sub-folder per case")
     options.profile(p)
@@ -37,15 +40,20 @@ def run(args: argparse.Namespace) -> int:
                 print(f"\n{result.name}: FAILED: {result.message}", file=sys.stderr)
         else:
             detail = f": {result.message}" if result.status == "failed" else ""
-            print(f"{done}/{total} {result.name} {result.status}{detail} ({rate:.1f} cases/s)", file=sys.stderr,
-                  flush=True)
+            print(
+                f"{done}/{total} {result.name} {result.status}{detail} ({rate:.1f} cases/s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     summary = run_batch(args.source, args.out, args.profile, args.jobs, args.force, progress)
     if tty:
         print(file=sys.stderr)
     total = len(summary.results)
-    print(f"{total} cases in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):.1f} cases/s): "
-          f"{summary.count('done')} done, {summary.count('skipped')} unchanged, {summary.failed} failed")
+    print(
+        f"{total} cases in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):.1f} cases/s): "
+        f"{summary.count('done')} done, {summary.count('skipped')} unchanged, {summary.failed} failed"
+    )
     for r in summary.results:
         if r.status == "failed":
             print(f"  FAILED {r.name}: {r.message}")

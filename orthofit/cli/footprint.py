@@ -9,15 +9,19 @@ from orthofit.cli import options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("footprint", help="measure a footprint or pressure grid (CSV or PNG)",
-                       description="Arch Index, Chippaux-Smirak, Staheli and Clarke's angle from a footprint "
-                                   "grid, and a static CPEI proxy from pressures. CSV: one line per grid row, "
-                                   "0 = no contact, row 0 at the bottom; PNG: a picture of the print.")
+    p = sub.add_parser(
+        "footprint",
+        help="measure a footprint or pressure grid (CSV or PNG)",
+        description="Arch Index, Chippaux-Smirak, Staheli and Clarke's angle from a footprint "
+        "grid, and a static CPEI proxy from pressures. CSV: one line per grid row, "
+        "0 = no contact, row 0 at the bottom; PNG: a picture of the print.",
+    )
     p.add_argument("grid", help="footprint or pressure grid (.csv or .png)")
     p.add_argument("--pitch", type=float, required=True, metavar="MM", help="cell size in mm")
     options.side(p)
-    p.add_argument("--threshold", type=float, default=0.0,
-                   help="cells above this value are in contact (grid units; default 0)")
+    p.add_argument(
+        "--threshold", type=float, default=0.0, help="cells above this value are in contact (grid units; default 0)"
+    )
     options.json_output(p)
     options.debug(p)
     p.set_defaults(run=run)

@@ -8,9 +8,12 @@ from orthofit.cli import options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("insole", help="prescribe and build the insoles of a case (STL and 3MF)",
-                       description="Prescribe an insole for each foot from its assessment and a profile, "
-                                   "build it as a checked solid and write DIR/<id>-<side>.stl and .3mf.")
+    p = sub.add_parser(
+        "insole",
+        help="prescribe and build the insoles of a case (STL and 3MF)",
+        description="Prescribe an insole for each foot from its assessment and a profile, "
+        "build it as a checked solid and write DIR/<id>-<side>.stl and .3mf.",
+    )
     options.case(p)
     options.out_dir(p)
     options.profile(p)
@@ -18,9 +21,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--length", choices=["full", "sulcus", "3/4"], help="insole length (default: the profile's)")
     options.overrides(p)
     options.thresholds(p)
-    p.add_argument("--shoe-size", metavar="SYSTEM:SIZE",
-                   help="make the insole as long as this shoe (eu:42, uk:8, us-men:9, us-women:10, "
-                        "mondopoint:265) instead of foot length + allowance")
+    p.add_argument(
+        "--shoe-size",
+        metavar="SYSTEM:SIZE",
+        help="make the insole as long as this shoe (eu:42, uk:8, us-men:9, us-women:10, "
+        "mondopoint:265) instead of foot length + allowance",
+    )
     p.add_argument("--fine", action="store_true", help="fine mesh (0.5 mm edges) instead of 1.5 mm")
     options.debug(p)
     p.set_defaults(run=run)

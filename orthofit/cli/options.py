@@ -29,8 +29,11 @@ def json_output(p: argparse.ArgumentParser) -> None:
 
 
 def thresholds(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--thresholds", metavar="FILE",
-                   help="TOML file overriding the clinical thresholds (see orthofit/data/thresholds.toml)")
+    p.add_argument(
+        "--thresholds",
+        metavar="FILE",
+        help="TOML file overriding the clinical thresholds (see orthofit/data/thresholds.toml)",
+    )
 
 
 def template(p: argparse.ArgumentParser) -> None:
@@ -38,9 +41,13 @@ def template(p: argparse.ArgumentParser) -> None:
 
 
 def profile(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", default="neutral", metavar="NAME|PATH",
-                   help="prescription profile: a shipped name (neutral, pronation-control, cavus-accommodative, "
-                        "plantar-heel-pain, sport, low-profile) or a .toml file (default: neutral)")
+    p.add_argument(
+        "--profile",
+        default="neutral",
+        metavar="NAME|PATH",
+        help="prescription profile: a shipped name (neutral, pronation-control, cavus-accommodative, "
+        "plantar-heel-pain, sport, low-profile) or a .toml file (default: neutral)",
+    )
 
 
 def paper(p: argparse.ArgumentParser) -> None:
@@ -48,8 +55,13 @@ def paper(p: argparse.ArgumentParser) -> None:
 
 
 def overrides(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override one insole parameter, e.g. --set heel_cup_depth_mm=14 (repeatable)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one insole parameter, e.g. --set heel_cup_depth_mm=14 (repeatable)",
+    )
 
 
 def side(p: argparse.ArgumentParser) -> None:
@@ -62,7 +74,13 @@ def settings(args: argparse.Namespace) -> Settings:
 
     get = vars(args).get
     return load_settings(
-        profile=get("profile") or "neutral", thresholds=get("thresholds"), template=get("template"),
-        paper=get("paper") or "a4", fine=bool(get("fine")),
+        profile=get("profile") or "neutral",
+        thresholds=get("thresholds"),
+        template=get("template"),
+        paper=get("paper") or "a4",
+        fine=bool(get("fine")),
         overrides=dict(parse_set_option(item) for item in get("set") or []),
-        shoe_size=get("shoe_size"), nd_criterion=get("nd_criterion"), length=get("length"))
+        shoe_size=get("shoe_size"),
+        nd_criterion=get("nd_criterion"),
+        length=get("length"),
+    )

@@ -8,10 +8,13 @@ from orthofit.cli import options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="write the patient report (PDF) for a case",
-                       description="Assess the case, prescribe and build its insoles, and write the patient "
-                                   "report: summary, measurements, pictures, expected effects graded by the "
-                                   "evidence, care, and a page for the clinician or lab.")
+    p = sub.add_parser(
+        "report",
+        help="write the patient report (PDF) for a case",
+        description="Assess the case, prescribe and build its insoles, and write the patient "
+        "report: summary, measurements, pictures, expected effects graded by the "
+        "evidence, care, and a page for the clinician or lab.",
+    )
     options.case(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     options.profile(p)

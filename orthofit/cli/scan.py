@@ -9,20 +9,34 @@ from orthofit.cli import options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("scan", help="measure a 3D foot scan (STL, OBJ, PLY) and assess the foot",
-                       description="Orient a foot scan (floor, heel-to-toe axis, side), measure it with an "
-                                   "uncertainty per measure, take its footprint indices, and assess the foot.")
+    p = sub.add_parser(
+        "scan",
+        help="measure a 3D foot scan (STL, OBJ, PLY) and assess the foot",
+        description="Orient a foot scan (floor, heel-to-toe axis, side), measure it with an "
+        "uncertainty per measure, take its footprint indices, and assess the foot.",
+    )
     p.add_argument("scan", help="scan file (.stl, .obj or .ply)")
-    p.add_argument("--units", choices=["mm", "cm", "m", "in"],
-                   help="the file's unit (default: inferred from the foot's size, and reported)")
+    p.add_argument(
+        "--units",
+        choices=["mm", "cm", "m", "in"],
+        help="the file's unit (default: inferred from the foot's size, and reported)",
+    )
     options.side(p)
-    p.add_argument("--condition", choices=["standing", "sitting", "non-weight-bearing", "foam-box"],
-                   help="how the scan was taken; it decides which measures are valid (default: standing "
-                        "if the sole lies flat on the floor, else non-weight-bearing, and the output says so)")
-    p.add_argument("--footprint-height", type=float, metavar="MM",
-                   help="the footprint is the sole within this height of the floor (default 2 mm)")
-    p.add_argument("--age", type=float, metavar="YEARS",
-                   help="the patient's age, for age-specific thresholds (default: an adult)")
+    p.add_argument(
+        "--condition",
+        choices=["standing", "sitting", "non-weight-bearing", "foam-box"],
+        help="how the scan was taken; it decides which measures are valid (default: standing "
+        "if the sole lies flat on the floor, else non-weight-bearing, and the output says so)",
+    )
+    p.add_argument(
+        "--footprint-height",
+        type=float,
+        metavar="MM",
+        help="the footprint is the sole within this height of the floor (default 2 mm)",
+    )
+    p.add_argument(
+        "--age", type=float, metavar="YEARS", help="the patient's age, for age-specific thresholds (default: an adult)"
+    )
     options.thresholds(p)
     options.json_output(p)
     options.debug(p)
@@ -34,8 +48,15 @@ def run(args: argparse.Namespace) -> int:
     from orthofit.pipeline.scan import scan_file
     from orthofit.report.summary import scan_dict, scan_text
 
-    r = scan_file(args.scan, options.settings(args), args.units, Side(args.side) if args.side else None,
-                  ScanCondition.parse(args.condition) if args.condition else None, args.footprint_height, args.age)
+    r = scan_file(
+        args.scan,
+        options.settings(args),
+        args.units,
+        Side(args.side) if args.side else None,
+        ScanCondition.parse(args.condition) if args.condition else None,
+        args.footprint_height,
+        args.age,
+    )
     if args.json:
         print(json.dumps(scan_dict(r.record, r.assessment), indent=2, ensure_ascii=False))
     else:

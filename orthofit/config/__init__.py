@@ -1,1 +1,3 @@
-"""Settings as data: clinical thresholds, insole parameters, prescription profiles, report\ntemplates, and the one :class:`~orthofit.config.settings.Settings` object built from them."""
+"""Settings as data: clinical thresholds, insole parameters, prescription profiles, report
+templates, and the one :class:`~orthofit.config.settings.Settings` object built from them.
+"""

@@ -18,7 +18,7 @@ error naming the closest valid key: a silently ignored key would silently change
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 
 from orthofit.errors import CaseFileError, ValidationError
 from orthofit.config.keys import check_keys, closest_key
-from orthofit.config.params import InsoleParams, check_names
+from orthofit.config.params import FEATURE_NAMES, PARAMETERS, InsoleParams, check_names
 from orthofit.config.tomlfile import read_toml
 
 #: Name of the rule-defaults file in the profiles folder; not itself a profile.
@@ -98,6 +98,13 @@ class RuleSettings:
     heel_pain: HeelPainRules
     forefoot_pain: ForefootPainRules
     leg_length: LegLengthRules
+    #: Amounts of the plug-in features' rules: a table per feature (named as the feature in
+    #: orthofit/data/parameters.toml), each key a parameter of that feature -> its amount.
+    features: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def feature(self, name: str) -> dict[str, float]:
+        """The rule amounts of feature ``name`` (empty when it has none)."""
+        return self.features.get(name, {})
 
 
 #: Table name in _rules.toml -> the dataclass it builds.
@@ -105,12 +112,9 @@ _TABLES: dict[str, type] = {"pronated_or_planus": PronatedOrPlanusRules, "supina
            "heel_pain": HeelPainRules, "forefoot_pain": ForefootPainRules,
            "leg_length": LegLengthRules}
 
-_PARAM_FIELDS = {f.name: f for f in fields(InsoleParams)}
-
-
 def _param_range(name: str) -> tuple[float, float, str]:
-    meta = _PARAM_FIELDS[name].metadata
-    return (*meta["range"], meta["unit"])
+    spec = PARAMETERS[name]
+    return spec.low, spec.high, spec.unit
 
 
 #: (table, rule key) -> (low, high, unit) of its legal values.
@@ -266,9 +270,10 @@ def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
 
 def _rules_from(base: dict[str, Any], user: dict[str, Any], where: str) -> RuleSettings:
     """Merge a profile's [rules] into the defaults table by table, then validate every value."""
-    check_keys(base, _TABLES, f"{RULES_FILE}", ValidationError)
-    check_keys(user, _TABLES, f"[rules] of {where}", ValidationError)
-    built = {}
+    tables = (*_TABLES, *FEATURE_NAMES)
+    check_keys(base, tables, f"{RULES_FILE}", ValidationError)
+    check_keys(user, tables, f"[rules] of {where}", ValidationError)
+    built: dict[str, Any] = {"features": _feature_rules(base, user, where)}
     for table, cls in _TABLES.items():
         defaults = base.get(table)
         if not isinstance(defaults, dict):
@@ -290,6 +295,32 @@ def _rules_from(base: dict[str, Any], user: dict[str, Any], where: str) -> RuleS
     return RuleSettings(**built)
 
 
+def _feature_rules(base: dict[str, Any], user: dict[str, Any], where: str) -> dict[str, dict[str, float]]:
+    """The feature tables: each key is a parameter of that feature, checked against its range."""
+    out: dict[str, dict[str, float]] = {}
+    for table in FEATURE_NAMES:
+        defaults, override = base.get(table, {}), user.get(table, {})
+        if not isinstance(defaults, dict) or not isinstance(override, dict):
+            raise ValidationError(f"rules.{table} in {where} must be a table: write it as [rules.{table}]")
+        keys = [n for n, spec in PARAMETERS.items() if spec.feature == table]
+        check_keys(defaults, keys, f"[{table}] of {RULES_FILE}", ValidationError)
+        check_keys(override, keys, f"[rules.{table}] of {where}", ValidationError)
+        merged = {**defaults, **override}
+        if merged:
+            out[table] = {k: _number_in(PARAMETERS[k].low, PARAMETERS[k].high, PARAMETERS[k].unit, v,
+                                        f"{where if k in override else RULES_FILE}: rules.{table}.{k}")
+                          for k, v in merged.items()}
+    return out
+
+
+def _number_in(lo: float, hi: float, unit: str, value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValidationError(f"{name} must be a number ({lo:g} to {hi:g} {unit}), not {value!r}")
+    if not lo <= value <= hi:
+        raise ValidationError(f"{name} = {value:g} is out of range: it must be {lo:g} to {hi:g} {unit}")
+    return float(value)
+
+
 def _rule_value(table: str, key: str, value: Any, where: str) -> Any:
     name = f"{where}: rules.{table}.{key}"
     if key == "pronation_control":
@@ -298,8 +329,4 @@ def _rule_value(table: str, key: str, value: Any, where: str) -> Any:
                                   + ", ".join(repr(c) for c in PRONATION_CONTROLS))
         return value
     lo, hi, unit = _RANGES[(table, key)]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValidationError(f"{name} must be a number ({lo:g} to {hi:g} {unit}), not {value!r}")
-    if not lo <= value <= hi:
-        raise ValidationError(f"{name} = {value:g} is out of range: it must be {lo:g} to {hi:g} {unit}")
-    return float(value)
+    return _number_in(lo, hi, unit, value, name)

@@ -45,8 +45,10 @@ class ShoeSizeRequest:
         except ValueError:
             value = float("nan")
         if not sep or system.strip().lower() not in SIZE_SYSTEMS or not 0 < value < 400:
-            raise ValidationError(f"--shoe-size {text!r}: write SYSTEM:SIZE with SYSTEM one of "
-                                  f"{', '.join(SIZE_SYSTEMS)}, e.g. --shoe-size eu:42")
+            raise ValidationError(
+                f"--shoe-size {text!r}: write SYSTEM:SIZE with SYSTEM one of "
+                f"{', '.join(SIZE_SYSTEMS)}, e.g. --shoe-size eu:42"
+            )
         return cls(system.strip().lower(), value)
 
 
@@ -93,11 +95,17 @@ class Settings:
         return self.nd_criterion or self.thresholds.nd_default_criterion
 
 
-def load_settings(profile: str | Path = "neutral", thresholds: str | Path | None = None,
-                  template: str | Path | None = None, paper: str | Paper = Paper.A4, fine: bool = False,
-                  overrides: Mapping[str, Override] | None = None, shoe_size: str | ShoeSizeRequest | None = None,
-                  nd_criterion: str | NavicularDropCriterion | None = None,
-                  length: str | InsoleLength | None = None) -> Settings:
+def load_settings(
+    profile: str | Path = "neutral",
+    thresholds: str | Path | None = None,
+    template: str | Path | None = None,
+    paper: str | Paper = Paper.A4,
+    fine: bool = False,
+    overrides: Mapping[str, Override] | None = None,
+    shoe_size: str | ShoeSizeRequest | None = None,
+    nd_criterion: str | NavicularDropCriterion | None = None,
+    length: str | InsoleLength | None = None,
+) -> Settings:
     """Build the settings of a run from option values (names, paths and strings as typed).
 
     Raises
@@ -118,9 +126,18 @@ def load_settings(profile: str | Path = "neutral", thresholds: str | Path | None
     if str(profile).endswith(".toml"):
         files = {"profile": Path(profile), **files}
     return Settings(
-        thresholds=th, profile=prof, template=tpl, paper=Paper.parse(paper, "--paper"),
-        edge_mm=FINE_EDGE_MM if fine else DEFAULT_EDGE_MM, overrides=values,
+        thresholds=th,
+        profile=prof,
+        template=tpl,
+        paper=Paper.parse(paper, "--paper"),
+        edge_mm=FINE_EDGE_MM if fine else DEFAULT_EDGE_MM,
+        overrides=values,
         shoe_size=ShoeSizeRequest.parse(shoe_size) if isinstance(shoe_size, str) else shoe_size,
-        nd_criterion=(NavicularDropCriterion.parse(nd_criterion, "--nd-criterion")
-                      if isinstance(nd_criterion, str) else nd_criterion),
-        profile_requested=str(profile), files=files)
+        nd_criterion=(
+            NavicularDropCriterion.parse(nd_criterion, "--nd-criterion")
+            if isinstance(nd_criterion, str)
+            else nd_criterion
+        ),
+        profile_requested=str(profile),
+        files=files,
+    )

@@ -24,7 +24,8 @@ class TemplateError(UserError):
 
 def templates_dir() -> Traversable:
     """``templates/`` of a source checkout (or editable install), else the installed copy
-    ``orthofit/_templates`` (see pyproject.toml)."""
+    ``orthofit/_templates`` (see pyproject.toml).
+    """
     import orthofit
 
     source = Path(orthofit.__file__).resolve().parents[1] / "templates"
@@ -49,15 +50,42 @@ def load_report_template(path: str | Path | None = None) -> dict[str, Any]:
 
 
 #: Every field orthofit fills in somewhere in the report template.
-KNOWN_FIELDS = frozenset({
-    "page", "patient", "date", "age", "clinician", "clinic", "side", "arch", "pronation", "purposes", "text",
-    "measure", "measures", "length", "eu", "uk", "grade", "sources", "profile", "version", "source",
-    "condition", "units", "floor", "edge"})
+KNOWN_FIELDS = frozenset(
+    {
+        "page",
+        "patient",
+        "date",
+        "age",
+        "clinician",
+        "clinic",
+        "side",
+        "arch",
+        "pronation",
+        "purposes",
+        "text",
+        "measure",
+        "measures",
+        "length",
+        "eu",
+        "uk",
+        "grade",
+        "sources",
+        "profile",
+        "version",
+        "source",
+        "condition",
+        "units",
+        "floor",
+        "edge",
+    }
+)
 
 
 def check_template(template: dict[str, Any]) -> None:
     """Fail with a TemplateError naming the first text that uses a field orthofit never fills
-    (a typo such as ``{pateint}``), before anything is built."""
+    (a typo such as ``{pateint}``), before anything is built.
+    """
+
     def walk(x, where):
         if isinstance(x, str):
             yield where, x
@@ -71,11 +99,13 @@ def check_template(template: dict[str, Any]) -> None:
     for where, text in walk(template, ""):
         try:
             unknown = fields_of(text) - KNOWN_FIELDS
-        except ValueError as err:            # an unmatched brace
+        except ValueError as err:  # an unmatched brace
             raise TemplateError(f"report template {where}: {err}; write a literal brace as {{{{ or }}}}") from None
         if unknown:
-            raise TemplateError(f"report template {where} uses {{{sorted(unknown)[0]}}}, which orthofit does "
-                                f"not fill in; known fields: {', '.join(sorted(KNOWN_FIELDS))}")
+            raise TemplateError(
+                f"report template {where} uses {{{sorted(unknown)[0]}}}, which orthofit does "
+                f"not fill in; known fields: {', '.join(sorted(KNOWN_FIELDS))}"
+            )
 
 
 def fields_of(text: str) -> set[str]:
@@ -87,6 +117,8 @@ def fill(template: str, /, **values: Any) -> str:
     """``template`` with its ``{name}`` fields filled in; an unknown field is a TemplateError."""
     missing = fields_of(template) - values.keys()
     if missing:
-        raise TemplateError(f"the report template text {template[:60]!r}... uses {{{sorted(missing)[0]}}}, "
-                            f"which orthofit does not fill in; use one of: {', '.join(sorted(values))}")
+        raise TemplateError(
+            f"the report template text {template[:60]!r}... uses {{{sorted(missing)[0]}}}, "
+            f"which orthofit does not fill in; use one of: {', '.join(sorted(values))}"
+        )
     return template.format(**values)

@@ -13,30 +13,64 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from orthofit.model.enums import ArchType, NavicularDropCriterion, Pronation
-from orthofit.errors import ThresholdsError
 from orthofit.config.keys import check_keys
 from orthofit.config.tomlfile import read_toml
+from orthofit.errors import ThresholdsError
+from orthofit.model.enums import ArchType, NavicularDropCriterion, Pronation
 
 #: Every index that has a classification table, and what its labels classify.
-ARCH_INDICES = ("ahi_standing", "navicular_height_mm", "arch_index", "chippaux_smirak_pct",
-                "staheli", "clarke_angle_deg")
+ARCH_INDICES = (
+    "ahi_standing",
+    "navicular_height_mm",
+    "arch_index",
+    "chippaux_smirak_pct",
+    "staheli",
+    "clarke_angle_deg",
+)
 PRONATION_INDICES = ("fpi6_total", "rcsp_deg", "navicular_drop_mm")
 
 _RULE_KEYS = {"title", "formula", "source", "groups", "default_criterion", "upper_limit_mm"}
 _GROUP_KEYS = {"min_age_years", "max_age_years", "bands", "source", "note"}
 _BAND_KEYS = {"label", "suggests", "upper", "upper_inclusive", "severity"}
-_TOP_KEYS = {"schema", "population", "classification", "asymmetry", "leg_length", "sizing",
-             *ARCH_INDICES, *PRONATION_INDICES}
+_TOP_KEYS = {
+    "schema",
+    "population",
+    "classification",
+    "asymmetry",
+    "leg_length",
+    "sizing",
+    *ARCH_INDICES,
+    *PRONATION_INDICES,
+}
 _POPULATION_KEYS = {"adult_age_years", "normal_development_until_age_years", "source"}
 _CLASSIFICATION_KEYS = {"arch_measure_priority", "pronation_measure_priority", "source"}
-_ASYMMETRY_KEYS = {"fpi6_normal_max_abs", "fpi6_severe_above_abs", "fpi6_source",
-                   "foot_length_flag_mm", "foot_length_source"}
-_LEG_KEYS = {"heel_lift_fraction", "heel_lift_min_difference_mm", "heel_lift_source",
-             "usually_significant_from_mm", "significance_source"}
-_SIZING_KEYS = {"allowance_mm", "allowance_range_mm", "mondopoint_step_mm", "eu_per_cm",
-                "uk_adult_offset", "uk_child_offset", "us_men_offset", "us_women_offset",
-                "us_child_offset", "half_size_step", "source"}
+_ASYMMETRY_KEYS = {
+    "fpi6_normal_max_abs",
+    "fpi6_severe_above_abs",
+    "fpi6_source",
+    "foot_length_flag_mm",
+    "foot_length_source",
+}
+_LEG_KEYS = {
+    "heel_lift_fraction",
+    "heel_lift_min_difference_mm",
+    "heel_lift_source",
+    "usually_significant_from_mm",
+    "significance_source",
+}
+_SIZING_KEYS = {
+    "allowance_mm",
+    "allowance_range_mm",
+    "mondopoint_step_mm",
+    "eu_per_cm",
+    "uk_adult_offset",
+    "uk_child_offset",
+    "us_men_offset",
+    "us_women_offset",
+    "us_child_offset",
+    "half_size_step",
+    "source",
+}
 
 
 @dataclass(frozen=True)
@@ -58,7 +92,7 @@ class Band:
             return True
         return value <= self.upper if self.upper_inclusive else value < self.upper
 
-    def describe_limit(self, previous: "Band | None", index_title: str) -> str:
+    def describe_limit(self, previous: Band | None, index_title: str) -> str:
         """The band as an inequality, e.g. ``0.21 < Arch Index < 0.26``."""
         parts = []
         if previous is not None and previous.upper is not None:
@@ -80,8 +114,7 @@ class AgeGroup:
     note: str | None = None
 
     def covers(self, age_years: float) -> bool:
-        return self.min_age_years <= age_years and (
-            self.max_age_years is None or age_years < self.max_age_years)
+        return self.min_age_years <= age_years and (self.max_age_years is None or age_years < self.max_age_years)
 
 
 @dataclass(frozen=True)
@@ -105,10 +138,10 @@ class IndexRule:
 class Classified:
     """The result of placing one value in its table."""
 
-    band: Band | None          # None when no threshold applies at this age
-    limit: str | None          # the band as an inequality, for the reasons
-    source: str                # where the threshold comes from
-    note: str | None = None    # why no threshold applies, when band is None
+    band: Band | None  # None when no threshold applies at this age
+    limit: str | None  # the band as an inequality, for the reasons
+    source: str  # where the threshold comes from
+    note: str | None = None  # why no threshold applies, when band is None
 
 
 @dataclass(frozen=True)
@@ -150,14 +183,14 @@ class Thresholds:
     sizing: SizingRules
     population_source: str
 
-    def classify(self, name: str, value: float, age_years: float,
-                 nd_criterion: NavicularDropCriterion | None = None) -> Classified:
+    def classify(
+        self, name: str, value: float, age_years: float, nd_criterion: NavicularDropCriterion | None = None
+    ) -> Classified:
         """Place ``value`` of index ``name`` in the table for a patient of ``age_years``."""
         rule = self.rules[name]
         group = rule.group_for(age_years)
         if group is None:
-            return Classified(None, None, rule.source,
-                              f"no {rule.title} threshold for age {_fmt(age_years)}")
+            return Classified(None, None, rule.source, f"no {rule.title} threshold for age {_fmt(age_years)}")
         bands = group.bands
         if name == "navicular_drop_mm" and group.note is None:
             bands = self.navicular_drop_bands(nd_criterion or self.nd_default_criterion)
@@ -166,8 +199,7 @@ class Thresholds:
         previous = None
         for band in bands:
             if band.contains(value):
-                return Classified(band, band.describe_limit(previous, rule.title),
-                                  group.source or rule.source)
+                return Classified(band, band.describe_limit(previous, rule.title), group.source or rule.source)
             previous = band
         raise AssertionError("the last band has no upper limit")  # checked on load
 
@@ -233,24 +265,35 @@ def _build(raw: dict[str, Any]) -> Thresholds:
     asym = _table(raw, "asymmetry", _ASYMMETRY_KEYS)
     leg = _table(raw, "leg_length", _LEG_KEYS)
     siz = _table(raw, "sizing", _SIZING_KEYS)
-    rules = {name: _rule(name, _table(raw, name, _RULE_KEYS))
-             for name in (*ARCH_INDICES, *PRONATION_INDICES)}
+    rules = {name: _rule(name, _table(raw, name, _RULE_KEYS)) for name in (*ARCH_INDICES, *PRONATION_INDICES)}
     nd = raw["navicular_drop_mm"]
-    limits = {str(k): _number(v, f"navicular_drop_mm.upper_limit_mm.{k}")
-              for k, v in _typed(nd.get("upper_limit_mm", {}), dict,
-                                 "navicular_drop_mm.upper_limit_mm", "a table").items()}
+    limits = {
+        str(k): _number(v, f"navicular_drop_mm.upper_limit_mm.{k}")
+        for k, v in _typed(nd.get("upper_limit_mm", {}), dict, "navicular_drop_mm.upper_limit_mm", "a table").items()
+    }
     for criterion in NavicularDropCriterion:
         if criterion.value not in limits:
             raise ThresholdsError(f"navicular_drop_mm.upper_limit_mm is missing '{criterion.value}'")
-    arch_priority = tuple(_typed(cls.get("arch_measure_priority", list(ARCH_INDICES)), list,
-                                 "classification.arch_measure_priority", "a list of index names"))
-    pron_priority = tuple(_typed(cls.get("pronation_measure_priority", list(PRONATION_INDICES)), list,
-                                 "classification.pronation_measure_priority", "a list of index names"))
+    arch_priority = tuple(
+        _typed(
+            cls.get("arch_measure_priority", list(ARCH_INDICES)),
+            list,
+            "classification.arch_measure_priority",
+            "a list of index names",
+        )
+    )
+    pron_priority = tuple(
+        _typed(
+            cls.get("pronation_measure_priority", list(PRONATION_INDICES)),
+            list,
+            "classification.pronation_measure_priority",
+            "a list of index names",
+        )
+    )
     for name, allowed in ((arch_priority, ARCH_INDICES), (pron_priority, PRONATION_INDICES)):
         for item in name:
             if item not in allowed:
-                raise ThresholdsError(
-                    f"'{item}' in a measure priority list is not one of {', '.join(allowed)}")
+                raise ThresholdsError(f"'{item}' in a measure priority list is not one of {', '.join(allowed)}")
     allowance_range = _typed(siz["allowance_range_mm"], list, "sizing.allowance_range_mm", "a list [low, high]")
     if len(allowance_range) != 2:
         raise ThresholdsError("sizing.allowance_range_mm must be a list [low, high] in mm")
@@ -259,31 +302,44 @@ def _build(raw: dict[str, Any]) -> Thresholds:
         rules=rules,
         adult_age_years=_number(pop["adult_age_years"], "population.adult_age_years"),
         normal_development_until_age_years=_number(
-            pop["normal_development_until_age_years"],
-            "population.normal_development_until_age_years"),
+            pop["normal_development_until_age_years"], "population.normal_development_until_age_years"
+        ),
         arch_measure_priority=arch_priority,
         pronation_measure_priority=pron_priority,
         nd_upper_limit_mm=limits,
         nd_default_criterion=NavicularDropCriterion.parse(
-            nd.get("default_criterion", "mueller"), "navicular_drop_mm.default_criterion"),
+            nd.get("default_criterion", "mueller"), "navicular_drop_mm.default_criterion"
+        ),
         fpi6_asymmetry_normal_max_abs=_number(asym["fpi6_normal_max_abs"], "asymmetry.fpi6_normal_max_abs"),
         fpi6_asymmetry_severe_above_abs=_number(asym["fpi6_severe_above_abs"], "asymmetry.fpi6_severe_above_abs"),
         fpi6_asymmetry_source=str(asym["fpi6_source"]),
         foot_length_difference_flag_mm=_number(asym["foot_length_flag_mm"], "asymmetry.foot_length_flag_mm"),
         foot_length_difference_source=str(asym["foot_length_source"]),
         heel_lift_fraction=_number(leg["heel_lift_fraction"], "leg_length.heel_lift_fraction"),
-        heel_lift_min_difference_mm=_number(leg["heel_lift_min_difference_mm"],
-                                            "leg_length.heel_lift_min_difference_mm"),
+        heel_lift_min_difference_mm=_number(
+            leg["heel_lift_min_difference_mm"], "leg_length.heel_lift_min_difference_mm"
+        ),
         heel_lift_source=str(leg["heel_lift_source"]),
-        lld_usually_significant_from_mm=_number(leg["usually_significant_from_mm"],
-                                                "leg_length.usually_significant_from_mm"),
+        lld_usually_significant_from_mm=_number(
+            leg["usually_significant_from_mm"], "leg_length.usually_significant_from_mm"
+        ),
         lld_significance_source=str(leg["significance_source"]),
         sizing=SizingRules(
             allowance_mm=_number(siz["allowance_mm"], "sizing.allowance_mm"),
             allowance_range_mm=(lo, hi),
-            **{k: _number(siz[k], f"sizing.{k}") for k in (
-                "mondopoint_step_mm", "eu_per_cm", "uk_adult_offset", "uk_child_offset",
-                "us_men_offset", "us_women_offset", "us_child_offset", "half_size_step")},
+            **{
+                k: _number(siz[k], f"sizing.{k}")
+                for k in (
+                    "mondopoint_step_mm",
+                    "eu_per_cm",
+                    "uk_adult_offset",
+                    "uk_child_offset",
+                    "us_men_offset",
+                    "us_women_offset",
+                    "us_child_offset",
+                    "half_size_step",
+                )
+            },
             source=str(siz["source"]),
         ),
         population_source=str(pop.get("source", "")),
@@ -331,19 +387,31 @@ def _rule(name: str, table: dict[str, Any]) -> IndexRule:
             except Exception as err:
                 raise ThresholdsError(str(err)) from None
             upper = b.get("upper")
-            bands.append(Band(str(b["label"]), suggests,
-                              None if upper is None else _number(upper, f"{bw}.upper"),
-                              bool(b.get("upper_inclusive", False)), b.get("severity")))
+            bands.append(
+                Band(
+                    str(b["label"]),
+                    suggests,
+                    None if upper is None else _number(upper, f"{bw}.upper"),
+                    bool(b.get("upper_inclusive", False)),
+                    b.get("severity"),
+                )
+            )
         if bands:
             if bands[-1].upper is not None:
                 raise ThresholdsError(f"the last band of {where} must have no 'upper'")
-            uppers = [b.upper for b in bands[:-1]]
-            if any(u is None for u in uppers) or uppers != sorted(uppers):
+            uppers = [b.upper for b in bands[:-1] if b.upper is not None]
+            if len(uppers) != len(bands) - 1 or uppers != sorted(uppers):
                 raise ThresholdsError(f"the bands of {where} must have increasing 'upper' limits")
         max_age = g.get("max_age_years")
-        groups.append(AgeGroup(
-            _number(g.get("min_age_years", 0), f"{where}.min_age_years"),
-            None if max_age is None else _number(max_age, f"{where}.max_age_years"),
-            tuple(bands), g.get("source"), g.get("note")))
-    return IndexRule(name, str(table.get("title", name)), str(table.get("formula", "")),
-                     str(table.get("source", "")), tuple(groups))
+        groups.append(
+            AgeGroup(
+                _number(g.get("min_age_years", 0), f"{where}.min_age_years"),
+                None if max_age is None else _number(max_age, f"{where}.max_age_years"),
+                tuple(bands),
+                g.get("source"),
+                g.get("note"),
+            )
+        )
+    return IndexRule(
+        name, str(table.get("title", name)), str(table.get("formula", "")), str(table.get("source", "")), tuple(groups)
+    )

@@ -12,7 +12,8 @@ from orthofit.errors import UserError
 
 def read_bytes(path: Path | Traversable, what: str, error: type[UserError], kind: str = "") -> bytes:
     """The bytes of the ``what`` file at ``path``; a missing, folder or unreadable path raises
-    ``error`` with one line ("give the path of a {what} file{kind}")."""
+    ``error`` with one line ("give the path of a {what} file{kind}").
+    """
     try:
         return path.read_bytes()
     except FileNotFoundError:

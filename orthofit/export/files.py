@@ -43,6 +43,8 @@ WELL_KNOWN_METADATA = frozenset(
     }
 )
 
+#: A PrusaSlicer modifier volume: (name, vertices (n, 3), faces (m, 3), per-volume settings).
+Modifier = tuple[str, np.ndarray, np.ndarray, Mapping[str, str]]
 #: Decimals written for a 3MF vertex coordinate: 0.1 µm, far below a 0.05 mm print step.
 COORDINATE_DECIMALS = 4
 
@@ -139,8 +141,14 @@ def stl_bytes(vertices, faces, name: str) -> bytes:
 SLICER_CONFIG_PATH = "Metadata/Slic3r_PE_model.config"
 
 
-def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str],
-                  modifiers: Sequence = (), object_settings: Mapping[str, str] | None = None) -> bytes:
+def threemf_bytes(
+    vertices,
+    faces,
+    object_name: str,
+    metadata: Mapping[str, str],
+    modifiers: Sequence[Modifier] = (),
+    object_settings: Mapping[str, str] | None = None,
+) -> bytes:
     """A mesh as a 3MF file (3MF core specification 1.x), one object, unit millimetre.
 
     The package holds ``[Content_Types].xml``, ``_rels/.rels`` and ``3D/3dmodel.model``
@@ -200,9 +208,7 @@ def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str]
     vertex_xml = (f'<vertex x="{number}" y="{number}" z="{number}"/>\n' * len(coordinates)) % tuple(
         coordinates.ravel().tolist()
     )
-    triangle_xml = ('<triangle v1="%d" v2="%d" v3="%d"/>\n' * len(faces)) % tuple(
-        faces.ravel().tolist()
-    )
+    triangle_xml = ('<triangle v1="%d" v2="%d" v3="%d"/>\n' * len(faces)) % tuple(faces.ravel().tolist())
 
     model = "".join(
         [
@@ -241,14 +247,26 @@ def threemf_bytes(vertices, faces, object_name: str, metadata: Mapping[str, str]
     return buffer.getvalue()
 
 
-def _with_modifiers(vertices, faces, object_name, modifiers, object_settings):
+def _with_modifiers(
+    vertices: np.ndarray,
+    faces: np.ndarray,
+    object_name: str,
+    modifiers: Sequence[Modifier],
+    object_settings: Mapping[str, str],
+) -> tuple[np.ndarray, np.ndarray, str]:
     """The part's mesh followed by each modifier's, and PrusaSlicer's config for them."""
     verts, tris = [vertices], [faces]
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<config>", '<object id="1" instances_count="1">',
-             f'<metadata type="object" key="name" value={quoteattr(object_name)}/>']
-    lines += [f'<metadata type="object" key={quoteattr(k)} value={quoteattr(str(v))}/>'
-              for k, v in object_settings.items()]
-    volumes = [(0, len(faces) - 1, object_name, "ModelPart", {})]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<config>",
+        '<object id="1" instances_count="1">',
+        f'<metadata type="object" key="name" value={quoteattr(object_name)}/>',
+    ]
+    lines += [
+        f'<metadata type="object" key={quoteattr(k)} value={quoteattr(str(v))}/>' for k, v in object_settings.items()
+    ]
+    # (first face, last face, name, volume type, settings) of each volume, the part first.
+    volumes: list[tuple[int, int, str, str, Mapping[str, str]]] = [(0, len(faces) - 1, object_name, "ModelPart", {})]
     n_v, n_f = len(vertices), len(faces)
     for name, mv, mf, settings in modifiers:
         _check_xml_text("modifier name", name)
@@ -264,10 +282,12 @@ def _with_modifiers(vertices, faces, object_name, modifiers, object_settings):
         lines.append(f'<metadata type="volume" key="volume_type" value="{kind}"/>')
         if kind == "ParameterModifier":
             lines.append('<metadata type="volume" key="modifier" value="1"/>')
-        lines += [f'<metadata type="volume" key={quoteattr(k)} value={quoteattr(str(v))}/>'
-                  for k, v in settings.items()]
-        lines.append('<mesh edges_fixed="0" degenerate_facets="0" facets_removed="0" facets_reversed="0" '
-                     'backwards_edges="0"/>')
+        lines += [
+            f'<metadata type="volume" key={quoteattr(k)} value={quoteattr(str(v))}/>' for k, v in settings.items()
+        ]
+        lines.append(
+            '<mesh edges_fixed="0" degenerate_facets="0" facets_removed="0" facets_reversed="0" backwards_edges="0"/>'
+        )
         lines.append("</volume>")
     lines += ["</object>", "</config>", ""]
     return np.vstack(verts), np.vstack(tris), "\n".join(lines)
@@ -277,18 +297,14 @@ def _checked_mesh(vertices, faces) -> tuple[np.ndarray, np.ndarray]:
     """``vertices`` as (n, 3) float64 and ``faces`` as (m, 3) int64, or ValueError."""
     v = np.asarray(vertices)
     if v.dtype.kind not in "fiu" or v.ndim != 2 or v.shape[1] != 3:
-        raise ValueError(
-            f"vertices must be an (n, 3) array of numbers, got shape {v.shape} dtype {v.dtype}"
-        )
+        raise ValueError(f"vertices must be an (n, 3) array of numbers, got shape {v.shape} dtype {v.dtype}")
     v = v.astype(np.float64, copy=False)
     if not np.isfinite(v).all():
         raise ValueError("vertices must be finite (no NaN or infinity)")
 
     f = np.asarray(faces)
     if f.dtype.kind not in "iu" or f.ndim != 2 or f.shape[1] != 3:
-        raise ValueError(
-            f"faces must be an (m, 3) array of integers, got shape {f.shape} dtype {f.dtype}"
-        )
+        raise ValueError(f"faces must be an (m, 3) array of integers, got shape {f.shape} dtype {f.dtype}")
     if len(f) < _MIN_FACES:
         raise ValueError(f"a solid needs at least {_MIN_FACES} faces, got {len(f)}")
     if f.min() < 0 or f.max() >= len(v):
@@ -304,9 +320,7 @@ def _checked_mesh(vertices, faces) -> tuple[np.ndarray, np.ndarray]:
 def _stl_header(name: str) -> bytes:
     """The 80-byte STL header for ``name`` (see :func:`stl_bytes`)."""
     decomposed = unicodedata.normalize("NFKD", _STL_HEADER_PREFIX + name)
-    text = "".join(
-        c if " " <= c <= "~" else "?" for c in decomposed if not unicodedata.combining(c)
-    )
+    text = "".join(c if " " <= c <= "~" else "?" for c in decomposed if not unicodedata.combining(c))
     return text.encode("ascii")[:_STL_HEADER_BYTES].ljust(_STL_HEADER_BYTES, b" ")
 
 
@@ -333,9 +347,7 @@ def _metadata_xml(metadata: Mapping[str, str]) -> str:
         if not isinstance(name, str):
             raise ValueError(f"metadata names must be str, got {name!r}")
         prefix, _, local = name.rpartition(":")
-        if name not in WELL_KNOWN_METADATA and not (
-            prefix == ORTHOFIT_PREFIX and _LOCAL_NAME.fullmatch(local)
-        ):
+        if name not in WELL_KNOWN_METADATA and not (prefix == ORTHOFIT_PREFIX and _LOCAL_NAME.fullmatch(local)):
             raise ValueError(
                 f"3MF metadata name {name!r} is neither one the 3MF core specification defines "
                 f"({', '.join(sorted(WELL_KNOWN_METADATA))}) nor '{ORTHOFIT_PREFIX}:NAME' "

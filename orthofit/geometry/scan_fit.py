@@ -43,7 +43,11 @@ from orthofit.measure.orient import OrientedScan
 from orthofit.geometry.outline import FootDimensions, _cut_short, landmarks
 from orthofit.config.params import InsoleLength, InsoleParams
 from orthofit.measure.raster import cells_outline
-from orthofit.geometry.surface import CUP_END, CUP_FULL, SurfaceContext, _smoothstep, arch_shape, height_components
+from orthofit.geometry.features.arch import arch_shape
+from orthofit.geometry.features.heel_cup import CUP_END, CUP_FULL
+from orthofit.geometry.field import SurfaceContext
+from orthofit.geometry.field import smoothstep as _smoothstep
+from orthofit.geometry.surface import height_components
 
 #: The outline is the foot's silhouette below this height, mm [D].
 OUTLINE_HEIGHT_MM = 25.0
@@ -243,4 +247,4 @@ def scan_height_components(xy: np.ndarray, surface: PlantarSurface, ctx: Surface
 
 def without_replaced(p: InsoleParams) -> InsoleParams:
     """``p`` with the features the scan replaces switched off (for mesh refinement zones)."""
-    return replace(p, arch_height_mm=0.0, heel_cup_depth_mm=0.0)
+    return p.with_values(arch_height_mm=0.0, heel_cup_depth_mm=0.0)

@@ -27,14 +27,13 @@ import numpy as np
 
 from orthofit.geometry.outline import FootDimensions, landmarks
 from orthofit.config.params import InsoleParams
-from orthofit.geometry.surface import MTH24_FRACTION, SPUR_AT, SPUR_MEDIAL_OF_CENTRE
+from orthofit.geometry.features import FEATURES
+from orthofit.geometry.field import ZoneSpot
 
 #: Zone borders, fractions of foot length [D].
 HEEL_END, ARCH_END = 0.30, 0.62
 #: Bands in a graded transition [D].
 TRANSITION_STEPS = 3
-#: Radius of the offloaded disc under metatarsal heads 2-4, mm [D].
-MET_OFFLOAD_RADIUS_MM = 14.0
 #: Infill pattern of every zone [D]: gyroid is the common choice for TPU (isotropic, no
 #: stacked lines to buckle).
 INFILL_PATTERN = "gyroid"
@@ -85,6 +84,17 @@ def _disc(cx: float, cy: float, r: float, z0: float, z1: float):
     return _prism(np.column_stack([cx + r * np.cos(a), cy + r * np.sin(a)]), z0, z1)
 
 
+def _spot(spot: ZoneSpot, grow_mm: float, z0: float, z1: float) -> tuple[np.ndarray, np.ndarray]:
+    """The prism of a spot, grown by ``grow_mm`` (a disc keeps its centre; a region is buffered)."""
+    if spot.region is None:
+        return _disc(spot.centre_mm[0], spot.centre_mm[1], spot.radius_mm + grow_mm, z0, z1)
+    region = spot.region.buffer(grow_mm, quad_segs=8) if grow_mm > 0 else spot.region
+    ring = np.asarray(region.exterior.coords)[:-1]
+    if not region.exterior.is_ccw:
+        ring = ring[::-1]
+    return _prism(ring, z0, z1)
+
+
 def _steps(d0: float, d1: float) -> list[float]:
     return [d0 + (d1 - d0) * k / (TRANSITION_STEPS + 1) for k in range(1, TRANSITION_STEPS + 1)]
 
@@ -117,20 +127,15 @@ def insole_zones(foot: FootDimensions, p: InsoleParams, x_range: tuple[float, fl
                     a = borders[i] - w / 2 + k * band
                     out.append((f"{name}-{names[i + 1]} transition {k + 1}", d, _slab(a, a + band, half, z0, z1)))
             start = borders[i] + w / 2
-    spots = []
     lm = landmarks(foot)
-    if p.met_pad_height_mm > 0 or p.met_bar_height_mm > 0:
-        mx, my = lm.mth_line_point(MTH24_FRACTION)
-        spots.append(("metatarsal heads 2-4 offload", mx, my, MET_OFFLOAD_RADIUS_MM, p.infill_forefoot_pct))
-    if p.heel_spur_relief_mm > 0:
-        spots.append(("heel-spur offload", SPUR_AT * fl, SPUR_MEDIAL_OF_CENTRE * foot.heel_width_mm,
-                      p.heel_spur_relief_diameter_mm / 2.0, p.infill_heel_pct))
-    for name, cx, cy, r, around in spots:
+    spots: list[ZoneSpot] = [s for feature in FEATURES for s in feature.zone_spots(foot, lm, p)]
+    for spot in spots:
         if w > 0:
             band = w / TRANSITION_STEPS
-            for k, d in enumerate(_steps(around, p.infill_offload_pct)):
-                out.append((f"{name} transition {k + 1}", d, _disc(cx, cy, r + (TRANSITION_STEPS - k) * band, z0, z1)))
-        out.append((name, p.infill_offload_pct, _disc(cx, cy, r, z0, z1)))
+            for k, d in enumerate(_steps(spot.around_pct, spot.density_pct)):
+                grow = (TRANSITION_STEPS - k) * band
+                out.append((f"{spot.name} transition {k + 1}", d, _spot(spot, grow, z0, z1)))
+        out.append((spot.name, spot.density_pct, _spot(spot, 0.0, z0, z1)))
     zones = []
     for name, d, (v, f) in out:
         if mirror:

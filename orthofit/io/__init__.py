@@ -1,1 +1,3 @@
-"""Reading inputs and writing outputs: case files, lab CSVs, 3D scans, footprint grids, and\nthe all-or-nothing file writer. Readers validate and return typed values; they measure nothing."""
+"""Reading inputs and writing outputs: case files, lab CSVs, 3D scans, footprint grids, and
+the all-or-nothing file writer. Readers validate and return typed values; they measure nothing.
+"""

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orthofit.model.case import Case, Clinician, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
-from orthofit.model.enums import ScanCondition, Sex, Side
-from orthofit.errors import CaseFileError, ValidationError
 from orthofit.config.keys import check_keys
 from orthofit.config.tomlfile import read_toml
+from orthofit.errors import CaseFileError, ValidationError
+from orthofit.model.case import Case, Clinician, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
+from orthofit.model.enums import ScanCondition, Sex, Side
 from orthofit.model.redflags import RED_FLAGS
 
 
@@ -46,8 +46,16 @@ FOOT_FIELDS: dict[str, Range] = {
     "navicular_drop_mm": Range(-20, 40, "mm"),
     "rcsp_deg": Range(-30, 30, "degrees"),
 }
-_FOOT_OTHER = ("fpi6", "footprint_mm", "arch_on_tiptoe", "footprint_grid", "footprint_grid_pitch_mm",
-               "scan", "scan_units", "scan_condition")
+_FOOT_OTHER = (
+    "fpi6",
+    "footprint_mm",
+    "arch_on_tiptoe",
+    "footprint_grid",
+    "footprint_grid_pitch_mm",
+    "scan",
+    "scan_units",
+    "scan_condition",
+)
 #: mm-valued fields whose out-of-range values get a hint about the unit typed.
 _LENGTH_FIELDS = {k for k, r in FOOT_FIELDS.items() if r.unit == "mm"} - {"navicular_drop_mm"}
 
@@ -86,7 +94,8 @@ def load_case(path: str | Path) -> Case:
 
 def parse_case(raw: dict[str, Any], source: str = "", folder: str = "") -> Case:
     """Validate an already-parsed case table (as from :func:`tomllib.loads`); ``folder`` is
-    where the files it names are (relative paths), "" for the working folder."""
+    where the files it names are (relative paths), "" for the working folder.
+    """
     check_keys(raw, _SECTIONS, "the case file (top-level tables)", ValidationError)
     for name in _SECTIONS:
         if name in raw and not isinstance(raw[name], dict):
@@ -112,22 +121,27 @@ def parse_case(raw: dict[str, Any], source: str = "", folder: str = "") -> Case:
 def _patient(table: dict[str, Any]) -> Patient:
     check_keys(table, _PATIENT_KEYS, "[patient]", ValidationError)
     if "id" not in table:
-        raise ValidationError("patient.id is missing; add id = \"...\" under [patient] (it names the output files)")
+        raise ValidationError('patient.id is missing; add id = "..." under [patient] (it names the output files)')
     pid = table["id"]
     if not isinstance(pid, str) or not _ID_PATTERN.fullmatch(pid):
         raise ValidationError(
             f"patient.id = {pid!r} is not usable in file names; use 1-64 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit")
+            "starting with a letter or digit"
+        )
     if "age" not in table:
-        raise ValidationError("patient.age is missing; add age = <years> under [patient] "
-                              "(children get age-specific thresholds)")
+        raise ValidationError(
+            "patient.age is missing; add age = <years> under [patient] (children get age-specific thresholds)"
+        )
     age = number_in_range(table["age"], "patient.age", PATIENT_FIELDS["age"])
     name = table.get("name", "")
     if not isinstance(name, str):
         raise ValidationError(f"patient.name must be text in quotes, not {name!r}")
     sex = Sex.parse(table["sex"], "patient.sex") if "sex" in table else None
-    weight = (number_in_range(table["weight_kg"], "patient.weight_kg", PATIENT_FIELDS["weight_kg"])
-              if "weight_kg" in table else None)
+    weight = (
+        number_in_range(table["weight_kg"], "patient.weight_kg", PATIENT_FIELDS["weight_kg"])
+        if "weight_kg" in table
+        else None
+    )
     return Patient(id=pid, age_years=age, name=name, sex=sex, weight_kg=weight)
 
 
@@ -149,16 +163,20 @@ def _foot(table: dict[str, Any], side: str) -> FootMeasurements:
         if "footprint_grid_pitch_mm" not in table:
             raise ValidationError(f"{side}.footprint_grid_pitch_mm is missing: give the grid's cell size in mm")
         values["footprint_grid"] = table["footprint_grid"]
-        values["footprint_grid_pitch_mm"] = number_in_range(table["footprint_grid_pitch_mm"],
-                                                    f"{side}.footprint_grid_pitch_mm", Range(0.1, 20, "mm"))
+        values["footprint_grid_pitch_mm"] = number_in_range(
+            table["footprint_grid_pitch_mm"], f"{side}.footprint_grid_pitch_mm", Range(0.1, 20, "mm")
+        )
     elif "footprint_grid_pitch_mm" in table:
         raise ValidationError(f"{side}.footprint_grid_pitch_mm is given without {side}.footprint_grid")
     values.update(_scan_fields(table, side))
+    if "conditions" in table:
+        values["conditions"] = _conditions(table["conditions"], f"{side}.conditions")
     fl, tfl = values.get("foot_length_mm"), values.get("truncated_foot_length_mm")
     if fl is not None and tfl is not None and tfl >= fl:
         raise ValidationError(
             f"{side}.truncated_foot_length_mm ({tfl:g}) must be shorter than {side}.foot_length_mm "
-            f"({fl:g}): it runs from the heel to the 1st metatarsophalangeal joint, not to the toes")
+            f"({fl:g}): it runs from the heel to the 1st metatarsophalangeal joint, not to the toes"
+        )
     return FootMeasurements(**values)
 
 
@@ -177,16 +195,36 @@ def _scan_fields(table: dict[str, Any], side: str) -> dict[str, Any]:
     if "scan_units" in table:
         units = table["scan_units"]
         if units not in UNITS_MM:
-            raise ValidationError(f"{side}.scan_units = {units!r} is not known; use one of "
-                                  + ", ".join(f'"{u}"' for u in UNITS_MM))
+            raise ValidationError(
+                f"{side}.scan_units = {units!r} is not known; use one of " + ", ".join(f'"{u}"' for u in UNITS_MM)
+            )
         out["scan_units"] = units
     if "scan_condition" in table:
         try:
             out["scan_condition"] = ScanCondition.parse(table["scan_condition"])
         except ValidationError:
-            raise ValidationError(f"{side}.scan_condition = {table['scan_condition']!r} is not known; use one of "
-                                  + ", ".join(f'"{c.value}"' for c in ScanCondition)) from None
+            raise ValidationError(
+                f"{side}.scan_condition = {table['scan_condition']!r} is not known; use one of "
+                + ", ".join(f'"{c.value}"' for c in ScanCondition)
+            ) from None
     return out
+
+
+def _conditions(value: Any, field: str) -> tuple[str, ...]:
+    """A list of known condition names (orthofit/data/conditions.toml), without repeats."""
+    from orthofit.config.conditions import CONDITIONS
+
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ValidationError(f'{field} must be a list such as ["medial_knee_oa"]')
+    out = []
+    for item in items:
+        name = str(item).strip().lower()
+        if name not in CONDITIONS:
+            options = ", ".join(repr(c) for c in CONDITIONS)
+            raise ValidationError(f"{field}: {item!r} is not a known condition; use {options}")
+        out.append(name)
+    return tuple(dict.fromkeys(out))
 
 
 def _clinician(table: dict[str, Any]) -> Clinician:
@@ -205,8 +243,9 @@ def _clinician(table: dict[str, Any]) -> Clinician:
         try:
             date = datetime.date.fromisoformat(str(date)).isoformat()
         except ValueError:
-            raise ValidationError(f"clinician.date = {date!r} is not a date; write it as YYYY-MM-DD, "
-                                  "e.g. 2026-11-21") from None
+            raise ValidationError(
+                f"clinician.date = {date!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-21"
+            ) from None
     return Clinician(name=table.get("name", ""), clinic=table.get("clinic", ""), date=date)
 
 
@@ -224,7 +263,7 @@ def _symptoms(table: dict[str, Any]) -> Symptoms:
     if isinstance(pain, str):
         pain = [pain]
     if not isinstance(pain, list):
-        raise ValidationError("symptoms.foot_pain must be a list such as [\"heel\", \"arch\"]")
+        raise ValidationError('symptoms.foot_pain must be a list such as ["heel", "arch"]')
     sites = []
     for item in pain:
         try:
@@ -244,10 +283,10 @@ def _leg_length(table: dict[str, Any] | None) -> LegLength | None:
     diff = number_in_range(table["difference_mm"], "leg_length.difference_mm", Range(0, 100, "mm"), unit_hint=True)
     side = Side.parse(table["shorter_side"], "leg_length.shorter_side") if "shorter_side" in table else None
     if diff > 0 and side is None:
-        raise ValidationError("leg_length.shorter_side is missing; say which leg is shorter: \"left\" or \"right\"")
+        raise ValidationError('leg_length.shorter_side is missing; say which leg is shorter: "left" or "right"')
     method = table.get("method", "")
     if not isinstance(method, str):
-        raise ValidationError("leg_length.method must be text, e.g. \"block test\" or \"imaging\"")
+        raise ValidationError('leg_length.method must be text, e.g. "block test" or "imaging"')
     return LegLength(difference_mm=diff, shorter_side=side, method=method)
 
 
@@ -260,7 +299,8 @@ def _bool(value: Any, field: str) -> bool:
 def number_in_range(value: Any, field: str, rng: Range, unit_hint: bool = False) -> float:
     """``value`` as a float if it is a finite number within ``rng``; else a
     :class:`ValidationError` naming ``field`` and the range (and, with ``unit_hint``, the
-    unit a misplaced length looks typed in)."""
+    unit a misplaced length looks typed in).
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(f"{field} must be a number ({rng.text()}), not {value!r}")
     if not math.isfinite(value):
@@ -273,8 +313,11 @@ def number_in_range(value: Any, field: str, rng: Range, unit_hint: bool = False)
 
 def _unit_hint(value: float, rng: Range) -> str:
     """Guess which unit a misplaced length was typed in."""
-    guesses = [name for name, factor in (("metres", 1000.0), ("centimetres", 10.0), ("inches", 25.4))
-               if rng.low <= value * factor <= rng.high]
+    guesses = [
+        name
+        for name, factor in (("metres", 1000.0), ("centimetres", 10.0), ("inches", 25.4))
+        if rng.low <= value * factor <= rng.high
+    ]
     if not guesses:
         return ""
     return f"; it looks like {' or '.join(guesses)}: the case file takes millimetres"
@@ -285,8 +328,13 @@ def _fpi6(value: Any, field: str) -> tuple[int, ...]:
         raise ValidationError(f"{field} must list the six FPI-6 item scores, e.g. [1, 1, 2, 1, 1, 0]")
     items = []
     for i, item in enumerate(value, start=1):
-        if isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item) \
-                or item != int(item) or not -2 <= item <= 2:
+        if (
+            isinstance(item, bool)
+            or not isinstance(item, (int, float))
+            or not math.isfinite(item)
+            or item != int(item)
+            or not -2 <= item <= 2
+        ):
             raise ValidationError(f"{field} item {i} = {item!r} is out of range: each item is a whole number -2 to +2")
         items.append(int(item))
     return tuple(items)
@@ -304,13 +352,17 @@ def _footprint(value: Any, field: str) -> tuple[tuple[tuple[float, float], ...],
             raise ValidationError(f"{where} needs at least 3 [x, y] points")
         points = []
         for i, pt in enumerate(ring):
-            if (not isinstance(pt, list) or len(pt) != 2
-                    or any(isinstance(c, bool) or not isinstance(c, (int, float)) for c in pt)):
+            if (
+                not isinstance(pt, list)
+                or len(pt) != 2
+                or any(isinstance(c, bool) or not isinstance(c, (int, float)) for c in pt)
+            ):
                 raise ValidationError(f"{where} point {i + 1} must be [x, y] in mm, not {pt!r}")
             if not all(math.isfinite(c) and abs(c) <= _FOOTPRINT_LIMIT_MM for c in pt):
                 raise ValidationError(
                     f"{where} point {i + 1} = {pt!r} is out of range: coordinates must be finite and "
-                    f"within ±{_FOOTPRINT_LIMIT_MM:g} mm (the frame is millimetres, heel at x = 0)")
+                    f"within ±{_FOOTPRINT_LIMIT_MM:g} mm (the frame is millimetres, heel at x = 0)"
+                )
             points.append((float(pt[0]), float(pt[1])))
         out.append(tuple(points))
     return tuple(out)

@@ -23,9 +23,8 @@ class PressureGrid:
 
     values: np.ndarray
     pitch_mm: float
-    has_pressure: bool      # True for a CSV of pressures; False for a picture (contact only)
+    has_pressure: bool  # True for a CSV of pressures; False for a picture (contact only)
     source: str = ""
-
 
 
 def load_grid(path: str | Path, pitch_mm: float) -> PressureGrid:
@@ -72,7 +71,7 @@ def _read_csv(path: Path) -> np.ndarray:
         raise CaseFileError(f"{path}: every value must be a number (0 = no contact)") from None
     if not np.isfinite(values).all() or (values < 0).any():
         raise CaseFileError(f"{path}: values must be finite and not negative")
-    return values   # row 0 is the south row already
+    return values  # row 0 is the south row already
 
 
 def _read_png(path: Path) -> np.ndarray:
@@ -88,4 +87,4 @@ def _read_png(path: Path) -> np.ndarray:
     background = np.median(border)
     contrast = np.abs(gray - background)
     values = np.where(contrast > 40.0, contrast, 0.0)
-    return values[::-1]   # a picture's top row is north: flip so row 0 is south
+    return values[::-1]  # a picture's top row is north: flip so row 0 is south

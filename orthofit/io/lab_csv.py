@@ -24,7 +24,7 @@ class BatchCase:
 
     name: str
     path: Path | None = None
-    table: dict[str, Any] | None = None   # a CSV row as a case table (TOML values)
+    table: dict[str, Any] | None = None  # a CSV row as a case table (TOML values)
     source: str = ""
 
 
@@ -49,10 +49,14 @@ def read_cases(source: str | Path) -> list[BatchCase]:
         raise ValidationError(f"{src} has no rows")
     missing = {"id", "age"} - set(rows[0])
     if missing:
-        raise ValidationError(f"{src} has no '{sorted(missing)[0]}' column; the columns are id, age, name, sex, "
-                              "weight_kg and left_/right_ measurement fields such as left_foot_length_mm")
-    return [BatchCase(str(r.get("id") or f"row-{i + 2}"), table=_row_table(r), source=f"{src} row {i + 2}")
-            for i, r in enumerate(rows)]
+        raise ValidationError(
+            f"{src} has no '{sorted(missing)[0]}' column; the columns are id, age, name, sex, "
+            "weight_kg and left_/right_ measurement fields such as left_foot_length_mm"
+        )
+    return [
+        BatchCase(str(r.get("id") or f"row-{i + 2}"), table=_row_table(r), source=f"{src} row {i + 2}")
+        for i, r in enumerate(rows)
+    ]
 
 
 def _number_or_text(text: str) -> Any:

@@ -33,18 +33,20 @@ def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = True
             raise OutputError(f"{existing[0]} already exists; use --force to overwrite it")
     temps: list[Path] = []
     try:
-        for target, data in zip(targets, files.values()):
+        for target, data in zip(targets, files.values(), strict=True):
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             temps.append(tmp)
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for tmp, target in zip(temps, targets):
+        for tmp, target in zip(temps, targets, strict=True):
             os.replace(tmp, target)
     except OSError as err:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write to {out}: {err.strerror}; check the folder's permissions "
-                          "and free space, or choose another --out") from None
+        raise OutputError(
+            f"cannot write to {out}: {err.strerror}; check the folder's permissions "
+            "and free space, or choose another --out"
+        ) from None
     return targets

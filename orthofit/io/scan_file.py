@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import UserError
 from orthofit.model.meshcheck import EdgeCheck, check_edges, triangle_checks
-from orthofit.config.tomlfile import read_bytes
 
 
 class ScanError(UserError):
@@ -43,7 +43,7 @@ class LoadedScan:
     faces: np.ndarray
     units: str
     units_inferred: bool
-    notes: tuple[str, ...]      # unit inference, repairs
+    notes: tuple[str, ...]  # unit inference, repairs
     source: str
 
 
@@ -74,8 +74,10 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
         _check_stl(data, path)
     vertices, faces = _read_mesh(data, suffix, path)
     if len(faces) == 0:
-        raise ScanError(f"{path} holds no triangles (an empty or unreadable {suffix[1:].upper()} file); "
-                        "export the scan again as a mesh")
+        raise ScanError(
+            f"{path} holds no triangles (an empty or unreadable {suffix[1:].upper()} file); "
+            "export the scan again as a mesh"
+        )
     # Checked before merging: merging (like trimesh's processing, which silently drops NaN
     # vertices and their faces) would hide a corrupt file.
     if not np.isfinite(vertices).all():
@@ -104,7 +106,8 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
 
 def _read_mesh(data: bytes, suffix: str, path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Triangles as stored, vertices not merged: vertices (n, 3) float in the file's unit,
-    faces (m, 3) int64 (m = 0 when the file holds no mesh)."""
+    faces (m, 3) int64 (m = 0 when the file holds no mesh).
+    """
     if suffix == ".stl" and _is_binary_stl(data):
         return _read_binary_stl(data)
     import trimesh
@@ -114,8 +117,9 @@ def _read_mesh(data: bytes, suffix: str, path: Path) -> tuple[np.ndarray, np.nda
         # which would hide a corrupt file; vertices are merged after the check.
         mesh = trimesh.load(io.BytesIO(data), file_type=suffix[1:], force="mesh", process=False)
     except Exception:  # trimesh raises many kinds (ValueError, IndexError, struct.error...)
-        raise ScanError(f"{path} is not a readable {suffix[1:].upper()} mesh; it may be truncated or "
-                        "corrupt: export it again") from None
+        raise ScanError(
+            f"{path} is not a readable {suffix[1:].upper()} mesh; it may be truncated or corrupt: export it again"
+        ) from None
     if not isinstance(mesh, trimesh.Trimesh):
         return np.empty((0, 3)), np.empty((0, 3), dtype=np.int64)
     return np.asarray(mesh.vertices, dtype=float), np.asarray(mesh.faces, dtype=np.int64)
@@ -139,21 +143,24 @@ def _read_binary_stl(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     """
     n = int.from_bytes(data[80:84], "little")
     records = np.frombuffer(data, dtype=_STL_RECORD, count=n, offset=84)
-    vertices = records["v"].reshape(-1, 3)          # a copy: the records are 50 bytes apart
+    vertices = records["v"].reshape(-1, 3)  # a copy: the records are 50 bytes apart
     return vertices, np.arange(3 * n, dtype=np.int64).reshape(-1, 3)
 
 
 def _check_stl(data: bytes, path: Path) -> None:
     """A binary STL's size must match the triangle count in its header; anything else must be
     ASCII text. Checked here so that the message does not depend on trimesh's optional
-    text-encoding detectors."""
+    text-encoding detectors.
+    """
     if _is_binary_stl(data):
         return
     n = int.from_bytes(data[80:84], "little") if len(data) >= 84 else 0
     if data[:5].lower() != b"solid":
         if len(data) >= 84:
-            raise ScanError(f"{path} is a truncated or corrupt binary STL ({len(data)} bytes; its header "
-                            f"promises {n} triangles, {84 + 50 * n} bytes): export it again")
+            raise ScanError(
+                f"{path} is a truncated or corrupt binary STL ({len(data)} bytes; its header "
+                f"promises {n} triangles, {84 + 50 * n} bytes): export it again"
+            )
         raise ScanError(f"{path} is too short to be an STL file: export it again")
     try:
         data.decode("ascii")
@@ -166,22 +173,31 @@ def _candidates(extent: float) -> list[str]:
     return [u for u, f in UNITS_MM.items() if lo <= extent * f <= hi]
 
 
+def _likeliest(extent: float, candidates: list[str]) -> str:
+    """The candidate unit that makes the scan closest to a typical foot's length."""
+    return min(candidates, key=lambda u: abs(math.log(extent * UNITS_MM[u] / TYPICAL_EXTENT_MM)))
+
+
 def _infer_units_or_none(extent: float) -> str | None:
     c = _candidates(extent)
-    return min(c, key=lambda u: abs(math.log(extent * UNITS_MM[u] / TYPICAL_EXTENT_MM))) if c else None
+    return _likeliest(extent, c) if c else None
 
 
 def _infer_units(extent: float, path: Path) -> tuple[str, str]:
     c = _candidates(extent)
     if not c:
-        raise ScanError(f"{path}: no unit makes a {extent:.6g}-unit scan the size of a foot; "
-                        "check the scan, or give --units")
-    best = _infer_units_or_none(extent)
+        raise ScanError(
+            f"{path}: no unit makes a {extent:.6g}-unit scan the size of a foot; check the scan, or give --units"
+        )
+    best = _likeliest(extent, c)
     note = f"units inferred as {best} (the scan is {extent * UNITS_MM[best]:.0f} mm long)"
     others = [u for u in c if u != best]
     if others:
-        note += "; " + ", ".join(f"in {u} it would be {extent * UNITS_MM[u]:.0f} mm" for u in others) + \
-                ": give --units to be sure"
+        note += (
+            "; "
+            + ", ".join(f"in {u} it would be {extent * UNITS_MM[u]:.0f} mm" for u in others)
+            + ": give --units to be sure"
+        )
     return best, note
 
 
@@ -261,7 +277,7 @@ def identical_rows(coords: np.ndarray, hash_rows=None) -> tuple[np.ndarray, np.n
     first = order[start]
     is_first = np.zeros(n, dtype=bool)
     is_first[first] = True
-    rank = np.cumsum(is_first) - 1                 # a first row's group number
+    rank = np.cumsum(is_first) - 1  # a first row's group number
     label = np.empty(n, dtype=np.int64)
     label[order] = rank[first][np.cumsum(start) - 1]
     return label, np.flatnonzero(is_first)
@@ -269,7 +285,8 @@ def identical_rows(coords: np.ndarray, hash_rows=None) -> tuple[np.ndarray, np.n
 
 def _neighbours_differ(cols: np.ndarray, order: np.ndarray) -> np.ndarray:
     """(n - 1,) bool: whether the points ``order[i]`` and ``order[i + 1]`` differ; ``cols``
-    (3, n) holds the coordinates."""
+    (3, n) holds the coordinates.
+    """
     differ = np.zeros(len(order) - 1, dtype=bool)
     for col in cols:
         s = col[order]
@@ -279,7 +296,8 @@ def _neighbours_differ(cols: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 def _hash_rows(bits: np.ndarray) -> np.ndarray:
     """(3, n) unsigned -> (n,) uint32: the high half of ``((x K ^ y) K ^ z) K`` modulo 2^64
-    (multiplying by the odd K carries every bit upward)."""
+    (multiplying by the odd K carries every bit upward).
+    """
     x, y, z = bits.astype(np.uint64, copy=False)
     h = x * _HASH_K
     h ^= y
@@ -292,14 +310,16 @@ def _hash_rows(bits: np.ndarray) -> np.ndarray:
 def _argsort_u32(key: np.ndarray) -> np.ndarray:
     """Stable argsort of (n,) uint32 keys as a radix sort: numpy's stable argsort of 16-bit
     keys is a linear-time counting sort, and two of them (low half, then high half) take
-    about a third of the time of one comparison sort of 3 million keys."""
+    about a third of the time of one comparison sort of 3 million keys.
+    """
     order = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
     high = (key >> 16).astype(np.uint16)
     return order[np.argsort(high[order], kind="stable")]
 
 
-def _sort_collisions(order: np.ndarray, hs: np.ndarray, cols: np.ndarray, collided: np.ndarray,
-                     differ: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sort_collisions(
+    order: np.ndarray, hs: np.ndarray, cols: np.ndarray, collided: np.ndarray, differ: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Re-sort the hash groups that hold more than one point by coordinates, then row.
 
     ``order`` (n,) sorts the rows by hash, ``hs`` (n,) are the hashes in that order, ``cols``
@@ -326,6 +346,7 @@ def _sort_collisions(order: np.ndarray, hs: np.ndarray, cols: np.ndarray, collid
 
 # Checking and mending the surface --------------------------------------------------------
 
+
 def _mend(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Mend small defects and say what was mended.
 
@@ -346,9 +367,10 @@ def _mend(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return vertices, faces, notes
 
 
-def _repair(vertices: np.ndarray, faces: np.ndarray, edges: EdgeCheck,
-            notes: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """trimesh's repairs of an open or inconsistently wound scan (see :func:`_mend`)."""
+def _repair(
+    vertices: np.ndarray, faces: np.ndarray, edges: EdgeCheck, notes: list[str]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Trimesh's repairs of an open or inconsistently wound scan (see :func:`_mend`)."""
     import trimesh
 
     mesh = trimesh.Trimesh(vertices, faces, process=False)
@@ -364,5 +386,8 @@ def _repair(vertices: np.ndarray, faces: np.ndarray, edges: EdgeCheck,
     if mesh.is_watertight and mesh.volume < 0:
         mesh.invert()
         notes.append("inside-out scan turned right side out")
-    return (np.ascontiguousarray(mesh.vertices, dtype=np.float64),
-            np.ascontiguousarray(mesh.faces, dtype=np.int64), notes)
+    return (
+        np.ascontiguousarray(mesh.vertices, dtype=np.float64),
+        np.ascontiguousarray(mesh.faces, dtype=np.int64),
+        notes,
+    )

@@ -46,9 +46,18 @@ INDEX_UNITS: dict[str, str] = {
 }
 
 #: The case-file measurement fields whose source is recorded (typed or scan).
-MEASUREMENT_FIELDS = ("foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm",
-                      "dorsal_height_sitting_mm", "dorsal_height_standing_mm", "navicular_height_sitting_mm",
-                      "navicular_height_standing_mm", "navicular_drop_mm", "rcsp_deg")
+MEASUREMENT_FIELDS = (
+    "foot_length_mm",
+    "ball_width_mm",
+    "heel_width_mm",
+    "truncated_foot_length_mm",
+    "dorsal_height_sitting_mm",
+    "dorsal_height_standing_mm",
+    "navicular_height_sitting_mm",
+    "navicular_height_standing_mm",
+    "navicular_drop_mm",
+    "rcsp_deg",
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,9 @@ class MeasuredCase:
         return self.left if side is Side.LEFT else self.right
 
 
-def measure_case(case: Case, scans: Mapping[Side, LoadedScan] | None = None,
-                 grids: Mapping[Side, PressureGrid] | None = None) -> MeasuredCase:
+def measure_case(
+    case: Case, scans: Mapping[Side, LoadedScan] | None = None, grids: Mapping[Side, PressureGrid] | None = None
+) -> MeasuredCase:
     """Measure both feet of ``case`` with the scans and grids loaded for it.
 
     Parameters
@@ -121,8 +131,9 @@ def measure_case(case: Case, scans: Mapping[Side, LoadedScan] | None = None,
     return MeasuredCase(merged, feet[Side.LEFT], feet[Side.RIGHT])
 
 
-def measure_foot(case: Case, side: Side, scan: LoadedScan | None = None,
-                 grid: PressureGrid | None = None) -> MeasuredFoot:
+def measure_foot(
+    case: Case, side: Side, scan: LoadedScan | None = None, grid: PressureGrid | None = None
+) -> MeasuredFoot:
     """Measure one foot of ``case`` (see :func:`measure_case`)."""
     from orthofit.io.scan_file import ScanError
 
@@ -137,8 +148,13 @@ def measure_foot(case: Case, side: Side, scan: LoadedScan | None = None,
     return measured_foot(m, side, case.patient.weight_kg, record, grid)
 
 
-def measured_foot(m: FootMeasurements, side: Side, weight_kg: float | None, record: ScanRecord | None = None,
-                  grid: PressureGrid | None = None) -> MeasuredFoot:
+def measured_foot(
+    m: FootMeasurements,
+    side: Side,
+    weight_kg: float | None,
+    record: ScanRecord | None = None,
+    grid: PressureGrid | None = None,
+) -> MeasuredFoot:
     """The measurements of one foot whose scan (if any) is already measured and merged into ``m``."""
     notes: list[str] = []
     fp = None
@@ -165,15 +181,15 @@ def measured_foot(m: FootMeasurements, side: Side, weight_kg: float | None, reco
             fp_source = ValueSource.GRID
         cpei = g.cpei_proxy_pct
         notes.extend(n for n in g.notes if n not in notes)
-        notes.append(f"footprint from the grid {m.footprint_grid} ({m.footprint_grid_pitch_mm:g} mm cells; "
-                     f"toes: {g.toe_cut})")
+        notes.append(
+            f"footprint from the grid {m.footprint_grid} ({m.footprint_grid_pitch_mm:g} mm cells; toes: {g.toe_cut})"
+        )
     if record is not None:
         sm = record.measurements
         if fp is None and sm.footprint is not None:
             fp, rings = sm.footprint, sm.footprint_rings
             fp_source = ValueSource.SCAN
-            notes.append(f"footprint indices from the scan: the sole within {sm.footprint_height_mm:g} mm "
-                         "of the floor")
+            notes.append(f"footprint indices from the scan: the sole within {sm.footprint_height_mm:g} mm of the floor")
         elif fp is None and sm.footprint_note:
             notes.append(sm.footprint_note)
         notes.extend(_scan_notes(record))
@@ -181,22 +197,39 @@ def measured_foot(m: FootMeasurements, side: Side, weight_kg: float | None, reco
         notes.extend(n for n in fp.notes if n not in notes)
     values = _compute_indices(m, weight_kg, fp)
     values["cpei_proxy_pct"] = cpei
-    if (m.navicular_drop_mm is not None and m.navicular_height_sitting_mm is not None
-            and m.navicular_height_standing_mm is not None):
+    if (
+        m.navicular_drop_mm is not None
+        and m.navicular_height_sitting_mm is not None
+        and m.navicular_height_standing_mm is not None
+    ):
         computed = ix.navicular_drop_mm(m.navicular_height_sitting_mm, m.navicular_height_standing_mm)
         if abs(computed - m.navicular_drop_mm) > 1.0:
-            notes.append(f"navicular_drop_mm {m.navicular_drop_mm:g} mm was used; the two navicular "
-                         f"heights give {computed:g} mm")
+            notes.append(
+                f"navicular_drop_mm {m.navicular_drop_mm:g} mm was used; the two navicular heights give {computed:g} mm"
+            )
     used = record.used if record is not None else ()
-    sources = {k: (ValueSource.SCAN if k in used else ValueSource.TYPED)
-               for k in MEASUREMENT_FIELDS if getattr(m, k) is not None}
-    return MeasuredFoot(side=side, values=m, sources=sources, indices=values, footprint=fp,
-                        footprint_rings=rings, footprint_source=fp_source, scan=record, grid=g,
-                        notes=tuple(notes))
+    sources = {
+        k: (ValueSource.SCAN if k in used else ValueSource.TYPED)
+        for k in MEASUREMENT_FIELDS
+        if getattr(m, k) is not None
+    }
+    return MeasuredFoot(
+        side=side,
+        values=m,
+        sources=sources,
+        indices=values,
+        footprint=fp,
+        footprint_rings=rings,
+        footprint_source=fp_source,
+        scan=record,
+        grid=g,
+        notes=tuple(notes),
+    )
 
 
-def _compute_indices(m: FootMeasurements, weight_kg: float | None,
-                     fp: FootprintIndices | None) -> dict[str, float | None]:
+def _compute_indices(
+    m: FootMeasurements, weight_kg: float | None, fp: FootprintIndices | None
+) -> dict[str, float | None]:
     v: dict[str, float | None] = dict.fromkeys(INDEX_UNITS)
     if fp is not None:
         v["arch_index"] = fp.arch_index
@@ -236,13 +269,25 @@ def _scan_notes(rec: ScanRecord) -> list[str]:
     sm = rec.measurements
     out = [f"scan {rec.source} ({rec.condition.value}, {rec.side.value} foot): " + "; ".join(rec.notes)]
     if rec.used:
-        out.append("from the scan: " + ", ".join(
-            f"{k} {sm.measures[k].value:g} ± {sm.measures[k].uncertainty_mm:g} mm" for k in rec.used))
+        out.append(
+            "from the scan: "
+            + ", ".join(f"{k} {sm.measures[k].value:g} ± {sm.measures[k].uncertainty_mm:g} mm" for k in rec.used)
+        )
     if rec.kept:
-        out.append("typed values kept over the scan's: " + ", ".join(
-            f"{k} {typed:g} mm (scan {scanned:g} mm)" for k, typed, scanned in rec.kept))
+        out.append(
+            "typed values kept over the scan's: "
+            + ", ".join(f"{k} {typed:g} mm (scan {scanned:g} mm)" for k, typed, scanned in rec.kept)
+        )
     return out
 
 
-__all__ = ["INDEX_UNITS", "MEASUREMENT_FIELDS", "CASE_FIELDS", "MeasuredCase", "MeasuredFoot", "measure_case",
-           "measure_foot", "measured_foot"]
+__all__ = [
+    "INDEX_UNITS",
+    "MEASUREMENT_FIELDS",
+    "CASE_FIELDS",
+    "MeasuredCase",
+    "MeasuredFoot",
+    "measure_case",
+    "measure_foot",
+    "measured_foot",
+]

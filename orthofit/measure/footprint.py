@@ -31,9 +31,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from orthofit.model.enums import Side
 from orthofit.errors import FootprintError
 from orthofit.measure.indices import arch_index, chippaux_smirak_pct, staheli
+from orthofit.model.enums import Side
 
 #: Cross-section spacing for the width profile, mm.
 _STEP_MM = 0.5
@@ -58,10 +58,10 @@ class FootprintIndices:
     forefoot_width_mm: float
     midfoot_min_width_mm: float
     heel_width_mm: float
-    print_length_mm: float          # toe-free print, along the axis
-    axis_origin_mm: tuple[float, float]     # rear tangent point on the axis, input frame
-    axis_direction: tuple[float, float]     # unit vector heel -> toes, input frame
-    toes_removed: str               # "islands", "neck" or "none found"
+    print_length_mm: float  # toe-free print, along the axis
+    axis_origin_mm: tuple[float, float]  # rear tangent point on the axis, input frame
+    axis_direction: tuple[float, float]  # unit vector heel -> toes, input frame
+    toes_removed: str  # "islands", "neck" or "none found"
     notes: tuple[str, ...]
 
 
@@ -86,9 +86,11 @@ def footprint_indices(rings, side: Side) -> FootprintIndices:
     _, t_min, _, t_max = local.bounds
     pad = 1.0
     heel_area, mid_area, fore_area = (
-        local.intersection(box(cuts[i] - (pad if i == 0 else 0), t_min - pad,
-                               cuts[i + 1] + (pad if i == 2 else 0), t_max + pad)).area
-        for i in range(3))
+        local.intersection(
+            box(cuts[i] - (pad if i == 0 else 0), t_min - pad, cuts[i + 1] + (pad if i == 2 else 0), t_max + pad)
+        ).area
+        for i in range(3)
+    )
     (_, heel_w), (_, mid_w), (_, fore_w) = _width_extremes(local, cuts)
     clarke = _clarke_angle(local, s_min, length)
     if clarke is None:
@@ -117,10 +119,10 @@ def footprint_indices(rings, side: Side) -> FootprintIndices:
 class WidthSection:
     """The cross-section behind one width of Chippaux-Smirak or Staheli (mm, input frame)."""
 
-    region: str                     # "forefoot", "midfoot" or "heel"
-    distance_mm: float              # from the rear tangent point, along the foot axis
-    width_mm: float                 # total contact length: the value the index uses
-    segments_mm: tuple[tuple[tuple[float, float], tuple[float, float]], ...]   # contact parts
+    region: str  # "forefoot", "midfoot" or "heel"
+    distance_mm: float  # from the rear tangent point, along the foot axis
+    width_mm: float  # total contact length: the value the index uses
+    segments_mm: tuple[tuple[tuple[float, float], tuple[float, float]], ...]  # contact parts
 
 
 def width_sections(rings, side: Side) -> tuple[WidthSection, WidthSection, WidthSection]:
@@ -149,28 +151,37 @@ def width_sections(rings, side: Side) -> tuple[WidthSection, WidthSection, Width
     cuts = s_min + length * np.array([0.0, 1 / 3, 2 / 3, 1.0])
     normal = np.array([-direction[1], direction[0]]) * side.medial_sign
     sections = []
-    for region, (s, width) in zip(("heel", "midfoot", "forefoot"), _width_extremes(local, cuts)):
+    for region, (s, width) in zip(("heel", "midfoot", "forefoot"), _width_extremes(local, cuts), strict=True):
         # The same line _width_profile intersects, so the parts add up to the index's width;
         # merged, because a section along an outline edge comes back cut at its vertices.
         line = shapely.linestrings([[s, -1000.0], [s, 1000.0]])
-        parts = [np.asarray(g.coords)[[0, -1]]
-                 for g in _parts_of_lines(shapely.line_merge(line.intersection(local)))]
-        segments = tuple(tuple(tuple(map(float, origin + p[0] * direction + p[1] * normal)) for p in seg)
-                         for seg in parts)
+        parts = [np.asarray(g.coords)[[0, -1]] for g in _parts_of_lines(shapely.line_merge(line.intersection(local)))]
+        segments = tuple(
+            (_input_point(a, origin, direction, normal), _input_point(b, origin, direction, normal)) for a, b in parts
+        )
         sections.append(WidthSection(region, float(s - s_min), float(width), segments))
     heel, mid, fore = sections
     return fore, mid, heel
 
 
+def _input_point(p: np.ndarray, origin: np.ndarray, direction: np.ndarray, normal: np.ndarray) -> tuple[float, float]:
+    """A point (s, t) of the foot-axis frame back in the input frame."""
+    x, y = origin + p[0] * direction + p[1] * normal
+    return float(x), float(y)
+
+
 def _axis_frame(rings, side: Side):
     """Toe-free print in the foot-axis frame: (local geometry, origin, direction, s_min,
-    length, toes_removed, notes); s along the axis (heel -> toes), t across it, medial t > 0."""
+    length, toes_removed, notes); s along the axis (heel -> toes), t across it, medial t > 0.
+    """
     geom = _to_geometry(rings)
     notes: list[str] = []
     geom, toes = _remove_toes(geom)
     if toes == "none found":
-        notes.append("footprint: no toe print found, so the outline was taken as toe-free "
-                     "(give the toes as separate outlines if it includes them)")
+        notes.append(
+            "footprint: no toe print found, so the outline was taken as toe-free "
+            "(give the toes as separate outlines if it includes them)"
+        )
     origin, direction = _foot_axis(geom)
     # Frame of the axis: s along it (heel -> toes), t across it with the medial side positive.
     normal = np.array([-direction[1], direction[0]]) * side.medial_sign
@@ -180,13 +191,15 @@ def _axis_frame(rings, side: Side):
     if not _LENGTH_RANGE_MM[0] <= length <= _LENGTH_RANGE_MM[1]:
         raise FootprintError(
             f"the toe-free footprint is {length:.0f} mm long; a foot print is "
-            f"{_LENGTH_RANGE_MM[0]:g}-{_LENGTH_RANGE_MM[1]:g} mm: check that footprint_mm is in millimetres")
+            f"{_LENGTH_RANGE_MM[0]:g}-{_LENGTH_RANGE_MM[1]:g} mm: check that footprint_mm is in millimetres"
+        )
     return local, origin, direction, s_min, length, toes, notes
 
 
 def _width_extremes(local: BaseGeometry, cuts: np.ndarray) -> tuple[tuple[float, float], ...]:
     """(s, width) of the heel's widest, the midfoot's narrowest and the forefoot's widest
-    cross-section; ``cuts`` (4,) are the third boundaries along s."""
+    cross-section; ``cuts`` (4,) are the third boundaries along s.
+    """
     out = []
     for i, pick in ((0, np.argmax), (1, np.argmin), (2, np.argmax)):
         s, w = _width_profile(local, cuts[i], cuts[i + 1])
@@ -213,7 +226,8 @@ def _to_geometry(rings) -> BaseGeometry:
     if geom.is_empty or geom.area < _MIN_AREA_MM2:
         raise FootprintError(
             f"the footprint outline encloses {geom.area:.0f} mm²; a foot print is at least "
-            f"{_MIN_AREA_MM2:g} mm²: check the points (in mm, in order around the outline)")
+            f"{_MIN_AREA_MM2:g} mm²: check the points (in mm, in order around the outline)"
+        )
     return geom
 
 
@@ -227,8 +241,9 @@ def _parts(geom: BaseGeometry) -> list[Polygon]:
     return list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
 
 
-def _width_profile(geom: BaseGeometry, s0: float, s1: float,
-                   origin=(0.0, 0.0), direction=(1.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
+def _width_profile(
+    geom: BaseGeometry, s0: float, s1: float, origin=(0.0, 0.0), direction=(1.0, 0.0)
+) -> tuple[np.ndarray, np.ndarray]:
     """Contact width of cross-sections perpendicular to ``direction`` at s in [s0, s1]."""
     s = np.arange(s0, s1 + _STEP_MM / 2, _STEP_MM)
     d = np.asarray(direction, float)
@@ -313,7 +328,7 @@ def _clarke_angle(local: BaseGeometry, s_min: float, length: float) -> float | N
     a, b = p[e], q[e]
     heel_touch = a if a[0] < b[0] else b
     back = heel_touch - (b if a[0] < b[0] else a)
-    u = back / max(np.linalg.norm(back), 1e-12)          # along the tangent, toward the heel
+    u = back / max(np.linalg.norm(back), 1e-12)  # along the tangent, toward the heel
     # The 1st metatarsal head: the medial-most point of the forefoot third (clinical.md §1.4),
     # not the point where the border meets the tangent, which slides along a flat border.
     border = np.concatenate([np.asarray(poly.exterior.coords) for poly in _parts(local)])
@@ -327,8 +342,12 @@ def _clarke_angle(local: BaseGeometry, s_min: float, length: float) -> float | N
     s_grid, _ = _width_profile(local, heel_touch[0] + _STEP_MM, fore[0] - _STEP_MM)
     if len(s_grid) == 0:
         return 0.0
-    lines = shapely.linestrings(np.stack([np.stack([s_grid, np.full_like(s_grid, -1000.0)], 1),
-                                          np.stack([s_grid, np.full_like(s_grid, 1000.0)], 1)], 1))
+    lines = shapely.linestrings(
+        np.stack(
+            [np.stack([s_grid, np.full_like(s_grid, -1000.0)], 1), np.stack([s_grid, np.full_like(s_grid, 1000.0)], 1)],
+            1,
+        )
+    )
     t_medial = shapely.bounds(shapely.intersection(lines, local))[:, 3]
     keep = np.isfinite(t_medial)
     if not keep.any():

@@ -45,8 +45,9 @@ def arch_drop_mm(dorsal_height_sitting_mm: float, dorsal_height_standing_mm: flo
     return dorsal_height_sitting_mm - dorsal_height_standing_mm
 
 
-def arch_height_flexibility_mm_per_kn(dorsal_height_sitting_mm: float, dorsal_height_standing_mm: float,
-                                      body_mass_kg: float) -> float:
+def arch_height_flexibility_mm_per_kn(
+    dorsal_height_sitting_mm: float, dorsal_height_standing_mm: float, body_mass_kg: float
+) -> float:
     """AHF, mm/kN: arch drop over 0.4 x body weight (§2.3)."""
     body_weight_kn = body_mass_kg * GRAVITY_M_PER_S2 / 1000.0
     return arch_drop_mm(dorsal_height_sitting_mm, dorsal_height_standing_mm) / (AHF_LOAD_FRACTION * body_weight_kn)
@@ -74,7 +75,8 @@ def malleolar_valgus_index_pct(bc_mm: float, ml_mm: float, mov_mm: float = 0.0) 
 
 def heel_lift_mm(leg_length_difference_mm: float, fraction: float, min_difference_mm: float) -> float:
     """Heel lift for a measured leg-length difference: ``fraction`` of it when at least
-    ``min_difference_mm``, else 0 (Rannisto 2019: 70 % of LLD >= 5 mm), §5 and §6.3."""
+    ``min_difference_mm``, else 0 (Rannisto 2019: 70 % of LLD >= 5 mm), §5 and §6.3.
+    """
     if leg_length_difference_mm < min_difference_mm:
         return 0.0
     return round(fraction * leg_length_difference_mm, 1)

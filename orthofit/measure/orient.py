@@ -21,14 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orthofit.model.enums import Side
 from orthofit.io.scan_file import LoadedScan, ScanError
+from orthofit.model.enums import Side
 
 #: Candidate floor normals must be within this angle of perpendicular to the long axis [D].
 FLOOR_MAX_TILT_DEG = 35.0
 #: A face is in flat contact with the floor if within this height and this normal angle [D].
 CONTACT_HEIGHT_MM = 1.5
-CONTACT_NORMAL_DEG = 25.0   # scanner noise tilts small triangles
+CONTACT_NORMAL_DEG = 25.0  # scanner noise tilts small triangles
 #: Less flat contact than this means no weight-bearing floor: use the support plane [D].
 MIN_FLAT_CONTACT_MM2 = 2000.0
 #: Without flat contact, the support plane is the one with most surface this close [D].
@@ -43,11 +43,11 @@ CROP_HEIGHT_FRACTION = 0.40
 class OrientedScan:
     """A scan in the orthofit frame, mm."""
 
-    vertices: np.ndarray          # (n, 3)
-    faces: np.ndarray             # (m, 3)
+    vertices: np.ndarray  # (n, 3)
+    faces: np.ndarray  # (m, 3)
     side: Side
     side_from_scan: Side
-    floor: str                    # "flat contact" or "support plane"
+    floor: str  # "flat contact" or "support plane"
     flat_contact_mm2: float
     cropped_at_mm: float | None
     notes: tuple[str, ...]
@@ -95,14 +95,14 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     front = x > x.max() - 0.3 * length
     if z[front].max() > z[rear].max():
         x_axis, x = -x_axis, -x
-    y_axis = np.cross(up, x_axis)              # plan view: +y is to the left of the toes
+    y_axis = np.cross(up, x_axis)  # plan view: +y is to the left of the toes
     y = (v - mean) @ y_axis
     x = x - x.min()
     pts = np.column_stack([x, y, z])
     faces = f
     cropped = None
     length = np.ptp(x)
-    if z.max() > CROP_HEIGHT_FRACTION * length * 1.5:   # clearly more than a foot: the leg
+    if z.max() > CROP_HEIGHT_FRACTION * length * 1.5:  # clearly more than a foot: the leg
         cropped = CROP_HEIGHT_FRACTION * length
         pts, faces = _crop(pts, faces, cropped)
         pts[:, 0] -= pts[:, 0].min()
@@ -110,9 +110,11 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     side_from_scan, evidence = _side_from_arch(pts, faces)
     notes.append(f"side read as {side_from_scan.value} ({evidence})")
     if side is not None and side is not side_from_scan:
-        notes.append(f"the scan looks like a {side_from_scan.value} foot (its arch is on that side); "
-                     f"measured as {side.value} as given")
-        pts[:, 1] *= -1.0                       # mirror it so the arch lands on that side
+        notes.append(
+            f"the scan looks like a {side_from_scan.value} foot (its arch is on that side); "
+            f"measured as {side.value} as given"
+        )
+        pts[:, 1] *= -1.0  # mirror it so the arch lands on that side
         faces = faces[:, ::-1]
     side = side or side_from_scan
     # Centre y on the heel's midline.
@@ -121,10 +123,12 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     return OrientedScan(pts, faces, side, side_from_scan, floor_kind, flat_area, cropped, tuple(notes))
 
 
-def _candidate_dirs(e1: np.ndarray, step_deg: float, tilt_deg: float, centre: np.ndarray | None = None,
-                    width_deg: float = 360.0) -> np.ndarray:
+def _candidate_dirs(
+    e1: np.ndarray, step_deg: float, tilt_deg: float, centre: np.ndarray | None = None, width_deg: float = 360.0
+) -> np.ndarray:
     """Unit directions around the long axis (``step_deg`` apart), tilted toward it by up to
-    ``tilt_deg``; or, with ``centre``, a finer patch of them around that direction."""
+    ``tilt_deg``; or, with ``centre``, a finer patch of them around that direction.
+    """
     a = np.array([1.0, 0, 0]) if abs(e1[0]) < 0.9 else np.array([0, 1.0, 0])
     b1 = np.cross(e1, a)
     b1 /= np.linalg.norm(b1)
@@ -137,16 +141,19 @@ def _candidate_dirs(e1: np.ndarray, step_deg: float, tilt_deg: float, centre: np
         tilt0 = np.arcsin(np.clip(centre @ e1, -1, 1))
         half = np.radians(width_deg / 2)
         phi = phi0 + np.arange(-half, half + 1e-9, np.radians(step_deg))
-        tilt = np.clip(tilt0 + np.arange(-half, half + 1e-9, np.radians(step_deg)),
-                       -np.radians(tilt_deg), np.radians(tilt_deg))
+        tilt = np.clip(
+            tilt0 + np.arange(-half, half + 1e-9, np.radians(step_deg)), -np.radians(tilt_deg), np.radians(tilt_deg)
+        )
     P, T = np.meshgrid(phi, tilt)
-    d = (np.cos(T)[..., None] * (np.cos(P)[..., None] * b1 + np.sin(P)[..., None] * b2)
-         + np.sin(T)[..., None] * e1).reshape(-1, 3)
+    d = (
+        np.cos(T)[..., None] * (np.cos(P)[..., None] * b1 + np.sin(P)[..., None] * b2) + np.sin(T)[..., None] * e1
+    ).reshape(-1, 3)
     return d / np.linalg.norm(d, axis=1, keepdims=True)
 
 
-def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: int = 12,
-                  cone_deg: float = 12.0) -> np.ndarray:
+def _normal_modes(
+    normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: int = 12, cone_deg: float = 12.0
+) -> np.ndarray:
     """The face normals shared by the most surface area: a flat sole is one such mode.
 
     Each of ``bins`` directions on a Fibonacci sphere scores the area of the faces whose
@@ -159,14 +166,14 @@ def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: i
 
     i = np.arange(bins) + 0.5
     phi = np.arccos(1 - 2 * i / bins)
-    theta = np.pi * (1 + 5 ** 0.5) * i
+    theta = np.pi * (1 + 5**0.5) * i
     sphere = np.column_stack([np.cos(theta) * np.sin(phi), np.sin(theta) * np.sin(phi), np.cos(phi)])
     which = cKDTree(sphere).query(normal)[1]
     weight = np.bincount(which, area, bins)
     chord = 2 * np.sin(np.radians(cone_deg) / 2)
     tree = cKDTree(sphere)
     pairs = tree.sparse_distance_matrix(tree, chord, output_type="coo_matrix")
-    cone = np.bincount(pairs.row, weight[pairs.col], bins) + weight    # the diagonal is dropped
+    cone = np.bincount(pairs.row, weight[pairs.col], bins) + weight  # the diagonal is dropped
     out: list[np.ndarray] = []
     for b in np.argsort(cone)[::-1]:
         if len(out) == top:
@@ -174,7 +181,7 @@ def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: i
         if out and (np.array(out) @ sphere[b]).max() > np.cos(np.radians(cone_deg)):
             continue
         n = sphere[b]
-        for _ in range(4):     # mean shift: a cone centred on a bin is lopsided on the mode
+        for _ in range(4):  # mean shift: a cone centred on a bin is lopsided on the mode
             sel = normal @ n > np.cos(np.radians(cone_deg))
             m = (normal[sel] * area[sel, None]).sum(axis=0)
             if np.linalg.norm(m) < 1e-12:
@@ -186,7 +193,8 @@ def _normal_modes(normal: np.ndarray, area: np.ndarray, bins: int = 2000, top: i
 
 def _contact_scores(v, centroid, area, normal, e1, dirs, band_mm: float, flat_only: bool):
     """For each candidate up direction: the area within ``band_mm`` of the lowest level (and
-    facing down, if ``flat_only``) and how far that contact runs along the foot."""
+    facing down, if ``flat_only``) and how far that contact runs along the foot.
+    """
     h = centroid @ dirs.T
     # The floor level: a low percentile of the face centres, not the lowest vertex, which
     # scanner noise pulls down by about 3 sigma (a 0.5 mm noise would lift most of a flat
@@ -230,7 +238,8 @@ def _find_floor(v, centroid, area, normal, e1) -> tuple[np.ndarray, str, float]:
 def _floor_level(lowest: float, h: np.ndarray, area: np.ndarray, facing: np.ndarray, kind: str) -> float:
     """Where z = 0 goes: on the glass, the middle of the flat contact faces' heights (scanner
     noise scatters them both ways; the lowest vertex is some 3 sigma below the glass); on a
-    support plane, the lowest point."""
+    support plane, the lowest point.
+    """
     if kind != "flat contact":
         return lowest
     c = _contact_faces(h, facing)
@@ -253,9 +262,9 @@ def _resting_floor(v: np.ndarray, e1: np.ndarray) -> np.ndarray:
     up = up - (up @ e1) * e1
     up /= np.linalg.norm(up)
     if (fore @ up).mean() > (rear @ up).mean():
-        up = -up                        # the forefoot lies low, the ankle high
+        up = -up  # the forefoot lies low, the ankle high
     hull = ConvexHull(v)
-    normals = hull.equations[:, :3]     # outward unit normals
+    normals = hull.equations[:, :3]  # outward unit normals
     offsets = hull.equations[:, 3]
     c = v.mean(axis=0)
     facing = normals @ -up
@@ -271,7 +280,8 @@ def _resting_floor(v: np.ndarray, e1: np.ndarray) -> np.ndarray:
 def _contact_faces(h: np.ndarray, facing: np.ndarray) -> np.ndarray:
     """(m,) bool: faces facing down (``facing`` = normal . up) within twice the contact height
     of the floor level, a low percentile of the face heights ``h`` (not the minimum, which
-    scanner noise pulls down)."""
+    scanner noise pulls down).
+    """
     k = max(1, int(0.002 * len(h)))
     low = np.partition(h, k)[k]
     return ((h - low) < 2 * CONTACT_HEIGHT_MM) & (-facing > np.cos(np.radians(CONTACT_NORMAL_DEG)))
@@ -279,7 +289,8 @@ def _contact_faces(h: np.ndarray, facing: np.ndarray) -> np.ndarray:
 
 def _refine(centroid, area, normal, up: np.ndarray, rounds: int = 4) -> np.ndarray:
     """Fit the floor plane to the flat contact faces under ``up``, and again to the contact
-    under that plane, for a precise normal."""
+    under that plane, for a precise normal.
+    """
     for _ in range(rounds):
         c = _contact_faces(centroid @ up, normal @ up)
         if c.sum() < 10:
@@ -331,7 +342,7 @@ def _side_from_arch(pts: np.ndarray, faces: np.ndarray) -> tuple[Side, str]:
     if relief > 3.0:
         # the most direct evidence when the scan has it; 2.5 also makes ties impossible
         votes["plantar arch"] = 2.5 if under[7:10].mean() > under[2:5].mean() else -2.5
-    instep = (x > 0.55 * length) & (x < 0.70 * length)      # in front of any ankle cut
+    instep = (x > 0.55 * length) & (x < 0.70 * length)  # in front of any ankle cut
     yi = y[instep]
     peak = yi[np.argmax(z[instep])]
     votes["dorsum"] = 1.0 if peak > 0.5 * (yi.min() + yi.max()) else -1.0

@@ -30,11 +30,11 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon, box
 
-from orthofit.model.enums import Side
 from orthofit.errors import FootprintError
 from orthofit.io.grid_file import PressureGrid
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
 from orthofit.measure.raster import cells_outline
+from orthofit.model.enums import Side
 
 #: Contact components smaller than this share of the largest one are noise [D].
 _MIN_COMPONENT_SHARE = 0.01
@@ -47,11 +47,11 @@ CPEI_AT_FRACTION = 2.0 / 3.0
 @dataclass(frozen=True)
 class GridFootprint:
     side: Side
-    side_from_print: Side           # what the medial arch says
-    outline_rings: tuple            # toe-free print and toe prints, orthofit frame, mm
+    side_from_print: Side  # what the medial arch says
+    outline_rings: tuple  # toe-free print and toe prints, orthofit frame, mm
     indices: FootprintIndices
     cpei_proxy_pct: float | None
-    toe_cut: str                    # "pressure dip", "separate", or "none found"
+    toe_cut: str  # "pressure dip", "separate", or "none found"
     notes: tuple[str, ...]
 
 
@@ -69,7 +69,7 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     mask = _drop_specks(mask)
     rows, cols = np.nonzero(mask)
     p = grid.pitch_mm
-    centres = np.column_stack([(cols + 0.5) * p, (rows + 0.5) * p])      # east, north, mm
+    centres = np.column_stack([(cols + 0.5) * p, (rows + 0.5) * p])  # east, north, mm
     weights = grid.values[rows, cols]
     axis_u, axis_v = _principal_axes(centres)
     s = (centres - centres.mean(axis=0)) @ axis_u
@@ -97,8 +97,10 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     side = side or side_from_print
     notes = []
     if side is not side_from_print:
-        notes.append(f"the print looks like a {side_from_print.value} foot (its arch is on that side); "
-                     f"measured as {side.value} as given")
+        notes.append(
+            f"the print looks like a {side_from_print.value} foot (its arch is on that side); "
+            f"measured as {side.value} as given"
+        )
     # Orthofit frame: x from the heel along the axis, y = t (a plan view: a right foot's
     # medial side is +y, a left foot's -y). Only when the user names the other side is the
     # print mirrored, so that its arch lands on that side's medial side.
@@ -113,7 +115,7 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     r = 0.5 * p
     smooth = cells.buffer(r).buffer(-2 * r).buffer(r)
     smooth = smooth if not smooth.is_empty else cells
-    fs = s - s0                                                 # x of each cell in the frame
+    fs = s - s0  # x of each cell in the frame
     toe_cut = "none found"
     if grid.has_pressure:
         cut = _toe_sulcus(fs, weights, p)
@@ -164,7 +166,7 @@ def _toe_sulcus(x: np.ndarray, w: np.ndarray, pitch: float) -> float | None:
     front = peak[start:]
     if len(front) < 4:
         return None
-    mth = int(np.argmax(front))                          # metatarsal heads: the peak
+    mth = int(np.argmax(front))  # metatarsal heads: the peak
     ahead = front[mth:]
     if len(ahead) < 3:
         return None
@@ -179,7 +181,7 @@ def _toe_sulcus(x: np.ndarray, w: np.ndarray, pitch: float) -> float | None:
 
 def _cpei_proxy(xy: np.ndarray, w: np.ndarray, side: Side, pitch: float) -> float | None:
     """Static CPEI proxy, % (see the module docstring)."""
-    x, y = xy[:, 0], xy[:, 1] * side.medial_sign          # y > 0 medial for both feet
+    x, y = xy[:, 0], xy[:, 1] * side.medial_sign  # y > 0 medial for both feet
     bins = np.floor((x - x.min()) / pitch).astype(int)
     n = bins.max() + 1
     load = np.bincount(bins, w, n)
@@ -190,7 +192,7 @@ def _cpei_proxy(xy: np.ndarray, w: np.ndarray, side: Side, pitch: float) -> floa
         return None
     at = x.min() + CPEI_AT_FRACTION * np.ptp(x)
     line = np.interp(at, [centre_x[0], centre_x[-1]], [centre_y[0], centre_y[-1]])
-    excursion = line - np.interp(at, centre_x, centre_y)   # lateral of the line = positive
+    excursion = line - np.interp(at, centre_x, centre_y)  # lateral of the line = positive
     k = np.abs(x - at) <= pitch / 2
     width = np.ptp(y[k]) + pitch if k.any() else np.nan
     return float(100.0 * excursion / width)

@@ -48,10 +48,10 @@ def rasterize_triangles(tri: np.ndarray, pitch: float) -> tuple[np.ndarray, np.n
     if len(tri) == 0:
         return np.zeros((0, 0), dtype=bool), np.zeros(2)
     origin = np.floor(tri.reshape(-1, 2).min(axis=0) / pitch) * pitch
-    q = (tri - origin) / pitch - 0.5                # cell units: cell (r, c) has its centre at (c, r)
-    a, b, c = q[:, 0], q[:, 1], q[:, 2]             # (m, 2) each
-    lo = np.ceil(np.minimum(np.minimum(a, b), c)).astype(np.int64)    # first centre column, row
-    hi = np.floor(np.maximum(np.maximum(a, b), c)).astype(np.int64)   # last
+    q = (tri - origin) / pitch - 0.5  # cell units: cell (r, c) has its centre at (c, r)
+    a, b, c = q[:, 0], q[:, 1], q[:, 2]  # (m, 2) each
+    lo = np.ceil(np.minimum(np.minimum(a, b), c)).astype(np.int64)  # first centre column, row
+    hi = np.floor(np.maximum(np.maximum(a, b), c)).astype(np.int64)  # last
     mask = np.zeros((hi[:, 1].max() + 1, hi[:, 0].max() + 1), dtype=bool)
     size = hi - lo + 1
     # A triangle with no centre in its box, or no area, marks no cell.
@@ -59,33 +59,35 @@ def rasterize_triangles(tri: np.ndarray, pitch: float) -> tuple[np.ndarray, np.n
     q, lo, size = q[keep], lo[keep], size[keep]
     # Triangles are grouped by box size rounded up to powers of two (few groups, at most 4
     # times the candidates), each group tested in one array operation.
-    exponent = np.ceil(np.log2(size)).astype(np.int64)                # (k, 2)
+    exponent = np.ceil(np.log2(size)).astype(np.int64)  # (k, 2)
     key = exponent[:, 0] * 64 + exponent[:, 1]
     for k in np.unique(key):
         idx = np.flatnonzero(key == k)
         bw, bh = 1 << int(k // 64), 1 << int(k % 64)
         step = max(1, _CHUNK_CELLS // (bw * bh))
         for s in range(0, len(idx), step):
-            i = idx[s:s + step]
+            i = idx[s : s + step]
             _mark(mask, q[i], lo[i], size[i], bw, bh)
     return mask, origin
 
 
 def _edge(ax, ay, bx, by, px, py) -> np.ndarray:
     """Edge function (b - a) x (p - a): positive when p is left of a -> b, zero on the line
-    (arrays that broadcast)."""
+    (arrays that broadcast).
+    """
     return (bx - ax) * (py - ay) - (by - ay) * (px - ax)
 
 
 def _mark(mask: np.ndarray, q: np.ndarray, lo: np.ndarray, size: np.ndarray, bw: int, bh: int) -> None:
     """Mark in ``mask`` the centres inside triangles ``q`` (k, 3, 2), cell units, whose
-    boxes start at centre ``lo`` (k, 2) and hold ``size`` (k, 2) <= (bw, bh) centres."""
-    dx, dy = np.meshgrid(np.arange(bw), np.arange(bh))
-    dx, dy = dx.ravel(), dy.ravel()
-    col = lo[:, :1] + dx                             # (k, bw * bh) candidate centres
+    boxes start at centre ``lo`` (k, 2) and hold ``size`` (k, 2) <= (bw, bh) centres.
+    """
+    gx, gy = np.meshgrid(np.arange(bw), np.arange(bh))
+    dx, dy = gx.ravel(), gy.ravel()
+    col = lo[:, :1] + dx  # (k, bw * bh) candidate centres
     row = lo[:, 1:] + dy
     in_box = (dx < size[:, :1]) & (dy < size[:, 1:])
-    ax, bx, cx = (q[:, j, 0, None] for j in range(3))     # (k, 1) each: broadcast over candidates
+    ax, bx, cx = (q[:, j, 0, None] for j in range(3))  # (k, 1) each: broadcast over candidates
     ay, by, cy = (q[:, j, 1, None] for j in range(3))
     e0, e1, e2 = _edge(ax, ay, bx, by, col, row), _edge(bx, by, cx, cy, col, row), _edge(cx, cy, ax, ay, col, row)
     inside = ((e0 >= 0) & (e1 >= 0) & (e2 >= 0)) | ((e0 <= 0) & (e1 <= 0) & (e2 <= 0))
@@ -110,7 +112,7 @@ def run_rectangles(mask: np.ndarray, pitch: float, origin=(0.0, 0.0)) -> np.ndar
         Together they cover exactly the marked cells.
     """
     m = np.asarray(mask, dtype=np.int8)
-    edge = np.diff(np.pad(m, ((0, 0), (1, 1))), axis=1)      # +1 where a run starts, -1 after it
+    edge = np.diff(np.pad(m, ((0, 0), (1, 1))), axis=1)  # +1 where a run starts, -1 after it
     # Row-major order: in each row starts and ends alternate, so the k-th start and the k-th
     # end bound the same run.
     row, start = np.nonzero(edge == 1)
@@ -121,7 +123,8 @@ def run_rectangles(mask: np.ndarray, pitch: float, origin=(0.0, 0.0)) -> np.ndar
 
 def cells_outline(mask: np.ndarray, pitch: float, origin=(0.0, 0.0)) -> BaseGeometry:
     """The union of the marked cells (mm; see :func:`run_rectangles`): a Polygon or
-    MultiPolygon, empty when no cell is marked."""
+    MultiPolygon, empty when no cell is marked.
+    """
     return shapely.union_all(run_rectangles(mask, pitch, origin))
 
 

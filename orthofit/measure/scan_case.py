@@ -14,17 +14,24 @@ No file access here: :func:`orthofit.io.scan_file.load_scan` reads the scan file
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from orthofit.model.case import FootMeasurements
-from orthofit.model.enums import Side
-from orthofit.measure.orient import OrientedScan, orient_scan
 from orthofit.io.scan_file import LoadedScan
+from orthofit.measure.orient import OrientedScan, orient_scan
 from orthofit.measure.scan_measure import FOOTPRINT_HEIGHT_MM, ScanMeasurements, measure_scan
-from orthofit.model.enums import ScanCondition
+from orthofit.model.case import FootMeasurements
+from orthofit.model.enums import ScanCondition, Side
 
 #: Scan measures that are case-file fields (the others are reported only).
-CASE_FIELDS = ("foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm",
-               "dorsal_height_standing_mm", "dorsal_height_sitting_mm", "navicular_height_standing_mm")
+CASE_FIELDS = (
+    "foot_length_mm",
+    "ball_width_mm",
+    "heel_width_mm",
+    "truncated_foot_length_mm",
+    "dorsal_height_standing_mm",
+    "dorsal_height_sitting_mm",
+    "navicular_height_standing_mm",
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,12 @@ class ScanRecord:
         return self.oriented.side
 
 
-def measure_foot_scan(scan: LoadedScan, side: Side | None, condition: ScanCondition | None,
-                      footprint_height_mm: float = FOOTPRINT_HEIGHT_MM) -> ScanRecord:
+def measure_foot_scan(
+    scan: LoadedScan,
+    side: Side | None,
+    condition: ScanCondition | None,
+    footprint_height_mm: float = FOOTPRINT_HEIGHT_MM,
+) -> ScanRecord:
     """Orient and measure a loaded scan; the notes say what was inferred, mended or doubtful.
 
     ``condition`` None: a scan whose sole lies flat on the floor is taken as standing, any
@@ -63,28 +74,41 @@ def measure_foot_scan(scan: LoadedScan, side: Side | None, condition: ScanCondit
     if condition is None:
         if oriented.floor == "flat contact":
             condition = ScanCondition.STANDING
-            notes.append(f"scan condition not given: taken as standing (the sole lies flat on the floor over "
-                         f"{oriented.flat_contact_mm2:.0f} mm²); give the condition to be sure")
+            notes.append(
+                f"scan condition not given: taken as standing (the sole lies flat on the floor over "
+                f"{oriented.flat_contact_mm2:.0f} mm²); give the condition to be sure"
+            )
         else:
             condition = ScanCondition.NON_WEIGHT_BEARING
-            notes.append("scan condition not given: taken as non-weight-bearing (the sole does not lie flat "
-                         "on the floor); give the condition if it was standing or sitting")
+            notes.append(
+                "scan condition not given: taken as non-weight-bearing (the sole does not lie flat "
+                "on the floor); give the condition if it was standing or sitting"
+            )
     m = measure_scan(oriented, condition, footprint_height_mm)
     loaded = condition in (ScanCondition.STANDING, ScanCondition.SITTING)
     if condition is ScanCondition.STANDING and oriented.floor != "flat contact":
-        notes.append("no flat contact with the floor was found: this does not look like a standing "
-                     "(weight-bearing) scan; check the scan condition")
+        notes.append(
+            "no flat contact with the floor was found: this does not look like a standing "
+            "(weight-bearing) scan; check the scan condition"
+        )
     elif not loaded and oriented.floor == "flat contact":
-        notes.append(f"the sole lies flat on the floor over {oriented.flat_contact_mm2:.0f} mm², like a "
-                     f"weight-bearing scan, but the condition given is {condition.value}")
+        notes.append(
+            f"the sole lies flat on the floor over {oriented.flat_contact_mm2:.0f} mm², like a "
+            f"weight-bearing scan, but the condition given is {condition.value}"
+        )
     return ScanRecord(scan.source, scan.units, scan.units_inferred, condition, oriented, m, tuple(notes))
 
 
 def merge_scan(foot: FootMeasurements, record: ScanRecord) -> tuple[FootMeasurements, ScanRecord]:
     """``foot`` with the fields it lacks filled from ``record`` (typed values win), and the
-    record saying which fields it gave (``used``) and which typed values won (``kept``)."""
+    record saying which fields it gave (``used``) and which typed values won (``kept``).
+    """
     scanned = record.measurements.values()
-    fill, used, kept = {}, [], []
+    # Keyword arguments for replace(): floats for the float fields named in CASE_FIELDS
+    # (Any because mypy checks ** arguments against every field of FootMeasurements).
+    fill: dict[str, Any] = {}
+    used: list[str] = []
+    kept: list[tuple[str, float, float]] = []
     for name in CASE_FIELDS:
         if name not in scanned:
             continue
@@ -95,7 +119,7 @@ def merge_scan(foot: FootMeasurements, record: ScanRecord) -> tuple[FootMeasurem
         else:
             kept.append((name, typed, scanned[name]))
     tfl, fl = fill.get("truncated_foot_length_mm"), fill.get("foot_length_mm", foot.foot_length_mm)
-    if tfl is not None and fl is not None and tfl >= fl:     # a scan's landmark cannot beat a typed length
+    if tfl is not None and fl is not None and tfl >= fl:  # a scan's landmark cannot beat a typed length
         del fill["truncated_foot_length_mm"]
         used.remove("truncated_foot_length_mm")
     return replace(foot, **fill), replace(record, used=tuple(used), kept=tuple(kept))

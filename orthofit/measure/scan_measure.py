@@ -14,17 +14,15 @@ non-weight-bearing scan or a foam-box impression gives neither a footprint nor l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 import numpy as np
 import shapely
 
-from orthofit.model.enums import ScanCondition, Side
+from orthofit.errors import FootprintError
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
-from orthofit.errors import FootprintError, ValidationError
 from orthofit.measure.orient import OrientedScan
 from orthofit.measure.raster import cells_outline, rasterize_triangles, smooth_outline
-
+from orthofit.model.enums import ScanCondition, Side
 
 #: Contact height for a scan footprint: the sole within this height of the floor [D]. Glass-
 #: plate scans flatten the contact to within a fraction of a millimetre; 2 mm also takes in the
@@ -37,27 +35,34 @@ FOOTPRINT_HEIGHT_MM = 2.0
 FOOTPRINT_PITCH_MM = 0.5
 #: How well each definition's landmark is found on a scanned surface, mm [D].
 METHOD_ERROR_MM = {
-    "foot_length_mm": 1.0, "ball_width_mm": 1.5, "heel_width_mm": 2.0, "ball_girth_mm": 4.0,
-    "truncated_foot_length_mm": 5.0, "dorsal_height_standing_mm": 1.5, "dorsal_height_sitting_mm": 1.5,
-    "instep_height_mm": 2.0, "plantar_arch_height_mm": 2.0, "navicular_height_standing_mm": 6.0,
+    "foot_length_mm": 1.0,
+    "ball_width_mm": 1.5,
+    "heel_width_mm": 2.0,
+    "ball_girth_mm": 4.0,
+    "truncated_foot_length_mm": 5.0,
+    "dorsal_height_standing_mm": 1.5,
+    "dorsal_height_sitting_mm": 1.5,
+    "instep_height_mm": 2.0,
+    "plantar_arch_height_mm": 2.0,
+    "navicular_height_standing_mm": 6.0,
 }
 DEFINITIONS = {
     "foot_length_mm": "heel (pternion) to the tip of the longest toe, along the foot axis (AIST; clinical.md §4.1)",
     "ball_width_mm": "largest breadth across the foot axis between 55 and 85 % of foot length (clinical.md §4.1)",
     "heel_width_mm": "largest breadth across the foot axis between 5 and 25 % of foot length, "
-                     "below 15 % of foot length in height (below the malleoli)",
+    "below 15 % of foot length in height (below the malleoli)",
     "ball_girth_mm": "around the foot through the 1st and 5th metatarsal heads (convex, as a tape lies; "
-                     "clinical.md §4.1)",
+    "clinical.md §4.1)",
     "truncated_foot_length_mm": "heel to the 1st metatarsal head: the medial bulge of the forefoot "
-                                "between 62 and 80 % of foot length (metatarsale tibiale), along the axis",
+    "between 62 and 80 % of foot length (metatarsale tibiale), along the axis",
     "dorsal_height_standing_mm": "top of the foot at 50 % of foot length, standing (AHI; clinical.md §2.1)",
     "dorsal_height_sitting_mm": "top of the foot at 50 % of foot length, unloaded (AHI; clinical.md §2.1)",
     "instep_height_mm": "top of the foot at 55 % of foot length (the cuneiform prominence) [D]",
     "plantar_arch_height_mm": "highest point of the sole's medial arch above the floor, 30-60 % of foot "
-                              "length, medial 40 % of the width",
+    "length, medial 40 % of the width",
     "navicular_height_standing_mm": "ESTIMATE: height of the navicular prominence, taken as the most medial "
-                                    "point of the midfoot's medial surface (35-50 % of foot length, 15-70 mm "
-                                    "high); a shape landmark, not palpation: expect about ±6 mm [D]",
+    "point of the midfoot's medial surface (35-50 % of foot length, 15-70 mm "
+    "high); a shape landmark, not palpation: expect about ±6 mm [D]",
 }
 
 
@@ -67,7 +72,7 @@ class Measure:
     value: float | None
     uncertainty_mm: float | None
     definition: str
-    note: str | None = None        # why it was not measured
+    note: str | None = None  # why it was not measured
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class ScanMeasurements:
     footprint_height_mm: float
     footprint_note: str | None
     edge_mm: float
-    footprint_rings: tuple = ()     # the contact outline(s), (n, 2) arrays, mm (plan view)
+    footprint_rings: tuple = ()  # the contact outline(s), (n, 2) arrays, mm (plan view)
 
     def values(self) -> dict[str, float]:
         """The measured values by case-file field name (not-measured ones left out)."""
@@ -98,8 +103,9 @@ def _breadth(y: np.ndarray) -> float:
     return hi - lo
 
 
-def measure_scan(scan: OrientedScan, condition: ScanCondition,
-                 footprint_height_mm: float = FOOTPRINT_HEIGHT_MM) -> ScanMeasurements:
+def measure_scan(
+    scan: OrientedScan, condition: ScanCondition, footprint_height_mm: float = FOOTPRINT_HEIGHT_MM
+) -> ScanMeasurements:
     """Measure an oriented scan (see the module docstring for the definitions)."""
     v, f = scan.vertices, scan.faces
     x, y, z = v.T
@@ -107,11 +113,11 @@ def measure_scan(scan: OrientedScan, condition: ScanCondition,
     edge = float(np.median(edges))
     x0, x1 = _robust_extremes(x)
     fl = x1 - x0
-    medial = scan.side.medial_sign * y           # > 0 toward the medial side
+    medial = scan.side.medial_sign * y  # > 0 toward the medial side
     values: dict[str, float | None] = {"foot_length_mm": fl}
     notes: dict[str, str] = {}
 
-    half = max(1.0, 0.6 * edge)          # a slice must hold vertices on a coarse mesh
+    half = max(1.0, 0.6 * edge)  # a slice must hold vertices on a coarse mesh
 
     def slice_at(frac: float) -> np.ndarray:
         return np.abs(x - (x0 + frac * fl)) <= half
@@ -145,8 +151,10 @@ def measure_scan(scan: OrientedScan, condition: ScanCondition,
     if condition in (ScanCondition.STANDING, ScanCondition.SITTING):
         values["plantar_arch_height_mm"] = _plantar_arch(v, f, medial, x0, fl, max(3.0, 1.5 * edge))
     else:
-        notes["plantar_arch_height_mm"] = (f"a {condition.value} foot does not rest its midfoot on a plane: "
-                                           "the arch height needs a standing or sitting scan")
+        notes["plantar_arch_height_mm"] = (
+            f"a {condition.value} foot does not rest its midfoot on a plane: "
+            "the arch height needs a standing or sitting scan"
+        )
     if loaded:
         values["navicular_height_standing_mm"] = _navicular(x, z, medial, x0, fl)
     else:
@@ -155,9 +163,13 @@ def measure_scan(scan: OrientedScan, condition: ScanCondition,
     for name, definition in DEFINITIONS.items():
         val = values.get(name)
         unc = None if val is None else float(np.hypot(edge / 2.0, METHOD_ERROR_MM[name]))
-        measures[name] = Measure(name, None if val is None else round(float(val), 2),
-                                 None if unc is None else round(unc, 2), definition,
-                                 notes.get(name) if val is None else None)
+        measures[name] = Measure(
+            name,
+            None if val is None else round(float(val), 2),
+            None if unc is None else round(unc, 2),
+            definition,
+            notes.get(name) if val is None else None,
+        )
     fp, fp_note, rings = None, None, ()
     if loaded:
         fp, fp_note, rings = _footprint(v, f, scan.side, footprint_height_mm)
@@ -186,7 +198,7 @@ def _plantar_arch(v, f, medial, x0, fl, cell: float) -> float | None:
     """
     tri = v[f]
     cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    down = cross[:, 2] < -0.7 * np.linalg.norm(cross, axis=1)   # the sole, not the overhanging side wall
+    down = cross[:, 2] < -0.7 * np.linalg.norm(cross, axis=1)  # the sole, not the overhanging side wall
     c = tri.mean(axis=1)
     m = medial[f].mean(axis=1)
     region = down & (c[:, 0] > x0 + 0.3 * fl) & (c[:, 0] < x0 + 0.6 * fl)
@@ -214,7 +226,8 @@ def _navicular(x, z, medial, x0, fl) -> float | None:
 def _footprint(v, f, side: Side, height: float) -> tuple[FootprintIndices | None, str | None, tuple]:
     """Footprint indices of the contact: the triangles lying wholly within ``height`` mm of
     the floor, seen from below, as grid cells (:mod:`orthofit.measure.raster`) smoothed into an
-    outline; parts of 50 mm² or less are specks."""
+    outline; parts of 50 mm² or less are specks.
+    """
     low = (v[:, 2] <= height)[f].all(axis=1)
     if low.sum() < 20:
         return None, f"no sole contact within {height:g} mm of the floor: footprint indices not available", ()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import Enum
-
 from pathlib import Path
 
 from orthofit.model.enums import ScanCondition, Sex, Side
@@ -41,7 +40,7 @@ class Clinician:
 
     name: str = ""
     clinic: str = ""
-    date: str = ""          # ISO date of the visit, YYYY-MM-DD
+    date: str = ""  # ISO date of the visit, YYYY-MM-DD
 
 
 @dataclass(frozen=True)
@@ -72,15 +71,16 @@ class FootMeasurements:
     rcsp_deg: float | None = None
     footprint_mm: tuple[tuple[tuple[float, float], ...], ...] | None = None
     arch_on_tiptoe: bool | None = None
-    footprint_grid: str | None = None              # path of a footprint/pressure grid (CSV or PNG), as typed
-    footprint_grid_pitch_mm: float | None = None   # its cell size
-    scan: str | None = None                        # path of a 3D scan (STL, OBJ, PLY), as typed
-    scan_units: str | None = None                  # its unit (mm, cm, m, in); inferred when None
-    scan_condition: ScanCondition | None = None    # how it was taken; inferred from the scan when None
+    footprint_grid: str | None = None  # path of a footprint/pressure grid (CSV or PNG), as typed
+    footprint_grid_pitch_mm: float | None = None  # its cell size
+    scan: str | None = None  # path of a 3D scan (STL, OBJ, PLY), as typed
+    scan_units: str | None = None  # its unit (mm, cm, m, in); inferred when None
+    scan_condition: ScanCondition | None = None  # how it was taken; inferred from the scan when None
 
     @property
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self))
+        """Nothing measured (recorded conditions are not measurements)."""
+        return all(getattr(self, f.name) is None for f in fields(self) if f.name != "conditions")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Case:
     leg_length: LegLength | None = None
     source: str = ""
     clinician: Clinician = Clinician()
-    folder: str = ""        # the case file's folder: file paths in the case are relative to it
+    folder: str = ""  # the case file's folder: file paths in the case are relative to it
 
     def foot(self, side: Side) -> FootMeasurements:
         return self.left if side is Side.LEFT else self.right

@@ -42,7 +42,7 @@ class Side(_Choice):
         return 1 if self is Side.RIGHT else -1
 
     @property
-    def other(self) -> "Side":
+    def other(self) -> Side:
         return Side.LEFT if self is Side.RIGHT else Side.RIGHT
 
 
@@ -74,26 +74,28 @@ class Sex(_Choice):
 
 class ScanCondition(str, Enum):
     """How a 3D scan was taken; it decides which measures are valid."""
+
     STANDING = "standing"
     SITTING = "sitting"
     NON_WEIGHT_BEARING = "non-weight-bearing"
     FOAM_BOX = "foam-box"
 
     @classmethod
-    def parse(cls, value: object) -> "ScanCondition":
+    def parse(cls, value: object) -> ScanCondition:
         for m in cls:
             if str(value).strip().lower() == m.value:
                 return m
-        raise ValidationError(f"scan condition {value!r} is not valid; use one of "
-                              + ", ".join(repr(m.value) for m in cls))
+        raise ValidationError(
+            f"scan condition {value!r} is not valid; use one of " + ", ".join(repr(m.value) for m in cls)
+        )
 
 
 class ValueSource(str, Enum):
     """Where a measurement came from."""
 
-    TYPED = "typed"     # the case file (or a lab CSV): typed by the clinician
-    SCAN = "scan"       # measured on a 3D scan
-    GRID = "grid"       # measured on a footprint or pressure grid
+    TYPED = "typed"  # the case file (or a lab CSV): typed by the clinician
+    SCAN = "scan"  # measured on a 3D scan
+    GRID = "grid"  # measured on a footprint or pressure grid
 
 
 class Paper(_Choice):

@@ -49,8 +49,9 @@ def check_edges(faces: np.ndarray, n_vertices: int) -> EdgeCheck:
     # Converting to CSR sums the uses of each edge with a counting sort by row, about three
     # times faster than sorting the 3 m edge keys.
     use = np.where(forward, np.int64(1 + (1 << 32)), np.int64(1))
-    edges = sparse.coo_array((use, (np.where(forward, a, b), np.where(forward, b, a))),
-                             shape=(n_vertices, n_vertices)).tocsr()
+    edges = sparse.coo_array(
+        (use, (np.where(forward, a, b), np.where(forward, b, a))), shape=(n_vertices, n_vertices)
+    ).tocsr()
     edges.sum_duplicates()
     count, runs_forward = edges.data & 0xFFFFFFFF, edges.data >> 32
     two = count == 2
@@ -77,12 +78,12 @@ def triangle_checks(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray
     """
     # Gathering (m, 3) per coordinate is several times faster than gathering (m, 3, 3) rows.
     x, y, z = (c[faces] for c in np.ascontiguousarray(vertices.T))
-    ux, uy, uz = x[:, 1] - x[:, 0], y[:, 1] - y[:, 0], z[:, 1] - z[:, 0]     # first edge
-    vx, vy, vz = x[:, 2] - x[:, 0], y[:, 2] - y[:, 0], z[:, 2] - z[:, 0]     # second edge
-    nx, ny, nz = uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx     # length: twice the area
+    ux, uy, uz = x[:, 1] - x[:, 0], y[:, 1] - y[:, 0], z[:, 1] - z[:, 0]  # first edge
+    vx, vy, vz = x[:, 2] - x[:, 0], y[:, 2] - y[:, 0], z[:, 2] - z[:, 0]  # second edge
+    nx, ny, nz = uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx  # length: twice the area
     area2 = nx * nx + ny * ny + nz * nz
     l1, l2 = ux * ux + uy * uy + uz * uz, vx * vx + vy * vy + vz * vz
-    tol2 = DEGENERATE_HEIGHT_MM ** 2
+    tol2 = DEGENERATE_HEIGHT_MM**2
     # height = 2 area / base, compared squared and multiplied out: a zero base needs no division
     ok = (l1 > tol2) & (l2 > tol2) & (area2 > tol2 * l1) & (area2 > tol2 * l2)
     volume = float((x[:, 0] * nx + y[:, 0] * ny + z[:, 0] * nz)[ok].sum()) / 6.0

@@ -1,1 +1,3 @@
-"""The jobs: one pipeline function per command (assess, scan, footprint, insole, report, fit,\nbatch), each running the steps in order with one settings object."""
+"""The jobs: one pipeline function per command (assess, scan, footprint, insole, report, fit,
+batch), each running the steps in order with one settings object.
+"""

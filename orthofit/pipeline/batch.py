@@ -20,9 +20,9 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterator
 
 from orthofit.config.settings import Settings, load_settings
 from orthofit.errors import UserError, ValidationError
@@ -36,7 +36,7 @@ _OLD = ".orthofit-old-"
 @dataclass(frozen=True)
 class CaseResult:
     name: str
-    status: str            # "done", "skipped" (unchanged) or "failed"
+    status: str  # "done", "skipped" (unchanged) or "failed"
     message: str
     seconds: float
 
@@ -70,11 +70,15 @@ def _inputs(case: BatchCase) -> tuple[dict[str, str], Callable[[], Case]]:
     table = dict(case.table or {})
     unknown = table.pop("_unknown", [])
     if unknown:
-        raise ValidationError(f"unknown column {unknown[0]!r}; use id, age, name, sex, weight_kg or a left_/right_ "
-                              "measurement field such as left_foot_length_mm")
+        raise ValidationError(
+            f"unknown column {unknown[0]!r}; use id, age, name, sex, weight_kg or a left_/right_ "
+            "measurement field such as left_foot_length_mm"
+        )
     digest = hashlib.sha256(json.dumps(case.table, sort_keys=True).encode()).hexdigest()
-    return ({case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest},
-            lambda: parse_case(table, source=case.source))
+    return (
+        {case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest},
+        lambda: parse_case(table, source=case.source),
+    )
 
 
 def _unchanged(folder: Path, inputs: dict[str, str], profile: str) -> bool:
@@ -86,7 +90,11 @@ def _unchanged(folder: Path, inputs: dict[str, str], profile: str) -> bool:
         m = json.loads(manifests[0].read_text(encoding="utf-8"))
         from orthofit import __version__
 
-        if m.get("inputs") != inputs or m.get("profile_requested") != profile or m.get("orthofit_version") != __version__:
+        if (
+            m.get("inputs") != inputs
+            or m.get("profile_requested") != profile
+            or m.get("orthofit_version") != __version__
+        ):
             return False
         return all(hashlib.sha256((folder / n).read_bytes()).hexdigest() == h for n, h in m["outputs"].items())
     except (OSError, ValueError, KeyError):
@@ -128,8 +136,9 @@ def run_case(case: BatchCase, out: Path, settings: Settings, force: bool) -> Cas
     except UserError as err:
         return CaseResult(case.name, "failed", str(err), time.perf_counter() - t)
     except OSError as err:
-        return CaseResult(case.name, "failed", f"cannot write {out / case.name}: {err.strerror}",
-                          time.perf_counter() - t)
+        return CaseResult(
+            case.name, "failed", f"cannot write {out / case.name}: {err.strerror}", time.perf_counter() - t
+        )
 
 
 def _check_names(cases: list[BatchCase]) -> None:
@@ -155,13 +164,19 @@ def _worker(args: tuple[BatchCase, Path, Settings, bool]) -> CaseResult:
     return run_case(case, out, settings, force)
 
 
-def run_batch(source: str | Path, out: str | Path, profile: str = "neutral", jobs: int = 1, force: bool = False,
-              progress: Callable[[CaseResult, int, int, float], None] | None = None) -> BatchSummary:
+def run_batch(
+    source: str | Path,
+    out: str | Path,
+    profile: str = "neutral",
+    jobs: int = 1,
+    force: bool = False,
+    progress: Callable[[CaseResult, int, int, float], None] | None = None,
+) -> BatchSummary:
     """Fit every case of ``source`` into ``out/<name>/``; see the module docstring.
 
     ``progress(result, done, total, elapsed_s)`` is called after each case.
     """
-    settings = load_settings(profile)               # a bad profile fails the batch, not every case
+    settings = load_settings(profile)  # a bad profile fails the batch, not every case
     cases = read_cases(source)
     _check_names(cases)
     out = Path(out)

@@ -44,7 +44,7 @@ class FitResult:
 
     case: Case
     assessment: Assessment
-    insoles: tuple[InsoleOutput, ...]     # one per foot built, left first
+    insoles: tuple[InsoleOutput, ...]  # one per foot built, left first
     report_pdf: bytes
     manifest: dict[str, Any]
     files: dict[str, bytes]
@@ -56,7 +56,8 @@ def sha256(data: bytes) -> str:
 
 def input_files(case: Case, case_path: Path, settings: Settings | None) -> dict[str, str]:
     """Every file the result depends on -> its SHA-256 (a rerun with equal hashes is equal):
-    the case file, the scans and grids it names, and the settings files given."""
+    the case file, the scans and grids it names, and the settings files given.
+    """
     paths = [case_path, *input_paths(case), *(settings.files.values() if settings else ())]
     out = {}
     for p in paths:
@@ -92,7 +93,8 @@ def fit(case_path: str | Path, settings: Settings) -> FitResult:
 
 def fit_case(case: Case, inputs: dict[str, str], settings: Settings) -> FitResult:
     """:func:`fit` for a case already read (a batch row, say); ``inputs`` (name -> SHA-256)
-    is what the manifest records as the inputs."""
+    is what the manifest records as the inputs.
+    """
     return fit_measured(measure_files(case), inputs, settings)
 
 
@@ -101,16 +103,19 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
     case = measured.case
     sides = [s for s in Side if case.foot(s).foot_length_mm is not None]
     if not sides:
-        raise ValidationError(f"{case.source or case.patient.id}: neither foot has a foot_length_mm (typed or "
-                              "from a scan), so no insole can be sized; add [left] or [right] foot_length_mm, "
-                              "or a scan")
+        raise ValidationError(
+            f"{case.source or case.patient.id}: neither foot has a foot_length_mm (typed or "
+            "from a scan), so no insole can be sized; add [left] or [right] foot_length_mm, "
+            "or a scan"
+        )
     a = assess(measured, settings)
     outputs = tuple(make_insoles(a, settings, sides))
     date = report_date(a)
     pdf = make_report(a, outputs, settings, date)
     pid = case.patient.id
     files: dict[str, bytes] = {
-        f"{pid}-assessment.json": (json.dumps(assessment_dict(a), indent=2, ensure_ascii=False) + "\n").encode()}
+        f"{pid}-assessment.json": (json.dumps(assessment_dict(a), indent=2, ensure_ascii=False) + "\n").encode()
+    }
     for o in outputs:
         files.update(o.files)
     files[f"{pid}-report.pdf"] = pdf
@@ -118,14 +123,20 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
         "orthofit_version": __version__,
         "patient_id": pid,
         "profile": settings.profile.name,
-        "profile_requested": settings.profile_requested,   # as asked (a name or a path): a batch rerun compares it
+        "profile_requested": settings.profile_requested,  # as asked (a name or a path): a batch rerun compares it
         "paper": settings.paper.value,
         "report_date": date,
         "inputs": inputs,
-        "overrides": {k: (v.value if isinstance(v, InsoleLength) else v)
-                      for k, v in sorted(settings.overrides.items())},
-        "insoles": {o.prescription.side.value: {"params": o.prescription.params.as_dict(),
-                                                "reasons": list(o.prescription.reasons)} for o in outputs},
+        "overrides": {
+            k: (v.value if isinstance(v, InsoleLength) else v) for k, v in sorted(settings.overrides.items())
+        },
+        "insoles": {
+            o.prescription.side.value: {
+                "params": o.prescription.params.as_dict(),
+                "reasons": list(o.prescription.reasons),
+            }
+            for o in outputs
+        },
         "outputs": {name: sha256(data) for name, data in files.items()},
     }
     files[f"{pid}-manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n").encode()
@@ -134,19 +145,23 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
 
 def write_fit(result: FitResult, out_dir: str | Path, force: bool = False) -> list[Path]:
     """Write every file of ``result`` into ``out_dir``, all or none; existing files are only
-    replaced with ``force``."""
+    replaced with ``force``.
+    """
     from orthofit.io.output import write_files
 
     out = Path(out_dir)
     if not force:
         existing = [n for n in result.files if (out / n).exists()]
         if existing:
-            raise OutputError(f"{out / existing[0]} already exists (from an earlier run); use --force to "
-                              "replace this case's files")
+            raise OutputError(
+                f"{out / existing[0]} already exists (from an earlier run); use --force to replace this case's files"
+            )
     return write_files(out, result.files, force=True)
 
 
-def fit_job(case_path: str | Path, settings: Settings, out_dir: str | Path, force: bool = False) -> tuple[FitResult, list[Path]]:
+def fit_job(
+    case_path: str | Path, settings: Settings, out_dir: str | Path, force: bool = False
+) -> tuple[FitResult, list[Path]]:
     """``orthofit fit``: :func:`fit`, then :func:`write_fit`."""
     result = fit(case_path, settings)
     return result, write_fit(result, out_dir, force)

@@ -9,6 +9,7 @@ from pathlib import Path
 from orthofit import __version__
 from orthofit.assess.assessment import Assessment
 from orthofit.geometry.build import Insole, build_insole
+from orthofit.geometry.features import FEATURES
 from orthofit.geometry.product import InsoleOutput
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
@@ -53,7 +54,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
         if settings.shoe_size is not None:
             allowance, size_reason = _allowance_for_shoe(foot, settings.shoe_size, settings.thresholds)
             side_overrides["length_allowance_mm"] = allowance
-        rx = prescribe(assessment, side, settings, side_overrides)
+        rx = prescribe(assessment, side, settings, side_overrides, FEATURES)
         reasons = list(rx.reasons)
         if size_reason:
             reasons.append(size_reason)

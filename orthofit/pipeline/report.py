@@ -16,7 +16,8 @@ from orthofit.report.document import make_report
 def report_job(case_path: str | Path, settings: Settings, out: str | Path) -> tuple[Path, int]:
     """Assess the case, build its insoles (as ``orthofit insole`` would) and write the report
     to ``out`` (a .pdf file; replaced only by a complete one). Returns the path and its size
-    in bytes."""
+    in bytes.
+    """
     out = Path(out)
     if out.is_dir():
         raise OutputError(f"--out {out} is a folder; give the PDF's file name, e.g. {out / 'report.pdf'}")

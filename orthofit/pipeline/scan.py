@@ -27,9 +27,15 @@ class ScanResult:
     assessment: Assessment
 
 
-def scan_file(path: str | Path, settings: Settings, units: str | None = None, side: Side | None = None,
-              condition: ScanCondition | None = None, footprint_height_mm: float | None = None,
-              age_years: float | None = None) -> ScanResult:
+def scan_file(
+    path: str | Path,
+    settings: Settings,
+    units: str | None = None,
+    side: Side | None = None,
+    condition: ScanCondition | None = None,
+    footprint_height_mm: float | None = None,
+    age_years: float | None = None,
+) -> ScanResult:
     """Load, orient and measure a scan and assess its foot.
 
     Parameters
@@ -46,10 +52,12 @@ def scan_file(path: str | Path, settings: Settings, units: str | None = None, si
         For age-specific thresholds; an adult when None (and the notes say so).
     """
     th = settings.thresholds
-    age = (number_in_range(age_years, "--age", PATIENT_FIELDS["age"]) if age_years is not None
-           else th.adult_age_years)
-    height = (number_in_range(footprint_height_mm, "--footprint-height", FOOTPRINT_HEIGHT_RANGE)
-              if footprint_height_mm is not None else FOOTPRINT_HEIGHT_MM)
+    age = number_in_range(age_years, "--age", PATIENT_FIELDS["age"]) if age_years is not None else th.adult_age_years
+    height = (
+        number_in_range(footprint_height_mm, "--footprint-height", FOOTPRINT_HEIGHT_RANGE)
+        if footprint_height_mm is not None
+        else FOOTPRINT_HEIGHT_MM
+    )
     record = measure_foot_scan(load_scan(path, units), side, condition, height)
     foot, record = merge_scan(FootMeasurements(scan=str(path)), record)
     measured = measured_foot(foot, record.side, None, record)

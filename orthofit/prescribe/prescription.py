@@ -27,14 +27,14 @@ nothing of the above            the profile as is ("neutral support")
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from orthofit.assess.assessment import Assessment, Finding, FootAssessment, Label
 from orthofit.model.case import FootPainSite
 from orthofit.model.enums import ArchType, Pronation, Side
-from orthofit.config.params import InsoleLength, InsoleParams, check_names
+from orthofit.config.params import PARAMETERS, InsoleLength, InsoleParams, check_names
 from orthofit.config.profiles import PronatedOrPlanusRules, Profile, RuleSettings
 from orthofit.config.settings import Override, Settings
 from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
@@ -88,7 +88,7 @@ class Prescription:
     referral_first: bool
 
 
-class _Draft:
+class Draft:
     """The parameter values being built, with the reasons collected so far."""
 
     def __init__(self, values: dict[str, Any]):
@@ -114,8 +114,38 @@ class _Draft:
             self.reasons.append(f"no {label} (the profile's {_num(value)}{unit} removed): {why}")
 
 
+@dataclass(frozen=True)
+class RuleContext:
+    """What a feature's prescription rule sees: the draft to change, the foot's assessment and
+    measurements (its ``conditions`` among them), the feature's rule amounts from the profile
+    (``profiles/_rules.toml`` table named after the feature) and the settings."""
+
+    draft: Draft
+    assessment: Assessment
+    side: Side
+    foot: FootAssessment
+    amounts: Mapping[str, float]
+    settings: Settings
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """The conditions recorded for this foot in the case file (``[left] conditions``)."""
+        return self.assessment.case.foot(self.side).conditions
+
+
+class FeatureRule:
+    """A plug-in feature's prescription rule (implemented by
+    :class:`orthofit.geometry.features.base.InsoleFeature`)."""
+
+    name: str = ""
+
+    def prescribe(self, ctx: RuleContext) -> None:
+        """Change ``ctx.draft`` (with a reason for every change)."""
+
+
 def prescribe(assessment: Assessment, side: Side, settings: Settings,
-              side_overrides: Mapping[str, Override] | None = None) -> Prescription:
+              side_overrides: Mapping[str, Override] | None = None,
+              features: Sequence[FeatureRule] = ()) -> Prescription:
     """Prescribe the insole for one foot.
 
     Parameters
@@ -131,6 +161,9 @@ def prescribe(assessment: Assessment, side: Side, settings: Settings,
     side_overrides : dict, optional
         Values for this foot only, applied after ``settings.overrides`` (the length
         allowance a shoe size gives, say).
+    features : sequence of FeatureRule
+        The plug-in features (:data:`orthofit.geometry.features.FEATURES`); each one's rule
+        runs after the findings' rules, in order, with its amounts from the profile.
 
     Raises
     ------
@@ -143,7 +176,7 @@ def prescribe(assessment: Assessment, side: Side, settings: Settings,
     overrides = {**settings.overrides, **(side_overrides or {})}
     rules = profile.rules
     foot = assessment.foot(side)
-    draft = _Draft(profile.start_params().as_dict())
+    draft = Draft(profile.start_params().as_dict())
     referral = assessment.referral
     if referral.needed:
         draft.reasons.append(_referral_reason(assessment))
@@ -155,6 +188,8 @@ def prescribe(assessment: Assessment, side: Side, settings: Settings,
     if FootPainSite.FOREFOOT in pain:
         _forefoot_pain_rule(draft, rules)
     _leg_length_rule(draft, assessment, side, rules, th)
+    for feature in features:
+        feature.prescribe(RuleContext(draft, assessment, side, foot, rules.feature(feature.name), settings))
     if not draft.posture_handled:
         nothing_else = len(draft.reasons) == (1 if referral.needed else 0)  # only the referral, if any
         draft.reasons.append(_neutral_reason(foot, nothing_else))
@@ -175,7 +210,7 @@ def prescribe(assessment: Assessment, side: Side, settings: Settings,
 
 # --- foot posture ---------------------------------------------------------------------------
 
-def _posture_rules(draft: _Draft, a: Assessment, foot: FootAssessment, rules: RuleSettings,
+def _posture_rules(draft: Draft, a: Assessment, foot: FootAssessment, rules: RuleSettings,
                    th: Thresholds) -> None:
     arch, pron = foot.arch_type.value, foot.pronation.value
     medial = arch == ArchType.PLANUS.value or pron == Pronation.PRONATED.value
@@ -190,7 +225,7 @@ def _posture_rules(draft: _Draft, a: Assessment, foot: FootAssessment, rules: Ru
         _cavus_rule(draft, foot, rules)
 
 
-def _pronated_rule(draft: _Draft, foot: FootAssessment, rules: RuleSettings) -> None:
+def _pronated_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> None:
     """Pronated or planus: medial arch support and medial rearfoot control (clinical.md §5)."""
     r = rules.pronated_or_planus
     draft.posture_handled = True
@@ -207,7 +242,7 @@ def _pronated_rule(draft: _Draft, foot: FootAssessment, rules: RuleSettings) -> 
     _rearfoot_cup(draft, r, rear_why)
 
 
-def _raise_control(draft: _Draft, name: str, amount: float, label: str, unit: str, why: str, src: str) -> None:
+def _raise_control(draft: Draft, name: str, amount: float, label: str, unit: str, why: str, src: str) -> None:
     """Raise a rearfoot control to ``amount``, or say the profile's larger value was kept."""
     if draft.at_least(name, amount):
         draft.reasons.append(f"{label} {_num(amount)}{unit}: {why} ({src})")
@@ -215,7 +250,7 @@ def _raise_control(draft: _Draft, name: str, amount: float, label: str, unit: st
         draft.reasons.append(f"{label} kept at the profile's {_num(draft.get(name))}{unit}: {why}")
 
 
-def _rearfoot_cup(draft: _Draft, r: PronatedOrPlanusRules, why: str) -> None:
+def _rearfoot_cup(draft: Draft, r: PronatedOrPlanusRules, why: str) -> None:
     """One heel-cup reason: 20 mm when skive (mm) + post (deg) > 5, else 14 mm with a skive (Huppin)."""
     skive_mm, post_deg = draft.get("medial_heel_skive_mm"), max(draft.get("rearfoot_post_deg"), 0.0)
     if skive_mm + post_deg > r.heel_cup_deep_when_sum_above:
@@ -231,7 +266,7 @@ def _rearfoot_cup(draft: _Draft, r: PronatedOrPlanusRules, why: str) -> None:
     draft.reasons.append(f"{verb} {_num(draft.get('heel_cup_depth_mm'))} mm: {why}; {rule} ({_SRC_CUP})")
 
 
-def _cavus_rule(draft: _Draft, foot: FootAssessment, rules: RuleSettings) -> None:
+def _cavus_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> None:
     """Supinated or cavus: cushion, support laterally, fill the arch; never post medially."""
     r = rules.supinated_or_cavus
     draft.posture_handled = True
@@ -251,7 +286,7 @@ def _cavus_rule(draft: _Draft, foot: FootAssessment, rules: RuleSettings) -> Non
     draft.remove("rearfoot_post_deg", "varus rearfoot post", "°", no_medial, positive_only=True)
 
 
-def _conflict_rule(draft: _Draft, foot: FootAssessment, rules: RuleSettings) -> None:
+def _conflict_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> None:
     """Arch and pronation point opposite ways: support the arch only, leave posting to the clinician."""
     draft.posture_handled = True
     arch_why, pron_why = _why(foot.arch_type), _why(foot.pronation)
@@ -266,7 +301,7 @@ def _conflict_rule(draft: _Draft, foot: FootAssessment, rules: RuleSettings) -> 
         _arch_raise(draft, rules.supinated_or_cavus.arch_raise_mm, "arch fill for total contact", arch_why)
 
 
-def _child_rule(draft: _Draft, a: Assessment, foot: FootAssessment, th: Thresholds) -> None:
+def _child_rule(draft: Draft, a: Assessment, foot: FootAssessment, th: Thresholds) -> None:
     """A child's flat foot without pain: no posting; a flexible flat foot is normal development."""
     draft.posture_handled = True
     age = a.case.patient.age_years
@@ -289,14 +324,14 @@ def _child_rule(draft: _Draft, a: Assessment, foot: FootAssessment, th: Threshol
         draft.remove(name, label, unit, "no posting for a child's flat foot without pain")
 
 
-def _arch_raise(draft: _Draft, raise_mm: float, label: str, why: str) -> None:
+def _arch_raise(draft: Draft, raise_mm: float, label: str, why: str) -> None:
     """Raise the arch by ``raise_mm`` over the profile's height, within the parameter's range."""
     base = draft.get("arch_height_mm")
-    top = InsoleParams.__dataclass_fields__["arch_height_mm"].metadata["range"][1]
+    top = PARAMETERS["arch_height_mm"].high
     new = min(base + raise_mm, top)
     draft.values["arch_height_mm"] = new
     # A scan-fitted insole follows the standing arch and adds the raise itself (§5: 0 to +6 mm).
-    fill_top = InsoleParams.__dataclass_fields__["arch_fill_mm"].metadata["range"][1]
+    fill_top = PARAMETERS["arch_fill_mm"].high
     draft.values["arch_fill_mm"] = min(draft.get("arch_fill_mm") + raise_mm, fill_top)
     capped = f", capped at the {_num(top)} mm maximum" if new < base + raise_mm else ""
     draft.reasons.append(f"{label} {_num(new)} mm ({_num(base)} mm + {_num(raise_mm)} mm{capped}): "
@@ -305,7 +340,7 @@ def _arch_raise(draft: _Draft, raise_mm: float, label: str, why: str) -> None:
 
 # --- symptoms and leg length ------------------------------------------------------------------
 
-def _heel_pain_rule(draft: _Draft, rules: RuleSettings) -> None:
+def _heel_pain_rule(draft: Draft, rules: RuleSettings) -> None:
     r = rules.heel_pain
     verb = "heel cushioning" if draft.at_least("heel_cushion_mm", r.heel_cushion_mm) else "heel cushioning kept at"
     draft.reasons.append(f"{verb} {_num(draft.get('heel_cushion_mm'))} mm: plantar heel pain recorded")
@@ -321,7 +356,7 @@ def _heel_pain_rule(draft: _Draft, rules: RuleSettings) -> None:
     draft.reasons.append(f"{verb} {_num(draft.get('heel_spur_relief_mm'))} mm{limited}: plantar heel pain recorded")
 
 
-def _forefoot_pain_rule(draft: _Draft, rules: RuleSettings) -> None:
+def _forefoot_pain_rule(draft: Draft, rules: RuleSettings) -> None:
     amount = rules.forefoot_pain.met_pad_height_mm
     verb = "metatarsal pad" if draft.at_least("met_pad_height_mm", amount) else "metatarsal pad kept at"
     draft.reasons.append(f"{verb} {_num(draft.get('met_pad_height_mm'))} mm, its distal edge "
@@ -329,7 +364,7 @@ def _forefoot_pain_rule(draft: _Draft, rules: RuleSettings) -> None:
                          f"forefoot pain recorded ({_SRC_MET_PAD})")
 
 
-def _leg_length_rule(draft: _Draft, a: Assessment, side: Side, rules: RuleSettings,
+def _leg_length_rule(draft: Draft, a: Assessment, side: Side, rules: RuleSettings,
                      th: Thresholds) -> None:
     """Heel lift on the shorter side only, as computed by the assessment (Rannisto 2019)."""
     asym, lld = a.asymmetry, a.case.leg_length
@@ -419,3 +454,7 @@ def _why(label: Label) -> str:
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+#: For feature rules: a number as the reasons print it.
+num = _num

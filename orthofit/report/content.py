@@ -15,6 +15,7 @@ from typing import Any
 
 from orthofit import __version__
 from orthofit.assess.assessment import INDEX_UNITS, Assessment, format_value
+from orthofit.geometry.features import FEATURES
 from orthofit.model.enums import ArchType, Pronation, Side
 from orthofit.config.templates import TemplateError, check_template, fill
 
@@ -94,6 +95,8 @@ def _conditions(a: Assessment, outputs) -> dict[str, bool]:
         "heel_lift": lift,
         "child_flat": a.is_child and planus,
         "back_to_feet": bool(flags & BACK_TO_FEET_FLAGS),
+        # One condition per insole feature, named as the feature: an insole of the report has it.
+        **{f.name: any(f.is_active(o.prescription.params) for o in outputs) for f in FEATURES},
     }
 
 
@@ -176,21 +179,9 @@ def _purposes(a: Assessment, out, t: dict) -> list[str]:
     if a.is_child and foot.arch_type.value == ArchType.PLANUS.value and p.rearfoot_post_deg == 0 \
             and p.medial_heel_skive_mm == 0:
         return [w["child"]]
-    items = []
-    if p.arch_height_mm > 0 or p.arch_fill_mm > 0:
-        items.append(w["arch"])
-    if p.medial_heel_skive_mm > 0 or p.rearfoot_post_deg > 0:
-        items.append(w["posting"])
-    if p.heel_cushion_mm > 0:
-        items.append(w["cushion"])
-    if p.lateral_arch_height_mm > 0 or p.lateral_flange_mm > 0:
-        items.append(w["lateral"])
-    if p.heel_lift_mm > 0:
-        items.append(w["heel_lift"])
-    if p.met_pad_height_mm > 0 or p.met_bar_height_mm > 0:
-        items.append(w["met_pad"])
-    if p.heel_spur_relief_mm > 0:
-        items.append(w["heel_pain"])
+    # Each feature names its purposes; they are listed in the template's order, once each.
+    found = {key for feature in FEATURES for key in feature.purposes(p)}
+    items = [text for key, text in w.items() if key in found]
     return items or [w["neutral"]]
 
 

@@ -7,25 +7,27 @@ import os
 from collections.abc import Sequence
 
 from orthofit.assess.assessment import Assessment
-from orthofit.report.content import build_content
-from orthofit.report.pdf import report_pdf_bytes
 from orthofit.config.settings import Settings
 from orthofit.geometry.product import InsoleOutput
+from orthofit.report.content import build_content
+from orthofit.report.pdf import report_pdf_bytes
 
 
 def report_date(assessment: Assessment) -> str:
     """The report's date: the visit date in the case (``[clinician] date``), else
-    ``SOURCE_DATE_EPOCH`` (reproducible builds), else today; ISO format."""
+    ``SOURCE_DATE_EPOCH`` (reproducible builds), else today; ISO format.
+    """
     if assessment.case.clinician.date:
         return assessment.case.clinician.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
     return datetime.date.today().isoformat()
 
 
-def make_report(assessment: Assessment, outputs: Sequence[InsoleOutput], settings: Settings,
-                date: str | None = None) -> bytes:
+def make_report(
+    assessment: Assessment, outputs: Sequence[InsoleOutput], settings: Settings, date: str | None = None
+) -> bytes:
     """The report as PDF bytes.
 
     Parameters
@@ -38,6 +40,12 @@ def make_report(assessment: Assessment, outputs: Sequence[InsoleOutput], setting
     date : str, optional
         ISO date printed on the report; :func:`report_date` by default.
     """
-    content = build_content(assessment, outputs, settings.template, settings.thresholds, settings.profile.name,
-                            date or report_date(assessment))
+    content = build_content(
+        assessment,
+        outputs,
+        settings.template,
+        settings.thresholds,
+        settings.profile.name,
+        date or report_date(assessment),
+    )
     return report_pdf_bytes(content, settings.paper.value)

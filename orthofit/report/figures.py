@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from reportlab.graphics.shapes import (FILL_EVEN_ODD, Circle, Drawing, Group, Line, Path,
-                                       PolyLine, Polygon, Rect, String)
+from reportlab.graphics.shapes import FILL_EVEN_ODD, Circle, Drawing, Group, Line, Path, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from shapely.geometry.base import BaseGeometry
 
-from orthofit.model.enums import Side
-from orthofit.report.fonts import register_fonts
 from orthofit.measure.footprint import FootprintIndices, width_sections
 from orthofit.measure.raster import run_rectangles
+from orthofit.model.enums import Side
+from orthofit.report.fonts import register_fonts
 
 #: Plain English defaults for every label key; a template's wording is merged over these.
 DEFAULT_LABELS: dict[str, str] = {
@@ -65,8 +64,13 @@ DEFAULT_LABELS: dict[str, str] = {
 }
 
 #: The chain's links, in the order they are numbered.
-CHAIN_LINKS = ("pronation_tibial_rotation", "high_arch_shock", "pelvic_tilt",
-               "leg_length_pelvic_obliquity", "back_to_feet")
+CHAIN_LINKS = (
+    "pronation_tibial_rotation",
+    "high_arch_shock",
+    "pelvic_tilt",
+    "leg_length_pelvic_obliquity",
+    "back_to_feet",
+)
 #: The chain's boxes, top to bottom.
 CHAIN_NODES = ("lower_back", "pelvis", "hip", "knee", "ankle", "foot")
 #: Each link: (from node, to nodes, lane, offset in the box (pt), node under the gap that
@@ -91,14 +95,13 @@ ACCENT = colors.HexColor("#1f5fa8")
 OTHER_LINK = colors.HexColor("#a6a6a6")
 PROFILE_FILL = colors.HexColor("#b9cfe0")
 NODE_FILL = colors.HexColor("#f2f2f2")
-_STRONG = (ACCENT, 1.6)           # a link that applies: colour, line width (pt)
+_STRONG = (ACCENT, 1.6)  # a link that applies: colour, line width (pt)
 _WEAK = (OTHER_LINK, 0.7)
 
 #: Thickness colours: ColorBrewer's 9-class YlGnBu, a sequential map that darkens evenly
 #: from pale yellow (thin) to deep blue (thick), so more material reads as more ink, large
 #: thin areas stay light on paper, and it survives grey-scale printing and colour blindness.
-PALETTE = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8",
-           "#253494", "#081d58")
+PALETTE = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
 
 FONT_SIZE = 8.0
 TITLE_SIZE = 9.0
@@ -114,8 +117,9 @@ _MAX_BANDS = 10
 SIDE_EXAGGERATION = 3
 
 
-def footprint_figure(rings, fp: FootprintIndices, side: Side, width_pt: float,
-                     labels: dict[str, str] | None = None) -> Drawing:
+def footprint_figure(
+    rings, fp: FootprintIndices, side: Side, width_pt: float, labels: dict[str, str] | None = None
+) -> Drawing:
     """The footprint with its axis, Arch Index thirds and the widths behind CSI and Staheli.
 
     Parameters
@@ -144,14 +148,23 @@ def footprint_figure(rings, fp: FootprintIndices, side: Side, width_pt: float,
     polys = [np.asarray(r, dtype=float) for r in rings]
     origin = np.asarray(fp.axis_origin_mm, dtype=float)
     d = np.asarray(fp.axis_direction, dtype=float)
-    n = np.array([-d[1], d[0]])          # a rotation (not a mirror): the view stays from above
+    n = np.array([-d[1], d[0]])  # a rotation (not a mirror): the view stays from above
     uv = np.concatenate([(p - origin) @ np.stack([d, n], axis=1) for p in polys])
     (u0, v0), (u1, v1) = uv.min(axis=0), uv.max(axis=0)
     scale = (width_pt - 2 * _MARGIN) / (u1 - u0)
-    caption = _wrap(" · ".join([f"{lab['arch_index']} {fp.arch_index:.2f}",
-                                f"{lab['chippaux_smirak']} {fp.chippaux_smirak_pct:.0f} %",
-                                f"{lab['staheli']} {fp.staheli:.2f}"]),
-                    width_pt - 2 * _MARGIN, FONT_SIZE, regular, separator=" · ")
+    caption = _wrap(
+        " · ".join(
+            [
+                f"{lab['arch_index']} {fp.arch_index:.2f}",
+                f"{lab['chippaux_smirak']} {fp.chippaux_smirak_pct:.0f} %",
+                f"{lab['staheli']} {fp.staheli:.2f}",
+            ]
+        ),
+        width_pt - 2 * _MARGIN,
+        FONT_SIZE,
+        regular,
+        separator=" · ",
+    )
     legend = _wrap(lab["width_legend"], width_pt - 2 * _MARGIN - 16, FONT_SIZE, regular)
     line_h = FONT_SIZE * 1.25
     # Bottom up: caption, width legend, width values, print, third names.
@@ -175,11 +188,17 @@ def footprint_figure(rings, fp: FootprintIndices, side: Side, width_pt: float,
     keys = ("heel", "midfoot", "forefoot")
     widest = max(stringWidth(lab[k], bold, TITLE_SIZE) for k in keys)
     size = max(6.0, min(TITLE_SIZE, TITLE_SIZE * (length / 3 * scale - 3) / widest))
-    for key, s in zip(keys, length * np.array([1, 3, 5]) / 6):
-        drawing.add(String(page_x(s), y_names, lab[key], fontName=bold, fontSize=size, fillColor=INK,
-                           textAnchor="middle"))
-    _width_values(drawing, [f"{sec.width_mm:.0f} mm" for sec in sections],
-                  [page_x(sec.distance_mm) for sec in sections], y_values, regular)
+    for key, s in zip(keys, length * np.array([1, 3, 5]) / 6, strict=True):
+        drawing.add(
+            String(page_x(s), y_names, lab[key], fontName=bold, fontSize=size, fillColor=INK, textAnchor="middle")
+        )
+    _width_values(
+        drawing,
+        [f"{sec.width_mm:.0f} mm" for sec in sections],
+        [page_x(sec.distance_mm) for sec in sections],
+        y_values,
+        regular,
+    )
     y = y_values - line_h
     drawing.add(Line(_MARGIN, y + 3, _MARGIN + 12, y + 3, strokeColor=ACCENT, strokeWidth=1.2))
     _text_lines(drawing, _MARGIN + 16, y, legend, regular, INK)
@@ -187,8 +206,9 @@ def footprint_figure(rings, fp: FootprintIndices, side: Side, width_pt: float,
     return drawing
 
 
-def _print_group(polys: list[np.ndarray], fp: FootprintIndices, sections, extent, r: np.ndarray,
-                 shift: np.ndarray) -> Group:
+def _print_group(
+    polys: list[np.ndarray], fp: FootprintIndices, sections, extent, r: np.ndarray, shift: np.ndarray
+) -> Group:
     """The print, its axis, the thirds and the width lines, in mm of the input frame.
 
     ``extent`` is (u0, v0, u1, v1), the print's bounds along and across the axis (mm); ``r``
@@ -198,21 +218,26 @@ def _print_group(polys: list[np.ndarray], fp: FootprintIndices, sections, extent
     origin = np.asarray(fp.axis_origin_mm, dtype=float)
     d = np.asarray(fp.axis_direction, dtype=float)
     n = np.array([-d[1], d[0]])
-    pt = 1.0 / np.hypot(*r[0])           # one point, in mm: strokes are scaled with the group
+    pt = 1.0 / np.hypot(*r[0])  # one point, in mm: strokes are scaled with the group
     group = Group(transform=(r[0, 0], r[1, 0], r[0, 1], r[1, 1], shift[0], shift[1]))
     for p in polys:
-        group.add(Polygon(p.ravel().tolist(), fillColor=PRINT_FILL, strokeColor=OUTLINE,
-                          strokeWidth=0.8 * pt, strokeLineJoin=1))
+        group.add(
+            Polygon(
+                p.ravel().tolist(), fillColor=PRINT_FILL, strokeColor=OUTLINE, strokeWidth=0.8 * pt, strokeLineJoin=1
+            )
+        )
     axis = np.array([origin + (u0 - 2) * d, origin + (u1 + 2) * d])
-    group.add(Line(*axis.ravel(), strokeColor=INK, strokeWidth=0.5 * pt,
-                   strokeDashArray=[6 * pt, 2 * pt, 1 * pt, 2 * pt]), name="axis")
+    group.add(
+        Line(*axis.ravel(), strokeColor=INK, strokeWidth=0.5 * pt, strokeDashArray=[6 * pt, 2 * pt, 1 * pt, 2 * pt]),
+        name="axis",
+    )
     thirds = Group()
     across = np.array([v0 - 3, v1 + 3])
     for k, s in enumerate(fp.print_length_mm * np.array([0.0, 1 / 3, 2 / 3, 1.0])):
         a, b = origin + s * d + across[:, None] * n
         if k in (1, 2):
             thirds.add(Line(*a, *b, strokeColor=INK, strokeWidth=0.9 * pt, strokeDashArray=[3 * pt, 2 * pt]))
-        else:   # the rear and front tangents the thirds are measured between: lighter
+        else:  # the rear and front tangents the thirds are measured between: lighter
             group.add(Line(*a, *b, strokeColor=MUTED_INK, strokeWidth=0.4 * pt, strokeDashArray=[1 * pt, 2 * pt]))
     group.add(thirds, name="thirds")
     widths = Group()
@@ -228,13 +253,24 @@ def _print_group(polys: list[np.ndarray], fp: FootprintIndices, sections, extent
 
 def _width_values(drawing: Drawing, texts: list[str], xs: list[float], y: float, font: str) -> None:
     """The width values under their lines at page x ``xs``, nudged apart if they would touch,
-    in smaller type (6 pt at least) when a very narrow figure cannot hold them side by side."""
-    size = max(6.0, min(FONT_SIZE, FONT_SIZE * (drawing.width - 2 * _MARGIN - 6)
-                        / sum(stringWidth(t, font, FONT_SIZE) for t in texts)))
+    in smaller type (6 pt at least) when a very narrow figure cannot hold them side by side.
+    """
+    size = max(
+        6.0,
+        min(
+            FONT_SIZE,
+            FONT_SIZE * (drawing.width - 2 * _MARGIN - 6) / sum(stringWidth(t, font, FONT_SIZE) for t in texts),
+        ),
+    )
     order = np.argsort(xs)
-    placed = _spread([xs[i] for i in order], [stringWidth(texts[i], font, size) for i in order], 3.0,
-                     _MARGIN, drawing.width - _MARGIN)
-    for i, x in zip(order, placed):
+    placed = _spread(
+        [xs[i] for i in order],
+        [stringWidth(texts[i], font, size) for i in order],
+        3.0,
+        _MARGIN,
+        drawing.width - _MARGIN,
+    )
+    for i, x in zip(order, placed, strict=True):
         drawing.add(String(x, y, texts[i], fontName=font, fontSize=size, fillColor=ACCENT, textAnchor="middle"))
 
 
@@ -274,7 +310,7 @@ def insole_top_figure(vertices, faces, width_pt: float, labels: dict[str, str] |
     on_top = v[:, 2] > 1e-6
     # Per-column tests: numpy's reductions over an axis of length 3 are several times slower.
     a, b, c = on_top[f[:, 0]], on_top[f[:, 1]], on_top[f[:, 2]]
-    top = f[a & b & c]                             # the top surface: no vertex on the bottom
+    top = f[a & b & c]  # the top surface: no vertex on the bottom
     if len(top) == 0:
         raise ValueError("the mesh has no top surface above z = 0: is it an insole solid in mm?")
     outline = _top_outline(v, f[a.astype(np.int8) + b + c == 2], top, on_top)
@@ -303,8 +339,19 @@ def insole_top_figure(vertices, faces, width_pt: float, labels: dict[str, str] |
     geometry.add(bands, name="bands")
     geometry.add(_polygon_path(outline, fillColor=None, strokeColor=OUTLINE, strokeWidth=0.8 / scale))
     drawing.add(geometry, name="geometry")
-    _add_color_bar(drawing, levels, band_colors, _MARGIN, y_bar, min(width_pt - 2 * _MARGIN, 220.0), bar_h,
-                   lab["thickness"], y_title, y_ticks, regular)
+    _add_color_bar(
+        drawing,
+        levels,
+        band_colors,
+        _MARGIN,
+        y_bar,
+        min(width_pt - 2 * _MARGIN, 220.0),
+        bar_h,
+        lab["thickness"],
+        y_title,
+        y_ticks,
+        regular,
+    )
     return drawing
 
 
@@ -337,7 +384,7 @@ def insole_side_figure(vertices, faces, width_pt: float, labels: dict[str, str] 
     z_top = float(z.max())
     tick_step = 5.0 if z_top > 8 else 2.0
     ticks = np.arange(0.0, z_top + 1e-9, tick_step)
-    tick_text = [f"{t:g}" for t in ticks[:-1]] + [f"{ticks[-1]:g} mm"]     # the unit once, on top
+    tick_text = [f"{t:g}" for t in ticks[:-1]] + [f"{ticks[-1]:g} mm"]  # the unit once, on top
     axis_w = max(stringWidth(t, regular, FONT_SIZE) for t in tick_text) + 6
     line_h = FONT_SIZE * 1.25
     left = _MARGIN + axis_w
@@ -348,26 +395,48 @@ def insole_side_figure(vertices, faces, width_pt: float, labels: dict[str, str] 
     drawing = Drawing(width_pt, height)
     px = left + (x - x[0]) * scale
     outline = np.concatenate([[[px[0], y_base]], np.column_stack([px, y_base + z * zscale]), [[px[-1], y_base]]])
-    profile = Polygon(outline.ravel().tolist(), fillColor=PROFILE_FILL, strokeColor=OUTLINE,
-                      strokeWidth=0.8, strokeLineJoin=1)
+    profile = Polygon(
+        outline.ravel().tolist(), fillColor=PROFILE_FILL, strokeColor=OUTLINE, strokeWidth=0.8, strokeLineJoin=1
+    )
     drawing.add(profile, name="profile")
     drawing.add(Line(left - 2, y_base, width_pt - _MARGIN, y_base, strokeColor=INK, strokeWidth=0.6))
     # Height axis on the left, in mm of the real insole.
     drawing.add(Line(left - 2, y_base, left - 2, y_base + ticks[-1] * zscale, strokeColor=INK, strokeWidth=0.5))
-    for t, text in zip(ticks, tick_text):
+    for t, text in zip(ticks, tick_text, strict=True):
         y = y_base + t * zscale
         drawing.add(Line(left - 4, y, left - 2, y, strokeColor=INK, strokeWidth=0.5))
-        drawing.add(String(left - 6, y - FONT_SIZE * 0.35, text, fontName=regular, fontSize=FONT_SIZE,
-                           fillColor=INK, textAnchor="end"))
+        drawing.add(
+            String(
+                left - 6,
+                y - FONT_SIZE * 0.35,
+                text,
+                fontName=regular,
+                fontSize=FONT_SIZE,
+                fillColor=INK,
+                textAnchor="end",
+            )
+        )
     y_title = height - _MARGIN - TITLE_SIZE
     drawing.add(String(left, y_title, lab["side"], fontName=bold, fontSize=TITLE_SIZE, fillColor=INK))
     note = lab["exaggeration"].replace("{factor}", f"{SIDE_EXAGGERATION:g}")
-    drawing.add(String(width_pt - _MARGIN, y_title, note, fontName=regular, fontSize=FONT_SIZE,
-                       fillColor=MUTED_INK, textAnchor="end"))
+    drawing.add(
+        String(
+            width_pt - _MARGIN,
+            y_title,
+            note,
+            fontName=regular,
+            fontSize=FONT_SIZE,
+            fillColor=MUTED_INK,
+            textAnchor="end",
+        )
+    )
     y_ends = _MARGIN + 1
     drawing.add(String(px[0], y_ends, lab["heel_end"], fontName=regular, fontSize=FONT_SIZE, fillColor=MUTED_INK))
-    drawing.add(String(px[-1], y_ends, lab["toe_end"], fontName=regular, fontSize=FONT_SIZE,
-                       fillColor=MUTED_INK, textAnchor="end"))
+    drawing.add(
+        String(
+            px[-1], y_ends, lab["toe_end"], fontName=regular, fontSize=FONT_SIZE, fillColor=MUTED_INK, textAnchor="end"
+        )
+    )
     return drawing
 
 
@@ -404,27 +473,50 @@ def chain_figure(highlight, width_pt: float, labels: dict[str, str] | None = Non
     if unknown:
         raise ValueError(f"unknown chain link(s) {sorted(unknown)}; use {', '.join(CHAIN_LINKS)}")
     box_w = max(58.0, max(stringWidth(lab[k], bold, FONT_SIZE) for k in CHAIN_NODES) + 10)
-    x_box = _MARGIN + 2 * _LANE_PT                     # one lane on the left: the downward link
-    x_text = x_box + box_w + 4 * _LANE_PT + 6          # three lanes on the right
+    x_box = _MARGIN + 2 * _LANE_PT  # one lane on the left: the downward link
+    x_text = x_box + box_w + 4 * _LANE_PT + 6  # three lanes on the right
     line_h = FONT_SIZE * 1.25
-    wrapped = {k: _wrap(lab[k], width_pt - x_text - _MARGIN - 12, FONT_SIZE, bold if k in highlight else regular)
-               for k in CHAIN_LINKS}
+    wrapped = {
+        k: _wrap(lab[k], width_pt - x_text - _MARGIN - 12, FONT_SIZE, bold if k in highlight else regular)
+        for k in CHAIN_LINKS
+    }
     list_h = sum(len(w) * line_h + 4 for w in wrapped.values())
     column_h = len(CHAIN_NODES) * (_BOX_H + _GAP_H) - _GAP_H
     body_h = max(column_h, list_h)
-    height = _MARGIN + line_h + 4 + body_h + _MARGIN           # legend line at the bottom
+    height = _MARGIN + line_h + 4 + body_h + _MARGIN  # legend line at the bottom
     drawing = Drawing(width_pt, height)
     # The column and the list are each centred on the taller of the two.
     top = height - _MARGIN - (body_h - column_h) / 2
     centre_y = {k: top - _BOX_H / 2 - i * (_BOX_H + _GAP_H) for i, k in enumerate(CHAIN_NODES)}
     for k, y in centre_y.items():
-        drawing.add(Rect(x_box, y - _BOX_H / 2, box_w, _BOX_H, rx=3, ry=3, fillColor=NODE_FILL,
-                         strokeColor=OUTLINE, strokeWidth=0.6))
-        drawing.add(String(x_box + box_w / 2, y - FONT_SIZE * 0.35, lab[k], fontName=bold,
-                           fontSize=FONT_SIZE, fillColor=INK, textAnchor="middle"))
+        drawing.add(
+            Rect(
+                x_box,
+                y - _BOX_H / 2,
+                box_w,
+                _BOX_H,
+                rx=3,
+                ry=3,
+                fillColor=NODE_FILL,
+                strokeColor=OUTLINE,
+                strokeWidth=0.6,
+            )
+        )
+        drawing.add(
+            String(
+                x_box + box_w / 2,
+                y - FONT_SIZE * 0.35,
+                lab[k],
+                fontName=bold,
+                fontSize=FONT_SIZE,
+                fillColor=INK,
+                textAnchor="middle",
+            )
+        )
     for number, key in enumerate(CHAIN_LINKS, start=1):
-        drawing.add(_chain_link(number, key in highlight, _CHAIN_ROUTES[key], centre_y, x_box, box_w, bold),
-                    name=f"link_{key}")
+        drawing.add(
+            _chain_link(number, key in highlight, _CHAIN_ROUTES[key], centre_y, x_box, box_w, bold), name=f"link_{key}"
+        )
     y = height - _MARGIN - (body_h - list_h) / 2 - FONT_SIZE
     for number, key in enumerate(CHAIN_LINKS, start=1):
         font, color = (bold, ACCENT) if key in highlight else (regular, MUTED_INK)
@@ -439,8 +531,9 @@ def chain_figure(highlight, width_pt: float, labels: dict[str, str] | None = Non
     return drawing
 
 
-def _chain_link(number: int, strong: bool, route, centre_y: dict[str, float], x_box: float, box_w: float,
-                bold: str) -> Group:
+def _chain_link(
+    number: int, strong: bool, route, centre_y: dict[str, float], x_box: float, box_w: float, bold: str
+) -> Group:
     """One numbered arrow: out of its start box to its lane, along it, into each end box."""
     start, ends, lane, dy, badge_below = route
     color, sw = _STRONG if strong else _WEAK
@@ -456,19 +549,30 @@ def _chain_link(number: int, strong: bool, route, centre_y: dict[str, float], x_
         g.add(_arrow_head(edge, y, -side, color, 4.0 if strong else 3.0))
     yb = centre_y[badge_below] + (_BOX_H + _GAP_H) / 2
     g.add(Circle(lx, yb, 5.5, fillColor=color if strong else colors.white, strokeColor=color, strokeWidth=sw))
-    g.add(String(lx, yb - 2.9, str(number), fontName=bold, fontSize=FONT_SIZE, textAnchor="middle",
-                 fillColor=colors.white if strong else MUTED_INK))
+    g.add(
+        String(
+            lx,
+            yb - 2.9,
+            str(number),
+            fontName=bold,
+            fontSize=FONT_SIZE,
+            textAnchor="middle",
+            fillColor=colors.white if strong else MUTED_INK,
+        )
+    )
     return g
 
 
 # --- helpers -------------------------------------------------------------------------------
 
+
 def _merged(labels: dict[str, str] | None) -> dict[str, str]:
     return {**DEFAULT_LABELS, **(labels or {})}
 
 
-def _text_lines(drawing: Drawing, x: float, y: float, lines: list[str], font: str, color,
-                size: float = FONT_SIZE) -> None:
+def _text_lines(
+    drawing: Drawing, x: float, y: float, lines: list[str], font: str, color, size: float = FONT_SIZE
+) -> None:
     """Lines of text from baseline ``y`` downward."""
     for i, text in enumerate(lines):
         drawing.add(String(x, y - i * size * 1.25, text, fontName=font, fontSize=size, fillColor=color))
@@ -476,8 +580,9 @@ def _text_lines(drawing: Drawing, x: float, y: float, lines: list[str], font: st
 
 def _wrap(text: str, width: float, size: float, font: str, separator: str = " ") -> list[str]:
     """Greedy line breaking at ``separator``; a piece wider than a line is broken at its
-    spaces, and a word wider than a line between characters."""
-    tokens: list[tuple[str, str]] = []      # (text, what joins it to the token before)
+    spaces, and a word wider than a line between characters.
+    """
+    tokens: list[tuple[str, str]] = []  # (text, what joins it to the token before)
     for piece in text.split(separator):
         if stringWidth(piece, font, size) <= width or " " not in piece or separator == " ":
             words = [piece]
@@ -518,15 +623,17 @@ def _spread(centres, widths, gap: float, lo: float, hi: float) -> list[float]:
 def _arrow_head(x: float, y: float, direction: float, color, size: float) -> Polygon:
     """A filled horizontal arrow head with its tip at (x, y), pointing along ``direction`` (+-1)."""
     back = x - direction * size
-    return Polygon([x, y, back, y + size * 0.55, back, y - size * 0.55], fillColor=color,
-                   strokeColor=None, strokeWidth=0)
+    return Polygon(
+        [x, y, back, y + size * 0.55, back, y - size * 0.55], fillColor=color, strokeColor=None, strokeWidth=0
+    )
 
 
 def _top_outline(v: np.ndarray, wall: np.ndarray, top: np.ndarray, on_top: np.ndarray) -> BaseGeometry:
     """The insole's plan outline, from the walls: each wall triangle with two top vertices
-    (``wall``, (k, 3) int) holds one edge of the top surface's border."""
+    (``wall``, (k, 3) int) holds one edge of the top surface's border.
+    """
     if len(wall):
-        low = np.argmin(on_top[wall], axis=1)          # the one vertex on the bottom
+        low = np.argmin(on_top[wall], axis=1)  # the one vertex on the bottom
         rows = np.arange(len(wall))
         a, b = wall[rows, (low + 1) % 3], wall[rows, (low + 2) % 3]
         segments = shapely.linestrings(np.stack([v[a, :2], v[b, :2]], axis=1))
@@ -563,15 +670,17 @@ def _sample_heights(xy: np.ndarray, z: np.ndarray, tri: np.ndarray, pitch: float
     from scipy import ndimage
 
     used = np.zeros(len(xy), dtype=bool)
-    used[tri.ravel()] = True                         # cheaper than np.unique on 600 000 indices
+    used[tri.ravel()] = True  # cheaper than np.unique on 600 000 indices
     used = xy[used]
     origin = used.min(axis=0) - pitch
-    q = (xy - origin) / pitch - 0.5                  # cell units: cell (r, c) has its centre at (c, r)
+    q = (xy - origin) / pitch - 0.5  # cell units: cell (r, c) has its centre at (c, r)
     qa, qb, qc = q[tri[:, 0]], q[tri[:, 1]], q[tri[:, 2]]
     lo = np.ceil(np.minimum(np.minimum(qa, qb), qc)).astype(np.int64)
     hi = np.floor(np.maximum(np.maximum(qa, qb), qc)).astype(np.int64)
-    shape = (int(np.ceil((used[:, 1].max() - origin[1]) / pitch)) + 2,
-             int(np.ceil((used[:, 0].max() - origin[0]) / pitch)) + 2)
+    shape = (
+        int(np.ceil((used[:, 1].max() - origin[1]) / pitch)) + 2,
+        int(np.ceil((used[:, 0].max() - origin[0]) / pitch)) + 2,
+    )
     size = np.clip(hi - lo + 1, 0, None)
     count = size[:, 0] * size[:, 1]
     # Most triangles of a fine mesh hold no cell centre: keep the others, then make one
@@ -631,18 +740,22 @@ def _layer(heights: np.ndarray, origin: np.ndarray, pitch: float, level: float) 
     """Where the sampled top is at least ``level`` high, without the cell staircase: cell runs
     united, simplified to within 0.8 cell (which leaves one vertex per stair flight) and the
     corners rounded by Chaikin cutting. Nothing thinner than a cell is lost, unlike with an
-    opening, so the heel cup's narrow rim band stays."""
+    opening, so the heel cup's narrow rim band stays.
+    """
     cells = shapely.union_all(run_rectangles(heights >= level, pitch, origin))
     simple = cells.simplify(0.8 * pitch)
-    polys = [shapely.Polygon(_chaikin(np.asarray(p.exterior.coords)),
-                             [_chaikin(np.asarray(h.coords)) for h in p.interiors])
-             for p in shapely.get_parts(simple) if p.geom_type == "Polygon" and not p.is_empty]
+    polys = [
+        shapely.Polygon(_chaikin(np.asarray(p.exterior.coords)), [_chaikin(np.asarray(h.coords)) for h in p.interiors])
+        for p in shapely.get_parts(simple)
+        if p.geom_type == "Polygon" and not p.is_empty
+    ]
     return shapely.make_valid(shapely.union_all(polys)) if polys else simple
 
 
 def _chaikin(ring: np.ndarray, rounds: int = 2) -> np.ndarray:
     """Corner cutting of a closed ring ((k + 1, 2), first point repeated): each round
-    replaces every edge by the points at 1/4 and 3/4 of it."""
+    replaces every edge by the points at 1/4 and 3/4 of it.
+    """
     p = ring[:-1]
     for _ in range(rounds):
         q = np.roll(p, -1, axis=0)
@@ -652,8 +765,12 @@ def _chaikin(ring: np.ndarray, rounds: int = 2) -> np.ndarray:
 
 def _polygon_path(geom: BaseGeometry, **style) -> Path | None:
     """One Path for all polygons of ``geom``, holes included (even-odd fill); None if empty."""
-    rings = [np.asarray(r.coords)[:-1] for g in shapely.get_parts(geom)
-             if g.geom_type == "Polygon" and not g.is_empty for r in (g.exterior, *g.interiors)]
+    rings = [
+        np.asarray(r.coords)[:-1]
+        for g in shapely.get_parts(geom)
+        if g.geom_type == "Polygon" and not g.is_empty
+        for r in (g.exterior, *g.interiors)
+    ]
     if not rings:
         return None
     # Operators: 0 moveTo, 1 lineTo, 3 closePath (reportlab's Path codes).
@@ -662,8 +779,19 @@ def _polygon_path(geom: BaseGeometry, **style) -> Path | None:
     return Path(points=points, operators=ops, fillMode=FILL_EVEN_ODD, strokeLineJoin=1, **style)
 
 
-def _add_color_bar(drawing: Drawing, levels: np.ndarray, band_colors: list, x: float, y: float,
-                   width: float, height: float, title: str, y_title: float, y_ticks: float, font: str) -> None:
+def _add_color_bar(
+    drawing: Drawing,
+    levels: np.ndarray,
+    band_colors: list,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    title: str,
+    y_title: float,
+    y_ticks: float,
+    font: str,
+) -> None:
     """A horizontal bar of the bands with mm ticks at their edges (every other one if crowded)."""
     n = len(band_colors)
     w = width / n
@@ -679,8 +807,9 @@ def _add_color_bar(drawing: Drawing, levels: np.ndarray, band_colors: list, x: f
         tx = x + i * w
         drawing.add(Line(tx, y, tx, y - 2, strokeColor=OUTLINE, strokeWidth=0.5))
         if i % every == 0:
-            drawing.add(String(tx, y_ticks, text, fontName=font, fontSize=FONT_SIZE, fillColor=INK,
-                               textAnchor="middle"))
+            drawing.add(
+                String(tx, y_ticks, text, fontName=font, fontSize=FONT_SIZE, fillColor=INK, textAnchor="middle")
+            )
     drawing.add(String(x, y_title, title, fontName=font, fontSize=FONT_SIZE, fillColor=INK))
 
 
@@ -714,5 +843,13 @@ def _silhouette(v: np.ndarray, step_mm: float) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([[x0], centres, [x1]]), np.concatenate([[z[0]], z, [z[-1]]])
 
 
-__all__ = ["DEFAULT_LABELS", "CHAIN_LINKS", "footprint_figure", "insole_top_figure", "insole_side_figure",
-           "chain_figure", "SIDE_EXAGGERATION", "TOP_CELL_MM"]
+__all__ = [
+    "DEFAULT_LABELS",
+    "CHAIN_LINKS",
+    "footprint_figure",
+    "insole_top_figure",
+    "insole_side_figure",
+    "chain_figure",
+    "SIDE_EXAGGERATION",
+    "TOP_CELL_MM",
+]

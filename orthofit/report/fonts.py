@@ -46,15 +46,22 @@ def _script(ch: str) -> str | None:
         return "kana"
     if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
         return "hangul"
-    if (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2FA1F or 0xF900 <= o <= 0xFAFF
-            or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFF65):
+    if (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x20000 <= o <= 0x2FA1F
+        or 0xF900 <= o <= 0xFAFF
+        or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFF65
+    ):
         return "han"
     return None
 
 
 def runs(text: str) -> list[tuple[str, str | None]]:
     """``text`` split into runs: (chunk, None) for the bundled font, (chunk, font name) for
-    characters it lacks that a standard Asian font has. Registers the fonts used."""
+    characters it lacks that a standard Asian font has. Registers the fonts used.
+    """
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
@@ -76,9 +83,11 @@ def runs(text: str) -> list[tuple[str, str | None]]:
 
 def markup(text: str) -> str:
     """``text`` escaped for a reportlab Paragraph (so ``<b>`` or ``&`` print as typed), with
-    CJK runs in a font that has them."""
-    return "".join(escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>'
-                   for chunk, font in runs(text))
+    CJK runs in a font that has them.
+    """
+    return "".join(
+        escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>' for chunk, font in runs(text)
+    )
 
 
 def draw_string(canvas, x: float, y: float, text: str, size: float, centred: bool = False) -> None:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import io
 
 from orthofit import __version__
+from orthofit.report.content import Bullets, Figure, Heading, Notice, PageBreak, Para, ReportContent, Table
 from orthofit.report.fonts import draw_string, markup
-from orthofit.report.content import Bullets, Figure, Heading, Notice, Para, PageBreak, ReportContent, Table
 
 PAPERS = ("a4", "letter")
 _MARGIN_MM = 18.0
@@ -31,28 +31,46 @@ def _styles(regular: str, bold: str) -> dict:
 
     base = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14.5, spaceAfter=5)
     return {
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=19, leading=23, spaceAfter=10,
-                                textColor=colors.HexColor(_ACCENT)),
-        "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=15, leading=19, spaceBefore=4,
-                             spaceAfter=8, textColor=colors.HexColor(_ACCENT)),
-        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=11.5, leading=15, spaceBefore=8,
-                             spaceAfter=4),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=bold,
+            fontSize=19,
+            leading=23,
+            spaceAfter=10,
+            textColor=colors.HexColor(_ACCENT),
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=bold,
+            fontSize=15,
+            leading=19,
+            spaceBefore=4,
+            spaceAfter=8,
+            textColor=colors.HexColor(_ACCENT),
+        ),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4),
         "body": base,
         "lead": ParagraphStyle("lead", parent=base, fontSize=10, textColor=colors.HexColor("#333333")),
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, spaceAfter=3,
-                                textColor=colors.HexColor("#333333")),
-        "grade": ParagraphStyle("grade", parent=base, fontSize=8, leading=10.5, spaceAfter=10,
-                                textColor=colors.HexColor("#555555")),
-        "caption": ParagraphStyle("caption", parent=base, fontSize=8.5, leading=11,
-                                  textColor=colors.HexColor("#444444")),
+        "small": ParagraphStyle(
+            "small", parent=base, fontSize=8, leading=10.5, spaceAfter=3, textColor=colors.HexColor("#333333")
+        ),
+        "grade": ParagraphStyle(
+            "grade", parent=base, fontSize=8, leading=10.5, spaceAfter=10, textColor=colors.HexColor("#555555")
+        ),
+        "caption": ParagraphStyle(
+            "caption", parent=base, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444")
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0),
         "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=7, leading=8.8, spaceAfter=0),
-        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=9, leading=11.5,
-                                    spaceAfter=0),
-        "cell_head_small": ParagraphStyle("cell_head_small", parent=base, fontName=bold, fontSize=7,
-                                          leading=8.8, spaceAfter=0),
-        "notice_head": ParagraphStyle("notice_head", parent=base, fontName=bold, fontSize=14, leading=18,
-                                      textColor=colors.HexColor(_WARN)),
+        "cell_head": ParagraphStyle("cell_head", parent=base, fontName=bold, fontSize=9, leading=11.5, spaceAfter=0),
+        "cell_head_small": ParagraphStyle(
+            "cell_head_small", parent=base, fontName=bold, fontSize=7, leading=8.8, spaceAfter=0
+        ),
+        "notice_head": ParagraphStyle(
+            "notice_head", parent=base, fontName=bold, fontSize=14, leading=18, textColor=colors.HexColor(_WARN)
+        ),
     }
 
 
@@ -83,10 +101,9 @@ def _figure_cell(block: Figure, width: float, st: dict) -> list:
 
 def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
     from reportlab.lib import colors
-    from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Spacer
+    from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Spacer, TableStyle
     from reportlab.platypus import PageBreak as RLPageBreak
     from reportlab.platypus import Table as RLTable
-    from reportlab.platypus import TableStyle
 
     out: list = []
     blocks = list(content.blocks)
@@ -99,39 +116,62 @@ def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
             out.append(_p(b.text, st[b.style]))
         elif isinstance(b, Bullets):
             style = st[b.style]
-            out.append(ListFlowable([ListItem(_p(t, style), leftIndent=12) for t in b.items],
-                                    bulletType="bullet", start="•", leftIndent=12, bulletFontName=style.fontName,
-                                    bulletFontSize=style.fontSize))
+            out.append(
+                ListFlowable(
+                    [ListItem(_p(t, style), leftIndent=12) for t in b.items],
+                    bulletType="bullet",
+                    start="•",
+                    leftIndent=12,
+                    bulletFontName=style.fontName,
+                    bulletFontSize=style.fontSize,
+                )
+            )
             out.append(Spacer(1, 4))
         elif isinstance(b, Notice):
             cell = [_p(b.heading, st["notice_head"])] + [_p(t, st["body"]) for t in b.lines]
             box = RLTable([[cell]], colWidths=[text_width])
-            box.setStyle(TableStyle([
-                ("BOX", (0, 0), (-1, -1), 2, colors.HexColor(_WARN)),
-                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecea")),
-                ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+            box.setStyle(
+                TableStyle(
+                    [
+                        ("BOX", (0, 0), (-1, -1), 2, colors.HexColor(_WARN)),
+                        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecea")),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                        ("TOPPADDING", (0, 0), (-1, -1), 8),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                    ]
+                )
+            )
             out.extend([box, Spacer(1, 10)])
         elif isinstance(b, Table):
             small = b.style == "small"
             head, cell = st["cell_head_small" if small else "cell_head"], st["cell_small" if small else "cell"]
             data = [[_p(h, head) for h in b.header]] + [[_p(c, cell) for c in row] for row in b.rows]
             t = RLTable(data, colWidths=[w * text_width for w in b.widths], repeatRows=1)
-            t.setStyle(TableStyle([
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(_ACCENT)),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+            t.setStyle(
+                TableStyle(
+                    [
+                        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(_ACCENT)),
+                        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("TOPPADDING", (0, 0), (-1, -1), 2),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ]
+                )
+            )
             out.extend([t, Spacer(1, 6)])
         elif isinstance(b, Figure):
             # Half-width figures go two to a row.
-            if b.width_frac <= 0.5 and i + 1 < len(blocks) and isinstance(blocks[i + 1], Figure) \
-                    and blocks[i + 1].width_frac <= 0.5:
+            if (
+                b.width_frac <= 0.5
+                and i + 1 < len(blocks)
+                and isinstance(blocks[i + 1], Figure)
+                and blocks[i + 1].width_frac <= 0.5
+            ):
                 w = 0.5 * text_width - 6
                 row = [_figure_cell(b, w, st), _figure_cell(blocks[i + 1], w, st)]
                 t = RLTable([row], colWidths=[0.5 * text_width] * 2)
-                t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                       ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+                t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
                 out.extend([t, Spacer(1, 6)])
                 i += 2
                 continue
@@ -151,18 +191,27 @@ def report_pdf_bytes(content: ReportContent, paper: str = "a4") -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    from orthofit.report.fonts import register_fonts
     from orthofit.config.templates import fill
+    from orthofit.report.fonts import register_fonts
 
     regular, bold = register_fonts()
     st = _styles(regular, bold)
     size = {"a4": A4, "letter": LETTER}[paper]
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=size, leftMargin=_MARGIN_MM * mm, rightMargin=_MARGIN_MM * mm,
-                            topMargin=_MARGIN_MM * mm, bottomMargin=_MARGIN_MM * mm,
-                            title=content.title, author=content.author, subject=content.subject,
-                            creator=f"orthofit {__version__}", producer=f"orthofit {__version__} (reportlab)",
-                            invariant=1)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=size,
+        leftMargin=_MARGIN_MM * mm,
+        rightMargin=_MARGIN_MM * mm,
+        topMargin=_MARGIN_MM * mm,
+        bottomMargin=_MARGIN_MM * mm,
+        title=content.title,
+        author=content.author,
+        subject=content.subject,
+        creator=f"orthofit {__version__}",
+        producer=f"orthofit {__version__} (reportlab)",
+        invariant=1,
+    )
 
     def footer(canvas, document):
         canvas.saveState()

@@ -31,16 +31,26 @@ def _foot_dict(foot: FootAssessment) -> dict[str, Any]:
         "pronation_detail": _label_dict(foot.pronation),
         "indices": {k: (None if v is None else round(float(v), 4)) for k, v in foot.indices.items()},
         "findings": [
-            {"measure": f.measure, "value": round(float(f.value), 4), "band": f.band,
-             "suggests": f.suggests, "severity": f.severity, "threshold": f.limit,
-             "source": f.source, "note": f.note}
-            for f in foot.findings],
+            {
+                "measure": f.measure,
+                "value": round(float(f.value), 4),
+                "band": f.band,
+                "suggests": f.suggests,
+                "severity": f.severity,
+                "threshold": f.limit,
+                "source": f.source,
+                "note": f.note,
+            }
+            for f in foot.findings
+        ],
         "development": foot.development,
         "reasons": list(foot.reasons),
         "notes": list(foot.notes),
         "shoe_size": foot.shoe_size.as_dict() if foot.shoe_size else None,
         "measurement_sources": dict(foot.sources),
-        "footprint": None if fp is None else {
+        "footprint": None
+        if fp is None
+        else {
             "toes_removed": fp.toes_removed,
             "print_length_mm": round(fp.print_length_mm, 1),
             "area_forefoot_mm2": round(fp.area_forefoot_mm2, 1),
@@ -59,9 +69,14 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
     asym = a.asymmetry
     return {
         "orthofit_version": __version__,
-        "patient": {"id": p.id, "name": p.name, "age_years": p.age_years,
-                    "sex": p.sex.value if p.sex else None, "weight_kg": p.weight_kg,
-                    "child": a.is_child},
+        "patient": {
+            "id": p.id,
+            "name": p.name,
+            "age_years": p.age_years,
+            "sex": p.sex.value if p.sex else None,
+            "weight_kg": p.weight_kg,
+            "child": a.is_child,
+        },
         "referral": a.referral.needed,
         "referral_urgency": a.referral.urgency.value if a.referral.urgency else None,
         "red_flags": [f.name for f in a.referral.flags],
@@ -86,6 +101,11 @@ def _cell(foot: FootAssessment, name: str) -> str:
     return "not measured" if v is None else format_value(name, v)
 
 
+def _size_cell(foot: FootAssessment, title: str) -> str:
+    size = foot.shoe_size
+    return "not measured" if size is None else size.labels()[title]
+
+
 def assessment_text(a: Assessment) -> str:
     """A readable per-foot table with the labels and their reasons."""
     p = a.case.patient
@@ -103,9 +123,9 @@ def assessment_text(a: Assessment) -> str:
     rows.append(("Arch type", a.left.arch_type.text, a.right.arch_type.text))
     rows.append(("Pronation", a.left.pronation.text, a.right.pronation.text))
     for title in ("Mondopoint", "EU", "UK", "US men", "US women"):
-        rows.append((f"{title} size" if title in ("EU", "UK") else title, *(
-            a.foot(s).shoe_size.labels()[title] if a.foot(s).shoe_size else "not measured"
-            for s in Side)))
+        rows.append(
+            (f"{title} size" if title in ("EU", "UK") else title, _size_cell(a.left, title), _size_cell(a.right, title))
+        )
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     lines.append("")
@@ -129,7 +149,6 @@ def assessment_text(a: Assessment) -> str:
     return "\n".join(lines) + "\n"
 
 
-
 def insole_text(results, written) -> str:
     """The prescriptions with their reasons, the printability summaries and the files written."""
     from orthofit.config.params import InsoleParams
@@ -140,19 +159,35 @@ def insole_text(results, written) -> str:
         rx = r.prescription
         lines.append(f"{rx.side.value.capitalize()} insole (profile {rx.profile}):")
         if rx.referral_first:
-            lines.append("  REFER FIRST: a red flag was found; the patient should see a doctor before this insole is used.")
+            lines.append(
+                "  REFER FIRST: a red flag was found; the patient should see a doctor before this insole is used."
+            )
         for reason in rx.reasons:
             lines.append(f"  - {reason}")
         params = rx.params.as_dict()
         changed = [k for k, v in params.items() if v != defaults[k]]
-        shown = ["length", "base_thickness_rearfoot_mm", "base_thickness_forefoot_mm", "heel_cup_depth_mm",
-                 "arch_height_mm", *changed]
-        lines.append("  parameters: " + ", ".join(f"{k} = {params[k]:g}" if not isinstance(params[k], str)
-                                                 else f"{k} = {params[k]}" for k in dict.fromkeys(shown)))
+        shown = [
+            "length",
+            "base_thickness_rearfoot_mm",
+            "base_thickness_forefoot_mm",
+            "heel_cup_depth_mm",
+            "arch_height_mm",
+            *changed,
+        ]
+        lines.append(
+            "  parameters: "
+            + ", ".join(
+                f"{k} = {params[k]:g}" if not isinstance(params[k], str) else f"{k} = {params[k]}"
+                for k in dict.fromkeys(shown)
+            )
+        )
         main = [z for z in r.zones if "transition" not in z.name]
         if main:
-            lines.append("  3MF stiffness zones (infill): " + ", ".join(f"{z.name} {z.density_pct:g} %" for z in main)
-                         + f"; borders graded over {rx.params.zone_transition_mm:g} mm")
+            lines.append(
+                "  3MF stiffness zones (infill): "
+                + ", ".join(f"{z.name} {z.density_pct:g} %" for z in main)
+                + f"; borders graded over {rx.params.zone_transition_mm:g} mm"
+            )
         lines.extend(f"  {line}" for line in r.printability.lines())
         lines.append("")
     lines.append("Written:")
@@ -185,20 +220,28 @@ def grid_footprint_dict(g) -> dict[str, Any]:
 def grid_footprint_text(g) -> str:
     d = grid_footprint_dict(g)
     fi = d["footprint_indices"]
-    lines = [f"{d['side'].capitalize()} footprint ({d['print_length_mm']:g} mm long without toes; toes: {d['toes']})",
-             f"  Arch Index            {fi['arch_index']:.3f}",
-             f"  Chippaux-Smirak       {fi['chippaux_smirak_pct']:.1f}%",
-             f"  Staheli               {fi['staheli']:.3f}",
-             "  Clarke's angle        " + ("not measured" if fi['clarke_angle_deg'] is None else f"{fi['clarke_angle_deg']:.1f}°"),
-             "  CPEI (static proxy)   " + ("not measured (no pressures)" if fi['cpei_proxy_pct'] is None
-                                            else f"{fi['cpei_proxy_pct']:.1f}%  (not comparable to dynamic CPEI)")]
+    lines = [
+        f"{d['side'].capitalize()} footprint ({d['print_length_mm']:g} mm long without toes; toes: {d['toes']})",
+        f"  Arch Index            {fi['arch_index']:.3f}",
+        f"  Chippaux-Smirak       {fi['chippaux_smirak_pct']:.1f}%",
+        f"  Staheli               {fi['staheli']:.3f}",
+        "  Clarke's angle        "
+        + ("not measured" if fi["clarke_angle_deg"] is None else f"{fi['clarke_angle_deg']:.1f}°"),
+        "  CPEI (static proxy)   "
+        + (
+            "not measured (no pressures)"
+            if fi["cpei_proxy_pct"] is None
+            else f"{fi['cpei_proxy_pct']:.1f}%  (not comparable to dynamic CPEI)"
+        ),
+    ]
     lines += [f"  Note: {n}" for n in d["notes"]]
     return "\n".join(lines) + "\n"
 
 
 def scan_dict(record, assessment: Assessment) -> dict[str, Any]:
     """A measured scan (a :class:`~orthofit.measure.scan_case.ScanRecord`) and the assessment of its
-    foot, as JSON-ready data (the ``scan --json`` output)."""
+    foot, as JSON-ready data (the ``scan --json`` output).
+    """
     sm = record.measurements
     fp = sm.footprint
     foot = assessment.foot(record.side)
@@ -214,11 +257,13 @@ def scan_dict(record, assessment: Assessment) -> dict[str, Any]:
         "mesh_edge_mm": round(sm.edge_mm, 2),
         "notes": list(record.notes),
         "measurements": {
-            name: {"value": m.value, "uncertainty_mm": m.uncertainty_mm, "definition": m.definition,
-                   "note": m.note}
-            for name, m in sm.measures.items()},
+            name: {"value": m.value, "uncertainty_mm": m.uncertainty_mm, "definition": m.definition, "note": m.note}
+            for name, m in sm.measures.items()
+        },
         "footprint_height_mm": sm.footprint_height_mm,
-        "footprint_indices": None if fp is None else {
+        "footprint_indices": None
+        if fp is None
+        else {
             "arch_index": round(fp.arch_index, 4),
             "chippaux_smirak_pct": round(fp.chippaux_smirak_pct, 2),
             "staheli": round(fp.staheli, 4),
@@ -234,14 +279,20 @@ def scan_text(record, assessment: Assessment) -> str:
     """The scan's measures with their uncertainty, then the assessment of its foot."""
     d = scan_dict(record, assessment)
     foot = assessment.foot(record.side)
-    lines = [f"Scan {d['source']}: {d['side']} foot, {d['condition']}, units {d['units']}"
-             + (" (inferred)" if d["units_inferred"] else "") + f", floor by {d['floor']}"]
+    lines = [
+        f"Scan {d['source']}: {d['side']} foot, {d['condition']}, units {d['units']}"
+        + (" (inferred)" if d["units_inferred"] else "")
+        + f", floor by {d['floor']}"
+    ]
     lines.extend(f"  - {n}" for n in d["notes"])
     lines.append("")
     w = max(len(k) for k in d["measurements"])
     for name, m in d["measurements"].items():
-        value = f"{m['value']:.1f} ± {m['uncertainty_mm']:.1f} mm" if m["value"] is not None else \
-            f"not measured: {m['note']}"
+        value = (
+            f"{m['value']:.1f} ± {m['uncertainty_mm']:.1f} mm"
+            if m["value"] is not None
+            else f"not measured: {m['note']}"
+        )
         lines.append(f"{name:<{w}}  {value}")
     lines.append("")
     if d["footprint_indices"] is None:
