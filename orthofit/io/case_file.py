@@ -55,6 +55,7 @@ _FOOT_OTHER = (
     "scan",
     "scan_units",
     "scan_condition",
+    "conditions",
 )
 #: mm-valued fields whose out-of-range values get a hint about the unit typed.
 _LENGTH_FIELDS = {k for k, r in FOOT_FIELDS.items() if r.unit == "mm"} - {"navicular_drop_mm"}

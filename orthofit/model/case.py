@@ -76,6 +76,7 @@ class FootMeasurements:
     scan: str | None = None  # path of a 3D scan (STL, OBJ, PLY), as typed
     scan_units: str | None = None  # its unit (mm, cm, m, in); inferred when None
     scan_condition: ScanCondition | None = None  # how it was taken; inferred from the scan when None
+    conditions: tuple[str, ...] = ()  # diagnoses recorded for this foot or leg (orthofit/data/conditions.toml)
 
     @property
     def is_empty(self) -> bool:
