@@ -7,5 +7,6 @@ top-level folders the project keeps outside the library (pyproject's ``package-d
 
 from setuptools import find_namespace_packages, setup
 
-setup(packages=[*find_namespace_packages(include=["orthofit", "orthofit.*"]), "orthofit._profiles",
-                "orthofit._templates"])
+setup(
+    packages=[*find_namespace_packages(include=["orthofit", "orthofit.*"]), "orthofit._profiles", "orthofit._templates"]
+)

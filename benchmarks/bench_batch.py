@@ -27,17 +27,30 @@ ANSUR = ROOT.parent / "shared" / "data" / "anthropometry" / "ansur2_feet.csv"
 
 
 def batch_csv(rows: list[dict], path: Path) -> None:
-    fields = ["id", "age", "sex", "weight_kg"] + [f"{s}_{f}" for s in ("left", "right") for f in (
-        "foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm")]
+    fields = ["id", "age", "sex", "weight_kg"] + [
+        f"{s}_{f}"
+        for s in ("left", "right")
+        for f in ("foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm")
+    ]
     with open(path, "w", newline="") as fh:
         w = csv.DictWriter(fh, fields)
         w.writeheader()
         for r in rows:
-            foot = {"foot_length_mm": r["footlength_mm"], "ball_width_mm": r["footbreadthhorizontal_mm"],
-                    "heel_width_mm": r["heelbreadth_mm"], "truncated_foot_length_mm": r["balloffootlength_mm"]}
-            w.writerow({"id": f"ANSUR-{r['subject_id']}", "age": r["age_years"],
-                        "sex": "male" if r["sex"] == "M" else "female", "weight_kg": r["weight_kg"],
-                        **{f"{s}_{k}": v for s in ("left", "right") for k, v in foot.items()}})
+            foot = {
+                "foot_length_mm": r["footlength_mm"],
+                "ball_width_mm": r["footbreadthhorizontal_mm"],
+                "heel_width_mm": r["heelbreadth_mm"],
+                "truncated_foot_length_mm": r["balloffootlength_mm"],
+            }
+            w.writerow(
+                {
+                    "id": f"ANSUR-{r['subject_id']}",
+                    "age": r["age_years"],
+                    "sex": "male" if r["sex"] == "M" else "female",
+                    "weight_kg": r["weight_kg"],
+                    **{f"{s}_{k}": v for s in ("left", "right") for k, v in foot.items()},
+                }
+            )
 
 
 def main() -> None:
@@ -54,12 +67,17 @@ def main() -> None:
         for jobs in (1, 2):
             out = Path(tmp) / f"out{jobs}"
             t = time.perf_counter()
-            r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "batch", str(src), "--out", str(out),
-                                "--jobs", str(jobs)], capture_output=True, text=True)
+            r = subprocess.run(
+                [sys.executable, str(ROOT / "cli.py"), "batch", str(src), "--out", str(out), "--jobs", str(jobs)],
+                capture_output=True,
+                text=True,
+            )
             wall = time.perf_counter() - t
             peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"--jobs {jobs}: {len(rows)} cases in {wall:.1f} s = {len(rows) / wall:.2f} cases/s; "
-                  f"peak memory {peak_mb:.0f} MB (largest process); exit {r.returncode}")
+            print(
+                f"--jobs {jobs}: {len(rows)} cases in {wall:.1f} s = {len(rows) / wall:.2f} cases/s; "
+                f"peak memory {peak_mb:.0f} MB (largest process); exit {r.returncode}"
+            )
             print("   ", r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()[-300:])
 
 

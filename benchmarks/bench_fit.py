@@ -36,8 +36,10 @@ def main() -> None:
         for case in ("flat-pronated-adult", "scanned-adult"):
             cmd = [sys.executable, str(ROOT / "cli.py"), "fit", f"examples/{case}.toml", "--out", tmp, "--force"]
             t = wall(cmd, 5)
-            print(f"orthofit fit examples/{case}.toml (both feet, report, manifest): "
-                  f"best {min(t):.2f} s, median {statistics.median(t):.2f} s")
+            print(
+                f"orthofit fit examples/{case}.toml (both feet, report, manifest): "
+                f"best {min(t):.2f} s, median {statistics.median(t):.2f} s"
+            )
 
 
 if __name__ == "__main__":

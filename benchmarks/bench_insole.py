@@ -13,27 +13,38 @@ import argparse
 import csv
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orthofit.geometry.build import DEFAULT_EDGE_MM, FINE_EDGE_MM, build_insole  # noqa: E402
-from orthofit.model.enums import Side  # noqa: E402
-from orthofit.export.files import stl_bytes, threemf_bytes  # noqa: E402
-from orthofit.geometry.outline import FootDimensions  # noqa: E402
 from orthofit.config.params import InsoleParams  # noqa: E402
+from orthofit.export.files import stl_bytes, threemf_bytes  # noqa: E402
+from orthofit.geometry.build import DEFAULT_EDGE_MM, FINE_EDGE_MM, build_insole  # noqa: E402
+from orthofit.geometry.outline import FootDimensions  # noqa: E402
 from orthofit.geometry.surface import SurfaceContext, top_height  # noqa: E402
+from orthofit.model.enums import Side  # noqa: E402
 
 FOOT = FootDimensions.from_measurements(262, 98, 66, 190)
-PRESCRIBED = InsoleParams(arch_height_mm=13, medial_heel_skive_mm=4, heel_cup_depth_mm=14, heel_cushion_mm=3,
-                          heel_spur_relief_mm=2, met_pad_height_mm=4)
+PRESCRIBED = InsoleParams(
+    arch_height_mm=13,
+    medial_heel_skive_mm=4,
+    heel_cup_depth_mm=14,
+    heel_cushion_mm=3,
+    heel_spur_relief_mm=2,
+    met_pad_height_mm=4,
+)
+
+T = TypeVar("T")
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    best, result = np.inf, None
+def best_of(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
+    best = np.inf
     for _ in range(repeat):
         t = time.perf_counter()
         result = fn()
@@ -56,14 +67,19 @@ def surface_error_mm(insole, params) -> float:
 def resolution_table() -> None:
     build_insole(FOOT, PRESCRIBED, Side.RIGHT)  # warm-up
     print("One insole, 262 mm foot, a pronation-control prescription (skive, 14 mm cup, pad):")
-    print(f"{'resolution':<22}{'faces':>9}{'build s':>10}{'STL s':>8}{'3MF s':>8}{'STL MB':>8}{'3MF MB':>8}{'surface err mm':>16}")
+    print(
+        f"{'resolution':<22}{'faces':>9}{'build s':>10}{'STL s':>8}{'3MF s':>8}{'STL MB':>8}{'3MF MB':>8}"
+        f"{'surface err mm':>16}"
+    )
     for label, edge, repeat in (("default (1.5 mm)", DEFAULT_EDGE_MM, 7), ("fine (0.5 mm)", FINE_EDGE_MM, 3)):
-        t_build, ins = best_of(lambda: build_insole(FOOT, PRESCRIBED, Side.RIGHT, edge), repeat)
+        t_build, ins = best_of(partial(build_insole, FOOT, PRESCRIBED, Side.RIGHT, edge), repeat)
         v, f = ins.solid.vertices, ins.solid.faces
-        t_stl, stl = best_of(lambda: stl_bytes(v, f, "bench"), repeat)
-        t_3mf, tmf = best_of(lambda: threemf_bytes(v, f, "bench", {"Title": "bench"}), repeat)
-        print(f"{label:<22}{len(f):>9}{t_build:>10.3f}{t_stl:>8.3f}{t_3mf:>8.3f}{len(stl) / 1e6:>8.2f}"
-              f"{len(tmf) / 1e6:>8.2f}{surface_error_mm(ins, PRESCRIBED):>16.3f}")
+        t_stl, stl = best_of(partial(stl_bytes, v, f, "bench"), repeat)
+        t_3mf, tmf = best_of(partial(threemf_bytes, v, f, "bench", {"Title": "bench"}), repeat)
+        print(
+            f"{label:<22}{len(f):>9}{t_build:>10.3f}{t_stl:>8.3f}{t_3mf:>8.3f}{len(stl) / 1e6:>8.2f}"
+            f"{len(tmf) / 1e6:>8.2f}{surface_error_mm(ins, PRESCRIBED):>16.3f}"
+        )
 
 
 def scaling_table() -> None:
@@ -71,7 +87,7 @@ def scaling_table() -> None:
     print(f"{'edge mm':>8}{'faces':>9}{'build s':>10}{'us/face':>9}")
     rows = []
     for edge in (3.0, 2.0, 1.5, 1.0, 0.7, 0.5, 0.35):
-        t, ins = best_of(lambda: build_insole(FOOT, InsoleParams(), Side.RIGHT, edge), 3)
+        t, ins = best_of(partial(build_insole, FOOT, InsoleParams(), Side.RIGHT, edge), 3)
         rows.append((len(ins.solid.faces), t))
         print(f"{edge:>8.2f}{len(ins.solid.faces):>9}{t:>10.3f}{1e6 * t / len(ins.solid.faces):>9.2f}")
     faces, times = np.log([r[0] for r in rows]), np.log([r[1] for r in rows])
@@ -82,8 +98,9 @@ def steep_features() -> None:
     print("\nSurface error at the default 1.5 mm edges where features are steep (graded mesh):")
     cases = {
         "defaults": {},
-        "cup 30 mm over a 5 mm wall, skive 8, post 8": dict(heel_cup_depth_mm=30, heel_cup_wall_width_mm=5,
-                                                           medial_heel_skive_mm=8, rearfoot_post_deg=8),
+        "cup 30 mm over a 5 mm wall, skive 8, post 8": dict(
+            heel_cup_depth_mm=30, heel_cup_wall_width_mm=5, medial_heel_skive_mm=8, rearfoot_post_deg=8
+        ),
         "pad 8 mm high, 15 x 10 mm": dict(met_pad_height_mm=8, met_pad_length_mm=15, met_pad_width_mm=10),
         "flanges 15 mm over 5 mm": dict(medial_flange_mm=15, lateral_flange_mm=15, flange_width_mm=5),
         "met bar 6 mm over 8 mm (runs to the edge)": dict(met_bar_height_mm=6, met_bar_length_mm=8),
@@ -91,7 +108,7 @@ def steep_features() -> None:
     }
     for label, kw in cases.items():
         p = InsoleParams(**kw)
-        t, ins = best_of(lambda: build_insole(FOOT, p, Side.RIGHT), 2)
+        t, ins = best_of(partial(build_insole, FOOT, p, Side.RIGHT), 2)
         print(f"  {label:<46} {len(ins.solid.faces):>7} faces {t:6.3f} s  error {surface_error_mm(ins, p):.3f} mm")
 
 
@@ -102,13 +119,20 @@ def ansur() -> None:
     t0 = time.perf_counter()
     n = 0
     for row in rows:
-        foot = FootDimensions.from_measurements(float(row["footlength_mm"]), float(row["footbreadthhorizontal_mm"]),
-                                                float(row["heelbreadth_mm"]), float(row["balloffootlength_mm"]))
+        foot = FootDimensions.from_measurements(
+            float(row["footlength_mm"]),
+            float(row["footbreadthhorizontal_mm"]),
+            float(row["heelbreadth_mm"]),
+            float(row["balloffootlength_mm"]),
+        )
         for side in Side:
             build_insole(foot, InsoleParams(), side)
             n += 1
     dt = time.perf_counter() - t0
-    print(f"\nANSUR II: {n} valid insoles ({len(rows)} people, both sides) in {dt:.1f} s: {n / dt:.1f} insoles/s, one process")
+    print(
+        f"\nANSUR II: {n} valid insoles ({len(rows)} people, both sides) in {dt:.1f} s: "
+        f"{n / dt:.1f} insoles/s, one process"
+    )
 
 
 if __name__ == "__main__":

@@ -12,22 +12,28 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orthofit.assess.assessment import assess  # noqa: E402
-from orthofit.io.case_file import load_case  # noqa: E402
+from orthofit.config.settings import Settings, load_settings  # noqa: E402
 from orthofit.model.enums import Side  # noqa: E402
+from orthofit.pipeline.assess_case import assess_case_file  # noqa: E402
 from orthofit.pipeline.insoles import make_insoles  # noqa: E402
-from orthofit.config.profiles import load_profile  # noqa: E402
 from orthofit.report.document import make_report  # noqa: E402
 
+T = TypeVar("T")
 
-def best(fn, repeat: int = 5) -> tuple[float, object]:
-    fn()
-    times, out = [], None
+DATE = "2026-11-21"
+
+
+def best(fn: Callable[[], T], repeat: int = 5) -> tuple[float, T]:
+    out = fn()
+    times = []
     for _ in range(repeat):
         t = time.perf_counter()
         out = fn()
@@ -35,22 +41,22 @@ def best(fn, repeat: int = 5) -> tuple[float, object]:
     return min(times), out
 
 
+def whole_job(path: Path, settings: Settings) -> bytes:
+    """What ``orthofit report`` does in this process, up to the PDF bytes."""
+    a = assess_case_file(path, settings)
+    sides = [s for s in Side if a.case.foot(s).foot_length_mm is not None]
+    return make_report(a, make_insoles(a, settings, sides), settings, date=DATE)
+
+
 def main() -> None:
-    profile = load_profile("neutral")
+    settings = load_settings("neutral")
     print(f"{'example':<28} {'report only':>12} {'whole job':>10} {'pages':>6} {'size':>8}")
     for path in sorted((ROOT / "examples").glob("*.toml")):
-        case = load_case(path)
-        a = assess(case)
-        sides = [s for s in Side if case.foot(s).foot_length_mm is not None]
-        outputs = make_insoles(a, profile, sides)
-        t_report, pdf = best(lambda: make_report(a, outputs, profile.name, date="2026-11-21"))
-
-        def whole():
-            c = load_case(path)
-            aa = assess(c)
-            return make_report(aa, make_insoles(aa, profile, sides), profile.name, date="2026-11-21")
-
-        t_whole, _ = best(whole, 3)
+        a = assess_case_file(path, settings)
+        sides = [s for s in Side if a.case.foot(s).foot_length_mm is not None]
+        outputs = make_insoles(a, settings, sides)
+        t_report, pdf = best(partial(make_report, a, outputs, settings, date=DATE))
+        t_whole, _ = best(partial(whole_job, path, settings), 3)
         pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page")
         print(f"{path.stem:<28} {t_report:>10.3f} s {t_whole:>8.3f} s {pages:>6} {len(pdf) / 1024:>6.0f} kB")
 

@@ -24,8 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from orthofit.measure.orient import orient_scan  # noqa: E402
 from orthofit.io.scan_file import load_scan  # noqa: E402
+from orthofit.measure.orient import orient_scan  # noqa: E402
 from orthofit.measure.scan_measure import ScanCondition, measure_scan  # noqa: E402
 
 SCAN = ROOT.parent / "shared" / "data" / "scans" / "dupontgu_right_foot_m.stl"
@@ -47,7 +47,7 @@ def measure(path: Path) -> tuple[dict[str, float], object]:
 
 
 def best(path: Path, repeat: int) -> tuple[dict[str, float], object]:
-    measure(path)                                   # warm-up: imports, caches
+    measure(path)  # warm-up: imports, caches
     runs = [measure(path) for _ in range(repeat)]
     times = min((r[0] for r in runs), key=lambda t: t["total"])
     return times, runs[-1][1]
@@ -57,10 +57,10 @@ def dense_copy(path: Path, target_faces: int, out: Path) -> int:
     import trimesh
     from trimesh.remesh import subdivide
 
-    mesh = trimesh.load_mesh(path)                 # merged: a closed surface stays closed
+    mesh = trimesh.load_mesh(path)  # merged: a closed surface stays closed
     v, f = mesh.vertices, mesh.faces
     while len(f) * 4 <= target_faces:
-        v, f = subdivide(v, f)                     # each face into four, still closed
+        v, f = subdivide(v, f)  # each face into four, still closed
     rng = np.random.default_rng(0)
     # The rest by putting a vertex at the centre of some faces (one face into three, no
     # edge split, so no T-junctions: the mesh stays closed).
@@ -69,9 +69,10 @@ def dense_copy(path: Path, target_faces: int, out: Path) -> int:
     c = len(v) + np.arange(len(pick))
     a, b, d = f[pick].T
     v = np.vstack([v, centre])
-    f = np.vstack([np.delete(f, pick, axis=0), np.column_stack([a, b, c]), np.column_stack([b, d, c]),
-                   np.column_stack([d, a, c])])
-    v = v + rng.normal(0.0, 0.0001, v.shape)       # 0.1 mm (the file is in metres)
+    f = np.vstack(
+        [np.delete(f, pick, axis=0), np.column_stack([a, b, c]), np.column_stack([b, d, c]), np.column_stack([d, a, c])]
+    )
+    v = v + rng.normal(0.0, 0.0001, v.shape)  # 0.1 mm (the file is in metres)
     trimesh.Trimesh(v, f, process=False).export(out)
     return len(f)
 
@@ -79,17 +80,22 @@ def dense_copy(path: Path, target_faces: int, out: Path) -> int:
 def report(name: str, faces: int, t: dict[str, float], result) -> None:
     scan, m = result
     print(f"{name}: {faces:,} faces, {len(scan.vertices):,} vertices")
-    print(f"  load {t['load']:.3f} s, orient {t['orient']:.3f} s, measure {t['measure']:.3f} s, "
-          f"total {t['total']:.3f} s")
-    print(f"  foot length {m.measures['foot_length_mm'].value} mm, "
-          f"ball width {m.measures['ball_width_mm'].value} mm, side {m.side.value}")
+    print(
+        f"  load {t['load']:.3f} s, orient {t['orient']:.3f} s, measure {t['measure']:.3f} s, total {t['total']:.3f} s"
+    )
+    print(
+        f"  foot length {m.measures['foot_length_mm'].value} mm, "
+        f"ball width {m.measures['ball_width_mm'].value} mm, side {m.side.value}"
+    )
     fp = m.footprint
     if fp is None:
         print(f"  no footprint: {m.footprint_note}")
     else:
         clarke = "-" if fp.clarke_angle_deg is None else f"{fp.clarke_angle_deg:.1f} deg"
-        print(f"  footprint: AI {fp.arch_index:.3f}, CSI {fp.chippaux_smirak_pct:.1f} %, "
-              f"SI {fp.staheli:.3f}, Clarke {clarke}")
+        print(
+            f"  footprint: AI {fp.arch_index:.3f}, CSI {fp.chippaux_smirak_pct:.1f} %, "
+            f"SI {fp.staheli:.3f}, Clarke {clarke}"
+        )
 
 
 def main() -> None:

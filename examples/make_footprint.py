@@ -8,14 +8,13 @@ prints a TOML ``footprint_mm = ...`` line.
 
 import sys
 
-import numpy as np
 import shapely
 from shapely.affinity import scale
 from shapely.geometry import LineString, Point
 
 
 def footprint(length, ball, heel, mid, side="right", toes=True):
-    body = 0.78 * length                      # toe-free print, about 78 % of foot length
+    body = 0.78 * length  # toe-free print, about 78 % of foot length
     h = Point(heel / 2, -0.05 * ball).buffer(heel / 2, 64)
     f = scale(Point(body - 0.16 * length, 0.0).buffer(1.0, 64), 0.16 * length, ball / 2)
     hull = shapely.union_all([h, f]).convex_hull
@@ -28,9 +27,13 @@ def footprint(length, ball, heel, mid, side="right", toes=True):
     parts = [hull.difference(cut)]
     if toes:
         gap = 5.0
-        for k, (dy, r, reach) in enumerate([(0.30, 0.14, 0.17), (0.07, 0.08, 0.16),
-                                             (-0.09, 0.07, 0.14), (-0.23, 0.065, 0.12),
-                                             (-0.36, 0.06, 0.10)]):
+        for dy, r, reach in [
+            (0.30, 0.14, 0.17),
+            (0.07, 0.08, 0.16),
+            (-0.09, 0.07, 0.14),
+            (-0.23, 0.065, 0.12),
+            (-0.36, 0.06, 0.10),
+        ]:
             cx = body + gap + reach * length * 0.45
             parts.append(scale(Point(cx, dy * ball).buffer(1.0, 32), reach * length * 0.45, r * ball))
     if side == "left":

@@ -27,23 +27,23 @@ CORE = "core"
 class InsoleLength(str, Enum):
     """How far forward the insole reaches."""
 
-    FULL = "full"            # to the toe tip plus the length allowance
-    SULCUS = "sulcus"        # to the toe sulcus, behind the toes
-    THREE_QUARTER = "3/4"    # ends just behind the metatarsal heads
+    FULL = "full"  # to the toe tip plus the length allowance
+    SULCUS = "sulcus"  # to the toe sulcus, behind the toes
+    THREE_QUARTER = "3/4"  # ends just behind the metatarsal heads
 
     @classmethod
     def parse(cls, value: object, where: str = "length") -> InsoleLength:
         for m in cls:
             if str(value).strip().lower() in (m.value, m.name.lower(), m.name.lower().replace("_", "-")):
                 return m
-        raise ValidationError(f"{where} = {value!r} is not valid; use one of "
-                              + ", ".join(repr(m.value) for m in cls))
+        raise ValidationError(f"{where} = {value!r} is not valid; use one of " + ", ".join(repr(m.value) for m in cls))
 
 
 @dataclass(frozen=True)
 class ParamSpec:
     """One numeric insole parameter: its feature, default, legal range (low, high), unit,
-    meaning and source; ``excludes`` names parameters that may not be non-zero with it."""
+    meaning and source; ``excludes`` names parameters that may not be non-zero with it.
+    """
 
     name: str
     feature: str
@@ -64,8 +64,17 @@ def _load_specs() -> dict[str, ParamSpec]:
     specs: dict[str, ParamSpec] = {}
     for row in tomllib.loads(text)["parameter"]:
         low, high = row["range"]
-        specs[row["name"]] = ParamSpec(row["name"], row["feature"], float(row["default"]), float(low), float(high),
-                                       row["unit"], row["doc"], row["source"], tuple(row.get("excludes", ())))
+        specs[row["name"]] = ParamSpec(
+            row["name"],
+            row["feature"],
+            float(row["default"]),
+            float(low),
+            float(high),
+            row["unit"],
+            row["doc"],
+            row["source"],
+            tuple(row.get("excludes", ())),
+        )
     return specs
 
 
@@ -74,8 +83,14 @@ PARAMETERS: dict[str, ParamSpec] = _load_specs()
 #: The feature names, in the order they first appear in the table (the order their heights add up).
 FEATURE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(s.feature for s in PARAMETERS.values() if s.feature != CORE))
 
-_LENGTH_DOC = {"name": "length", "default": InsoleLength.FULL.value, "range": None, "unit": "",
-               "doc": "full, sulcus or 3/4 length", "source": "[D]"}
+_LENGTH_DOC = {
+    "name": "length",
+    "default": InsoleLength.FULL.value,
+    "range": None,
+    "unit": "",
+    "doc": "full, sulcus or 3/4 length",
+    "source": "[D]",
+}
 
 
 class InsoleParams:
@@ -112,19 +127,24 @@ class InsoleParams:
                 if v[name] > 0 and v[other] > 0:
                     raise ValidationError(f"{name} and {other} cannot both be used on one insole; set one to 0")
         if 0 < v["medial_heel_skive_mm"] < 2:
-            raise ValidationError(f"medial_heel_skive_mm = {v['medial_heel_skive_mm']:g}: use 0 (no skive) "
-                                  "or 2 to 8 mm (Kirby)")
+            raise ValidationError(
+                f"medial_heel_skive_mm = {v['medial_heel_skive_mm']:g}: use 0 (no skive) or 2 to 8 mm (Kirby)"
+            )
         if v["arch_blend_mm"] > v["arch_width_mm"]:
-            raise ValidationError(f"arch_blend_mm ({v['arch_blend_mm']:g}) cannot exceed arch_width_mm "
-                                  f"({v['arch_width_mm']:g})")
+            raise ValidationError(
+                f"arch_blend_mm ({v['arch_blend_mm']:g}) cannot exceed arch_width_mm ({v['arch_width_mm']:g})"
+            )
         under_heel = v["base_thickness_rearfoot_mm"] + v["heel_cushion_mm"] + v["heel_lift_mm"]
         if v["heel_spur_relief_mm"] > under_heel - v["min_thickness_mm"]:
             raise ValidationError(
                 f"heel_spur_relief_mm = {v['heel_spur_relief_mm']:g} would leave less than min_thickness_mm "
                 f"({v['min_thickness_mm']:g}) under the heel; use at most "
-                f"{max(under_heel - v['min_thickness_mm'], 0):g} or thicken the rearfoot")
+                f"{max(under_heel - v['min_thickness_mm'], 0):g} or thicken the rearfoot"
+            )
         if v["min_thickness_mm"] > min(v["base_thickness_rearfoot_mm"], v["base_thickness_forefoot_mm"]):
-            raise ValidationError(f"the base thickness must be at least min_thickness_mm ({v['min_thickness_mm']:g} mm)")
+            raise ValidationError(
+                f"the base thickness must be at least min_thickness_mm ({v['min_thickness_mm']:g} mm)"
+            )
 
     def __getattr__(self, name: str) -> float:
         # Only called when normal lookup fails: the numeric parameters.
@@ -145,7 +165,7 @@ class InsoleParams:
     def __repr__(self) -> str:
         return "InsoleParams(" + ", ".join(f"{k}={v!r}" for k, v in self.as_dict().items()) + ")"
 
-    def __reduce__(self) -> tuple[Any, ...]:       # pickling (batch worker processes)
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling (batch worker processes)
         return (_rebuild, (self.length, self._values))
 
     def value(self, name: str) -> float:
@@ -174,8 +194,17 @@ def parameter_names() -> list[str]:
 def parameter_table() -> list[dict[str, Any]]:
     """Name, default, range, unit, meaning and source of every parameter (for docs and reports)."""
     return [dict(_LENGTH_DOC)] + [
-        {"name": s.name, "default": s.default, "range": (s.low, s.high), "unit": s.unit, "doc": s.doc,
-         "source": s.source, "feature": s.feature} for s in PARAMETERS.values()]
+        {
+            "name": s.name,
+            "default": s.default,
+            "range": (s.low, s.high),
+            "unit": s.unit,
+            "doc": s.doc,
+            "source": s.source,
+            "feature": s.feature,
+        }
+        for s in PARAMETERS.values()
+    ]
 
 
 def check_names(values: Mapping[str, Any], where: str = "insole parameters") -> None:

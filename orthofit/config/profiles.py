@@ -24,10 +24,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from orthofit.errors import CaseFileError, ValidationError
 from orthofit.config.keys import check_keys, closest_key
 from orthofit.config.params import FEATURE_NAMES, PARAMETERS, InsoleParams, check_names
 from orthofit.config.tomlfile import read_toml
+from orthofit.errors import CaseFileError, ValidationError
 
 #: Name of the rule-defaults file in the profiles folder; not itself a profile.
 RULES_FILE = "_rules.toml"
@@ -108,9 +108,14 @@ class RuleSettings:
 
 
 #: Table name in _rules.toml -> the dataclass it builds.
-_TABLES: dict[str, type] = {"pronated_or_planus": PronatedOrPlanusRules, "supinated_or_cavus": SupinatedOrCavusRules,
-           "heel_pain": HeelPainRules, "forefoot_pain": ForefootPainRules,
-           "leg_length": LegLengthRules}
+_TABLES: dict[str, type] = {
+    "pronated_or_planus": PronatedOrPlanusRules,
+    "supinated_or_cavus": SupinatedOrCavusRules,
+    "heel_pain": HeelPainRules,
+    "forefoot_pain": ForefootPainRules,
+    "leg_length": LegLengthRules,
+}
+
 
 def _param_range(name: str) -> tuple[float, float, str]:
     spec = PARAMETERS[name]
@@ -185,8 +190,11 @@ def profiles_dir() -> Traversable:
 
 def profile_names() -> list[str]:
     """Names of the shipped profiles, sorted (``_rules`` and other ``_`` files excluded)."""
-    return sorted(p.name[:-len(".toml")] for p in profiles_dir().iterdir()
-                  if p.name.endswith(".toml") and not p.name.startswith("_"))
+    return sorted(
+        p.name[: -len(".toml")]
+        for p in profiles_dir().iterdir()
+        if p.name.endswith(".toml") and not p.name.startswith("_")
+    )
 
 
 def default_rules() -> RuleSettings:
@@ -217,8 +225,10 @@ def load_profile(name_or_path: str | Path) -> Profile:
     if name not in names:
         hint = closest_key(name, names)
         fix = f"did you mean '{hint}'? " if hint else ""
-        raise ValidationError(f"unknown profile {name!r}: {fix}available profiles: {', '.join(names)} "
-                              "(or give the path of your own .toml profile)")
+        raise ValidationError(
+            f"unknown profile {name!r}: {fix}available profiles: {', '.join(names)} "
+            "(or give the path of your own .toml profile)"
+        )
     res = profiles_dir().joinpath(f"{name}.toml")
     raw = _read(res, "profile")
     profile = _build(raw, f"profile '{name}'", res if isinstance(res, Path) else None)
@@ -241,7 +251,7 @@ def _build(raw: dict[str, Any], where: str, path: Path | None) -> Profile:
     for key in ("name", "description"):
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError(f"{where} needs {key} = \"...\" (a non-empty string) at the top level")
+            raise ValidationError(f'{where} needs {key} = "..." (a non-empty string) at the top level')
     params = _table(raw, "params", where)
     rules = _table(raw, "rules", where)
     check_names(params, f"[params] of {where}")
@@ -252,8 +262,13 @@ def _build(raw: dict[str, Any], where: str, path: Path | None) -> Profile:
     except TypeError as err:  # e.g. a table where a number belongs
         raise ValidationError(f"[params] of {where}: {err}") from None
     validated = {k: v for k, v in start.as_dict().items() if k in params}
-    return Profile(name=raw["name"].strip(), description=" ".join(raw["description"].split()),
-                   params=validated, rules=_rules_from(default_rules_raw(), rules, where), path=path)
+    return Profile(
+        name=raw["name"].strip(),
+        description=" ".join(raw["description"].split()),
+        params=validated,
+        rules=_rules_from(default_rules_raw(), rules, where),
+        path=path,
+    )
 
 
 def default_rules_raw() -> dict[str, Any]:
@@ -307,9 +322,16 @@ def _feature_rules(base: dict[str, Any], user: dict[str, Any], where: str) -> di
         check_keys(override, keys, f"[rules.{table}] of {where}", ValidationError)
         merged = {**defaults, **override}
         if merged:
-            out[table] = {k: _number_in(PARAMETERS[k].low, PARAMETERS[k].high, PARAMETERS[k].unit, v,
-                                        f"{where if k in override else RULES_FILE}: rules.{table}.{k}")
-                          for k, v in merged.items()}
+            out[table] = {
+                k: _number_in(
+                    PARAMETERS[k].low,
+                    PARAMETERS[k].high,
+                    PARAMETERS[k].unit,
+                    v,
+                    f"{where if k in override else RULES_FILE}: rules.{table}.{k}",
+                )
+                for k, v in merged.items()
+            }
     return out
 
 
@@ -325,8 +347,9 @@ def _rule_value(table: str, key: str, value: Any, where: str) -> Any:
     name = f"{where}: rules.{table}.{key}"
     if key == "pronation_control":
         if value not in PRONATION_CONTROLS:
-            raise ValidationError(f"{name} = {value!r} is not valid; use one of "
-                                  + ", ".join(repr(c) for c in PRONATION_CONTROLS))
+            raise ValidationError(
+                f"{name} = {value!r} is not valid; use one of " + ", ".join(repr(c) for c in PRONATION_CONTROLS)
+            )
         return value
     lo, hi, unit = _RANGES[(table, key)]
     return _number_in(lo, hi, unit, value, name)

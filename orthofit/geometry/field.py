@@ -31,18 +31,19 @@ class SurfaceContext:
     outline: Polygon
     foot: FootDimensions
     marks: Landmarks
-    border_x: np.ndarray      # (k,) x samples of the outline, mm
+    border_x: np.ndarray  # (k,) x samples of the outline, mm
     border_medial: np.ndarray  # (k,) medial border y at border_x
     border_lateral: np.ndarray  # (k,) lateral border y at border_x
-    boundary: np.ndarray       # (k, 2) dense samples along the outline, in order
-    boundary_tree: cKDTree     # nearest-sample lookup on ``boundary``
+    boundary: np.ndarray  # (k, 2) dense samples along the outline, in order
+    boundary_tree: cKDTree  # nearest-sample lookup on ``boundary``
 
     @classmethod
     def build(cls, outline: Polygon, foot: FootDimensions) -> SurfaceContext:
         x0, _, x1, _ = outline.bounds
         xs = np.linspace(x0 + 1e-6, x1 - 1e-6, max(int((x1 - x0) / 0.5), 8))
-        lines = shapely.linestrings(np.stack([np.stack([xs, np.full_like(xs, -1e3)], 1),
-                                              np.stack([xs, np.full_like(xs, 1e3)], 1)], 1))
+        lines = shapely.linestrings(
+            np.stack([np.stack([xs, np.full_like(xs, -1e3)], 1), np.stack([xs, np.full_like(xs, 1e3)], 1)], 1)
+        )
         b = shapely.bounds(shapely.intersection(lines, outline))
         ok = np.isfinite(b[:, 1])
         ring = np.asarray(shapely.segmentize(outline.exterior, _BORDER_STEP_MM).coords)[:-1]
@@ -81,13 +82,13 @@ class SurfacePoints:
     ctx: SurfaceContext
     x: np.ndarray
     y: np.ndarray
-    fx: np.ndarray          # x as a fraction of foot length
-    t_med: np.ndarray       # distance in from the medial border, mm
-    t_lat: np.ndarray       # distance in from the lateral border, mm
-    d_edge: np.ndarray      # distance to the outline, mm
-    rear: np.ndarray        # 1 in the rearfoot, 0 ahead of it
-    rear_lat: float         # most lateral border y of the rearfoot region, mm
-    rear_med: float         # most medial border y of the rearfoot region, mm
+    fx: np.ndarray  # x as a fraction of foot length
+    t_med: np.ndarray  # distance in from the medial border, mm
+    t_lat: np.ndarray  # distance in from the lateral border, mm
+    d_edge: np.ndarray  # distance to the outline, mm
+    rear: np.ndarray  # 1 in the rearfoot, 0 ahead of it
+    rear_lat: float  # most lateral border y of the rearfoot region, mm
+    rear_med: float  # most medial border y of the rearfoot region, mm
 
     @classmethod
     def at(cls, xy: np.ndarray, ctx: SurfaceContext) -> SurfacePoints:
@@ -96,8 +97,18 @@ class SurfacePoints:
         y_med = np.interp(x, ctx.border_x, ctx.border_medial)
         y_lat = np.interp(x, ctx.border_x, ctx.border_lateral)
         rear_lat, rear_med = ctx.extent(0.0, REAR_END * ctx.foot.foot_length_mm)
-        return cls(ctx, x, y, fx, np.maximum(y_med - y, 0.0), np.maximum(y - y_lat, 0.0), ctx.distance_to_edge(xy),
-                   smoothstep(REAR_END, REAR_FULL, fx), rear_lat, rear_med)
+        return cls(
+            ctx,
+            x,
+            y,
+            fx,
+            np.maximum(y_med - y, 0.0),
+            np.maximum(y - y_lat, 0.0),
+            ctx.distance_to_edge(xy),
+            smoothstep(REAR_END, REAR_FULL, fx),
+            rear_lat,
+            rear_med,
+        )
 
     @property
     def foot_length_mm(self) -> float:
@@ -105,14 +116,15 @@ class SurfacePoints:
 
     @property
     def ball_x_mm(self) -> float:
-        """x of the 5th metatarsal head: where the ball begins."""
+        """X of the 5th metatarsal head: where the ball begins."""
         return self.ctx.marks.mth5_x_mm
 
 
 @dataclass(frozen=True)
 class RefineZone:
     """A region whose mesh edge must be at most ``edge_mm``; ``broad`` zones (a whole arch)
-    are meshed after the local ones (pads, recesses)."""
+    are meshed after the local ones (pads, recesses).
+    """
 
     region: Polygon
     edge_mm: float
@@ -122,7 +134,8 @@ class RefineZone:
 @dataclass(frozen=True)
 class FeatureRefinement:
     """What one feature needs of the mesh: a border strip of curvature ``border_curvature``
-    (1/mm) and depth ``border_depth_mm``, and local zones."""
+    (1/mm) and depth ``border_depth_mm``, and local zones.
+    """
 
     border_curvature: float = 0.0
     border_depth_mm: float = 0.0
@@ -133,7 +146,8 @@ class FeatureRefinement:
 class ZoneSpot:
     """A spot the 3MF prints at its own infill density: a disc (centre, radius) or, with
     ``region``, any polygon; ``around_pct`` is the density it is graded from (the zone it
-    sits in), ``density_pct`` its own."""
+    sits in), ``density_pct`` its own.
+    """
 
     name: str
     density_pct: float
@@ -156,4 +170,4 @@ def raised_cosine(x: np.ndarray, centre: float, half: float) -> np.ndarray:
 
 
 #: Curvature of a raised cosine of height H and half-length l is H pi² / (2 l²): this factor.
-HALF_COSINE_CURVATURE = np.pi ** 2 / 2.0
+HALF_COSINE_CURVATURE = np.pi**2 / 2.0

@@ -22,8 +22,8 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon, box
 
-from orthofit.errors import ValidationError
 from orthofit.config.params import InsoleLength, InsoleParams
+from orthofit.errors import ValidationError
 
 #: When truncated foot length is not measured: TFL / FL. ANSUR II mean ball-of-foot length /
 #: foot length = 0.73 (../shared/data/anthropometry, 6,068 adults) [D].
@@ -49,12 +49,16 @@ class FootDimensions:
     estimated: tuple[str, ...] = ()
 
     @classmethod
-    def from_measurements(cls, foot_length_mm: float | None, ball_width_mm: float | None = None,
-                          heel_width_mm: float | None = None,
-                          truncated_foot_length_mm: float | None = None) -> "FootDimensions":
+    def from_measurements(
+        cls,
+        foot_length_mm: float | None,
+        ball_width_mm: float | None = None,
+        heel_width_mm: float | None = None,
+        truncated_foot_length_mm: float | None = None,
+    ) -> FootDimensions:
         if foot_length_mm is None:
             raise ValidationError("an insole needs foot_length_mm for that foot; add it to the case file")
-        est = []
+        est: list[str] = []
         if ball_width_mm is None:
             ball_width_mm, est = BALL_WIDTH_RATIO * foot_length_mm, est + ["ball_width_mm"]
         if heel_width_mm is None:
@@ -62,10 +66,17 @@ class FootDimensions:
         if truncated_foot_length_mm is None:
             truncated_foot_length_mm, est = TRUNCATED_RATIO * foot_length_mm, est + ["truncated_foot_length_mm"]
         if heel_width_mm > ball_width_mm:
-            raise ValidationError(f"heel width ({heel_width_mm:g} mm) is larger than ball width "
-                                  f"({ball_width_mm:g} mm): check the two measurements")
-        return cls(float(foot_length_mm), float(ball_width_mm), float(heel_width_mm),
-                   float(truncated_foot_length_mm), tuple(est))
+            raise ValidationError(
+                f"heel width ({heel_width_mm:g} mm) is larger than ball width "
+                f"({ball_width_mm:g} mm): check the two measurements"
+            )
+        return cls(
+            float(foot_length_mm),
+            float(ball_width_mm),
+            float(heel_width_mm),
+            float(truncated_foot_length_mm),
+            tuple(est),
+        )
 
 
 @dataclass(frozen=True)
@@ -74,19 +85,25 @@ class Landmarks:
 
     mth1_x_mm: float
     mth5_x_mm: float
-    mth1_y_mm: float      # centre of the 1st metatarsal head
+    mth1_y_mm: float  # centre of the 1st metatarsal head
     mth5_y_mm: float
 
     def mth_line_point(self, fraction: float) -> tuple[float, float]:
         """A point on the line MTH1 -> MTH5 (0 = MTH1, 1 = MTH5)."""
-        return (self.mth1_x_mm + fraction * (self.mth5_x_mm - self.mth1_x_mm),
-                self.mth1_y_mm + fraction * (self.mth5_y_mm - self.mth1_y_mm))
+        return (
+            self.mth1_x_mm + fraction * (self.mth5_x_mm - self.mth1_x_mm),
+            self.mth1_y_mm + fraction * (self.mth5_y_mm - self.mth1_y_mm),
+        )
 
 
 def landmarks(foot: FootDimensions) -> Landmarks:
     x1 = foot.truncated_foot_length_mm
-    return Landmarks(mth1_x_mm=x1, mth5_x_mm=x1 - 0.10 * foot.foot_length_mm,
-                     mth1_y_mm=0.30 * foot.ball_width_mm, mth5_y_mm=-0.42 * foot.ball_width_mm)
+    return Landmarks(
+        mth1_x_mm=x1,
+        mth5_x_mm=x1 - 0.10 * foot.foot_length_mm,
+        mth1_y_mm=0.30 * foot.ball_width_mm,
+        mth5_y_mm=-0.42 * foot.ball_width_mm,
+    )
 
 
 def insole_outline(foot: FootDimensions, params: InsoleParams) -> Polygon:
@@ -110,26 +127,28 @@ def insole_outline(foot: FootDimensions, params: InsoleParams) -> Polygon:
         return x1 + (x - x1) * (front - x1) / (fl - x1)
 
     # Counter-clockwise from the back of the heel: lateral side (-y) forward, medial back.
-    ctrl = np.array([
-        (0.0, 0.0),
-        (0.035 * fl, -0.40 * h),
-        (0.12 * fl, -0.50 * h),
-        (0.25 * fl, -0.51 * h),
-        (0.5 * (0.25 * fl + x5), -(0.51 * h + 0.45 * (0.56 * b - 0.51 * h))),
-        (x5, -0.56 * b),
-        (x5 + 0.07 * fl, -0.545 * b),
-        (toe_x(0.87), -0.44 * b),
-        (toe_x(0.94), -0.27 * b),
-        (toe_x(0.985), -0.05 * b),
-        (front, 0.10 * b),
-        (toe_x(0.975), 0.28 * b),
-        (toe_x(0.89), 0.41 * b),
-        (x1, 0.43 * b),
-        (0.5 * (0.25 * fl + x1), 0.5 * (0.50 * h + 0.43 * b) - 0.01 * b),
-        (0.25 * fl, 0.50 * h),
-        (0.12 * fl, 0.49 * h),
-        (0.035 * fl, 0.39 * h),
-    ])
+    ctrl = np.array(
+        [
+            (0.0, 0.0),
+            (0.035 * fl, -0.40 * h),
+            (0.12 * fl, -0.50 * h),
+            (0.25 * fl, -0.51 * h),
+            (0.5 * (0.25 * fl + x5), -(0.51 * h + 0.45 * (0.56 * b - 0.51 * h))),
+            (x5, -0.56 * b),
+            (x5 + 0.07 * fl, -0.545 * b),
+            (toe_x(0.87), -0.44 * b),
+            (toe_x(0.94), -0.27 * b),
+            (toe_x(0.985), -0.05 * b),
+            (front, 0.10 * b),
+            (toe_x(0.975), 0.28 * b),
+            (toe_x(0.89), 0.41 * b),
+            (x1, 0.43 * b),
+            (0.5 * (0.25 * fl + x1), 0.5 * (0.50 * h + 0.43 * b) - 0.01 * b),
+            (0.25 * fl, 0.50 * h),
+            (0.12 * fl, 0.49 * h),
+            (0.035 * fl, 0.39 * h),
+        ]
+    )
     ring = _periodic_spline(ctrl, _OUTLINE_POINTS)
     poly = Polygon(ring)
     if not poly.is_valid:
@@ -149,29 +168,35 @@ def _periodic_spline(ctrl: np.ndarray, n: int) -> np.ndarray:
     """
     k = len(ctrl)
     pts = np.vstack([ctrl, ctrl[:1]])
-    h = np.linalg.norm(np.diff(pts, axis=0), axis=1)               # (k,) segment lengths
+    h = np.linalg.norm(np.diff(pts, axis=0), axis=1)  # (k,) segment lengths
     t = np.r_[0.0, np.cumsum(h)]
     # h[i-1] M[i-1] + 2 (h[i-1] + h[i]) M[i] + h[i] M[i+1] = 6 (d[i] - d[i-1]), indices mod k
-    d = (pts[1:] - pts[:-1]) / h[:, None]                           # (k, 2) slopes
+    d = (pts[1:] - pts[:-1]) / h[:, None]  # (k, 2) slopes
     i = np.arange(k)
     a = np.zeros((k, k))
     a[i, (i - 1) % k] += h[i - 1]
     a[i, i] += 2.0 * (h[i - 1] + h)
     a[i, (i + 1) % k] += h
-    m = np.linalg.solve(a, 6.0 * (d - np.roll(d, 1, axis=0)))      # (k, 2) second derivatives
+    m = np.linalg.solve(a, 6.0 * (d - np.roll(d, 1, axis=0)))  # (k, 2) second derivatives
     m = np.vstack([m, m[:1]])
     u = np.linspace(0.0, t[-1], n, endpoint=False)
     j = np.clip(np.searchsorted(t, u, side="right") - 1, 0, k - 1)
     hj = h[j][:, None]
     left, right = (t[j + 1] - u)[:, None], (u - t[j])[:, None]
-    return (m[j] * left ** 3 + m[j + 1] * right ** 3) / (6.0 * hj) \
-        + (pts[j] / hj - m[j] * hj / 6.0) * left + (pts[j + 1] / hj - m[j + 1] * hj / 6.0) * right
+    return (
+        (m[j] * left**3 + m[j + 1] * right**3) / (6.0 * hj)
+        + (pts[j] / hj - m[j] * hj / 6.0) * left
+        + (pts[j + 1] / hj - m[j + 1] * hj / 6.0) * right
+    )
 
 
 def _cut_short(poly: Polygon, foot: FootDimensions, lm: Landmarks, length: InsoleLength) -> Polygon:
     """Cut the outline along a line parallel to the metatarsal heads, with rounded corners."""
-    shift = (SULCUS_PAST_MTH_FRACTION * foot.foot_length_mm if length is InsoleLength.SULCUS
-             else -THREE_QUARTER_BEHIND_MTH_MM)
+    shift = (
+        SULCUS_PAST_MTH_FRACTION * foot.foot_length_mm
+        if length is InsoleLength.SULCUS
+        else -THREE_QUARTER_BEHIND_MTH_MM
+    )
     a = np.array([lm.mth1_x_mm + shift, lm.mth1_y_mm])
     c = np.array([lm.mth5_x_mm + shift, lm.mth5_y_mm])
     d = (a - c) / np.linalg.norm(a - c)

@@ -16,13 +16,13 @@ DEFAULT_BED_MM = (300.0, 300.0)
 
 @dataclass(frozen=True)
 class Printability:
-    size_mm: tuple[float, float, float]       # bounding box x, y, z
+    size_mm: tuple[float, float, float]  # bounding box x, y, z
     volume_cm3: float
-    mass_g: dict[str, float]                  # material -> g at 100 % infill
+    mass_g: dict[str, float]  # material -> g at 100 % infill
     min_thickness_mm: float
     bed_mm: tuple[float, float]
     fits_bed: bool
-    bed_rotation_deg: float | None            # rotation about z that makes it fit (0 = as built)
+    bed_rotation_deg: float | None  # rotation about z that makes it fit (0 = as built)
 
     def lines(self) -> list[str]:
         x, y, z = self.size_mm
@@ -33,26 +33,34 @@ class Printability:
             fit = f"fits (turned {self.bed_rotation_deg:g}° on the bed)"
         else:
             fit = "fits"
-        return [f"size {x:.1f} x {y:.1f} x {z:.1f} mm; volume {self.volume_cm3:.1f} cm³",
-                f"mass if printed solid: {mass}",
-                f"thinnest point {self.min_thickness_mm:.2f} mm; {fit} a {self.bed_mm[0]:g} x {self.bed_mm[1]:g} mm bed"]
+        return [
+            f"size {x:.1f} x {y:.1f} x {z:.1f} mm; volume {self.volume_cm3:.1f} cm³",
+            f"mass if printed solid: {mass}",
+            f"thinnest point {self.min_thickness_mm:.2f} mm; {fit} a {self.bed_mm[0]:g} x {self.bed_mm[1]:g} mm bed",
+        ]
 
 
 def printability(insole: Insole, bed_mm: tuple[float, float] = DEFAULT_BED_MM) -> Printability:
     """Summarise one insole (its volume comes from the builder's solid check)."""
     v = insole.solid.vertices
-    size = tuple(float(s) for s in np.ptp(v, axis=0))
+    sx, sy, sz = (float(s) for s in np.ptp(v, axis=0))
     rotation = bed_rotation_deg(v[:, :2], bed_mm)
     cm3 = insole.volume_mm3 / 1000.0
-    return Printability(size_mm=size, volume_cm3=cm3,
-                        mass_g={m: d * cm3 for m, d in DENSITY_G_PER_CM3.items()},
-                        min_thickness_mm=insole.min_thickness_mm, bed_mm=tuple(bed_mm),
-                        fits_bed=rotation is not None, bed_rotation_deg=rotation)
+    return Printability(
+        size_mm=(sx, sy, sz),
+        volume_cm3=cm3,
+        mass_g={m: d * cm3 for m, d in DENSITY_G_PER_CM3.items()},
+        min_thickness_mm=insole.min_thickness_mm,
+        bed_mm=bed_mm,
+        fits_bed=rotation is not None,
+        bed_rotation_deg=rotation,
+    )
 
 
 def bed_rotation_deg(xy: np.ndarray, bed_mm: tuple[float, float]) -> float | None:
     """The smallest rotation (whole degrees, 0-179) at which the points' bounding box fits the
-    bed, or None. A long insole that overhangs a square bed often fits across its diagonal."""
+    bed, or None. A long insole that overhangs a square bed often fits across its diagonal.
+    """
     import shapely
 
     hull = np.asarray(shapely.MultiPoint(xy).convex_hull.exterior.coords)

@@ -1,5 +1,6 @@
 """What the geometry step hands on for one foot: the insole with its prescription, its
-printability, its stiffness zones and its file contents."""
+printability, its stiffness zones and its file contents.
+"""
 
 from __future__ import annotations
 
@@ -18,5 +19,5 @@ class InsoleOutput:
     prescription: Prescription
     insole: Insole
     printability: Printability
-    files: dict[str, bytes]     # file name -> bytes (STL and 3MF)
-    zones: tuple[Zone, ...] = ()   # the 3MF's stiffness zones, slicer order
+    files: dict[str, bytes]  # file name -> bytes (STL and 3MF)
+    zones: tuple[Zone, ...] = ()  # the 3MF's stiffness zones, slicer order

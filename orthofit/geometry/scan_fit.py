@@ -31,23 +31,23 @@ wound solid of positive volume, never thinner than ``min_thickness_mm``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from orthofit.model.enums import Side
-from orthofit.errors import ValidationError
-from orthofit.measure.orient import OrientedScan
-from orthofit.geometry.outline import FootDimensions, _cut_short, landmarks
 from orthofit.config.params import InsoleLength, InsoleParams
-from orthofit.measure.raster import cells_outline
+from orthofit.errors import ValidationError
 from orthofit.geometry.features.arch import arch_shape
 from orthofit.geometry.features.heel_cup import CUP_END, CUP_FULL
 from orthofit.geometry.field import SurfaceContext
 from orthofit.geometry.field import smoothstep as _smoothstep
+from orthofit.geometry.outline import FootDimensions, _cut_short, landmarks
 from orthofit.geometry.surface import height_components
+from orthofit.measure.orient import OrientedScan
+from orthofit.measure.raster import cells_outline
+from orthofit.model.enums import Side
 
 #: The outline is the foot's silhouette below this height, mm [D].
 OUTLINE_HEIGHT_MM = 25.0
@@ -83,7 +83,7 @@ class PlantarSurface:
     z_sole: np.ndarray
     z_all: np.ndarray
     foot_length_mm: float
-    arch_height_mm: float | None      # the scan's plantar arch height: the midfoot contour's cap
+    arch_height_mm: float | None  # the scan's plantar arch height: the midfoot contour's cap
     notes: tuple[str, ...]
 
     def sample(self, xy: np.ndarray, which: str) -> np.ndarray:
@@ -93,8 +93,12 @@ class PlantarSurface:
         fy = np.clip((xy[:, 1] - self.y_mm[0]) / GRID_MM, 0, len(self.y_mm) - 1.000001)
         i, j = fx.astype(int), fy.astype(int)
         u, v = fx - i, fy - j
-        return ((1 - u) * (1 - v) * z[i, j] + u * (1 - v) * z[i + 1, j]
-                + (1 - u) * v * z[i, j + 1] + u * v * z[i + 1, j + 1])
+        return (
+            (1 - u) * (1 - v) * z[i, j]
+            + u * (1 - v) * z[i + 1, j]
+            + (1 - u) * v * z[i, j + 1]
+            + u * v * z[i + 1, j + 1]
+        )
 
 
 def _surface_points(v: np.ndarray, f: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
@@ -112,7 +116,7 @@ def _surface_points(v: np.ndarray, f: np.ndarray, spacing: float) -> tuple[np.nd
         sel = np.flatnonzero(k == kk)
         i, j = np.meshgrid(np.arange(kk + 1), np.arange(kk + 1), indexing="ij")
         keep = i + j <= kk
-        w = np.column_stack([i[keep], j[keep], kk - i[keep] - j[keep]]) / kk       # (q, 3)
+        w = np.column_stack([i[keep], j[keep], kk - i[keep] - j[keep]]) / kk  # (q, 3)
         for chunk in np.array_split(sel, max(1, len(sel) * len(w) // 2_000_000 + 1)):
             p = np.einsum("qk,nkd->nqd", w, tri[chunk]).reshape(-1, 3)
             pts.append(p)
@@ -128,7 +132,8 @@ def _lowest_per_cell(ix: np.ndarray, iy: np.ndarray, z: np.ndarray, shape: tuple
 
 def _smooth_fill(z: np.ndarray, valid: np.ndarray, sigma_cells: float) -> np.ndarray:
     """Gaussian-smooth the valid cells (normalised, so the edge is not pulled to zero) and
-    give every other cell the value of the nearest valid one."""
+    give every other cell the value of the nearest valid one.
+    """
     from scipy import ndimage
 
     w = valid.astype(float)
@@ -140,12 +145,14 @@ def _smooth_fill(z: np.ndarray, valid: np.ndarray, sigma_cells: float) -> np.nda
     return s[tuple(idx)]
 
 
-def plantar_surface(scan: OrientedScan, foot: FootDimensions, params: InsoleParams,
-                    arch_height_mm: float | None = None) -> PlantarSurface:
+def plantar_surface(
+    scan: OrientedScan, foot: FootDimensions, params: InsoleParams, arch_height_mm: float | None = None
+) -> PlantarSurface:
     """The insole outline and the foot's underside from a standing scan (see the module
     docstring). A left foot is mirrored into the right-foot frame. ``arch_height_mm``, the
     scan's plantar arch height, caps the midfoot contour (the foot's medial side rises above
-    its arch; the support should not)."""
+    its arch; the support should not).
+    """
     from scipy import ndimage
 
     v = scan.vertices.copy()
@@ -156,7 +163,7 @@ def plantar_surface(scan: OrientedScan, foot: FootDimensions, params: InsolePara
     low = v[f, 2].min(axis=1) <= OUTLINE_HEIGHT_MM
     pts, nz = _surface_points(v, f[low], GRID_MM)
     pts_low = pts[:, 2] <= OUTLINE_HEIGHT_MM
-    margin = 40.0                          # room for the allowances and the smoothing
+    margin = 40.0  # room for the allowances and the smoothing
     x0, y0 = pts[:, 0].min() - margin, pts[:, 1].min() - margin
     nx = int(np.ceil((pts[:, 0].max() + 2 * margin - x0) / GRID_MM))
     ny = int(np.ceil((pts[:, 1].max() + margin - y0) / GRID_MM))
@@ -175,7 +182,7 @@ def plantar_surface(scan: OrientedScan, foot: FootDimensions, params: InsolePara
         raise ValidationError("the scan has no sole below 25 mm: it cannot shape an insole; check its floor")
     mask = labels == (np.argmax(ndimage.sum(mask, labels, range(1, n + 1))) + 1)
     r = OUTLINE_SMOOTH_MM
-    cells = cells_outline(mask.T, GRID_MM, (x0, y0))        # the mask is (x, y); rows are y there
+    cells = cells_outline(mask.T, GRID_MM, (x0, y0))  # the mask is (x, y); rows are y there
     poly = cells.buffer(r).buffer(-2 * r).buffer(r).simplify(0.2)
     poly = max(getattr(poly, "geoms", [poly]), key=lambda g: g.area)
 
@@ -194,7 +201,7 @@ def plantar_surface(scan: OrientedScan, foot: FootDimensions, params: InsolePara
     poly = shapely.transform(poly, stretch)
     if params.width_allowance_mm:
         poly = poly.buffer(params.width_allowance_mm / 2.0, quad_segs=8)
-    shift = -poly.bounds[0]                     # heel at x = 0
+    shift = -poly.bounds[0]  # heel at x = 0
     poly = shapely.affinity.translate(poly, shift, 0.0)
     if params.length is not InsoleLength.FULL:
         poly = _cut_short(poly, foot, landmarks(foot), params.length)
@@ -207,21 +214,22 @@ def plantar_surface(scan: OrientedScan, foot: FootDimensions, params: InsolePara
     sigma = SMOOTH_MM / GRID_MM
     z_all_s = _smooth_fill(np.clip(z_all, 0, None), np.isfinite(z_all), sigma)
     z_sole_s = _smooth_fill(np.clip(z_sole, 0, None), np.isfinite(z_sole), sigma)
-    notes = (f"outline: the scan's silhouette below {OUTLINE_HEIGHT_MM:g} mm, smoothed over "
-             f"{OUTLINE_SMOOTH_MM:g} mm",)
+    notes = (f"outline: the scan's silhouette below {OUTLINE_HEIGHT_MM:g} mm, smoothed over {OUTLINE_SMOOTH_MM:g} mm",)
     return PlantarSurface(poly, xg, yg, z_sole_s, z_all_s, foot.foot_length_mm, arch_height_mm, notes)
 
 
-def contour_height(xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams,
-                   arch_fill_mm: float) -> dict[str, np.ndarray]:
+def contour_height(
+    xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams, arch_fill_mm: float
+) -> dict[str, np.ndarray]:
     """The scan's contribution to the top at ``xy`` (n, 2): ``contour`` (following the foot)
-    and ``arch_fill``, mm."""
+    and ``arch_fill``, mm.
+    """
     x, y = xy[:, 0], xy[:, 1]
     fl = ctx.foot.foot_length_mm
     fx = x / fl
-    heel = _smoothstep(CUP_END, CUP_FULL, fx)                  # 1 in the heel, 0 ahead of it
-    fore = _smoothstep(ctx.marks.mth5_x_mm - 0.08 * fl, ctx.marks.mth5_x_mm, x)   # 1 from the ball on
-    toes = _smoothstep(ctx.marks.mth1_x_mm, ctx.marks.mth1_x_mm + 0.06 * fl, x)   # 1 under the toes
+    heel = _smoothstep(CUP_END, CUP_FULL, fx)  # 1 in the heel, 0 ahead of it
+    fore = _smoothstep(ctx.marks.mth5_x_mm - 0.08 * fl, ctx.marks.mth5_x_mm, x)  # 1 from the ball on
+    toes = _smoothstep(ctx.marks.mth1_x_mm, ctx.marks.mth1_x_mm + 0.06 * fl, x)  # 1 under the toes
     # The heel cup follows the heel, and reaches the prescribed rim height at the edge even
     # where the heel's own side is lower there.
     d_edge = ctx.distance_to_edge(xy)
@@ -237,8 +245,9 @@ def contour_height(xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext,
     return out
 
 
-def scan_height_components(xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams,
-                           arch_fill_mm: float) -> dict[str, np.ndarray]:
+def scan_height_components(
+    xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams, arch_fill_mm: float
+) -> dict[str, np.ndarray]:
     """Every component of a scan-fitted insole's top at ``xy`` (n, 2), mm."""
     parts = {k: c for k, c in height_components(xy, ctx, p).items() if k not in REPLACED}
     parts.update(contour_height(xy, surface, ctx, p, arch_fill_mm))

@@ -11,7 +11,7 @@ manifold3d, so it spends few faces on the flat); walls are two triangles per rin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,7 @@ class Solid:
     vertices: np.ndarray
     faces: np.ndarray
 
-    def mirrored_y(self) -> "Solid":
+    def mirrored_y(self) -> Solid:
         """The mirror image in y (right <-> left); face order flips to keep the winding outward."""
         v = self.vertices * np.array([1.0, -1.0, 1.0])
         return Solid(v, self.faces[:, ::-1].copy())
@@ -45,9 +45,13 @@ class Solid:
 _BAND_EDGES = 4.0
 
 
-def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float | None = None,
-                        border_depth_mm: float = 0.0,
-                        zones: list[tuple[Polygon, float]] = ()) -> tuple[np.ndarray, np.ndarray, int]:
+def triangulate_outline(
+    outline: Polygon,
+    edge_mm: float,
+    border_edge_mm: float | None = None,
+    border_depth_mm: float = 0.0,
+    zones: Sequence[tuple[Polygon, float]] = (),
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Triangulate the inside of ``outline``.
 
     With ``border_edge_mm`` < ``edge_mm``, a strip ``border_depth_mm`` wide along the outline
@@ -72,22 +76,25 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
         # Always one offset ring a row inside the outline: a regular boundary layer, so the
         # triangles along the edge (where heel cups and flanges rise) are no larger than h.
         fine, border_edge_mm, border_depth_mm = True, h, h * np.sqrt(3.0) / 2.0
-    ring_step = border_edge_mm
-    ring = _clean_ring(np.asarray(shapely.segmentize(outline.exterior, ring_step).coords)[:-1],
-                       0.1 * ring_step)
+    ring_step: float = h if border_edge_mm is None else border_edge_mm
+    ring = _clean_ring(np.asarray(shapely.segmentize(outline.exterior, ring_step).coords)[:-1], 0.1 * ring_step)
     if not shapely.geometry.LinearRing(ring).is_ccw:
         ring = ring[::-1]
     n_ring = len(ring)
     extra = np.empty((0, 2))
-    skip = 0.0   # lattice points shallower than this are replaced by the fine strip
+    skip = 0.0  # lattice points shallower than this are replaced by the fine strip
     if fine:
         step = border_edge_mm * np.sqrt(3.0) / 2.0
         offsets = np.arange(step, border_depth_mm + step / 2, step)
         # An offset may split (a narrow heel under a wide cup wall) or vanish: take every part.
         shrunk = [outline.buffer(-d, quad_segs=8) for d in offsets]
         offsets = offsets[[not g.is_empty for g in shrunk]]
-        rings = [shapely.segmentize(part.exterior, border_edge_mm)
-                 for g in shrunk if not g.is_empty for part in getattr(g, "geoms", [g])]
+        rings = [
+            shapely.segmentize(part.exterior, border_edge_mm)
+            for g in shrunk
+            if not g.is_empty
+            for part in getattr(g, "geoms", [g])
+        ]
         extra = np.vstack([np.asarray(r.coords)[:-1] for r in rings]) if rings else np.empty((0, 2))
         skip = (offsets[-1] if len(offsets) else 0.0) + 0.6 * h
     # The hex lattice, row j offset by h/2 on odd rows, kept 0.6 h inside the outline.
@@ -95,9 +102,9 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
     x0, y0, x1, y1 = outline.bounds
     dy = h * np.sqrt(3.0) / 2.0
     rows, cols = int((y1 - y0) / dy) + 2, int((x1 - x0) / h) + 2
-    J, I = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
-    gx = x0 + I * h + (J % 2) * (h / 2.0)
-    gy = y0 + J * dy
+    row_idx, col_idx = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+    gx = x0 + col_idx * h + (row_idx % 2) * (h / 2.0)
+    gy = y0 + row_idx * dy
     inside = shapely.contains_xy(inner, gx.ravel(), gy.ravel()).reshape(rows, cols)
     index = np.full((rows, cols), -1, dtype=np.int64)
     # Fine zones: their own lattice and boundary points replace the coarse lattice there.
@@ -110,8 +117,13 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
         zj, zi = np.meshgrid(np.arange(int((zy1 - zy0) / zdy) + 2), np.arange(int((zx1 - zx0) / e) + 2), indexing="ij")
         fx, fy = zx0 + zi * e + (zj % 2) * (e / 2.0), zy0 + zj * zdy
         keep = shapely.contains_xy(zone.buffer(-0.6 * e), fx, fy)
-        edge_pts = np.concatenate([np.asarray(shapely.segmentize(r, e).coords)[:-1]
-                                   for g in getattr(zone, "geoms", [zone]) for r in [g.exterior]])
+        edge_pts = np.concatenate(
+            [
+                np.asarray(shapely.segmentize(r, e).coords)[:-1]
+                for g in getattr(zone, "geoms", [zone])
+                for r in [g.exterior]
+            ]
+        )
         extra = np.vstack([extra, np.column_stack([fx[keep], fy[keep]]), edge_pts])
     n_fine = n_ring + len(extra)
     index[inside] = n_fine + np.arange(inside.sum())
@@ -141,8 +153,9 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
     # Guard points outside the outline keep it off the convex hull of the Delaunay input:
     # Qhull triangulates collinear hull points (a straight sulcus cut) with zero-area slivers,
     # and dropping those would leave a ring edge out of the mesh.
-    guard = np.asarray(shapely.segmentize(outline.convex_hull.buffer(3.0 * h, quad_segs=4).exterior,
-                                          2.0 * h).coords)[:-1]
+    guard = np.asarray(shapely.segmentize(outline.convex_hull.buffer(3.0 * h, quad_segs=4).exterior, 2.0 * h).coords)[
+        :-1
+    ]
     simplices = Delaunay(np.vstack([pts[band], guard])).simplices
     simplices = simplices[(simplices < len(band)).all(axis=1)]
     tri = band[simplices]
@@ -152,7 +165,7 @@ def triangulate_outline(outline: Polygon, edge_mm: float, border_edge_mm: float 
     p0, p1, p2 = pts[tri[:, 0]], pts[tri[:, 1]], pts[tri[:, 2]]
     cross = (p1[:, 0] - p0[:, 0]) * (p2[:, 1] - p0[:, 1]) - (p1[:, 1] - p0[:, 1]) * (p2[:, 0] - p0[:, 0])
     tri = np.where((cross < 0)[:, None], tri[:, [0, 2, 1]], tri)
-    keep = np.abs(cross) > 1e-12 * h * h           # drop Qhull's zero-area slivers
+    keep = np.abs(cross) > 1e-12 * h * h  # drop Qhull's zero-area slivers
     centroid = (p0 + p1 + p2) / 3.0
     keep &= shapely.contains_xy(outline, centroid[:, 0], centroid[:, 1])
     tri = tri[keep]
@@ -181,20 +194,26 @@ def _edge_keys(tri: np.ndarray, n: int) -> np.ndarray:
 
 def _check_boundary_is_ring(tri: np.ndarray, n_ring: int, n: int) -> None:
     """Every edge is used once (the ring) or twice (inside), and the once-used edges are
-    exactly the ring's edges."""
+    exactly the ring's edges.
+    """
     keys, counts = np.unique(_edge_keys(tri, n), return_counts=True)
     i = np.arange(n_ring, dtype=np.int64)
     j = (i + 1) % n_ring
     ring_keys = np.sort(np.minimum(i, j) * n + np.maximum(i, j))
     if (counts > 2).any() or not np.array_equal(keys[counts == 1], ring_keys):
-        raise GeometryError("the outline triangulation is not a clean disc (its boundary is not the "
-                            "outline); try another resolution")
+        raise GeometryError(
+            "the outline triangulation is not a clean disc (its boundary is not the outline); try another resolution"
+        )
 
 
-def extrude_height_field(outline: Polygon, height: Callable[[np.ndarray], np.ndarray],
-                         edge_mm: float, border_edge_mm: float | None = None,
-                         border_depth_mm: float = 0.0,
-                         zones: list[tuple[Polygon, float]] = ()) -> tuple[Solid, "SolidCheck"]:
+def extrude_height_field(
+    outline: Polygon,
+    height: Callable[[np.ndarray], np.ndarray],
+    edge_mm: float,
+    border_edge_mm: float | None = None,
+    border_depth_mm: float = 0.0,
+    zones: Sequence[tuple[Polygon, float]] = (),
+) -> tuple[Solid, SolidCheck]:
     """The solid between z = 0 and z = height(x, y) over ``outline``.
 
     Parameters
@@ -237,7 +256,8 @@ class SolidCheck:
 
 def check_solid(solid: Solid) -> SolidCheck:
     """Raise :class:`GeometryError` unless ``solid`` is closed, consistently wound and of
-    positive volume (an inside-out mesh is watertight with negative volume)."""
+    positive volume (an inside-out mesh is watertight with negative volume).
+    """
     from orthofit.model.meshcheck import check_edges, triangle_checks
 
     faces = np.asarray(solid.faces)
@@ -247,7 +267,9 @@ def check_solid(solid: Solid) -> SolidCheck:
     watertight = edges.watertight and not repeated.any()
     result = SolidCheck(bool(watertight), bool(edges.consistent), float(volume) if watertight else float("nan"))
     if not (result.watertight and result.winding_consistent and result.volume_mm3 > 0):
-        raise GeometryError(f"the insole mesh is not a valid solid (watertight={result.watertight}, "
-                            f"winding consistent={result.winding_consistent}, volume={result.volume_mm3:.1f} "
-                            "mm³); nothing was written")
+        raise GeometryError(
+            f"the insole mesh is not a valid solid (watertight={result.watertight}, "
+            f"winding consistent={result.winding_consistent}, volume={result.volume_mm3:.1f} "
+            "mm³); nothing was written"
+        )
     return result

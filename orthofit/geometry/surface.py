@@ -63,6 +63,7 @@ def refinement(ctx: SurfaceContext, p: InsoleParams, edge_mm: float, tolerance_m
     fine strip along the outline, as steep as the steepest of them; local zones (a pad, a
     recess) are meshed before broad ones (a whole arch).
     """
+
     def need(curv: float) -> float | None:
         if curv <= 0:
             return None

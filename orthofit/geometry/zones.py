@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orthofit.geometry.outline import FootDimensions, landmarks
 from orthofit.config.params import InsoleParams
 from orthofit.geometry.features import FEATURES
 from orthofit.geometry.field import ZoneSpot
+from orthofit.geometry.outline import FootDimensions, landmarks
 
 #: Zone borders, fractions of foot length [D].
 HEEL_END, ARCH_END = 0.30, 0.62
@@ -46,8 +46,8 @@ class Zone:
 
     name: str
     density_pct: float
-    vertices: np.ndarray      # (n, 3)
-    faces: np.ndarray         # (m, 3), outward, counter-clockwise seen from outside
+    vertices: np.ndarray  # (n, 3)
+    faces: np.ndarray  # (m, 3), outward, counter-clockwise seen from outside
 
     @property
     def settings(self) -> dict[str, str]:
@@ -56,7 +56,8 @@ class Zone:
 
 def _prism(ring: np.ndarray, z0: float, z1: float) -> tuple[np.ndarray, np.ndarray]:
     """A closed prism over a convex counter-clockwise ring (k, 2): caps fanned from their
-    centres, walls two triangles per edge."""
+    centres, walls two triangles per edge.
+    """
     k = len(ring)
     c = ring.mean(axis=0)
     bottom = np.column_stack([ring, np.full(k, z0)])
@@ -65,12 +66,14 @@ def _prism(ring: np.ndarray, z0: float, z1: float) -> tuple[np.ndarray, np.ndarr
     i = np.arange(k)
     j = (i + 1) % k
     cb, ct = 2 * k, 2 * k + 1
-    faces = np.vstack([
-        np.column_stack([np.full(k, cb), j, i]),            # bottom, facing down
-        np.column_stack([np.full(k, ct), k + i, k + j]),    # top, facing up
-        np.column_stack([i, j, k + j]),                     # walls
-        np.column_stack([i, k + j, k + i]),
-    ])
+    faces = np.vstack(
+        [
+            np.column_stack([np.full(k, cb), j, i]),  # bottom, facing down
+            np.column_stack([np.full(k, ct), k + i, k + j]),  # top, facing up
+            np.column_stack([i, j, k + j]),  # walls
+            np.column_stack([i, k + j, k + i]),
+        ]
+    )
     return v, faces
 
 
@@ -99,8 +102,9 @@ def _steps(d0: float, d1: float) -> list[float]:
     return [d0 + (d1 - d0) * k / (TRANSITION_STEPS + 1) for k in range(1, TRANSITION_STEPS + 1)]
 
 
-def insole_zones(foot: FootDimensions, p: InsoleParams, x_range: tuple[float, float], height_mm: float,
-                 mirror: bool = False) -> tuple[Zone, ...]:
+def insole_zones(
+    foot: FootDimensions, p: InsoleParams, x_range: tuple[float, float], height_mm: float, mirror: bool = False
+) -> tuple[Zone, ...]:
     """The modifier volumes of one insole (see the module docstring), in slicer order.
 
     ``x_range`` is the insole's extent along x and ``height_mm`` its height (mm); the prisms

@@ -8,29 +8,32 @@ from pathlib import Path
 
 from orthofit import __version__
 from orthofit.assess.assessment import Assessment
-from orthofit.geometry.build import Insole, build_insole
-from orthofit.geometry.features import FEATURES
-from orthofit.geometry.product import InsoleOutput
-from orthofit.model.case import Case
-from orthofit.model.enums import Side
-from orthofit.errors import ValidationError
-from orthofit.export.files import stl_bytes, threemf_bytes
-from orthofit.geometry.outline import FootDimensions
-from orthofit.prescribe.prescription import Prescription, prescribe
-from orthofit.geometry.printability import Printability, printability
 from orthofit.config.params import InsoleParams
 from orthofit.config.settings import Override, Settings, ShoeSizeRequest
 from orthofit.config.thresholds import Thresholds
-from orthofit.geometry.zones import INFILL_PATTERN, Zone, insole_zones
+from orthofit.errors import ValidationError
+from orthofit.export.files import stl_bytes, threemf_bytes
+from orthofit.geometry.build import Insole, build_insole
+from orthofit.geometry.features import FEATURES
+from orthofit.geometry.outline import FootDimensions
+from orthofit.geometry.printability import printability
+from orthofit.geometry.product import InsoleOutput
+from orthofit.geometry.zones import INFILL_PATTERN, insole_zones
+from orthofit.model.case import Case
+from orthofit.model.enums import Side
+from orthofit.prescribe.prescription import Prescription, prescribe
 
 
 def foot_dimensions(case: Case, side: Side) -> FootDimensions:
     m = case.foot(side)
     if m.foot_length_mm is None:
-        raise ValidationError(f"the {side.value} foot has no foot_length_mm, so no insole can be sized for it; "
-                              f"add [{side.value}] foot_length_mm or choose --side {side.other.value}")
-    return FootDimensions.from_measurements(m.foot_length_mm, m.ball_width_mm, m.heel_width_mm,
-                                            m.truncated_foot_length_mm)
+        raise ValidationError(
+            f"the {side.value} foot has no foot_length_mm, so no insole can be sized for it; "
+            f"add [{side.value}] foot_length_mm or choose --side {side.other.value}"
+        )
+    return FootDimensions.from_measurements(
+        m.foot_length_mm, m.ball_width_mm, m.heel_width_mm, m.truncated_foot_length_mm
+    )
 
 
 def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Side]) -> list[InsoleOutput]:
@@ -68,21 +71,36 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         name = f"{case.patient.id}-{side.value}"
         v, f = insole.solid.vertices, insole.solid.faces
-        zones = insole_zones(foot, rx.params, (float(v[:, 0].min()), float(v[:, 0].max())), float(v[:, 2].max()),
-                             mirror=side is Side.LEFT)
+        zones = insole_zones(
+            foot,
+            rx.params,
+            (float(v[:, 0].min()), float(v[:, 0].max())),
+            float(v[:, 2].max()),
+            mirror=side is Side.LEFT,
+        )
         meta = _metadata(case, rx, name)
-        meta["orthofit:zones"] = json.dumps([{"name": z.name, "fill_density_pct": z.density_pct,
-                                             "fill_pattern": INFILL_PATTERN} for z in zones], ensure_ascii=False)
-        files = {f"{name}.stl": stl_bytes(v, f, name),
-                 f"{name}.3mf": threemf_bytes(v, f, name, meta,
-                                              [(z.name, z.vertices, z.faces, z.settings) for z in zones],
-                                              {"fill_pattern": INFILL_PATTERN})}
+        meta["orthofit:zones"] = json.dumps(
+            [{"name": z.name, "fill_density_pct": z.density_pct, "fill_pattern": INFILL_PATTERN} for z in zones],
+            ensure_ascii=False,
+        )
+        files = {
+            f"{name}.stl": stl_bytes(v, f, name),
+            f"{name}.3mf": threemf_bytes(
+                v,
+                f,
+                name,
+                meta,
+                [(z.name, z.vertices, z.faces, z.settings) for z in zones],
+                {"fill_pattern": INFILL_PATTERN},
+            ),
+        }
         out.append(InsoleOutput(rx, insole, printability(insole), files, zones))
     return out
 
 
-def _build_for(assessment: Assessment, side: Side, foot: FootDimensions, params: InsoleParams,
-               edge_mm: float) -> tuple[Insole, list[str]]:
+def _build_for(
+    assessment: Assessment, side: Side, foot: FootDimensions, params: InsoleParams, edge_mm: float
+) -> tuple[Insole, list[str]]:
     """A scan-fitted insole when the foot has a standing scan, else the parametric one."""
     m = assessment.case.foot(side)
     rec = assessment.measured.foot(side).scan
@@ -93,7 +111,8 @@ def _build_for(assessment: Assessment, side: Side, foot: FootDimensions, params:
     if rec.condition is not ScanCondition.STANDING:
         return build_insole(foot, params, side, edge_mm), [
             f"parametric shape sized from the scan's measures: a {rec.condition.value} scan does not give the "
-            "standing plantar surface a scan-fitted insole follows"]
+            "standing plantar surface a scan-fitted insole follows"
+        ]
     from orthofit.geometry.build import build_scan_insole
     from orthofit.geometry.scan_fit import plantar_surface
 
@@ -101,8 +120,10 @@ def _build_for(assessment: Assessment, side: Side, foot: FootDimensions, params:
     if m.dorsal_height_sitting_mm is not None and m.dorsal_height_standing_mm is not None:
         drop = max(m.dorsal_height_sitting_mm - m.dorsal_height_standing_mm, 0.0)
         if drop < fill:
-            fill, why = drop, (f", capped by the arch drop {drop:g} mm so that it stays below the sitting "
-                               "arch (clinical.md §5)")
+            fill, why = (
+                drop,
+                (f", capped by the arch drop {drop:g} mm so that it stays below the sitting arch (clinical.md §5)"),
+            )
     arch = rec.measurements.values().get("plantar_arch_height_mm")
     surface = plantar_surface(rec.oriented, foot, params, arch)
     insole = build_scan_insole(surface, foot, params, side, edge_mm, fill)
@@ -110,7 +131,8 @@ def _build_for(assessment: Assessment, side: Side, foot: FootDimensions, params:
         f"scan-fitted to {rec.source}: {surface.notes[0]}; the top follows the standing plantar surface"
         + (f" (up to the arch's own height, {arch:g} mm)" if arch is not None else "")
         + f", the heel cup follows the heel up to {params.heel_cup_depth_mm:g} mm, arch fill {fill:g} mm{why} "
-        "(a design rule, not evidence-based: clinical.md §5)"]
+        "(a design rule, not evidence-based: clinical.md §5)"
+    ]
 
 
 def _allowance_for_shoe(foot: FootDimensions, shoe: ShoeSizeRequest, thresholds: Thresholds) -> tuple[float, str]:
@@ -126,9 +148,12 @@ def _allowance_for_shoe(foot: FootDimensions, shoe: ShoeSizeRequest, thresholds:
         raise ValidationError(
             f"a {system.upper()} {size:g} shoe (inside length about {last:.0f} mm) is {fit} for a "
             f"{foot.foot_length_mm:g} mm foot: it leaves {allowance:.0f} mm, and an insole needs "
-            f"{lo:g}-{hi:g} mm beyond the toes; check the size or the foot length")
-    return round(allowance, 1), (f"insole length {last:.0f} mm from the shoe size {system.upper()} {size:g} "
-                                 f"({allowance:.1f} mm beyond the toes; clinical.md §4.2)")
+            f"{lo:g}-{hi:g} mm beyond the toes; check the size or the foot length"
+        )
+    return round(allowance, 1), (
+        f"insole length {last:.0f} mm from the shoe size {system.upper()} {size:g} "
+        f"({allowance:.1f} mm beyond the toes; clinical.md §4.2)"
+    )
 
 
 def _metadata(case: Case, rx: Prescription, name: str) -> dict[str, str]:
@@ -146,10 +171,12 @@ def _metadata(case: Case, rx: Prescription, name: str) -> dict[str, str]:
     }
 
 
-def insole_job(case_path: str | Path, settings: Settings, sides: Iterable[Side],
-               out_dir: str | Path) -> tuple[list[InsoleOutput], list[Path]]:
+def insole_job(
+    case_path: str | Path, settings: Settings, sides: Iterable[Side], out_dir: str | Path
+) -> tuple[list[InsoleOutput], list[Path]]:
     """``orthofit insole``: assess the case, make the insoles of ``sides`` and write their STL
-    and 3MF files into ``out_dir`` (all or none). Returns the insoles and the paths written."""
+    and 3MF files into ``out_dir`` (all or none). Returns the insoles and the paths written.
+    """
     from orthofit.io.output import write_files
     from orthofit.pipeline.assess_case import assess_case_file
 

@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from orthofit.assess.assessment import Assessment, Finding, FootAssessment, Label
-from orthofit.model.case import FootPainSite
-from orthofit.model.enums import ArchType, Pronation, Side
 from orthofit.config.params import PARAMETERS, InsoleLength, InsoleParams, check_names
-from orthofit.config.profiles import PronatedOrPlanusRules, Profile, RuleSettings
+from orthofit.config.profiles import PronatedOrPlanusRules, RuleSettings
 from orthofit.config.settings import Override, Settings
 from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
+from orthofit.model.case import FootPainSite
+from orthofit.model.enums import ArchType, Pronation, Side
 
 #: Short names of the measures, for reasons a clinician scans ("FPI-6 +8, pronated").
 _SHORT = {
@@ -94,7 +94,7 @@ class Draft:
     def __init__(self, values: dict[str, Any]):
         self.values = values
         self.reasons: list[str] = []
-        self.posture_handled = False   # a foot-posture rule (or the child rule) ran
+        self.posture_handled = False  # a foot-posture rule (or the child rule) ran
 
     def get(self, name: str) -> float:
         return float(self.values[name])
@@ -118,7 +118,8 @@ class Draft:
 class RuleContext:
     """What a feature's prescription rule sees: the draft to change, the foot's assessment and
     measurements (its ``conditions`` among them), the feature's rule amounts from the profile
-    (``profiles/_rules.toml`` table named after the feature) and the settings."""
+    (``profiles/_rules.toml`` table named after the feature) and the settings.
+    """
 
     draft: Draft
     assessment: Assessment
@@ -135,7 +136,8 @@ class RuleContext:
 
 class FeatureRule:
     """A plug-in feature's prescription rule (implemented by
-    :class:`orthofit.geometry.features.base.InsoleFeature`)."""
+    :class:`orthofit.geometry.features.base.InsoleFeature`).
+    """
 
     name: str = ""
 
@@ -143,9 +145,13 @@ class FeatureRule:
         """Change ``ctx.draft`` (with a reason for every change)."""
 
 
-def prescribe(assessment: Assessment, side: Side, settings: Settings,
-              side_overrides: Mapping[str, Override] | None = None,
-              features: Sequence[FeatureRule] = ()) -> Prescription:
+def prescribe(
+    assessment: Assessment,
+    side: Side,
+    settings: Settings,
+    side_overrides: Mapping[str, Override] | None = None,
+    features: Sequence[FeatureRule] = (),
+) -> Prescription:
     """Prescribe the insole for one foot.
 
     Parameters
@@ -199,19 +205,19 @@ def prescribe(assessment: Assessment, side: Side, settings: Settings,
         check_names({name: value}, "the overrides (--set)")
         draft.values[name] = value
         shown = value.value if isinstance(value, InsoleLength) else value
-        draft.reasons.append(f"{name} = {_num(shown) if isinstance(shown, (int, float)) else shown}: "
-                             f"{CLINICIAN}")
+        draft.reasons.append(f"{name} = {_num(shown) if isinstance(shown, (int, float)) else shown}: {CLINICIAN}")
 
     params = InsoleParams(**draft.values)  # validates every field, overrides included
     draft.reasons.extend(_cup_warnings(params, rules))
-    return Prescription(side=side, params=params, reasons=tuple(draft.reasons),
-                        profile=profile.name, referral_first=referral.needed)
+    return Prescription(
+        side=side, params=params, reasons=tuple(draft.reasons), profile=profile.name, referral_first=referral.needed
+    )
 
 
 # --- foot posture ---------------------------------------------------------------------------
 
-def _posture_rules(draft: Draft, a: Assessment, foot: FootAssessment, rules: RuleSettings,
-                   th: Thresholds) -> None:
+
+def _posture_rules(draft: Draft, a: Assessment, foot: FootAssessment, rules: RuleSettings, th: Thresholds) -> None:
     arch, pron = foot.arch_type.value, foot.pronation.value
     medial = arch == ArchType.PLANUS.value or pron == Pronation.PRONATED.value
     lateral = arch == ArchType.CAVUS.value or pron == Pronation.SUPINATED.value
@@ -255,8 +261,10 @@ def _rearfoot_cup(draft: Draft, r: PronatedOrPlanusRules, why: str) -> None:
     skive_mm, post_deg = draft.get("medial_heel_skive_mm"), max(draft.get("rearfoot_post_deg"), 0.0)
     if skive_mm + post_deg > r.heel_cup_deep_when_sum_above:
         cup = max(r.heel_cup_deep_min_mm, r.heel_cup_with_skive_min_mm if skive_mm > 0 else 0.0)
-        rule = (f"skive {_num(skive_mm)} mm + post {_num(post_deg)}° = {_num(skive_mm + post_deg)} > "
-                f"{_num(r.heel_cup_deep_when_sum_above)} needs a heel cup of at least {_num(cup)} mm")
+        rule = (
+            f"skive {_num(skive_mm)} mm + post {_num(post_deg)}° = {_num(skive_mm + post_deg)} > "
+            f"{_num(r.heel_cup_deep_when_sum_above)} needs a heel cup of at least {_num(cup)} mm"
+        )
     elif skive_mm > 0:
         cup = r.heel_cup_with_skive_min_mm
         rule = f"a medial heel skive needs a heel cup of at least {_num(cup)} mm"
@@ -270,18 +278,21 @@ def _cavus_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> None
     """Supinated or cavus: cushion, support laterally, fill the arch; never post medially."""
     r = rules.supinated_or_cavus
     draft.posture_handled = True
-    why = "; ".join(_why(label) for label in (foot.arch_type, foot.pronation)
-                    if label.value in (ArchType.CAVUS.value, Pronation.SUPINATED.value))
+    why = "; ".join(
+        _why(label)
+        for label in (foot.arch_type, foot.pronation)
+        if label.value in (ArchType.CAVUS.value, Pronation.SUPINATED.value)
+    )
     arch_why = _why(foot.arch_type if foot.arch_type.value == ArchType.CAVUS.value else foot.pronation)
-    for name, amount, label in (("heel_cushion_mm", r.heel_cushion_mm, "heel cushioning"),
-                                ("lateral_arch_height_mm", r.lateral_arch_height_mm,
-                                 "lateral arch support under the cuboid"),
-                                ("heel_cup_depth_mm", r.heel_cup_min_mm, "heel cup")):
+    for name, amount, label in (
+        ("heel_cushion_mm", r.heel_cushion_mm, "heel cushioning"),
+        ("lateral_arch_height_mm", r.lateral_arch_height_mm, "lateral arch support under the cuboid"),
+        ("heel_cup_depth_mm", r.heel_cup_min_mm, "heel cup"),
+    ):
         verb = label if draft.at_least(name, amount) else f"{label} kept at"
         draft.reasons.append(f"{verb} {_num(draft.get(name))} mm: {why}")
     _arch_raise(draft, r.arch_raise_mm, "arch fill for total contact", arch_why)
-    no_medial = (f"{why}; a medial skive or varus post would push a foot that already supinates "
-                 "further into supination")
+    no_medial = f"{why}; a medial skive or varus post would push a foot that already supinates further into supination"
     draft.remove("medial_heel_skive_mm", "medial heel skive", " mm", no_medial)
     draft.remove("rearfoot_post_deg", "varus rearfoot post", "°", no_medial, positive_only=True)
 
@@ -290,8 +301,10 @@ def _conflict_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> N
     """Arch and pronation point opposite ways: support the arch only, leave posting to the clinician."""
     draft.posture_handled = True
     arch_why, pron_why = _why(foot.arch_type), _why(foot.pronation)
-    why = (f"the measures conflict (arch {foot.arch_type.text} by {arch_why}, but pronation "
-           f"{foot.pronation.text} by {pron_why})")
+    why = (
+        f"the measures conflict (arch {foot.arch_type.text} by {arch_why}, but pronation "
+        f"{foot.pronation.text} by {pron_why})"
+    )
     draft.reasons.append(f"no rearfoot post or medial heel skive: {why}, so posting is left to the clinician")
     draft.remove("medial_heel_skive_mm", "medial heel skive", " mm", why)
     draft.remove("rearfoot_post_deg", "rearfoot post", "°", why)
@@ -307,20 +320,28 @@ def _child_rule(draft: Draft, a: Assessment, foot: FootAssessment, th: Threshold
     age = a.case.patient.age_years
     on_tiptoe = a.case.foot(foot.side).arch_on_tiptoe
     if on_tiptoe is False:
-        why = ("the arch does not form on tiptoe: a rigid flat foot in a child should be examined by "
-               "a doctor before an insole is made")
+        why = (
+            "the arch does not form on tiptoe: a rigid flat foot in a child should be examined by "
+            "a doctor before an insole is made"
+        )
     elif age < th.normal_development_until_age_years:
-        why = (f"a flexible flat foot is normal development at age {_num(age)} and an insole is not "
-               f"needed unless there is pain ({_SRC_CHILD})")
+        why = (
+            f"a flexible flat foot is normal development at age {_num(age)} and an insole is not "
+            f"needed unless there is pain ({_SRC_CHILD})"
+        )
         if on_tiptoe is None:
             why += "; record arch_on_tiptoe to confirm the foot is flexible"
     else:
-        why = (f"a flexible flat foot at age {_num(age)} is common and usually harmless; an insole is "
-               f"only for pain or tiredness ({_SRC_CHILD})")
+        why = (
+            f"a flexible flat foot at age {_num(age)} is common and usually harmless; an insole is "
+            f"only for pain or tiredness ({_SRC_CHILD})"
+        )
     draft.reasons.append(f"no posting, no skive, neutral support ({_why(foot.arch_type)}): {why}")
-    for name, label, unit in (("medial_heel_skive_mm", "medial heel skive", " mm"),
-                              ("rearfoot_post_deg", "rearfoot post", "°"),
-                              ("forefoot_post_deg", "forefoot post", "°")):
+    for name, label, unit in (
+        ("medial_heel_skive_mm", "medial heel skive", " mm"),
+        ("rearfoot_post_deg", "rearfoot post", "°"),
+        ("forefoot_post_deg", "forefoot post", "°"),
+    ):
         draft.remove(name, label, unit, "no posting for a child's flat foot without pain")
 
 
@@ -334,11 +355,11 @@ def _arch_raise(draft: Draft, raise_mm: float, label: str, why: str) -> None:
     fill_top = PARAMETERS["arch_fill_mm"].high
     draft.values["arch_fill_mm"] = min(draft.get("arch_fill_mm") + raise_mm, fill_top)
     capped = f", capped at the {_num(top)} mm maximum" if new < base + raise_mm else ""
-    draft.reasons.append(f"{label} {_num(new)} mm ({_num(base)} mm + {_num(raise_mm)} mm{capped}): "
-                         f"{why} ({_SRC_ARCH})")
+    draft.reasons.append(f"{label} {_num(new)} mm ({_num(base)} mm + {_num(raise_mm)} mm{capped}): {why} ({_SRC_ARCH})")
 
 
 # --- symptoms and leg length ------------------------------------------------------------------
+
 
 def _heel_pain_rule(draft: Draft, rules: RuleSettings) -> None:
     r = rules.heel_pain
@@ -346,12 +367,10 @@ def _heel_pain_rule(draft: Draft, rules: RuleSettings) -> None:
     draft.reasons.append(f"{verb} {_num(draft.get('heel_cushion_mm'))} mm: plantar heel pain recorded")
     # The recess must leave min_thickness_mm under the heel (InsoleParams); a thin user profile
     # gets a shallower recess, said so, rather than an error.
-    under_heel_mm = (draft.get("base_thickness_rearfoot_mm") + draft.get("heel_cushion_mm")
-                     + draft.get("heel_lift_mm"))
+    under_heel_mm = draft.get("base_thickness_rearfoot_mm") + draft.get("heel_cushion_mm") + draft.get("heel_lift_mm")
     room_mm = round(under_heel_mm - draft.get("min_thickness_mm"), 1)
     want_mm = min(r.heel_spur_relief_mm, max(room_mm, 0.0))
-    limited = (f", limited by the {_num(under_heel_mm)} mm under the heel" if want_mm < r.heel_spur_relief_mm
-               else "")
+    limited = f", limited by the {_num(under_heel_mm)} mm under the heel" if want_mm < r.heel_spur_relief_mm else ""
     verb = "heel-spur relief" if draft.at_least("heel_spur_relief_mm", want_mm) else "heel-spur relief kept at"
     draft.reasons.append(f"{verb} {_num(draft.get('heel_spur_relief_mm'))} mm{limited}: plantar heel pain recorded")
 
@@ -359,13 +378,14 @@ def _heel_pain_rule(draft: Draft, rules: RuleSettings) -> None:
 def _forefoot_pain_rule(draft: Draft, rules: RuleSettings) -> None:
     amount = rules.forefoot_pain.met_pad_height_mm
     verb = "metatarsal pad" if draft.at_least("met_pad_height_mm", amount) else "metatarsal pad kept at"
-    draft.reasons.append(f"{verb} {_num(draft.get('met_pad_height_mm'))} mm, its distal edge "
-                         f"{_num(draft.get('met_pad_offset_mm'))} mm proximal to metatarsal heads 2-4: "
-                         f"forefoot pain recorded ({_SRC_MET_PAD})")
+    draft.reasons.append(
+        f"{verb} {_num(draft.get('met_pad_height_mm'))} mm, its distal edge "
+        f"{_num(draft.get('met_pad_offset_mm'))} mm proximal to metatarsal heads 2-4: "
+        f"forefoot pain recorded ({_SRC_MET_PAD})"
+    )
 
 
-def _leg_length_rule(draft: Draft, a: Assessment, side: Side, rules: RuleSettings,
-                     th: Thresholds) -> None:
+def _leg_length_rule(draft: Draft, a: Assessment, side: Side, rules: RuleSettings, th: Thresholds) -> None:
     """Heel lift on the shorter side only, as computed by the assessment (Rannisto 2019)."""
     asym, lld = a.asymmetry, a.case.leg_length
     if lld is None or asym.heel_lift_mm is None or asym.shorter_side is None:
@@ -373,12 +393,15 @@ def _leg_length_rule(draft: Draft, a: Assessment, side: Side, rules: RuleSetting
     how = f" ({lld.method})" if lld.method else ""
     diff = f"measured leg-length difference {_num(lld.difference_mm)} mm{how}"
     if asym.heel_lift_mm <= 0:
-        draft.reasons.append(f"no heel lift: the {diff} is below {_num(th.heel_lift_min_difference_mm)} mm "
-                             f"({th.heel_lift_source})")
+        draft.reasons.append(
+            f"no heel lift: the {diff} is below {_num(th.heel_lift_min_difference_mm)} mm ({th.heel_lift_source})"
+        )
         return
     if side is not asym.shorter_side:
-        draft.reasons.append(f"no heel lift needed on this side: the {diff} is corrected under the "
-                             f"{asym.shorter_side.value} heel, the shorter side")
+        draft.reasons.append(
+            f"no heel lift needed on this side: the {diff} is corrected under the "
+            f"{asym.shorter_side.value} heel, the shorter side"
+        )
         return
     cap = rules.leg_length.heel_lift_max_mm
     lift = min(asym.heel_lift_mm, cap)
@@ -389,41 +412,56 @@ def _leg_length_rule(draft: Draft, a: Assessment, side: Side, rules: RuleSetting
         draft.reasons.append(
             f"heel lift {_num(lift)} mm (capped): {pct} of the {diff}, {side.value} shorter, is "
             f"{_num(asym.heel_lift_mm)} mm, more than an in-shoe lift of {_num(cap)} mm; the remaining "
-            f"{_num(round(rest, 1))} mm needs a shoe raise ({th.heel_lift_source})")
+            f"{_num(round(rest, 1))} mm needs a shoe raise ({th.heel_lift_source})"
+        )
     else:
-        draft.reasons.append(f"heel lift {_num(lift)} mm: {pct} of the {diff}, {side.value} shorter "
-                             f"({th.heel_lift_source})")
+        draft.reasons.append(
+            f"heel lift {_num(lift)} mm: {pct} of the {diff}, {side.value} shorter ({th.heel_lift_source})"
+        )
 
 
 # --- wording ----------------------------------------------------------------------------------
 
+
 def _referral_reason(a: Assessment) -> str:
     names = ", ".join(f.name.replace("_", " ") for f in a.referral.flags)
     urgency = a.referral.urgency.value if a.referral.urgency else "soon"
-    return (f"referral first ({urgency}): red flags {names}; a doctor should see the patient before "
-            "this insole is made, and an insole does not treat these")
+    return (
+        f"referral first ({urgency}): red flags {names}; a doctor should see the patient before "
+        "this insole is made, and an insole does not treat these"
+    )
 
 
 def _neutral_reason(foot: FootAssessment, nothing_else: bool) -> str:
-    labels = [f"{kind} {label.text} by {_why(label)}" for kind, label in
-              (("arch", foot.arch_type), ("pronation", foot.pronation)) if label.decided_by is not None]
-    head = NEUTRAL_REASON if nothing_else else \
-        "neutral arch and rearfoot: no foot-posture finding calls for a modification"
+    labels = [
+        f"{kind} {label.text} by {_why(label)}"
+        for kind, label in (("arch", foot.arch_type), ("pronation", foot.pronation))
+        if label.decided_by is not None
+    ]
+    head = (
+        NEUTRAL_REASON
+        if nothing_else
+        else "neutral arch and rearfoot: no foot-posture finding calls for a modification"
+    )
     return head + (f" ({'; '.join(labels)})" if labels else "") + "; the profile's shape is used as is"
 
 
 def _undetermined_reasons(a: Assessment, foot: FootAssessment) -> list[str]:
     out = []
-    for kind, label, names in (("arch type", foot.arch_type, ARCH_INDICES),
-                               ("pronation", foot.pronation, PRONATION_INDICES)):
+    for kind, label, names in (
+        ("arch type", foot.arch_type, ARCH_INDICES),
+        ("pronation", foot.pronation, PRONATION_INDICES),
+    ):
         if label.value is not None:
             continue
         missing = [a.titles.get(n, n) for n in names if foot.indices.get(n) is None]
         if len(missing) == len(names):
             out.append(f"{kind} not determined: not measured ({', '.join(missing)})")
         else:
-            out.append(f"{kind} not determined: the measures taken have no threshold at this age"
-                       + (f"; not measured: {', '.join(missing)}" if missing else ""))
+            out.append(
+                f"{kind} not determined: the measures taken have no threshold at this age"
+                + (f"; not measured: {', '.join(missing)}" if missing else "")
+            )
     return out
 
 
@@ -432,15 +470,19 @@ def _cup_warnings(p: InsoleParams, rules: RuleSettings) -> list[str]:
     r = rules.pronated_or_planus
     out = []
     if p.medial_heel_skive_mm > 0 and p.heel_cup_depth_mm < r.heel_cup_with_skive_min_mm:
-        out.append(f"warning: a medial heel skive of {_num(p.medial_heel_skive_mm)} mm with a "
-                   f"{_num(p.heel_cup_depth_mm)} mm heel cup; a skive needs a heel cup of at least "
-                   f"{_num(r.heel_cup_with_skive_min_mm)} mm ({_SRC_CUP})")
+        out.append(
+            f"warning: a medial heel skive of {_num(p.medial_heel_skive_mm)} mm with a "
+            f"{_num(p.heel_cup_depth_mm)} mm heel cup; a skive needs a heel cup of at least "
+            f"{_num(r.heel_cup_with_skive_min_mm)} mm ({_SRC_CUP})"
+        )
     total = p.medial_heel_skive_mm + max(p.rearfoot_post_deg, 0.0)
     if total > r.heel_cup_deep_when_sum_above and p.heel_cup_depth_mm < r.heel_cup_deep_min_mm:
-        out.append(f"warning: skive {_num(p.medial_heel_skive_mm)} mm + post {_num(max(p.rearfoot_post_deg, 0))}° "
-                   f"= {_num(total)} > {_num(r.heel_cup_deep_when_sum_above)} with a "
-                   f"{_num(p.heel_cup_depth_mm)} mm heel cup; it needs at least {_num(r.heel_cup_deep_min_mm)} mm "
-                   f"({_SRC_CUP})")
+        out.append(
+            f"warning: skive {_num(p.medial_heel_skive_mm)} mm + post {_num(max(p.rearfoot_post_deg, 0))}° "
+            f"= {_num(total)} > {_num(r.heel_cup_deep_when_sum_above)} with a "
+            f"{_num(p.heel_cup_depth_mm)} mm heel cup; it needs at least {_num(r.heel_cup_deep_min_mm)} mm "
+            f"({_SRC_CUP})"
+        )
     return out
 
 

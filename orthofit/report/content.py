@@ -15,9 +15,9 @@ from typing import Any
 
 from orthofit import __version__
 from orthofit.assess.assessment import INDEX_UNITS, Assessment, format_value
+from orthofit.config.templates import TemplateError, check_template, fill
 from orthofit.geometry.features import FEATURES
 from orthofit.model.enums import ArchType, Pronation, Side
-from orthofit.config.templates import TemplateError, check_template, fill
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Heading:
 @dataclass(frozen=True)
 class Para:
     text: str
-    style: str = "body"          # body, small, caption, lead, grade
+    style: str = "body"  # body, small, caption, lead, grade
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,13 @@ class Notice:
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]    # fractions of the text width
-    style: str = "body"          # body or small
+    widths: tuple[float, ...]  # fractions of the text width
+    style: str = "body"  # body or small
 
 
 @dataclass(frozen=True)
 class Figure:
-    kind: str                    # footprint, insole_top, insole_side, chain
+    kind: str  # footprint, insole_top, insole_side, chain
     data: dict[str, Any]
     caption: str
     width_frac: float = 1.0
@@ -67,6 +67,10 @@ class PageBreak:
     pass
 
 
+#: One block of the report, laid out by :mod:`orthofit.report.pdf`.
+Block = Heading | Para | Bullets | Notice | Table | Figure | PageBreak
+
+
 @dataclass(frozen=True)
 class ReportContent:
     title: str
@@ -74,8 +78,8 @@ class ReportContent:
     author: str
     patient_label: str
     date: str
-    footer: str                  # template with {page}
-    blocks: tuple[Any, ...] = field(default_factory=tuple)
+    footer: str  # template with {page}
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
 
 
 # Conditions of the evidence statements (templates/report.toml [[evidence.statement]] when).
@@ -126,7 +130,8 @@ def _value(name: str, v: float | None, t: dict) -> str:
 
 def usual_range(a: Assessment, name: str, thresholds) -> tuple[float | None, float | None] | None:
     """The normal band of an index for this patient's age: (lower, upper), None for open
-    ends; None when no threshold applies (e.g. Staheli in adults)."""
+    ends; None when no threshold applies (e.g. Staheli in adults).
+    """
     rule = thresholds.rules.get(name)
     if rule is None:
         return None
@@ -176,8 +181,12 @@ def _purposes(a: Assessment, out, t: dict) -> list[str]:
     p = out.prescription.params
     w = t["summary"]["purpose"]
     foot = a.foot(out.prescription.side)
-    if a.is_child and foot.arch_type.value == ArchType.PLANUS.value and p.rearfoot_post_deg == 0 \
-            and p.medial_heel_skive_mm == 0:
+    if (
+        a.is_child
+        and foot.arch_type.value == ArchType.PLANUS.value
+        and p.rearfoot_post_deg == 0
+        and p.medial_heel_skive_mm == 0
+    ):
         return [w["child"]]
     # Each feature names its purposes; they are listed in the template's order, once each.
     found = {key for feature in FEATURES for key in feature.purposes(p)}
@@ -189,23 +198,26 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def build_content(a: Assessment, outputs, template: dict, thresholds, profile_name: str,
-                  report_date: str) -> ReportContent:
+def build_content(
+    a: Assessment, outputs, template: dict, thresholds, profile_name: str, report_date: str
+) -> ReportContent:
     """The report's blocks for an assessment and its insoles (``outputs``: the
-    :class:`~orthofit.pipeline.insoles.InsoleOutput` of each foot, in left, right order)."""
+    :class:`~orthofit.pipeline.insoles.InsoleOutput` of each foot, in left, right order).
+    """
     check_template(template)
     try:
         return _build(a, outputs, template, thresholds, profile_name, report_date)
     except KeyError as err:
-        raise TemplateError(f"the report template has no entry {err}; restore it from the shipped "
-                            "templates/report.toml") from None
+        raise TemplateError(
+            f"the report template has no entry {err}; restore it from the shipped templates/report.toml"
+        ) from None
 
 
 def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     p = a.case.patient
     who = p.name or p.id
     cl = a.case.clinician
-    blocks: list[Any] = []
+    blocks: list[Block] = []
     s = t["summary"]
 
     # --- 1. Summary ---------------------------------------------------------------------
@@ -215,8 +227,11 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
         lines += [t["red_flags"][f.name] for f in a.referral.flags]
         lines.append(s["referral_not_replace"])
         blocks.append(Notice(s["referral_heading"], tuple(lines)))
-    facts = [fill(s["patient_line"], patient=who if not p.name else f"{p.name} ({p.id})"),
-             fill(s["age_line"], age=f"{p.age_years:g}"), fill(s["date_line"], date=date)]
+    facts = [
+        fill(s["patient_line"], patient=who if not p.name else f"{p.name} ({p.id})"),
+        fill(s["age_line"], age=f"{p.age_years:g}"),
+        fill(s["date_line"], date=date),
+    ]
     if cl.name:
         facts.append(fill(s["clinician_line"], clinician=cl.name))
     if cl.clinic:
@@ -237,8 +252,15 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     if outputs:
         blocks.append(Heading(s["insoles_heading"], 2))
         for out in outputs:
-            blocks.append(Para(fill(s["purpose"]["line"], side=_side_word(out.prescription.side),
-                                    purposes=_join(_purposes(a, out, t)))))
+            blocks.append(
+                Para(
+                    fill(
+                        s["purpose"]["line"],
+                        side=_side_word(out.prescription.side),
+                        purposes=_join(_purposes(a, out, t)),
+                    )
+                )
+            )
     blocks.append(Para(s["honest_note"]))
     if a.case.symptoms.low_back_pain:
         blocks.append(Para(s["back_pain_note"]))
@@ -252,8 +274,13 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     for name in ("foot_length_mm", "ball_width_mm"):
         vals = [getattr(a.case.foot(sd), name) for sd in Side]
         if any(v is not None for v in vals):
-            rows.append((fe["measure_names"][name], *(fe["not_measured"] if v is None else f"{v:.0f} mm"
-                                                      for v in vals), fe["no_range"]))
+            rows.append(
+                (
+                    fe["measure_names"][name],
+                    *(fe["not_measured"] if v is None else f"{v:.0f} mm" for v in vals),
+                    fe["no_range"],
+                )
+            )
     for name in INDEX_UNITS:
         vals = [a.foot(sd).indices[name] for sd in Side]
         if all(v is None for v in vals):
@@ -266,10 +293,15 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
                 text += f" ({_where(v, rng, t)})"
             cells.append(text)
         rows.append((fe["measure_names"][name], *cells, _range_text(name, rng) if rng else fe["no_range"]))
-    blocks.append(Table((fe["col_measure"], fe["col_left"], fe["col_right"], fe["col_range"]),
-                        tuple(rows), (0.34, 0.22, 0.22, 0.22)))
-    for kind, heading, texts in (("arch_type", fe["arch_heading"], fe["arch_text"]),
-                                 ("pronation", fe["pronation_heading"], fe["pronation_text"])):
+    blocks.append(
+        Table(
+            (fe["col_measure"], fe["col_left"], fe["col_right"], fe["col_range"]), tuple(rows), (0.34, 0.22, 0.22, 0.22)
+        )
+    )
+    for kind, heading, texts in (
+        ("arch_type", fe["arch_heading"], fe["arch_text"]),
+        ("pronation", fe["pronation_heading"], fe["pronation_text"]),
+    ):
         blocks.append(Heading(heading, 2))
         for side in Side:
             label = getattr(a.foot(side), kind)
@@ -277,8 +309,7 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
                 blocks.append(Para(fill(fe["not_decided"], side=_side_word(side))))
                 continue
             measure = fe["measure_names"].get(label.decided_by.measure, label.decided_by.title)
-            blocks.append(Para(fill(fe["label_line"], side=_side_word(side), text=texts[label.value],
-                                    measure=measure)))
+            blocks.append(Para(fill(fe["label_line"], side=_side_word(side), text=texts[label.value], measure=measure)))
             if label.disagreeing:
                 names = ", ".join(fe["measure_names"].get(f.measure, f.title) for f in label.disagreeing)
                 blocks.append(Para(fill(fe["disagree_line"], measures=names), "small"))
@@ -288,8 +319,17 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
         for sd, sz, fl in sizes:
             if sz is not None:
                 labels = sz.labels()
-                blocks.append(Para(fill(fe["size_line"], side=_side_word(sd), length=f"{fl:.0f} mm",
-                                        eu=labels["EU"], uk=labels["UK"])))
+                blocks.append(
+                    Para(
+                        fill(
+                            fe["size_line"],
+                            side=_side_word(sd),
+                            length=f"{fl:.0f} mm",
+                            eu=labels["EU"],
+                            uk=labels["UK"],
+                        )
+                    )
+                )
     if any(a.foot(sd).sources and "scan" in a.foot(sd).sources.values() for sd in Side):
         blocks.append(Para(fe["scan_note"], "small"))
     blocks.append(PageBreak())
@@ -302,9 +342,14 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     if prints:
         for sd in prints:
             f = a.foot(sd)
-            blocks.append(Figure("footprint", {"rings": f.footprint_rings, "fp": f.footprint, "side": sd,
-                                               "labels": labels},
-                                 fill(pi["footprint_heading"], side=_side_word(sd).lower()), 0.5))
+            blocks.append(
+                Figure(
+                    "footprint",
+                    {"rings": f.footprint_rings, "fp": f.footprint, "side": sd, "labels": labels},
+                    fill(pi["footprint_heading"], side=_side_word(sd).lower()),
+                    0.5,
+                )
+            )
         blocks.append(Para(pi["footprint_caption"], "caption"))
     else:
         blocks.append(Para(pi["no_footprint"], "caption"))
@@ -313,10 +358,22 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
         for out in outputs:
             sd = out.prescription.side
             sol = out.insole.solid
-            blocks.append(Figure("insole_top", {"vertices": sol.vertices, "faces": sol.faces, "labels": labels},
-                                 fill(pi["insole_top_caption"], side=_side_word(sd)), 0.5))
-            blocks.append(Figure("insole_side", {"vertices": sol.vertices, "faces": sol.faces, "labels": labels},
-                                 fill(pi["insole_side_caption"], side=_side_word(sd)), 0.5))
+            blocks.append(
+                Figure(
+                    "insole_top",
+                    {"vertices": sol.vertices, "faces": sol.faces, "labels": labels},
+                    fill(pi["insole_top_caption"], side=_side_word(sd)),
+                    0.5,
+                )
+            )
+            blocks.append(
+                Figure(
+                    "insole_side",
+                    {"vertices": sol.vertices, "faces": sol.faces, "labels": labels},
+                    fill(pi["insole_side_caption"], side=_side_word(sd)),
+                    0.5,
+                )
+            )
     blocks.append(PageBreak())
     blocks.append(Heading(pi["chain_heading"], 1))
     blocks.append(Figure("chain", {"highlight": chain_links(a), "labels": labels}, pi["chain_caption"], 0.8))
@@ -328,12 +385,20 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     blocks.append(Para(ev["intro"]))
     for st in ev["statement"]:
         if st["when"] not in cond:
-            raise TemplateError(f"evidence statement {st.get('key')!r}: unknown condition {st['when']!r}; "
-                                f"use one of {', '.join(sorted(cond))}")
+            raise TemplateError(
+                f"evidence statement {st.get('key')!r}: unknown condition {st['when']!r}; "
+                f"use one of {', '.join(sorted(cond))}"
+            )
         if cond[st["when"]]:
             blocks.append(Para(st["text"]))
-            blocks.append(Para(fill(ev["grade_label"], grade=st["grade"]) + " · "
-                               + fill(ev["source_label"], sources=st["sources"]), "grade"))
+            blocks.append(
+                Para(
+                    fill(ev["grade_label"], grade=st["grade"])
+                    + " · "
+                    + fill(ev["source_label"], sources=st["sources"]),
+                    "grade",
+                )
+            )
     blocks.append(PageBreak())
 
     # --- 5. Care ------------------------------------------------------------------------
@@ -347,19 +412,35 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     # --- 6. For the clinician or lab ----------------------------------------------------
     blocks.extend(_clinician_page(a, outputs, t, profile_name, date, th))
     author = cl.name or cl.clinic or "orthofit"
-    return ReportContent(t["meta"]["title"], t["meta"]["subject"], author, who, date, t["meta"]["footer"],
-                         tuple(blocks))
+    return ReportContent(
+        t["meta"]["title"], t["meta"]["subject"], author, who, date, t["meta"]["footer"], tuple(blocks)
+    )
 
 
 def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: str, th) -> list[Any]:
     c = t["clinician"]
     p = a.case.patient
-    blocks: list[Any] = [Heading(c["heading"], 1),
-                         Para(fill(c["patient_line"], patient=p.id, age=f"{p.age_years:g}",
-                                   profile=profile_name, version=__version__, date=date), "small")]
+    blocks: list[Block] = [
+        Heading(c["heading"], 1),
+        Para(
+            fill(
+                c["patient_line"],
+                patient=p.id,
+                age=f"{p.age_years:g}",
+                profile=profile_name,
+                version=__version__,
+                date=date,
+            ),
+            "small",
+        ),
+    ]
     if a.referral.needed:
-        blocks.append(Para("Referral first: " + "; ".join(f"{f.name} ({f.urgency.value}; {f.source})"
-                                                          for f in a.referral.flags), "small"))
+        blocks.append(
+            Para(
+                "Referral first: " + "; ".join(f"{f.name} ({f.urgency.value}; {f.source})" for f in a.referral.flags),
+                "small",
+            )
+        )
     if outputs:
         from orthofit.config.params import parameter_table
 
@@ -370,15 +451,17 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
             name = row["name"]
             cells = [_param_text(by_side[sd][name]) if sd in by_side else "–" for sd in Side]
             rows.append((name, *cells, row["unit"]))
-        blocks.append(Table((c["col_parameter"], "left", "right", c["col_unit"]), tuple(rows),
-                            (0.46, 0.18, 0.18, 0.18), "small"))
+        blocks.append(
+            Table((c["col_parameter"], "left", "right", c["col_unit"]), tuple(rows), (0.46, 0.18, 0.18, 0.18), "small")
+        )
         if any(o.zones for o in outputs):
             blocks.append(Heading(c["zones_heading"], 2))
             zrows = []
             for o in outputs:
                 for z in o.zones:
-                    zrows.append((o.prescription.side.value, z.name, f"{z.density_pct:g} %",
-                                  z.settings["fill_pattern"]))
+                    zrows.append(
+                        (o.prescription.side.value, z.name, f"{z.density_pct:g} %", z.settings["fill_pattern"])
+                    )
             blocks.append(Table(("side", "zone", "infill", "pattern"), tuple(zrows), (0.12, 0.52, 0.18, 0.18), "small"))
             blocks.append(Para(c["zones_note"], "small"))
         blocks.append(Heading(c["reasons_heading"], 2))
@@ -390,17 +473,33 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
     for sd in Side:
         f = a.foot(sd)
         for fd in f.findings:
-            rows.append((sd.value, fd.title, fd.value_text, fd.band or f"not used: {fd.note}",
-                         f"{fd.limit or ''}; {fd.source}".strip("; ")))
+            rows.append(
+                (
+                    sd.value,
+                    fd.title,
+                    fd.value_text,
+                    fd.band or f"not used: {fd.note}",
+                    f"{fd.limit or ''}; {fd.source}".strip("; "),
+                )
+            )
         for label, kind in ((f.arch_type, "arch type"), (f.pronation, "pronation")):
             if label.decided_by is not None:
                 rows.append((sd.value, kind, label.text, f"decided by {label.decided_by.title}", ""))
     if rows:
-        blocks.append(Table(("side", "measure", "value", "band", "threshold; source"), tuple(rows),
-                            (0.08, 0.22, 0.12, 0.22, 0.36), "small"))
+        blocks.append(
+            Table(
+                ("side", "measure", "value", "band", "threshold; source"),
+                tuple(rows),
+                (0.08, 0.22, 0.12, 0.22, 0.36),
+                "small",
+            )
+        )
     measured = [n for n in INDEX_UNITS if any(a.foot(sd).indices[n] is not None for sd in Side)]
-    methods = [f"{th.rules[n].title}: {th.rules[n].formula} ({th.rules[n].source})" for n in measured
-               if n in th.rules and th.rules[n].formula]
+    methods = [
+        f"{th.rules[n].title}: {th.rules[n].formula} ({th.rules[n].source})"
+        for n in measured
+        if n in th.rules and th.rules[n].formula
+    ]
     if methods:
         blocks.append(Heading(c["methods_heading"], 2))
         blocks.append(Bullets(tuple(methods), "small"))
@@ -411,18 +510,33 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
         blocks.append(Heading(c["scan_heading"], 2))
         for sd, rec in scans:
             sm = rec.measurements
-            blocks.append(Para(fill(c["scan_line"], side=sd.value, source=rec.source, condition=rec.condition.value,
-                                    units=rec.units + (" inferred" if rec.units_inferred else ""),
-                                    floor=rec.oriented.floor, edge=f"{sm.edge_mm:.1f}"), "small"))
+            blocks.append(
+                Para(
+                    fill(
+                        c["scan_line"],
+                        side=sd.value,
+                        source=rec.source,
+                        condition=rec.condition.value,
+                        units=rec.units + (" inferred" if rec.units_inferred else ""),
+                        floor=rec.oriented.floor,
+                        edge=f"{sm.edge_mm:.1f}",
+                    ),
+                    "small",
+                )
+            )
             srcs = a.foot(sd).sources
-            items = [f"{m.name} {m.value:g} ± {m.uncertainty_mm:g} mm"
-                     + (" (typed value used)" if srcs.get(m.name) == "typed" else "") + f": {m.definition}"
-                     for m in sm.measures.values() if m.value is not None]
+            items = [
+                f"{m.name} {m.value:g} ± {m.uncertainty_mm:g} mm"
+                + (" (typed value used)" if srcs.get(m.name) == "typed" else "")
+                + f": {m.definition}"
+                for m in sm.measures.values()
+                if m.value is not None
+            ]
             blocks.append(Bullets(tuple(items), "small"))
     if outputs:
         blocks.append(Heading(c["files_heading"], 2))
-        rows = tuple((name, hashlib.sha256(data).hexdigest()) for o in outputs for name, data in o.files.items())
-        blocks.append(Table(("file", "SHA-256"), rows, (0.25, 0.75), "small"))
+        file_rows = tuple((name, hashlib.sha256(data).hexdigest()) for o in outputs for name, data in o.files.items())
+        blocks.append(Table(("file", "SHA-256"), file_rows, (0.25, 0.75), "small"))
         blocks.append(Para(c["files_note"], "small"))
     blocks.append(Heading(c["references_heading"], 2))
     blocks.append(Bullets(tuple(c["references"]), "small"))

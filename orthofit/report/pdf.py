@@ -162,14 +162,10 @@ def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
             out.extend([t, Spacer(1, 6)])
         elif isinstance(b, Figure):
             # Half-width figures go two to a row.
-            if (
-                b.width_frac <= 0.5
-                and i + 1 < len(blocks)
-                and isinstance(blocks[i + 1], Figure)
-                and blocks[i + 1].width_frac <= 0.5
-            ):
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if b.width_frac <= 0.5 and isinstance(following, Figure) and following.width_frac <= 0.5:
                 w = 0.5 * text_width - 6
-                row = [_figure_cell(b, w, st), _figure_cell(blocks[i + 1], w, st)]
+                row = [_figure_cell(b, w, st), _figure_cell(following, w, st)]
                 t = RLTable([row], colWidths=[0.5 * text_width] * 2)
                 t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
                 out.extend([t, Spacer(1, 6)])

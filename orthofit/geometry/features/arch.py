@@ -20,7 +20,8 @@ from orthofit.geometry.field import (
 
 def arch_shape(fx: np.ndarray, t_med: np.ndarray, p: InsoleParams) -> np.ndarray:
     """The medial arch support's shape, 1 at its apex: a raised cosine along the foot (``fx``,
-    fraction of foot length) times a fade in from the medial border (``t_med``, mm)."""
+    fraction of foot length) times a fade in from the medial border (``t_med``, mm).
+    """
     along = raised_cosine(fx, p.arch_apex_pct / 100.0, p.arch_length_pct / 200.0)
     plateau = p.arch_width_mm - p.arch_blend_mm
     across = smoothstep(p.arch_width_mm, plateau, t_med) if p.arch_blend_mm > 0 else (t_med <= plateau) * 1.0
@@ -44,9 +45,9 @@ class Arch(InsoleFeature):
             return FeatureRefinement()
         fl = ctx.foot.foot_length_mm
         half = p.arch_length_pct / 200.0 * fl
-        curv = p.arch_height_mm * HALF_COSINE_CURVATURE / half ** 2
+        curv = p.arch_height_mm * HALF_COSINE_CURVATURE / half**2
         if p.arch_blend_mm > 0:
-            curv = max(curv, 6.0 * p.arch_height_mm / p.arch_blend_mm ** 2)   # smoothstep of H over w: 6 H / w²
+            curv = max(curv, 6.0 * p.arch_height_mm / p.arch_blend_mm**2)  # smoothstep of H over w: 6 H / w²
         e = need(curv)
         if not e:
             return FeatureRefinement()

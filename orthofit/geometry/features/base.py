@@ -18,8 +18,9 @@ class Base(InsoleFeature):
     def heights(self, pts: SurfacePoints, p: InsoleParams) -> dict[str, np.ndarray]:
         # Rearfoot thickness tapering to forefoot thickness between heel and ball.
         taper = smoothstep(REAR_FULL * pts.foot_length_mm, pts.ball_x_mm - 10.0, pts.x)
-        return {"base": p.base_thickness_rearfoot_mm
-                + (p.base_thickness_forefoot_mm - p.base_thickness_rearfoot_mm) * taper}
+        return {
+            "base": p.base_thickness_rearfoot_mm + (p.base_thickness_forefoot_mm - p.base_thickness_rearfoot_mm) * taper
+        }
 
 
 FEATURE = Base()

@@ -34,7 +34,7 @@ class Flanges(InsoleFeature):
         flange = max(p.medial_flange_mm, p.lateral_flange_mm)
         if flange <= 0:
             return FeatureRefinement()
-        return FeatureRefinement(6.0 * flange / p.flange_width_mm ** 2, p.flange_width_mm)
+        return FeatureRefinement(6.0 * flange / p.flange_width_mm**2, p.flange_width_mm)
 
     def purposes(self, p: InsoleParams) -> tuple[str, ...]:
         return ("lateral",) if p.lateral_flange_mm > 0 else ()

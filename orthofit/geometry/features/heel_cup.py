@@ -29,7 +29,7 @@ class HeelCup(InsoleFeature):
         # Curvature of the wall D (1 - d/W)²: 2 D / W².
         if not self.is_active(p):
             return FeatureRefinement()
-        return FeatureRefinement(2.0 * p.heel_cup_depth_mm / p.heel_cup_wall_width_mm ** 2, p.heel_cup_wall_width_mm)
+        return FeatureRefinement(2.0 * p.heel_cup_depth_mm / p.heel_cup_wall_width_mm**2, p.heel_cup_wall_width_mm)
 
 
 FEATURE = HeelCup()

@@ -20,7 +20,7 @@ from orthofit.geometry.outline import FootDimensions, Landmarks
 
 #: Recess centre: under the medial calcaneal tubercle [D].
 SPUR_AT = 0.13
-SPUR_MEDIAL_OF_CENTRE = 0.10   # fraction of heel width
+SPUR_MEDIAL_OF_CENTRE = 0.10  # fraction of heel width
 
 
 class HeelSpurRelief(InsoleFeature):
@@ -41,7 +41,7 @@ class HeelSpurRelief(InsoleFeature):
         if not self.is_active(p):
             return FeatureRefinement()
         r = p.heel_spur_relief_diameter_mm / 2.0
-        e = need(p.heel_spur_relief_mm * HALF_COSINE_CURVATURE / r ** 2)
+        e = need(p.heel_spur_relief_mm * HALF_COSINE_CURVATURE / r**2)
         if not e:
             return FeatureRefinement()
         centre = Point(SPUR_AT * ctx.foot.foot_length_mm, SPUR_MEDIAL_OF_CENTRE * ctx.foot.heel_width_mm)
@@ -50,9 +50,15 @@ class HeelSpurRelief(InsoleFeature):
     def zone_spots(self, foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[ZoneSpot, ...]:
         if not self.is_active(p):
             return ()
-        return (ZoneSpot("heel-spur offload", p.infill_offload_pct, p.infill_heel_pct,
-                         (SPUR_AT * foot.foot_length_mm, SPUR_MEDIAL_OF_CENTRE * foot.heel_width_mm),
-                         p.heel_spur_relief_diameter_mm / 2.0),)
+        return (
+            ZoneSpot(
+                "heel-spur offload",
+                p.infill_offload_pct,
+                p.infill_heel_pct,
+                (SPUR_AT * foot.foot_length_mm, SPUR_MEDIAL_OF_CENTRE * foot.heel_width_mm),
+                p.heel_spur_relief_diameter_mm / 2.0,
+            ),
+        )
 
     def purposes(self, p: InsoleParams) -> tuple[str, ...]:
         return ("heel_pain",) if self.is_active(p) else ()

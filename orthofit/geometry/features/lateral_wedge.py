@@ -49,15 +49,19 @@ class LateralWedge(InsoleFeature):
         amount = ctx.amounts.get("lateral_wedge_deg", 0.0)
         if amount <= 0 or not d.at_least("lateral_wedge_deg", amount):
             return
-        d.reasons.append(f"lateral wedge {num(amount)}°: {what} recorded on this side; it moves some load off the "
-                         f"inner knee, but trials found little or no effect on knee pain ({_SOURCE}, §6.4)")
+        d.reasons.append(
+            f"lateral wedge {num(amount)}°: {what} recorded on this side; it moves some load off the "
+            f"inner knee, but trials found little or no effect on knee pain ({_SOURCE}, §6.4)"
+        )
         why = "a lateral wedge is prescribed for the knee, and a varus post or skive would tilt the foot the other way"
         d.remove("medial_heel_skive_mm", "medial heel skive", " mm", why)
         d.remove("rearfoot_post_deg", "varus rearfoot post", "°", why, positive_only=True)
         d.remove("forefoot_post_deg", "varus forefoot post", "°", why, positive_only=True)
         if ctx.foot.pronation.value == Pronation.PRONATED.value:
-            d.reasons.append("note: the wedge adds to this foot's pronation; the medial arch support is kept, and "
-                             "foot symptoms should be checked at review")
+            d.reasons.append(
+                "note: the wedge adds to this foot's pronation; the medial arch support is kept, and "
+                "foot symptoms should be checked at review"
+            )
 
 
 FEATURE = LateralWedge()

@@ -53,8 +53,8 @@ class Metatarsal(InsoleFeature):
             ax, ay = pts.ctx.marks.mth1_x_mm, pts.ctx.marks.mth1_y_mm
             bx, by = pts.ctx.marks.mth5_x_mm, pts.ctx.marks.mth5_y_mm
             n = np.array([by - ay, ax - bx])
-            n = n / np.linalg.norm(n) * np.sign(n[0] or 1.0)     # unit normal pointing toward the toes
-            dist = (x - ax) * n[0] + (y - ay) * n[1]               # + in front of the head line
+            n = n / np.linalg.norm(n) * np.sign(n[0] or 1.0)  # unit normal pointing toward the toes
+            dist = (x - ax) * n[0] + (y - ay) * n[1]  # + in front of the head line
             centre = -(p.met_pad_offset_mm + p.met_bar_length_mm / 2.0)
             c["met_bar"] = p.met_bar_height_mm * raised_cosine(dist, centre, p.met_bar_length_mm / 2.0)
         return c
@@ -64,11 +64,17 @@ class Metatarsal(InsoleFeature):
         mx, my = ctx.marks.mth_line_point(MTH24_FRACTION)
         if p.met_pad_height_mm > 0:
             r = min(p.met_pad_length_mm, p.met_pad_width_mm) / 2.0
-            e = need(p.met_pad_height_mm * HALF_COSINE_CURVATURE / r ** 2)
+            e = need(p.met_pad_height_mm * HALF_COSINE_CURVATURE / r**2)
             if e:
                 cx = mx - p.met_pad_offset_mm - p.met_pad_length_mm / 2.0
-                zones.append(RefineZone(affinity.scale(Point(cx, my).buffer(1.0, 32), p.met_pad_length_mm / 2.0,
-                                                       p.met_pad_width_mm / 2.0), e))
+                zones.append(
+                    RefineZone(
+                        affinity.scale(
+                            Point(cx, my).buffer(1.0, 32), p.met_pad_length_mm / 2.0, p.met_pad_width_mm / 2.0
+                        ),
+                        e,
+                    )
+                )
         if p.met_bar_height_mm > 0:
             e = need(p.met_bar_height_mm * HALF_COSINE_CURVATURE / (p.met_bar_length_mm / 2.0) ** 2)
             if e:
@@ -76,16 +82,24 @@ class Metatarsal(InsoleFeature):
                 shift = -(p.met_pad_offset_mm + p.met_bar_length_mm / 2.0) * n
                 d = (a - b) / np.linalg.norm(a - b)
                 line = LineString([b + shift - 200 * d, a + shift + 200 * d])
-                zones.append(RefineZone(line.buffer(p.met_bar_length_mm / 2.0, cap_style="flat")
-                                        .intersection(ctx.outline), e))
+                zones.append(
+                    RefineZone(line.buffer(p.met_bar_length_mm / 2.0, cap_style="flat").intersection(ctx.outline), e)
+                )
         return FeatureRefinement(zones=tuple(zones))
 
     def zone_spots(self, foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[ZoneSpot, ...]:
         if not self.is_active(p):
             return ()
         mx, my = marks.mth_line_point(MTH24_FRACTION)
-        return (ZoneSpot("metatarsal heads 2-4 offload", p.infill_offload_pct, p.infill_forefoot_pct,
-                         (mx, my), MET_OFFLOAD_RADIUS_MM),)
+        return (
+            ZoneSpot(
+                "metatarsal heads 2-4 offload",
+                p.infill_offload_pct,
+                p.infill_forefoot_pct,
+                (mx, my),
+                MET_OFFLOAD_RADIUS_MM,
+            ),
+        )
 
     def purposes(self, p: InsoleParams) -> tuple[str, ...]:
         return ("met_pad",) if self.is_active(p) else ()

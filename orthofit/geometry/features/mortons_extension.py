@@ -33,7 +33,7 @@ BLEND_MM = 8.0
 
 
 def _extent(foot_length_mm: float, marks: Landmarks) -> tuple[float, float, float]:
-    """x where it starts (full height), x where it ends, and y of its lateral edge, mm."""
+    """X where it starts (full height), x where it ends, and y of its lateral edge, mm."""
     x0 = marks.mth1_x_mm - START_BEHIND_MTH1 * foot_length_mm
     x1 = (1.0 - END_SHORT_OF_TOE) * foot_length_mm
     y_edge = 0.5 * (marks.mth1_y_mm + marks.mth_line_point(MTH2_FRACTION)[1])
@@ -60,7 +60,7 @@ class MortonsExtension(InsoleFeature):
         # Its steepest part is the fade across, a smoothstep of height H over BLEND_MM: 6 H / w².
         if not self.is_active(p):
             return FeatureRefinement()
-        e = need(6.0 * p.mortons_extension_mm / BLEND_MM ** 2)
+        e = need(6.0 * p.mortons_extension_mm / BLEND_MM**2)
         if not e:
             return FeatureRefinement()
         fl = ctx.foot.foot_length_mm
@@ -74,8 +74,11 @@ class MortonsExtension(InsoleFeature):
         x0, x1, y_edge = _extent(foot.foot_length_mm, marks)
         # Reaches past the medial border: a modifier only acts inside the insole.
         region = box(x0 - FADE * foot.foot_length_mm, y_edge, x1, y_edge + foot.ball_width_mm)
-        return (ZoneSpot("Morton's extension (stiff)", p.mortons_extension_infill_pct, p.infill_forefoot_pct,
-                         region=region),)
+        return (
+            ZoneSpot(
+                "Morton's extension (stiff)", p.mortons_extension_infill_pct, p.infill_forefoot_pct, region=region
+            ),
+        )
 
     def purposes(self, p: InsoleParams) -> tuple[str, ...]:
         return ("mortons_extension",) if self.is_active(p) else ()
@@ -87,8 +90,10 @@ class MortonsExtension(InsoleFeature):
         d = ctx.draft
         what = " and ".join(CONDITIONS[c] for c in found)
         if "functional_hallux_limitus" in ctx.conditions:
-            d.reasons.append(f"no Morton's extension or first-ray cut-out: {what} and functional hallux limitus are "
-                             "both recorded, and the two call for opposite devices; left to the clinician")
+            d.reasons.append(
+                f"no Morton's extension or first-ray cut-out: {what} and functional hallux limitus are "
+                "both recorded, and the two call for opposite devices; left to the clinician"
+            )
             return
         if ctx.assessment.is_child:
             d.reasons.append(f"no Morton's extension for a child although {what} is recorded: left to the clinician")
@@ -98,9 +103,11 @@ class MortonsExtension(InsoleFeature):
             return
         stiff = ctx.amounts.get("mortons_extension_infill_pct", d.get("mortons_extension_infill_pct"))
         d.values["mortons_extension_infill_pct"] = stiff
-        d.reasons.append(f"Morton's extension {num(amount)} mm at {num(stiff)} % infill: {what} recorded; it makes "
-                         "the big-toe joint bend less (low certainty: Menz 2016, Welsh 2010; thickness a design "
-                         "choice, clinical.md §5). A carbon-fibre or polypropylene plate is stiffer than any TPU print")
+        d.reasons.append(
+            f"Morton's extension {num(amount)} mm at {num(stiff)} % infill: {what} recorded; it makes "
+            "the big-toe joint bend less (low certainty: Menz 2016, Welsh 2010; thickness a design "
+            "choice, clinical.md §5). A carbon-fibre or polypropylene plate is stiffer than any TPU print"
+        )
         if InsoleLength(d.values["length"]) is not InsoleLength.FULL:
             d.values["length"] = InsoleLength.FULL.value
             d.reasons.append("length full: a Morton's extension runs under the big toe, so the insole must reach it")

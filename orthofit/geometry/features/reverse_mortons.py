@@ -1,6 +1,7 @@
 """Reverse Morton's extension (first-ray cut-out): a recess under the 1st metatarsal head that
 lets the first ray plantarflex, for functional hallux limitus. Printed soft like the other
-offloaded spots. Depth and size are design choices [D] (docs/clinical-basis.md §5)."""
+offloaded spots. Depth and size are design choices [D] (docs/clinical-basis.md §5).
+"""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class ReverseMortons(InsoleFeature):
         if not self.is_active(p):
             return FeatureRefinement()
         r = p.reverse_mortons_diameter_mm / 2.0
-        e = need(p.reverse_mortons_mm * HALF_COSINE_CURVATURE / r ** 2)
+        e = need(p.reverse_mortons_mm * HALF_COSINE_CURVATURE / r**2)
         if not e:
             return FeatureRefinement()
         return FeatureRefinement(zones=(RefineZone(Point(ctx.marks.mth1_x_mm, ctx.marks.mth1_y_mm).buffer(r, 32), e),))
@@ -52,8 +53,15 @@ class ReverseMortons(InsoleFeature):
     def zone_spots(self, foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[ZoneSpot, ...]:
         if not self.is_active(p):
             return ()
-        return (ZoneSpot("first-ray cut-out offload", p.infill_offload_pct, p.infill_forefoot_pct,
-                         (marks.mth1_x_mm, marks.mth1_y_mm), p.reverse_mortons_diameter_mm / 2.0),)
+        return (
+            ZoneSpot(
+                "first-ray cut-out offload",
+                p.infill_offload_pct,
+                p.infill_forefoot_pct,
+                (marks.mth1_x_mm, marks.mth1_y_mm),
+                p.reverse_mortons_diameter_mm / 2.0,
+            ),
+        )
 
     def purposes(self, p: InsoleParams) -> tuple[str, ...]:
         return ("reverse_mortons",) if self.is_active(p) else ()
@@ -64,28 +72,39 @@ class ReverseMortons(InsoleFeature):
         d = ctx.draft
         what = CONDITIONS[CONDITION]
         if any(c in ctx.conditions for c in ("hallux_limitus", "hallux_rigidus")):
-            return      # both kinds recorded: the Morton's extension rule says it is left to the clinician
+            return  # both kinds recorded: the Morton's extension rule says it is left to the clinician
         if ctx.assessment.is_child:
             d.reasons.append(f"no first-ray cut-out for a child although {what} is recorded: left to the clinician")
             return
         depth = ctx.amounts.get("reverse_mortons_mm", 0.0)
         if depth <= 0 or not d.at_least("reverse_mortons_mm", depth):
             return
-        d.values["reverse_mortons_diameter_mm"] = ctx.amounts.get("reverse_mortons_diameter_mm",
-                                                                 d.get("reverse_mortons_diameter_mm"))
-        d.reasons.append(f"first-ray cut-out (reverse Morton's extension) {num(depth)} mm deep, "
-                         f"{num(d.get('reverse_mortons_diameter_mm'))} mm across under the 1st metatarsal head: "
-                         f"{what} recorded (very low certainty: expert opinion, no trials; clinical.md §5)")
+        d.values["reverse_mortons_diameter_mm"] = ctx.amounts.get(
+            "reverse_mortons_diameter_mm", d.get("reverse_mortons_diameter_mm")
+        )
+        d.reasons.append(
+            f"first-ray cut-out (reverse Morton's extension) {num(depth)} mm deep, "
+            f"{num(d.get('reverse_mortons_diameter_mm'))} mm across under the 1st metatarsal head: "
+            f"{what} recorded (very low certainty: expert opinion, no trials; clinical.md §5)"
+        )
         # The recess must leave min_thickness_mm under the head.
         need = round(depth + d.get("min_thickness_mm"), 1)
         if d.at_least("base_thickness_forefoot_mm", need):
-            d.reasons.append(f"forefoot base {num(need)} mm: the {num(depth)} mm cut-out must leave "
-                             f"{num(d.get('min_thickness_mm'))} mm under the 1st metatarsal head")
-        d.remove("forefoot_post_deg", "varus forefoot post", "°",
-                 "it raises the medial forefoot, against the first-ray cut-out", positive_only=True)
+            d.reasons.append(
+                f"forefoot base {num(need)} mm: the {num(depth)} mm cut-out must leave "
+                f"{num(d.get('min_thickness_mm'))} mm under the 1st metatarsal head"
+            )
+        d.remove(
+            "forefoot_post_deg",
+            "varus forefoot post",
+            "°",
+            "it raises the medial forefoot, against the first-ray cut-out",
+            positive_only=True,
+        )
         if d.get("arch_height_mm") > 0 or d.get("arch_fill_mm") > 0:
-            d.reasons.append("note: a high medial arch fill can stop the first ray dropping; keep the arch fill "
-                             "low on this foot")
+            d.reasons.append(
+                "note: a high medial arch fill can stop the first ray dropping; keep the arch fill low on this foot"
+            )
 
 
 FEATURE = ReverseMortons()
