@@ -1,6 +1,6 @@
 """Assessment: from a measured case to arch type, pronation tendency, asymmetry and referral.
 
-Labels follow clinical.md §0: the measure that decides a label is named, and every measure
+Labels follow clinical-basis.md §0: the measure that decides a label is named, and every measure
 that disagrees is listed, because clinical foot-type measures often disagree.
 """
 

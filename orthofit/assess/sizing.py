@@ -1,4 +1,4 @@
-"""Shoe size from foot length (clinical.md §4.2).
+"""Shoe size from foot length (clinical-basis.md §4.2).
 
 Last length = foot length + allowance. Mondopoint (ISO 9407) is the foot length in mm, in
 5 mm steps; EU = 1.5 x last length in cm; UK and US use the last length L in inches:

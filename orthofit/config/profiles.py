@@ -11,7 +11,7 @@ A profile is a TOML file::
 
 The shipped profiles live in the top-level ``profiles/`` folder of the repository, which
 installs as the package data ``orthofit/profiles/``; ``profiles/_rules.toml`` holds the
-default rule amounts with their sources (clinical.md §5). A misspelt key anywhere is an
+default rule amounts with their sources (clinical-basis.md §5). A misspelt key anywhere is an
 error naming the closest valid key: a silently ignored key would silently change an insole.
 """
 
@@ -32,12 +32,12 @@ from orthofit.errors import CaseFileError, ValidationError
 #: Name of the rule-defaults file in the profiles folder; not itself a profile.
 RULES_FILE = "_rules.toml"
 
-#: The ways a pronated or flat foot's rearfoot can be controlled (clinical.md §5).
+#: The ways a pronated or flat foot's rearfoot can be controlled (clinical-basis.md §5).
 PRONATION_CONTROLS = ("skive", "post", "both")
 
 # Each rule amount is checked against the range of the InsoleParams field it sets, so a
 # profile cannot ask for an amount the insole would refuse. Arch raises have their own
-# range: the 0 to +6 mm "arch fill / raise" of clinical.md §5.
+# range: the 0 to +6 mm "arch fill / raise" of clinical-basis.md §5.
 _ARCH_RAISE_RANGE_MM = (0.0, 6.0)
 # skive (mm) + post (deg) above which Huppin's deep cup applies; both are at most 8 (params).
 _SUM_RANGE = (0.0, 16.0)
@@ -45,7 +45,7 @@ _SUM_RANGE = (0.0, 16.0)
 
 @dataclass(frozen=True)
 class PronatedOrPlanusRules:
-    """Amounts for a pronated or planus foot (clinical.md §5: Kirby, Huppin, Sweeney)."""
+    """Amounts for a pronated or planus foot (clinical-basis.md §5: Kirby, Huppin, Sweeney)."""
 
     pronation_control: str
     skive_mm: float

@@ -4,7 +4,7 @@ Built in the right-foot frame (heel at x = 0, toes +x, medial +y); the left outl
 mirror. The shape is a closed periodic cubic spline through control points placed at
 fractions of the foot's dimensions, anchored on the landmarks below, so that a long narrow
 foot and a short wide one both get a foot-shaped outline (not a scaled template: widths and
-lengths are set independently, as arch height does not scale with length, clinical.md §0).
+lengths are set independently, as arch height does not scale with length, clinical-basis.md §0).
 
 Landmarks (fractions are design choices [D], checked against ANSUR II means in the tests):
   * 1st metatarsal head (MTH1) at x = truncated foot length, medial border +0.42 ball width;

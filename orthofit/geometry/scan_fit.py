@@ -1,6 +1,6 @@
 """A scan-fitted insole: its outline and top surface taken from a standing foot scan.
 
-Design (clinical.md §5: "shape the arch to the weight-bearing (standing) plantar surface from
+Design (clinical-basis.md §5: "shape the arch to the weight-bearing (standing) plantar surface from
 the scan; allow an arch fill / raise of 0 to +6 mm; never go above the non-weight-bearing
 (sitting) arch profile; cap the raise by the measured arch drop"). Choices marked [D]:
 

@@ -1,6 +1,6 @@
 """Footprint indices from a footprint outline: Arch Index, Chippaux-Smirak, Staheli, Clarke.
 
-Conventions (clinical.md §1.0; one choice, documented once):
+Conventions (clinical-basis.md §1.0; one choice, documented once):
 
 * **Toes** are removed first. Outlines lying wholly in front of the ball line (the widest
   cross-section of the front half) are toe prints; a single outline with a narrow neck in
@@ -329,7 +329,7 @@ def _clarke_angle(local: BaseGeometry, s_min: float, length: float) -> float | N
     heel_touch = a if a[0] < b[0] else b
     back = heel_touch - (b if a[0] < b[0] else a)
     u = back / max(np.linalg.norm(back), 1e-12)  # along the tangent, toward the heel
-    # The 1st metatarsal head: the medial-most point of the forefoot third (clinical.md §1.4),
+    # The 1st metatarsal head: the medial-most point of the forefoot third (clinical-basis.md §1.4),
     # not the point where the border meets the tangent, which slides along a flat border.
     border = np.concatenate([np.asarray(poly.exterior.coords) for poly in _parts(local)])
     fore_third = border[border[:, 0] >= s_min + 2.0 * length / 3.0]

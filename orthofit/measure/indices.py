@@ -1,4 +1,4 @@
-"""The formulas of the foot indices, each once (clinical.md §1-§3, §6.3).
+"""The formulas of the foot indices, each once (clinical-basis.md §1-§3, §6.3).
 
 Pure functions of numbers; the geometry that produces footprint areas and widths is in
 :mod:`orthofit.measure.footprint`, the cut-offs are data in ``orthofit/data/thresholds.toml``.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-#: Standard gravity, m/s², to turn body mass into body weight (clinical.md §7.7 example 5).
+#: Standard gravity, m/s², to turn body mass into body weight (clinical-basis.md §7.7 example 5).
 GRAVITY_M_PER_S2 = 9.81
 #: Load change between sitting (10 % BW) and standing (50 % BW) for arch height
-#: flexibility (Zifchock et al.; Richards 2003) [M], clinical.md §2.3.
+#: flexibility (Zifchock et al.; Richards 2003) [M], clinical-basis.md §2.3.
 AHF_LOAD_FRACTION = 0.4
 
 

@@ -13,13 +13,13 @@ From the contact cells:
 * the side comes from the medial arch: the midfoot contact lies lateral of the line joining
   heel and forefoot; the user may override it, and a disagreement is reported;
 * with pressures, the toes are cut off where the peak pressure dips between the metatarsal
-  heads and the toes (the sulcus), so the Arch Index excludes them (clinical.md §1.0).
+  heads and the toes (the sulcus), so the Arch Index excludes them (clinical-basis.md §1.0).
 
 CPEI (Song et al. 1996) is defined on the centre-of-pressure path of a walking step. A single
 pressure image has no path, so orthofit reports a static proxy, named as such: the load line
 joins the pressure-weighted centres of the cross-sections, and its lateral excursion from
 the heel-to-toe construction line at 2/3 of the foot's length, over the foot's width there,
-x 100. It is not comparable to dynamic CPEI values (USMA: 22.7 %, clinical.md §7.1).
+x 100. It is not comparable to dynamic CPEI values (USMA: 22.7 %, clinical-basis.md §7.1).
 """
 
 from __future__ import annotations

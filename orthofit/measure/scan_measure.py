@@ -47,16 +47,16 @@ METHOD_ERROR_MM = {
     "navicular_height_standing_mm": 6.0,
 }
 DEFINITIONS = {
-    "foot_length_mm": "heel (pternion) to the tip of the longest toe, along the foot axis (AIST; clinical.md §4.1)",
-    "ball_width_mm": "largest breadth across the foot axis between 55 and 85 % of foot length (clinical.md §4.1)",
+    "foot_length_mm": "heel (pternion) to the tip of the longest toe, along the foot axis (AIST; clinical-basis.md §4.1)",
+    "ball_width_mm": "largest breadth across the foot axis between 55 and 85 % of foot length (clinical-basis.md §4.1)",
     "heel_width_mm": "largest breadth across the foot axis between 5 and 25 % of foot length, "
     "below 15 % of foot length in height (below the malleoli)",
     "ball_girth_mm": "around the foot through the 1st and 5th metatarsal heads (convex, as a tape lies; "
-    "clinical.md §4.1)",
+    "clinical-basis.md §4.1)",
     "truncated_foot_length_mm": "heel to the 1st metatarsal head: the medial bulge of the forefoot "
     "between 62 and 80 % of foot length (metatarsale tibiale), along the axis",
-    "dorsal_height_standing_mm": "top of the foot at 50 % of foot length, standing (AHI; clinical.md §2.1)",
-    "dorsal_height_sitting_mm": "top of the foot at 50 % of foot length, unloaded (AHI; clinical.md §2.1)",
+    "dorsal_height_standing_mm": "top of the foot at 50 % of foot length, standing (AHI; clinical-basis.md §2.1)",
+    "dorsal_height_sitting_mm": "top of the foot at 50 % of foot length, unloaded (AHI; clinical-basis.md §2.1)",
     "instep_height_mm": "top of the foot at 55 % of foot length (the cuneiform prominence) [D]",
     "plantar_arch_height_mm": "highest point of the sole's medial arch above the floor, 30-60 % of foot "
     "length, medial 40 % of the width",

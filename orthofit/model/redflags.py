@@ -1,4 +1,4 @@
-"""Red flags: findings that call for a doctor, not an insole (clinical.md §6.5).
+"""Red flags: findings that call for a doctor, not an insole (clinical-basis.md §6.5).
 
 Sources: AHCPR guideline No. 14, Table 1 (Bigos et al. 1994) [V]; IFOMPT framework
 (Finucane et al. 2020, JOSPT 50:350) [V]; foot-specific cues are clinical practice [M].
@@ -24,8 +24,8 @@ class RedFlag:
     source: str
 
 
-_SPINE = "AHCPR No. 14 Table 1 (Bigos 1994); IFOMPT (Finucane 2020); clinical.md §6.5"
-_FOOT = "clinical practice [M], clinical.md §6.5"
+_SPINE = "AHCPR No. 14 Table 1 (Bigos 1994); IFOMPT (Finucane 2020); clinical-basis.md §6.5"
+_FOOT = "clinical practice [M], clinical-basis.md §6.5"
 
 #: Every red flag the case file accepts under ``[red_flags]``, in the order they are reported.
 RED_FLAGS: dict[str, RedFlag] = {

@@ -122,7 +122,7 @@ def _build_for(
         if drop < fill:
             fill, why = (
                 drop,
-                (f", capped by the arch drop {drop:g} mm so that it stays below the sitting arch (clinical.md §5)"),
+                (f", capped by the arch drop {drop:g} mm so that it stays below the sitting arch (clinical-basis.md §5)"),
             )
     arch = rec.measurements.values().get("plantar_arch_height_mm")
     surface = plantar_surface(rec.oriented, foot, params, arch)
@@ -131,7 +131,7 @@ def _build_for(
         f"scan-fitted to {rec.source}: {surface.notes[0]}; the top follows the standing plantar surface"
         + (f" (up to the arch's own height, {arch:g} mm)" if arch is not None else "")
         + f", the heel cup follows the heel up to {params.heel_cup_depth_mm:g} mm, arch fill {fill:g} mm{why} "
-        "(a design rule, not evidence-based: clinical.md §5)"
+        "(a design rule, not evidence-based: clinical-basis.md §5)"
     ]
 
 
@@ -152,7 +152,7 @@ def _allowance_for_shoe(foot: FootDimensions, shoe: ShoeSizeRequest, thresholds:
         )
     return round(allowance, 1), (
         f"insole length {last:.0f} mm from the shoe size {system.upper()} {size:g} "
-        f"({allowance:.1f} mm beyond the toes; clinical.md §4.2)"
+        f"({allowance:.1f} mm beyond the toes; clinical-basis.md §4.2)"
     )
 
 

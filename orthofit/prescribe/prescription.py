@@ -4,7 +4,7 @@ Order (later steps win): the InsoleParams defaults, the profile's ``[params]``, 
 for the findings, then the clinician's overrides (``--set``). Every parameter a rule touches
 gets a reason that names the finding behind it ("medial heel skive 4 mm: FPI-6 +8,
 pronated"), because a clinician must be able to check, and disagree with, each change.
-The rule amounts are data (``profiles/_rules.toml``, sources in clinical.md §5); the
+The rule amounts are data (``profiles/_rules.toml``, sources in clinical-basis.md §5); the
 heel-lift fraction and minimum are clinical thresholds (``orthofit/data/thresholds.toml``).
 
 Rules, per foot:
@@ -53,12 +53,12 @@ _SHORT = {
 }
 
 # Citations of the rules (the amounts themselves are in profiles/_rules.toml).
-_SRC_SKIVE = "Kirby 1992: 2-6 mm, up to 8; clinical.md §5"
-_SRC_POST = "lab menu 0-8°, Sweeney 2015 5° medial wedge; clinical.md §5"
-_SRC_CUP = "Huppin; clinical.md §5"
-_SRC_ARCH = "arch raise 0 to +6 mm, a design choice: no evidence-based height rule; clinical.md §5"
-_SRC_MET_PAD = "Hastings 2007: 6-11 mm proximal; clinical.md §5"
-_SRC_CHILD = "Uden 2017; Banwell 2018; clinical.md §6.5"
+_SRC_SKIVE = "Kirby 1992: 2-6 mm, up to 8; clinical-basis.md §5"
+_SRC_POST = "lab menu 0-8°, Sweeney 2015 5° medial wedge; clinical-basis.md §5"
+_SRC_CUP = "Huppin; clinical-basis.md §5"
+_SRC_ARCH = "arch raise 0 to +6 mm, a design choice: no evidence-based height rule; clinical-basis.md §5"
+_SRC_MET_PAD = "Hastings 2007: 6-11 mm proximal; clinical-basis.md §5"
+_SRC_CHILD = "Uden 2017; Banwell 2018; clinical-basis.md §6.5"
 
 NEUTRAL_REASON = "neutral support: no finding calls for a modification"
 CLINICIAN = "set by the clinician"
@@ -232,7 +232,7 @@ def _posture_rules(draft: Draft, a: Assessment, foot: FootAssessment, rules: Rul
 
 
 def _pronated_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> None:
-    """Pronated or planus: medial arch support and medial rearfoot control (clinical.md §5)."""
+    """Pronated or planus: medial arch support and medial rearfoot control (clinical-basis.md §5)."""
     r = rules.pronated_or_planus
     draft.posture_handled = True
     arch_why = _why(foot.arch_type if foot.arch_type.value == ArchType.PLANUS.value else foot.pronation)

@@ -104,7 +104,7 @@ def _conditions(a: Assessment, outputs) -> dict[str, bool]:
     }
 
 
-#: Red flags that are the back showing in the feet (sciatica, foot drop): clinical.md §6.5.
+#: Red flags that are the back showing in the feet (sciatica, foot drop): clinical-basis.md §6.5.
 BACK_TO_FEET_FLAGS = {"foot_drop", "numbness_or_tingling", "progressive_weakness", "saddle_numbness"}
 
 
@@ -539,6 +539,7 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
         blocks.append(Table(("file", "SHA-256"), file_rows, (0.25, 0.75), "small"))
         blocks.append(Para(c["files_note"], "small"))
     blocks.append(Heading(c["references_heading"], 2))
+    blocks.append(Para(c["basis_note"], "small"))
     blocks.append(Bullets(tuple(c["references"]), "small"))
     return blocks
 

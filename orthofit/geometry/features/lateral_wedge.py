@@ -20,7 +20,7 @@ from orthofit.prescribe.prescription import RuleContext, num
 
 #: The condition that prescribes it (orthofit/data/conditions.toml).
 CONDITION = "medial_knee_oa"
-_SOURCE = "Bennell 2011: 5° full-length wedge; clinical.md §5"
+_SOURCE = "Bennell 2011: 5° full-length wedge; clinical-basis.md §5"
 
 
 class LateralWedge(InsoleFeature):

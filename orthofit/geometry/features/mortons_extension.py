@@ -106,7 +106,7 @@ class MortonsExtension(InsoleFeature):
         d.reasons.append(
             f"Morton's extension {num(amount)} mm at {num(stiff)} % infill: {what} recorded; it makes "
             "the big-toe joint bend less (low certainty: Menz 2016, Welsh 2010; thickness a design "
-            "choice, clinical.md §5). A carbon-fibre or polypropylene plate is stiffer than any TPU print"
+            "choice, clinical-basis.md §5). A carbon-fibre or polypropylene plate is stiffer than any TPU print"
         )
         if InsoleLength(d.values["length"]) is not InsoleLength.FULL:
             d.values["length"] = InsoleLength.FULL.value

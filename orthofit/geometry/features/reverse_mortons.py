@@ -85,7 +85,7 @@ class ReverseMortons(InsoleFeature):
         d.reasons.append(
             f"first-ray cut-out (reverse Morton's extension) {num(depth)} mm deep, "
             f"{num(d.get('reverse_mortons_diameter_mm'))} mm across under the 1st metatarsal head: "
-            f"{what} recorded (very low certainty: expert opinion, no trials; clinical.md §5)"
+            f"{what} recorded (very low certainty: expert opinion, no trials; clinical-basis.md §5)"
         )
         # The recess must leave min_thickness_mm under the head.
         need = round(depth + d.get("min_thickness_mm"), 1)
