@@ -120,7 +120,7 @@ def top_layer_z(gcode: str) -> float:
     return max(layers)
 
 
-def extrusions(gcode: str) -> dict[str, "object"]:
+def extrusions(gcode: str) -> dict[str, object]:
     """Every extruding move of PrusaSlicer G-code: midpoint x, y (bed mm), filament length
     (mm, absolute or relative E handled) and the feature type (its ``;TYPE:`` comment,
     e.g. "Internal infill", "Perimeter"), as numpy arrays ``x``, ``y``, ``e``, ``type``."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from helpers.repo import EXAMPLES
 from orthofit.assess.assessment import assess
 from orthofit.io.case_file import load_case
-
-from conftest import EXAMPLES
 
 
 def run(name):

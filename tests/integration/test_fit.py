@@ -3,32 +3,24 @@ cannot escape the folder, and a catalogue of bad inputs that leave nothing behin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import subprocess
-import sys
 import tomllib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cli
+from helpers.repo import EXAMPLES, shared_data
 from orthofit.pipeline.fit import fit
 
-from conftest import EXAMPLES, ROOT, shared_data
-
-CLI = ROOT / "cli.py"
 MINIMAL = '[patient]\nid = "P-1"\nage = 40\n\n[left]\nfoot_length_mm = 262\n'
 
 
-def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(CLI), *map(str, args)], capture_output=True, text=True, cwd=ROOT)
-
-
-def test_fit_writes_every_output_with_a_manifest(tmp_path):
-    r = run("fit", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path)
-    assert r.returncode == 0, r.stderr
+def test_fit_writes_every_output_with_a_manifest(cli, tmp_path):
+    r = cli("fit", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path)
+    assert r.code == 0, r.err
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(f"EX-FLAT-{n}" for n in ("assessment.json", "left.stl", "left.3mf", "right.stl",
                                                    "right.3mf", "report.pdf", "manifest.json"))
@@ -45,20 +37,22 @@ def test_fit_writes_every_output_with_a_manifest(tmp_path):
     assert (tmp_path / "EX-FLAT-report.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_no_overwrite_without_force(tmp_path):
-    assert run("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path).returncode == 0
+@pytest.mark.slow  # three fits: about 2 s
+def test_no_overwrite_without_force(cli, tmp_path):
+    assert cli("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path).code == 0
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    r = run("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "sport")
-    assert r.returncode == 2 and "--force" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = cli("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "sport")
+    assert r.code == 2 and "--force" in r.err and len(r.err.strip().splitlines()) == 1
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
-    r = run("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "sport", "--force")
-    assert r.returncode == 0, r.stderr
+    r = cli("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "sport", "--force")
+    assert r.code == 0, r.err
     assert json.loads((tmp_path / "EX-NORMAL-manifest.json").read_text())["profile"] == "sport"
 
 
-def test_fit_from_python_matches_the_command(tmp_path):
+@pytest.mark.slow  # two fits: over 1 s
+def test_fit_from_python_matches_the_command(cli, tmp_path):
     result = fit(EXAMPLES / "asymmetric-adult.toml")
-    assert run("fit", EXAMPLES / "asymmetric-adult.toml", "--out", tmp_path).returncode == 0
+    assert cli("fit", EXAMPLES / "asymmetric-adult.toml", "--out", tmp_path).code == 0
     for name, data in result.files.items():
         if name.endswith("manifest.json"):
             continue                     # the input path is recorded as given
@@ -66,9 +60,10 @@ def test_fit_from_python_matches_the_command(tmp_path):
     assert result.assessment.case.patient.id == result.manifest["patient_id"]
 
 
-def test_fit_with_scans_records_them_as_inputs(tmp_path):
-    r = run("fit", EXAMPLES / "scanned-adult.toml", "--out", tmp_path)
-    assert r.returncode == 0, r.stderr
+@pytest.mark.slow  # two scan-fitted insoles and a report: about 1.5 s
+def test_fit_with_scans_records_them_as_inputs(cli, tmp_path):
+    r = cli("fit", EXAMPLES / "scanned-adult.toml", "--out", tmp_path)
+    assert r.code == 0, r.err
     inputs = json.loads((tmp_path / "EX-SCAN-manifest.json").read_text())["inputs"]
     assert sum(k.endswith(".stl") for k in inputs) == 2
 
@@ -84,15 +79,20 @@ def _scan_case(tmp_path, scan_bytes: bytes, extra: str = "") -> str:
     return f'[patient]\nid = "S-1"\nage = 40\n\n[left]\nscan = "foot.stl"\n{extra}'
 
 
-SCAN = shared_data("scans", "dupontgu_left_foot_m.stl").read_bytes()
+@functools.cache
+def scan_bytes() -> bytes:
+    """A real scan of ../shared/data (read when a test that needs it runs, not at import)."""
+    return shared_data("scans", "dupontgu_left_foot_m.stl").read_bytes()
+
 
 # (name, how to make the case file in tmp_path -> path, extra args, words in the message)
 CATALOGUE = [
     ("missing-file", lambda d: d / "nope.toml", [], ["not found"]),
     ("empty-file", lambda d: _write(d, ""), [], ["patient"]),
     ("random-bytes-stl", lambda d: _write(d, _scan_case(d, bytes(range(256)) * 40)), [], ["left.scan", "corrupt"]),
-    ("truncated-stl", lambda d: _write(d, _scan_case(d, SCAN[: len(SCAN) // 2])), [], ["left.scan", "truncated"]),
-    ("metres-declared-mm", lambda d: _write(d, _scan_case(d, SCAN, 'scan_units = "mm"\n')), [],
+    ("truncated-stl", lambda d: _write(d, _scan_case(d, scan_bytes()[: len(scan_bytes()) // 2])), [],
+     ["left.scan", "truncated"]),
+    ("metres-declared-mm", lambda d: _write(d, _scan_case(d, scan_bytes(), 'scan_units = "mm"\n')), [],
      ["left.scan", "looks like m"]),
     ("nan-in-case", lambda d: _write(d, MINIMAL + "ball_width_mm = nan\n"), [], ["left.ball_width_mm", "finite"]),
     ("unknown-key", lambda d: _write(d, MINIMAL + "foot_lenght_mm = 3\n"), [], ["foot_lenght_mm"]),
@@ -105,22 +105,27 @@ CATALOGUE = [
 ]
 
 
-@pytest.mark.parametrize("name, make, extra, words", CATALOGUE, ids=[c[0] for c in CATALOGUE])
-def test_bad_input_catalogue(tmp_path, name, make, extra, words):
+#: the catalogue entries that read a real scan of ../shared/data
+_SHARED = {"truncated-stl", "metres-declared-mm"}
+
+
+@pytest.mark.parametrize("name, make, extra, words", [
+    pytest.param(*c, id=c[0], marks=[pytest.mark.shared_data] if c[0] in _SHARED else []) for c in CATALOGUE])
+def test_bad_input_catalogue(cli, tmp_path, name, make, extra, words):
     case = make(tmp_path)
     out = tmp_path / "out"
-    r = run("fit", case, "--out", out, *extra)
-    assert r.returncode == 2, (r.returncode, r.stderr)
-    assert r.stdout == "" and "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("orthofit: error: "), r.stderr
+    r = cli("fit", case, "--out", out, *extra)
+    assert r.code == 2, (r.code, r.err)
+    assert r.out == "" and "Traceback" not in r.err
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("orthofit: error: "), r.err
     for w in words:
-        assert w in r.stderr, (w, r.stderr)
+        assert w in r.err, (w, r.err)
     assert not out.exists() or list(out.iterdir()) == []
 
 
 @pytest.mark.parametrize("kind", ["read-only folder", "a file where the folder should be"])
-def test_unwritable_output_folder(tmp_path, kind):
+def test_unwritable_output_folder(cli, tmp_path, kind):
     import os
 
     out = tmp_path / "out"
@@ -130,22 +135,23 @@ def test_unwritable_output_folder(tmp_path, kind):
     else:
         out.write_text("a file")
     try:
-        r = run("fit", EXAMPLES / "normal-adult.toml", "--out", out)
+        r = cli("fit", EXAMPLES / "normal-adult.toml", "--out", out)
     finally:
         if out.is_dir():
             out.chmod(0o700)
     if kind == "read-only folder" and os.geteuid() == 0:
-        assert r.returncode == 0        # root may write anywhere: nothing to refuse
+        assert r.code == 0        # root may write anywhere: nothing to refuse
         return
-    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
-    assert "out" in r.stderr
+    assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1
+    assert "out" in r.err
     if out.is_dir():
         assert list(out.iterdir()) == []
     else:
         assert out.read_text() == "a file"
 
 
-def test_an_inside_out_scan_is_mended_not_refused(tmp_path):
+@pytest.mark.shared_data
+def test_an_inside_out_scan_is_mended_not_refused(cli, tmp_path):
     """Issue 4: small defects such as flipped normals are mended and reported."""
     import numpy as np
     import trimesh
@@ -153,8 +159,8 @@ def test_an_inside_out_scan_is_mended_not_refused(tmp_path):
     m = trimesh.load(shared_data("scans", "dupontgu_left_foot_m.stl"))
     flipped = trimesh.Trimesh(m.vertices, np.ascontiguousarray(m.faces[:, ::-1]))
     case = _write(tmp_path, _scan_case(tmp_path, flipped.export(file_type="stl")))
-    r = run("fit", case, "--out", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
+    r = cli("fit", case, "--out", tmp_path / "out")
+    assert r.code == 0, r.err
     notes = json.loads((tmp_path / "out" / "S-1-assessment.json").read_text())["feet"]["left"]["notes"]
     assert any("inside-out" in n for n in notes)
 
@@ -176,14 +182,14 @@ def _toml_value(v) -> str:
     st.one_of(st.floats(-50, 500), st.just(float("nan")), st.integers(-5, 500), st.text(max_size=5), st.booleans()),
     max_size=5),
     pid=st.sampled_from(["P-1", "a/b", "..", "ok.id", ""]))
-def test_fit_contract_on_generated_cases(tmp_path_factory, fields, pid):
+def test_fit_contract_on_generated_cases(cli, tmp_path_factory, fields, pid):
     """Valid input gives every file; anything else exit 2, one line, nothing written."""
     d = tmp_path_factory.mktemp("h")
     text = f'[patient]\nid = {json.dumps(pid)}\nage = 40\n\n[left]\n' + "".join(
         f"{k} = {_toml_value(v)}\n" for k, v in fields.items())
     case = _write(d, text)
     out = d / "out"
-    code = cli.main(["fit", str(case), "--out", str(out)])
+    code = cli("fit", case, "--out", out).code
     assert code in (0, 2)
     files = sorted(p.name for p in out.iterdir()) if out.exists() else []
     if code == 0:

@@ -1,4 +1,5 @@
-"""The README's Quick start, run as written (minus the pip install, which CI has done)."""
+"""The README's Quick start, run as written (minus the pip install, which CI has done): each
+command a real process, as a user runs it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import shlex
 import subprocess
 import sys
 
-from conftest import ROOT
+import pytest
+
+from helpers.repo import ROOT
 
 
 def quick_start_commands() -> list[list[str]]:
@@ -19,6 +22,7 @@ def quick_start_commands() -> list[list[str]]:
     return steps[1:]
 
 
+@pytest.mark.slow  # the README's commands, each a process: about 1.5 s
 def test_quick_start_main_job_writes_stl_3mf_and_pdf(tmp_path):
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     for step in quick_start_commands():

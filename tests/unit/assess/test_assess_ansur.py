@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 
 import numpy as np
+import pytest
 
+from helpers.repo import shared_data
 from orthofit.assess.assessment import assess
 from orthofit.io.case_file import parse_case
 
-from conftest import shared_data
+# all 6,068 rows of ../shared/data/anthropometry/ansur2_feet.csv
+pytestmark = pytest.mark.shared_data
 
 
 def test_every_ansur_row_assesses(thresholds):

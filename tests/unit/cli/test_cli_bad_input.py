@@ -1,7 +1,7 @@
 """A catalogue of bad input: every user mistake ends in exit 2 and one helpful line.
 
 Each case starts from a valid minimal case file, breaks one thing, and runs the command line
-as a subprocess (``cli.py assess CASE``). The contract checked for every case:
+in-process (``orthofit assess CASE``, the ``cli`` fixture). The contract checked for every case:
 
 * exit status 2;
 * stderr is exactly one non-empty line, ``orthofit: error: ...``, with no traceback;
@@ -12,14 +12,9 @@ as a subprocess (``cli.py assess CASE``). The contract checked for every case:
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CLI = ROOT / "cli.py"
 
 #: A valid case: every bad case below changes exactly one thing in it.
 MINIMAL = """\
@@ -53,11 +48,6 @@ def with_table(text: str) -> str:
     return MINIMAL + "\n" + text
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(CLI), *args],
-                          capture_output=True, text=True, cwd=ROOT)
-
-
 def write_case(tmp_path: Path, content) -> Path:
     if content is MISSING:
         return tmp_path / "no-such-case.toml"
@@ -73,16 +63,16 @@ def write_case(tmp_path: Path, content) -> Path:
     return path
 
 
-def assert_one_line_user_error(result: subprocess.CompletedProcess, words, paths=()) -> None:
+def assert_one_line_user_error(result, words, paths=()) -> None:
     """The exit-2 contract; ``words`` must appear in the message once file paths are removed
     (the paths contain the test name, which could otherwise supply a word by accident)."""
-    report = f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    assert "Traceback" not in result.stderr, report
-    assert result.returncode == 2, report
-    assert result.stdout == "", report
-    lines = result.stderr.splitlines()
+    report = f"exit {result.code}\nstdout:\n{result.out}\nstderr:\n{result.err}"
+    assert "Traceback" not in result.err, report
+    assert result.code == 2, report
+    assert result.out == "", report
+    lines = result.err.splitlines()
     assert len(lines) == 1, f"stderr must be exactly one line\n{report}"
-    assert result.stderr.endswith("\n"), report
+    assert result.err.endswith("\n"), report
     line = lines[0]
     assert line.startswith("orthofit: error: "), report
     message = line[len("orthofit: error: "):]
@@ -223,18 +213,18 @@ CASE_FILE_ERRORS = [
 
 
 @pytest.mark.parametrize("content, words", CASE_FILE_ERRORS)
-def test_bad_case_file(tmp_path, content, words):
+def test_bad_case_file(cli, tmp_path, content, words):
     path = write_case(tmp_path, content)
-    result = run_cli("assess", str(path))
+    result = cli("assess", path)
     assert_one_line_user_error(result, words, paths=[path])
 
 
-def test_minimal_case_is_valid(tmp_path):
+def test_minimal_case_is_valid(cli, tmp_path):
     """The starting point of every bad case must itself pass, or the catalogue proves nothing."""
-    result = run_cli("assess", "--json", str(write_case(tmp_path, MINIMAL)))
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    data = json.loads(result.stdout)
+    result = cli("assess", "--json", write_case(tmp_path, MINIMAL))
+    assert result.code == 0, result.err
+    assert result.err == ""
+    data = json.loads(result.out)
     assert data["feet"]["left"]["indices"]["navicular_drop_mm"] == 8
 
 
@@ -260,7 +250,7 @@ THRESHOLDS_ERRORS = [
 
 
 @pytest.mark.parametrize("content, words", THRESHOLDS_ERRORS)
-def test_bad_thresholds_file(tmp_path, content, words):
+def test_bad_thresholds_file(cli, tmp_path, content, words):
     case = write_case(tmp_path, MINIMAL)
     thresholds = tmp_path / "missing-thresholds.toml"
     if content is not None:
@@ -269,13 +259,13 @@ def test_bad_thresholds_file(tmp_path, content, words):
             thresholds.write_bytes(content)
         else:
             thresholds.write_text(content, encoding="utf-8")
-    result = run_cli("assess", "--thresholds", str(thresholds), str(case))
+    result = cli("assess", "--thresholds", thresholds, case)
     assert_one_line_user_error(result, words, paths=[thresholds, case])
 
 
-def test_thresholds_folder(tmp_path):
+def test_thresholds_folder(cli, tmp_path):
     case = write_case(tmp_path, MINIMAL)
-    result = run_cli("assess", "--thresholds", str(tmp_path), str(case))
+    result = cli("assess", "--thresholds", tmp_path, case)
     assert_one_line_user_error(result, ["folder"], paths=[case, tmp_path])
 
 
@@ -286,14 +276,14 @@ def test_thresholds_folder(tmp_path):
     ["frobnicate", "CASE"],
     [],
 ], ids=["bogus-nd-criterion", "unknown-option", "no-case-path", "unknown-command", "no-command"])
-def test_bad_command_line(tmp_path, args):
+def test_bad_command_line(cli, tmp_path, args):
     """argparse errors: usage may take several lines, but exit 2 and no traceback."""
     case = write_case(tmp_path, MINIMAL)
-    result = run_cli(*[str(case) if a == "CASE" else a for a in args])
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
-    assert "error" in result.stderr
+    result = cli(*[case if a == "CASE" else a for a in args])
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    assert result.out == ""
+    assert "error" in result.err
 
 
 @pytest.mark.parametrize("feet", [
@@ -301,13 +291,13 @@ def test_bad_command_line(tmp_path, args):
     "\n[left]\n\n[right]\n",
     "\n[left]\n",
 ], ids=["feet-absent", "feet-empty-tables", "left-empty-right-absent"])
-def test_no_measurements_is_not_an_error(tmp_path, feet):
+def test_no_measurements_is_not_an_error(cli, tmp_path, feet):
     """A missing measurement is never a crash: no foot measured gives nulls, not an error."""
     path = write_case(tmp_path, '[patient]\nid = "P-1"\nage = 40\n' + feet)
-    result = run_cli("assess", "--json", str(path))
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    data = json.loads(result.stdout)
+    result = cli("assess", "--json", path)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    data = json.loads(result.out)
     for side in ("left", "right"):
         foot = data["feet"][side]
         assert foot["measured"] is False
@@ -318,6 +308,6 @@ def test_no_measurements_is_not_an_error(tmp_path, feet):
         assert all(v is None for v in foot["indices"].values()), foot["indices"]
         assert foot["reasons"] and all(isinstance(r, str) and r for r in foot["reasons"])
     assert data["referral"] is False
-    text = run_cli("assess", str(path))
-    assert text.returncode == 0, text.stderr
-    assert "not determined" in text.stdout
+    text = cli("assess", path)
+    assert text.code == 0, text.err
+    assert "not determined" in text.out

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from orthofit.model.enums import NavicularDropCriterion as ND
-from orthofit.errors import ThresholdsError
 from orthofit.config.thresholds import load_thresholds
+from orthofit.errors import ThresholdsError
+from orthofit.model.enums import NavicularDropCriterion as ND
 
 ADULT = 40
 
@@ -136,7 +136,8 @@ def test_user_file_overrides_a_table(tmp_path):
 @pytest.mark.parametrize("text, words", [
     ("[arch_indx]\nsource = 'x'\n", ["arch_indx", "arch_index"]),
     ("[sizing]\nallowance = 12\n", ["allowance", "allowance_mm"]),
-    ("[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'flat', upper = 1 }, { label = 'b', suggests = 'planus' }] }]\n",
+    ("[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'flat', upper = 1 }, "
+     "{ label = 'b', suggests = 'planus' }] }]\n",
      ["suggests", "flat"]),
     ("[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'cavus', upper = 1 }] }]\n",
      ["last band"]),

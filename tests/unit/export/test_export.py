@@ -1,4 +1,5 @@
-"""STL and 3MF export: round trips through trimesh, the 3MF XML, determinism, PrusaSlicer.
+"""STL and 3MF export: round trips through trimesh, the 3MF XML, determinism, PrusaSlicer
+(a box; insoles made end to end are sliced in tests/integration/test_prusaslicer.py).
 
 Every solid is exported, read back by an independent reader (trimesh; PrusaSlicer) and
 compared with the original: a closed, consistently wound solid with the same volume, faces
@@ -20,15 +21,14 @@ import trimesh
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.repo import ROOT
+from helpers.slicer import extrusion_moves, model_info, slice_file, top_layer_z
 from orthofit.export.files import (
     ORTHOFIT_NAMESPACE,
     WELL_KNOWN_METADATA,
     stl_bytes,
     threemf_bytes,
 )
-
-from conftest import ROOT
-from slicer import extrusion_moves, model_info, slice_file, top_layer_z
 
 CORE = "{http://schemas.microsoft.com/3dmanufacturing/core/2015/02}"
 MODEL_PATH = "3D/3dmodel.model"
@@ -215,6 +215,7 @@ _XML_CHARS = st.characters(codec="utf-8", exclude_characters="\ufffe\uffff").fil
 )
 
 
+@pytest.mark.slow     # 60 hypothesis examples
 @settings(max_examples=60, deadline=None)
 @given(
     name=st.text(_XML_CHARS, max_size=40),
@@ -293,6 +294,7 @@ def test_export_is_byte_identical_across_processes():
 # --- a large mesh ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow     # 1.5 s (STL) and 3.6 s (3MF): trimesh reloading 328k faces
 @pytest.mark.parametrize("file_type", ["stl", "3mf"])
 def test_large_mesh_exports_and_reloads(big_solid, file_type):
     data = export(big_solid, file_type)
@@ -387,6 +389,8 @@ def test_non_text_name_or_metadata_is_a_value_error():
 # --- PrusaSlicer -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.slicer
 @pytest.mark.parametrize("file_type", ["stl", "3mf"])
 def test_prusaslicer_slices_the_export(tmp_path, file_type):
     box = trimesh.creation.box(extents=(200.0, 80.0, 6.0))

@@ -12,16 +12,15 @@ import trimesh
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orthofit.geometry.build import DEFAULT_EDGE_MM, build_insole
-from orthofit.model.enums import Side
-from orthofit.errors import ValidationError
-from orthofit.geometry.outline import FootDimensions
+from helpers.repo import shared_data
 from orthofit.config.params import InsoleLength, InsoleParams
+from orthofit.errors import ValidationError
+from orthofit.geometry.build import DEFAULT_EDGE_MM, build_insole
+from orthofit.geometry.outline import FootDimensions
 from orthofit.geometry.printability import printability
 from orthofit.geometry.solid import GeometryError, Solid, check_solid
 from orthofit.geometry.surface import SurfaceContext, top_height
-
-from conftest import shared_data
+from orthofit.model.enums import Side
 
 FOOT = FootDimensions.from_measurements(262, 98, 66, 190)
 
@@ -84,6 +83,7 @@ def feet(draw):
     return FootDimensions.from_measurements(fl, b, b * draw(st.floats(0.58, 0.78)), fl * draw(st.floats(0.69, 0.77)))
 
 
+@pytest.mark.slow     # 60 hypothesis examples, 12-26 s
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=legal_params(), foot=feet(), side=st.sampled_from(list(Side)))
 def test_every_legal_insole_is_a_valid_printable_solid(params, foot, side):
@@ -107,6 +107,7 @@ def test_bed_fit(foot_mm, bed, fits, turned):
     assert bool(summary.bed_rotation_deg) is turned
 
 
+@pytest.mark.slow     # about 12 s
 @settings(max_examples=25, deadline=None)
 @given(params=legal_params(), raise_mm=st.floats(0.5, 10.0))
 def test_higher_arch_raises_the_arch_region(params, raise_mm):
@@ -130,6 +131,7 @@ def test_higher_arch_raises_the_arch_region(params, raise_mm):
     assert np.allclose(top_height(far, ctx, higher), top_height(far, ctx, params))
 
 
+@pytest.mark.slow     # about 6 s
 @settings(max_examples=20, deadline=None)
 @given(post=st.floats(-8.0, 8.0))
 def test_rearfoot_post_tilts_the_heel_seat(post):
@@ -142,6 +144,7 @@ def test_rearfoot_post_tilts_the_heel_seat(post):
     assert frontal_tilt_deg(heel_seat(left)) - flat == pytest.approx(post, abs=0.5)
 
 
+@pytest.mark.slow     # about 4 s
 @settings(max_examples=20, deadline=None)
 @given(lift=st.floats(0.0, 15.0))
 def test_heel_lift_raises_the_heel_seat(lift):
@@ -151,6 +154,7 @@ def test_heel_lift_raises_the_heel_seat(lift):
     assert z1 - z0 == pytest.approx(lift, abs=0.2)
 
 
+@pytest.mark.slow     # about 12 s
 @settings(max_examples=15, deadline=None)
 @given(params=legal_params())
 def test_left_and_right_are_mirror_images(params):
@@ -194,7 +198,8 @@ def test_met_pad_sits_proximal_to_the_metatarsal_heads():
     dict(heel_cup_depth_mm=30, heel_cup_wall_width_mm=5, medial_heel_skive_mm=8, rearfoot_post_deg=8),
     dict(arch_height_mm=20, met_pad_height_mm=8, met_pad_length_mm=15, met_pad_width_mm=10,
          forefoot_post_deg=-8),
-    dict(medial_flange_mm=15, lateral_flange_mm=15, flange_width_mm=5, heel_lift_mm=15),
+    pytest.param(dict(medial_flange_mm=15, lateral_flange_mm=15, flange_width_mm=5, heel_lift_mm=15),
+                 marks=pytest.mark.slow),                                                   # about 3.5 s
     dict(heel_spur_relief_mm=4, heel_spur_relief_diameter_mm=15, base_thickness_rearfoot_mm=6, heel_cushion_mm=6),
 ], ids=["defaults", "deep-cup-skive-post", "arch-small-tall-pad", "flanges-lift", "spur-relief"])
 def test_surface_follows_the_height_field_to_a_tenth_of_a_mm(steep):
@@ -239,6 +244,8 @@ def test_inside_out_and_open_meshes_are_refused():
         check_solid(Solid(np.asarray(box.vertices), np.asarray(box.faces)[:-1]))
 
 
+@pytest.mark.slow          # about 30-40 s
+@pytest.mark.shared_data
 def test_ansur_spread_sample_gives_valid_insoles():
     """Every 40th of the 6,068 ANSUR II feet (152 people), both sides."""
     with open(shared_data("anthropometry", "ansur2_feet.csv"), newline="") as fh:
@@ -267,7 +274,8 @@ def test_ansur_spread_sample_gives_valid_insoles():
                   flange_width_mm=5, min_thickness_mm=1, arch_width_mm=15, arch_blend_mm=5)),
     (FootDimensions(110, 48.34, 33.23, 82.5), InsoleParams(heel_cup_depth_mm=30, heel_cup_wall_width_mm=25)),
 ], ids=["straight-sulcus-cut", "wide-cup-wall-small-heel", "deep-wide-cup-small-heel"])
-@pytest.mark.parametrize("edge", [1.0, 1.5, 2.0])
+@pytest.mark.parametrize("edge", [pytest.param(1.0, marks=pytest.mark.slow), 1.5,      # 9 builds, about 3 s:
+                                  pytest.param(2.0, marks=pytest.mark.slow)])          # the default edge quick
 def test_cases_hypothesis_found_build(foot, params, edge):
     for side in Side:
         assert_valid(build_insole(foot, params, side, edge), params)

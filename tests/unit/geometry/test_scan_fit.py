@@ -1,5 +1,6 @@
 """The scan-fitted insole: outline from the scan, top on the standing plantar surface plus the
-prescribed fill, heel cup on the heel; still a checked, printable solid."""
+prescribed fill, heel cup on the heel; still a checked, printable solid. (Sliced by
+PrusaSlicer: tests/integration/test_prusaslicer.py.)"""
 
 from __future__ import annotations
 
@@ -7,32 +8,30 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import trimesh
 from shapely.geometry import MultiPoint
 
+from helpers.repo import shared_data
 from orthofit.assess.assessment import assess
+from orthofit.config.params import InsoleParams
+from orthofit.config.profiles import load_profile
 from orthofit.geometry.build import build_scan_insole
+from orthofit.geometry.scan_fit import plantar_surface
+from orthofit.geometry.solid import check_solid
+from orthofit.io.scan_file import load_scan
+from orthofit.measure.scan_case import measure_foot_scan, merge_scan
+from orthofit.measure.scan_measure import ScanCondition
 from orthofit.model.case import Case, FootMeasurements, Patient
 from orthofit.model.enums import Side
 from orthofit.pipeline.insoles import foot_dimensions, make_insoles
-from orthofit.config.params import InsoleParams
-from orthofit.config.profiles import load_profile
-from orthofit.measure.scan_case import measure_foot_scan, merge_scan
-from orthofit.geometry.scan_fit import plantar_surface
-from orthofit.io.scan_file import load_scan
-from orthofit.measure.scan_measure import ScanCondition
-from orthofit.geometry.solid import check_solid
 
-from conftest import shared_data
-from slicer import extrusion_moves, model_info, slice_file
-
-SCANS = {Side.LEFT: "dupontgu_left_foot_m.stl", Side.RIGHT: "dupontgu_right_foot_m.stl"}
+# the real scans of ../shared/data/scans
+pytestmark = pytest.mark.shared_data
 
 
-@pytest.fixture(scope="module")
-def records():
-    return {side: measure_foot_scan(load_scan(shared_data("scans", name), "m"), side, ScanCondition.STANDING)
-            for side, name in SCANS.items()}
+@pytest.fixture
+def records(scan_records):
+    """Side -> the measured standing dupontgu scan (the session's ``scan_records``)."""
+    return scan_records
 
 
 def _foot_and_surface(rec, params):
@@ -104,8 +103,8 @@ def test_arch_fill_raises_the_arch_only(records):
     foot, surface, _ = _foot_and_surface(rec, p0)
     a = build_scan_insole(surface, foot, p0, Side.RIGHT)
     b = build_scan_insole(surface, foot, p4, Side.RIGHT)
-    from orthofit.geometry.surface import SurfaceContext
     from orthofit.geometry.scan_fit import scan_height_components
+    from orthofit.geometry.surface import SurfaceContext
 
     ctx = SurfaceContext.build(surface.outline, foot)
     fl = foot.foot_length_mm
@@ -157,19 +156,3 @@ def test_non_standing_scan_gives_the_parametric_insole():
     case = Case(Patient("NW", 40), left=merge_scan(FootMeasurements(), rec), right=FootMeasurements())
     out = make_insoles(assess(case), load_profile("neutral"), [Side.LEFT])
     assert any("parametric shape sized from the scan" in t for t in out[0].prescription.reasons)
-
-
-def test_scan_fitted_3mf_slices(tmp_path, records):
-    feet = {s.value: merge_scan(FootMeasurements(), rec) for s, rec in records.items()}
-    out = make_insoles(assess(Case(Patient("SL", 40), **feet)), load_profile("neutral"), [Side.RIGHT])
-    path = tmp_path / "SL-right.3mf"
-    path.write_bytes(out[0].files["SL-right.3mf"])
-    gcode = slice_file(path, tmp_path)
-    assert extrusion_moves(gcode.read_text()) > 10000
-    info = model_info(path)
-    assert info["manifold"] == "yes" and info["number_of_parts"] == "1"
-    stl = tmp_path / "SL-right.stl"                   # the plain solid beside the zoned 3MF
-    stl.write_bytes(out[0].files["SL-right.stl"])
-    mesh = trimesh.load(stl, force="mesh")
-    assert mesh.is_watertight and mesh.volume > 0
-    assert float(info["volume"]) == pytest.approx(mesh.volume, rel=1e-3)

@@ -1,37 +1,28 @@
-"""Loading and orienting real foot scans; every kind of bad scan file."""
+"""Loading real foot scans and every kind of bad scan file (orthofit.io.scan_file), and the
+fast numpy merging behind load_scan. Orienting them: tests/unit/measure/test_orient.py; the
+edge and triangle checks: tests/unit/model/test_meshcheck.py."""
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 
 import numpy as np
 import pytest
 import trimesh
 
-from orthofit.model.enums import Side
-from orthofit.measure.orient import orient_scan
+from helpers.repo import shared_data
 from orthofit.io.scan_file import ScanError, load_scan
 
-from conftest import shared_data
 
-SCANS = {"dupontgu-left": ("dupontgu_left_foot_m.stl", Side.LEFT),
-         "dupontgu-right": ("dupontgu_right_foot_m.stl", Side.RIGHT),
-         "find-left": ("find_template_lowres_left_m.obj", Side.LEFT)}
-
-
-@pytest.fixture(scope="module")
-def scans():
-    return {k: load_scan(shared_data("scans", f)) for k, (f, _) in SCANS.items()}
-
-
-def test_units_are_inferred_and_reported(scans):
-    for s in scans.values():
+@pytest.mark.shared_data
+def test_units_are_inferred_and_reported(real_scans):
+    for s in real_scans.values():
         assert s.units == "m" and s.units_inferred
         assert any("units inferred as m" in n for n in s.notes)
         assert 260 <= np.ptp(s.vertices, axis=0).max() <= 290
 
 
+@pytest.mark.shared_data
 def test_file_name_words_never_change_the_units(tmp_path):
     """trimesh would read 'foot' or 'in' in a name as a unit; we must not."""
     for name in ("foot_scan_in.stl", "left_foot_mm.stl", "scan_in_metres.stl"):
@@ -42,6 +33,7 @@ def test_file_name_words_never_change_the_units(tmp_path):
         assert np.ptp(s.vertices, axis=0).max() == pytest.approx(276.3, abs=0.5)
 
 
+@pytest.mark.shared_data
 def test_explicit_units(tmp_path):
     s = load_scan(shared_data("scans", "dupontgu_left_foot_m.stl"), units="m")
     assert not s.units_inferred
@@ -73,6 +65,7 @@ def test_bad_scan_files(tmp_path, name, data, words):
         load_scan(_write(tmp_path, name, data))
 
 
+@pytest.mark.shared_data
 def test_truncated_nan_missing_folder_and_tiny(tmp_path):
     whole = shared_data("scans", "dupontgu_left_foot_m.stl").read_bytes()
     with pytest.raises(ScanError, match="truncated"):
@@ -93,6 +86,7 @@ def test_truncated_nan_missing_folder_and_tiny(tmp_path):
         load_scan(_write(tmp_path, "box.stl", tiny.export(file_type="stl")))
 
 
+@pytest.mark.shared_data
 def test_small_defects_are_mended_and_reported(tmp_path):
     m = trimesh.load(shared_data("scans", "dupontgu_left_foot_m.stl"), force="mesh")
     inside_out = trimesh.Trimesh(m.vertices, m.faces[:, ::-1])
@@ -103,107 +97,9 @@ def test_small_defects_are_mended_and_reported(tmp_path):
     assert any("holes filled" in n or "not closed" in n for n in s.notes)
 
 
-@pytest.mark.parametrize("key", list(SCANS))
-def test_real_scans_orient(scans, key):
-    s = scans[key]
-    o = orient_scan(s)
-    expected = SCANS[key][1]
-    assert o.side is expected and o.side_from_scan is expected
-    v = o.vertices
-    assert v[:, 0].min() == pytest.approx(0.0, abs=1e-6)
-    assert 255 <= np.ptp(v[:, 0]) <= 285
-    if key.startswith("dupontgu"):
-        assert o.floor == "flat contact" and o.flat_contact_mm2 > 10000
-        # z = 0 is the glass: the middle of the flat contact, a scanner's noise either side
-        assert -1.0 < v[:, 2].min() < 0.0
-        assert np.median(v[v[:, 2] < 1.0, 2]) == pytest.approx(0.0, abs=0.3)
-        assert np.ptp(v[:, 2]) == pytest.approx(99.4, abs=1.5)     # cut about 100 mm above the floor
-    else:
-        assert o.floor == "support plane"                          # not weight-bearing: no flat contact
-        assert v[:, 2].min() == pytest.approx(0.0, abs=1e-6)       # resting on its lowest point
-    # mirrored, it is the other foot
-    m = orient_scan(replace(s, vertices=s.vertices * np.array([1, -1, 1]), faces=s.faces[:, ::-1]))
-    assert m.side is expected.other
+# The fast numpy merging behind load_scan --------------------------------------------------------
 
-
-def test_given_side_wins_and_a_disagreement_is_reported(scans):
-    o = orient_scan(scans["dupontgu-left"], side=Side.RIGHT)
-    assert o.side is Side.RIGHT and o.side_from_scan is Side.LEFT
-    assert any("looks like a left foot" in n for n in o.notes)
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_any_pose(scans, seed):
-    """A real scan turned and moved anywhere orients to the same foot."""
-    rng = np.random.default_rng(seed)
-    s = scans["dupontgu-right"]
-    R = trimesh.transformations.random_rotation_matrix(rng.random(3))[:3, :3]
-    moved = replace(s, vertices=s.vertices @ R.T + rng.uniform(-500, 500, 3))
-    a, b = orient_scan(s), orient_scan(moved)
-    assert b.side is Side.RIGHT
-    assert np.ptp(b.vertices[:, 0]) == pytest.approx(np.ptp(a.vertices[:, 0]), abs=1.0)
-    assert np.ptp(b.vertices[:, 2]) == pytest.approx(np.ptp(a.vertices[:, 2]), abs=1.0)
-
-
-# The fast numpy checks behind load_scan agree with trimesh's --------------------------------
-
-from orthofit.io.scan_file import (  # noqa: E402
-    _read_binary_stl, check_edges, identical_rows, merge_vertices, triangle_checks)
-
-
-def _box_variants():
-    box = trimesh.creation.box((200.0, 90.0, 60.0))
-    v, f = np.asarray(box.vertices), np.asarray(box.faces)
-    flipped = f.copy()
-    flipped[3] = flipped[3, ::-1]
-    sphere = trimesh.creation.icosphere(subdivisions=2, radius=100.0)
-    sv, sf = np.asarray(sphere.vertices), np.asarray(sphere.faces)
-    fin = np.vstack([f, [[f[0, 0], f[0, 1], len(v)]]])       # a third triangle on one edge
-    fin_v = np.vstack([v, [[0.0, 0.0, 500.0]]])
-    return {"closed": (v, f), "face removed": (v, f[1:]), "face flipped": (v, flipped),
-            "a fin": (fin_v, fin),
-            "inside out": (v, f[:, ::-1]), "sphere with a hole": (sv, sf[4:]),
-            "sphere, two flipped": (sv, np.vstack([sf[:10], sf[10:12, ::-1], sf[12:]]))}
-
-
-@pytest.mark.parametrize("name", list(_box_variants()))
-def test_edge_checks_agree_with_trimesh(name):
-    v, f = _box_variants()[name]
-    mesh = trimesh.Trimesh(v, f, process=False)
-    check = check_edges(f, len(v))
-    assert check.watertight == mesh.is_watertight
-    assert check.consistent == mesh.is_winding_consistent
-    assert check.open_edges == len(trimesh.grouping.group_rows(mesh.edges_sorted, require_count=1))
-    ok, volume = triangle_checks(v, f)
-    assert ok.all()
-    if mesh.is_watertight and mesh.is_winding_consistent:
-        assert volume == pytest.approx(mesh.volume, rel=1e-9)
-
-
-def test_known_edge_checks():
-    v, f = _box_variants()["closed"]
-    c = check_edges(f, len(v))
-    assert (c.watertight, c.consistent, c.open_edges) == (True, True, 0)
-    c = check_edges(f[1:], len(v))
-    assert (c.watertight, c.consistent, c.open_edges) == (False, True, 3)
-    flipped = f.copy()
-    flipped[0] = flipped[0, ::-1]
-    c = check_edges(flipped, len(v))
-    assert (c.watertight, c.consistent, c.open_edges) == (True, False, 0)
-    assert triangle_checks(v, f)[1] == pytest.approx(200 * 90 * 60)
-    assert triangle_checks(v, f[:, ::-1])[1] == pytest.approx(-200 * 90 * 60)
-
-
-def test_degenerate_triangles_are_found():
-    v = np.array([[0.0, 0, 0], [10, 0, 0], [0, 10, 0], [20, 0, 0], [5, 5, 1e-12]])
-    f = np.array([[0, 1, 2],      # proper
-                  [0, 1, 1],      # repeated corner
-                  [0, 1, 3],      # collinear
-                  [1, 2, 4]])     # a sliver 1e-12 mm off its base's line
-    ok, _ = triangle_checks(v, f)
-    assert ok.tolist() == [True, False, False, False]
-    mesh = trimesh.Trimesh(v, f, process=False)
-    assert ok.tolist() == mesh.nondegenerate_faces().tolist()
+from orthofit.io.scan_file import _read_binary_stl, identical_rows, merge_vertices  # noqa: E402
 
 
 def _stl(mesh) -> bytes:
@@ -254,6 +150,7 @@ def test_merging_keeps_only_referenced_vertices_in_file_order():
     assert mf.tolist() == [[1, 0, 2], [0, 1, 2]]
 
 
+@pytest.mark.shared_data
 def test_flipped_and_degenerate_triangles_are_mended_and_reported(tmp_path):
     m = trimesh.load(shared_data("scans", "dupontgu_left_foot_m.stl"), force="mesh")
     f = m.faces.copy()

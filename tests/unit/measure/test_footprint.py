@@ -8,11 +8,10 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Point, box
 
-from orthofit.model.enums import Side
+from helpers.repo import shared_data
 from orthofit.errors import FootprintError
 from orthofit.measure.footprint import footprint_indices
-
-from conftest import shared_data
+from orthofit.model.enums import Side
 
 
 def rings_of(geom):
@@ -74,7 +73,8 @@ def test_axis_follows_a_rotated_print(angle_deg):
 
 def arch_print():
     """A right print with a concave medial (+y) arch of known depth."""
-    hull = shapely.union_all([Point(30, 0).buffer(30, 64), affinity.scale(Point(190, 5).buffer(1, 64), 45, 48)]).convex_hull
+    hull = shapely.union_all([Point(30, 0).buffer(30, 64),
+                              affinity.scale(Point(190, 5).buffer(1, 64), 45, 48)]).convex_hull
     cut = affinity.scale(Point(110, 60).buffer(1, 128), 60, 45)
     return hull.difference(cut)
 
@@ -123,6 +123,7 @@ def real_print(name, medial_sign):
     return rings_of(shapely.union_all(boxes))
 
 
+@pytest.mark.shared_data
 def test_real_pressure_footprint_mun104():
     # Left grid: medial at high column numbers -> -y; right grid: mirrored.
     left = footprint_indices(real_print("MUN104L.csv", -1), Side.LEFT)

@@ -1,20 +1,17 @@
-"""Footprint and pressure grids: the real MUN104 footprint, pictures, orientation, bad files."""
+"""Footprint and pressure grids: the real MUN104 footprint, pictures, orientation, bad files.
+(The ``footprint`` command: tests/unit/cli/test_cli_footprint.py.)"""
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from helpers.repo import shared_data
 from orthofit.assess.assessment import assess
-from orthofit.io.case_file import load_case
-from orthofit.model.enums import Side
 from orthofit.errors import CaseFileError, FootprintError
+from orthofit.io.case_file import load_case
 from orthofit.measure.pressure import PressureGrid, analyse_grid, load_grid
-
-from conftest import ROOT, shared_data
+from orthofit.model.enums import Side
 
 PITCH = 5.0   # MUN104: an EMED platform, most likely 5 mm cells (data/README.md)
 
@@ -24,6 +21,7 @@ def mun():
     return {s: load_grid(shared_data("pressure", f"MUN104{s[0].upper()}.csv"), PITCH) for s in ("left", "right")}
 
 
+@pytest.mark.shared_data
 def test_mun104_sides_toes_and_indices(mun):
     left, right = analyse_grid(mun["left"]), analyse_grid(mun["right"])
     assert left.side is Side.LEFT and right.side is Side.RIGHT           # read from the arch
@@ -38,6 +36,7 @@ def test_mun104_sides_toes_and_indices(mun):
     assert left.cpei_proxy_pct == pytest.approx(right.cpei_proxy_pct, abs=5)
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_any_grid_orientation(mun, k):
     """Turned by 90, 180 or 270 degrees on the plate: same side and indices."""
@@ -47,6 +46,7 @@ def test_any_grid_orientation(mun, k):
     assert turned.indices.arch_index == pytest.approx(base.indices.arch_index, abs=0.01)
 
 
+@pytest.mark.shared_data
 def test_a_mirrored_grid_is_the_other_foot(mun):
     mirrored = analyse_grid(PressureGrid(mun["right"].values[:, ::-1], PITCH, True))
     assert mirrored.side is Side.LEFT
@@ -55,6 +55,7 @@ def test_a_mirrored_grid_is_the_other_foot(mun):
     assert any("looks like a right foot" in n for n in told.notes)
 
 
+@pytest.mark.shared_data
 def test_png_picture_of_a_print(mun, tmp_path):
     from PIL import Image
 
@@ -71,6 +72,7 @@ def test_png_picture_of_a_print(mun, tmp_path):
     assert g.indices.print_length_mm == pytest.approx(265, abs=10)
 
 
+@pytest.mark.shared_data
 def test_case_file_grid_feeds_the_assessment(tmp_path):
     case = tmp_path / "c.toml"
     case.write_text(f'[patient]\nid = "P-1"\nage = 40\n[left]\nfoot_length_mm = 265\n'
@@ -97,6 +99,7 @@ def test_bad_csv(tmp_path, content, words):
         load_grid(f, 5)
 
 
+@pytest.mark.shared_data
 def test_bad_files_and_pitch(tmp_path, mun):
     junk = tmp_path / "g.png"
     junk.write_bytes(bytes(range(256)))
@@ -115,17 +118,3 @@ def test_bad_files_and_pitch(tmp_path, mun):
 def _touch(path):
     path.write_text("1,2\n")
     return path
-
-
-def test_footprint_command():
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "footprint", str(shared_data("pressure", "MUN104R.csv")),
-                        "--pitch", "5", "--json"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    import json
-    d = json.loads(r.stdout)
-    assert d["side"] == "right" and d["toes"] == "pressure dip"
-    assert set(d["footprint_indices"]) == {"arch_index", "chippaux_smirak_pct", "staheli", "clarke_angle_deg",
-                                            "cpei_proxy_pct"}
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "footprint", str(shared_data("pressure", "MUN104R.csv")),
-                        "--pitch", "0.5"], capture_output=True, text=True)
-    assert r.returncode == 2 and r.stderr.startswith("orthofit: error:") and "pitch" in r.stderr

@@ -6,12 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orthofit.model.enums import Side
-from orthofit.measure.orient import orient_scan
+from helpers.repo import shared_data
 from orthofit.io.scan_file import load_scan
+from orthofit.measure.orient import orient_scan
 from orthofit.measure.scan_measure import ScanCondition, measure_scan
+from orthofit.model.enums import Side
 
-from conftest import shared_data
+# the real scans of ../shared/data/scans
+pytestmark = pytest.mark.shared_data
 
 
 @pytest.mark.parametrize("name, side", [("dupontgu_left_foot_m.stl", Side.LEFT),

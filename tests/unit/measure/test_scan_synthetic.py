@@ -14,14 +14,13 @@ import pytest
 import shapely
 import trimesh
 
-from orthofit.model.enums import Side
-from orthofit.measure.orient import orient_scan
-from orthofit.geometry.outline import FootDimensions, insole_outline
 from orthofit.config.params import InsoleParams
-from orthofit.io.scan_file import UNITS_MM, load_scan
-from orthofit.measure.scan_measure import ScanCondition, measure_scan
+from orthofit.geometry.outline import FootDimensions, insole_outline
 from orthofit.geometry.solid import Solid, triangulate_outline
-
+from orthofit.io.scan_file import UNITS_MM, load_scan
+from orthofit.measure.orient import orient_scan
+from orthofit.measure.scan_measure import ScanCondition, measure_scan
+from orthofit.model.enums import Side
 
 
 def synthetic_foot(fl: float, ball: float, heel: float):
@@ -60,8 +59,14 @@ CASES = [(seed, fl, units, side, fmt)
              (270, "mm", Side.LEFT, "obj"), (232, "m", Side.RIGHT, "obj")])]
 
 
-@pytest.mark.parametrize("seed, fl, units, side, fmt", CASES,
-                         ids=[f"{c[1]}mm-{c[2]}-{c[3].value}-{c[4]}" for c in CASES])
+def _cases(cases, ids):
+    """The first case in the quick loop, the rest slow (together they take several seconds)."""
+    return [pytest.param(*c, id=i, marks=[pytest.mark.slow] if k else [])
+            for k, (c, i) in enumerate(zip(cases, ids, strict=True))]
+
+
+@pytest.mark.parametrize("seed, fl, units, side, fmt",     # 8 feet: about 5 s, 0.6 s each
+                         _cases(CASES, [f"{c[1]}mm-{c[2]}-{c[3].value}-{c[4]}" for c in CASES]))
 def test_synthetic_feet_in_any_pose_unit_and_side(tmp_path, seed, fl, units, side, fmt):
     rng = np.random.default_rng(seed)
     solid, true_length, true_ball = synthetic_foot(fl, rng.uniform(0.36, 0.41) * fl, rng.uniform(0.24, 0.28) * fl)
@@ -101,15 +106,15 @@ def test_units_inferred_for_synthetic_inches_say_so(tmp_path):
     assert any("inferred as in" in n for n in scan.notes)
 
 
-@pytest.mark.parametrize("seed, fl, units, side, fmt", CASES[:3],
-                         ids=[f"{c[1]}mm-{c[3].value}" for c in CASES[:3]])
+@pytest.mark.parametrize("seed, fl, units, side, fmt",     # 3 scan-fitted insoles: about 3 s
+                         _cases(CASES[:3], [f"{c[1]}mm-{c[3].value}" for c in CASES[:3]]))
 def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_path, seed, fl, units, side, fmt):
     """Noise, holes and lost faces do not reach the insole: it is a closed solid that covers
     the foot and is as long as the foot plus the allowance."""
     from orthofit.geometry.build import build_scan_insole
-    from orthofit.measure.scan_case import measure_foot_scan
     from orthofit.geometry.scan_fit import plantar_surface
     from orthofit.geometry.solid import check_solid
+    from orthofit.measure.scan_case import measure_foot_scan
 
     rng = np.random.default_rng(seed)
     solid, true_length, _ = synthetic_foot(fl, 0.385 * fl, 0.26 * fl)

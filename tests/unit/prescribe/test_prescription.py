@@ -1,5 +1,6 @@
-"""Prescription rules and profiles: every rule of orthofit.prescribe.prescription, the example cases, and
-the profile files (shipped, user, broken)."""
+"""Prescription rules: every rule of orthofit.prescribe.prescription, on the example cases and
+on made-up feet, with shipped and user profiles. The profile files themselves (shipped, user,
+broken): tests/unit/config/test_profiles.py."""
 
 from __future__ import annotations
 
@@ -12,21 +13,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, ROOT
-from orthofit.measure import indices as ix
+from helpers.repo import EXAMPLES, SHIPPED_PROFILES
 from orthofit.assess.assessment import assess
-from orthofit.model.case import FootPainSite
-from orthofit.io.case_file import parse_case
-from orthofit.model.enums import Side
-from orthofit.errors import CaseFileError, ValidationError
 from orthofit.config.params import InsoleLength, InsoleParams
-from orthofit.prescribe.prescription import CLINICIAN, NEUTRAL_REASON, Prescription, prescribe
-from orthofit.config.profiles import Profile, RuleSettings, default_rules, load_profile, profile_names, profiles_dir
-from orthofit.model.redflags import RED_FLAGS
+from orthofit.config.profiles import Profile, load_profile, profile_names, profiles_dir
 from orthofit.config.thresholds import load_thresholds
+from orthofit.errors import ValidationError
+from orthofit.io.case_file import parse_case
+from orthofit.measure import indices as ix
+from orthofit.model.case import FootPainSite
+from orthofit.model.enums import Side
+from orthofit.model.redflags import RED_FLAGS
+from orthofit.prescribe.prescription import CLINICIAN, NEUTRAL_REASON, Prescription, prescribe
 
 L, R = Side.LEFT, Side.RIGHT
-SHIPPED = ["cavus-accommodative", "low-profile", "neutral", "plantar-heel-pain", "pronation-control", "sport"]
+SHIPPED = SHIPPED_PROFILES
 
 # Feet whose labels are known (adult bands, clinical.md §2.1, §3.3): AHI standing = dorsal
 # height standing / truncated foot length (low < 0.275 < normal < 0.356 < high).
@@ -344,51 +345,6 @@ def test_skive_in_a_shallow_cup_warns_but_does_not_raise():
 
 # --- profiles ------------------------------------------------------------------------------------
 
-def test_shipped_profiles():
-    assert profile_names() == SHIPPED
-    assert "_rules" not in profile_names()
-    for name in SHIPPED:
-        prof = load_profile(name)
-        assert prof.name == name
-        assert isinstance(prof.rules, RuleSettings)
-        assert isinstance(prof.start_params(), InsoleParams)
-        # one plain sentence
-        assert prof.description.endswith(".") and prof.description.count(". ") == 0
-        assert prof.path is not None and prof.path.name == f"{name}.toml"
-
-
-def test_profiles_dir_is_the_source_checkout():
-    assert Path(str(profiles_dir())) == ROOT / "profiles"
-
-
-def test_every_rule_amount_names_its_source():
-    lines = (profiles_dir() / "_rules.toml").read_text(encoding="utf-8").splitlines()
-    for i, line in enumerate(lines):
-        if not re.match(r"^\w+\s*=", line):
-            continue
-        j = i - 1
-        while j >= 0 and re.match(r"^\w+\s*=", lines[j]):   # a group shares one comment
-            j -= 1
-        block = []
-        while j >= 0 and lines[j].startswith("#"):
-            block.append(lines[j])
-            j -= 1
-        text = " ".join(block)
-        assert "§" in text or "[D]" in text, f"no source for {line!r}"
-
-
-def test_default_rules_match_the_brief():
-    r = default_rules()
-    p = r.pronated_or_planus
-    assert (p.pronation_control, p.skive_mm, p.skive_highly_pronated_mm, p.varus_post_deg, p.arch_raise_mm,
-            p.heel_cup_with_skive_min_mm, p.heel_cup_deep_min_mm, p.heel_cup_deep_when_sum_above) == \
-        ("skive", 4, 6, 4, 3, 14, 20, 5)
-    c = r.supinated_or_cavus
-    assert (c.heel_cup_min_mm, c.lateral_arch_height_mm, c.heel_cushion_mm, c.arch_raise_mm) == (16, 4, 3, 4)
-    assert (r.heel_pain.heel_cushion_mm, r.heel_pain.heel_spur_relief_mm) == (3, 2)
-    assert r.forefoot_pain.met_pad_height_mm == 4 and r.leg_length.heel_lift_max_mm == 15
-
-
 def test_user_profile_by_path(tmp_path):
     path = user_profile(tmp_path, 'name = "clinic"\ndescription = "Our house style."\n'
                         "[params]\nheel_cup_depth_mm = 15\n[rules.forefoot_pain]\nmet_pad_height_mm = 5\n")
@@ -400,54 +356,6 @@ def test_user_profile_by_path(tmp_path):
         assert prof.rules.pronated_or_planus.skive_mm == 4      # the rest from _rules.toml
     p = rx(make_case(right=NEUTRAL, foot_pain=["forefoot"]), R, load_profile(path))
     assert p.params.met_pad_height_mm == 5 and p.profile == "clinic"
-
-
-def test_unknown_profile_name_lists_the_available():
-    with pytest.raises(ValidationError) as err:
-        load_profile("sprot")
-    msg = str(err.value)
-    assert "did you mean 'sport'" in msg
-    for name in SHIPPED:
-        assert name in msg
-    with pytest.raises(ValidationError, match="available profiles"):
-        load_profile("_rules")
-
-
-@pytest.mark.parametrize("text, closest", [
-    ('name = "x"\ndescripton = "X."\n', "description"),
-    ('name = "x"\ndescription = "X."\n[params]\nheel_cup_dept_mm = 14\n', "heel_cup_depth_mm"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\nskive_m = 3\n', "skive_mm"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planos]\nskive_mm = 3\n', "pronated_or_planus"),
-    ('name = "x"\ndescription = "X."\n[rulez]\n', "rules"),
-])
-def test_unknown_key_in_a_profile_names_the_closest(tmp_path, text, closest):
-    with pytest.raises(ValidationError, match=f"did you mean '{closest}'"):
-        load_profile(user_profile(tmp_path, text))
-
-
-@pytest.mark.parametrize("text, match", [
-    ('name = "x"\ndescription = "X."\n[params]\nheel_cup_depth_mm = 40\n', r"heel_cup_depth_mm = 40.*0 to 30 mm"),
-    ('name = "x"\ndescription = "X."\n[params]\narch_blend_mm = 60\narch_width_mm = 30\n', "arch_blend_mm"),
-    ('name = "x"\ndescription = "X."\n[params]\nlength = "half"\n', "length"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\npronation_control = "wedge"\n',
-     r"pronation_control.*'skive', 'post', 'both'"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\nskive_mm = 1\n', r"skive_mm = 1.*2 to 8 mm"),
-    ('name = "x"\ndescription = "X."\n[rules.leg_length]\nheel_lift_max_mm = 20\n', r"heel_lift_max_mm.*0 to 15"),
-    ('name = "x"\ndescription = "X."\n[rules.heel_pain]\nheel_cushion_mm = "soft"\n', "must be a number"),
-    ('name = "x"\n', "description"),
-    ('name = "x"\ndescription = "X."\nparams = 3\n', "must be a table"),
-])
-def test_invalid_profile_values(tmp_path, text, match):
-    with pytest.raises(ValidationError, match=match):
-        load_profile(user_profile(tmp_path, text))
-
-
-def test_unreadable_or_invalid_toml_is_one_line(tmp_path):
-    bad = user_profile(tmp_path, 'name = "x"\ndescription = \n')
-    for path in (bad, tmp_path / "missing.toml", tmp_path):
-        with pytest.raises(CaseFileError) as err:
-            load_profile(path)
-        assert "\n" not in str(err.value) and str(path) in str(err.value)
 
 
 # --- any valid assessment ------------------------------------------------------------------------
@@ -477,6 +385,7 @@ _case = st.fixed_dictionaries({
 _PROFILES = {name: load_profile(name) for name in profile_names()}
 
 
+@pytest.mark.slow     # 300 hypothesis examples
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=_case, side=st.sampled_from(list(Side)), name=st.sampled_from(sorted(_PROFILES)))
 def test_prescribe_never_raises_for_a_valid_assessment(raw, side, name):

@@ -6,24 +6,22 @@ from __future__ import annotations
 import hashlib
 import io
 import subprocess
-import sys
 import tomllib
 
 import pytest
 from pypdf import PdfReader
 
+from helpers.cli import run_process
+from helpers.repo import EXAMPLES, ROOT
 from orthofit.assess.assessment import assess
+from orthofit.config.profiles import load_profile
+from orthofit.config.templates import TemplateError, check_template, load_report_template
 from orthofit.io.case_file import load_case, parse_case
 from orthofit.model.enums import Side
-from orthofit.pipeline.insoles import make_insoles
-from orthofit.config.profiles import load_profile
 from orthofit.model.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS
+from orthofit.pipeline.insoles import make_insoles
 from orthofit.report.document import make_report
-from orthofit.config.templates import TemplateError, check_template, load_report_template
 
-from conftest import EXAMPLES, ROOT
-
-CLI = ROOT / "cli.py"
 DATE = "2026-11-21"
 
 
@@ -41,6 +39,7 @@ def pages_text(pdf: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def reports():
+    """Every example's report (about 6 s: the tests using it are marked slow)."""
     out = {}
     for path in sorted(EXAMPLES.glob("*.toml")):
         pdf = build(load_case(path))
@@ -69,6 +68,7 @@ def test_every_example_has_expectations():
     assert set(MUST) == {p.stem for p in EXAMPLES.glob("*.toml")}
 
 
+@pytest.mark.slow  # reports: every example's report, about 6 s
 @pytest.mark.parametrize("name", sorted(MUST))
 def test_example_statements(reports, name):
     text = " ".join(reports[name][1])
@@ -81,10 +81,12 @@ def test_example_statements(reports, name):
     assert "not a proven treatment for back pain" in reports[name][1][0]
 
 
+@pytest.mark.slow  # reports: every example's report, about 6 s
 def test_back_pain_statement_only_with_back_pain(reports):
     assert "NICE NG59" not in " ".join(reports["normal-adult"][1])      # no back pain recorded
 
 
+@pytest.mark.slow  # reports: every example's report, about 6 s
 def test_red_flag_notice_comes_first(reports):
     first = reports["red-flag"][1][0]
     assert first.index("Please see your doctor") < first.index("What we found")
@@ -93,7 +95,8 @@ def test_red_flag_notice_comes_first(reports):
         assert "Please see your doctor" not in reports[name][1][0]
 
 
-def test_clinician_page_lists_every_parameter_and_file_hashes(reports, tmp_path):
+@pytest.mark.slow  # reports: every example's report, about 6 s
+def test_clinician_page_lists_every_parameter_and_file_hashes(cli, reports, tmp_path):
     pdf, pages = reports["flat-pronated-adult"]
     start = next(i for i, p in enumerate(pages) if "For the clinician or lab" in p)
     last = " ".join(pages[start:])
@@ -102,16 +105,17 @@ def test_clinician_page_lists_every_parameter_and_file_hashes(reports, tmp_path)
     for name in InsoleParams.__dataclass_fields__:
         assert name in last, name
     # the hashes are those of the files `orthofit insole` writes for the same case and profile
-    r = subprocess.run([sys.executable, str(CLI), "insole", str(EXAMPLES / "flat-pronated-adult.toml"),
-                        "--out", str(tmp_path)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    r = cli("insole", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path)
+    assert r.code == 0, r.err
     for f in sorted(tmp_path.iterdir()):
         assert hashlib.sha256(f.read_bytes()).hexdigest() in last.replace(" ", ""), f.name
     assert "Cavanagh PR, Rodgers MM" in last and "orthofit 0." in last
 
 
-@pytest.mark.parametrize("name", ["Zoë Łukasiewicz-Ødegård 李小龍 Ελένη", "<b>Bold</b> & <i>co</i> <br/>",
-                                  "O'Brien & Sons <font size=40>x</font>", "Ünïcödé ✓ — “quotes”"])
+@pytest.mark.parametrize("name", [                  # a full report each, 0.8 s: two in the quick loop
+    "Zoë Łukasiewicz-Ødegård 李小龍 Ελένη", "<b>Bold</b> & <i>co</i> <br/>",
+    pytest.param("O'Brien & Sons <font size=40>x</font>", marks=pytest.mark.slow),
+    pytest.param("Ünïcödé ✓ — “quotes”", marks=pytest.mark.slow)])
 def test_names_print_as_typed(name):
     raw = tomllib.loads((EXAMPLES / "normal-adult.toml").read_text("utf-8"))
     raw["patient"]["name"] = name
@@ -121,15 +125,15 @@ def test_names_print_as_typed(name):
     assert f"Clinician: {name}" in text and "Clinic: A & B <clinic>" in text
 
 
+@pytest.mark.slow  # four builds, two of them processes: about 3.5 s
 def test_two_builds_are_byte_identical(tmp_path):
     case = load_case(EXAMPLES / "asymmetric-adult.toml")
     assert build(case) == build(case)
     outs = []
-    for k in range(2):
+    for k in range(2):       # two processes (each its own hash seed) write the same bytes
         out = tmp_path / f"r{k}.pdf"
-        r = subprocess.run([sys.executable, str(CLI), "report", str(EXAMPLES / "red-flag.toml"), "--out", str(out)],
-                           capture_output=True, text=True)
-        assert r.returncode == 0, r.stderr
+        r = run_process("report", EXAMPLES / "red-flag.toml", "--out", out)
+        assert r.code == 0, r.err
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
 
@@ -151,6 +155,7 @@ def test_paper_and_metadata(paper, size):
     assert any("DejaVuSans" in f for f in fonts)          # embedded, not a standard font
 
 
+@pytest.mark.slow  # reports: every example's report, about 6 s
 def test_qpdf_check_and_every_page_renders(reports, tmp_path):
     for name in ("red-flag", "scanned-adult"):
         pdf = reports[name][0]
@@ -174,29 +179,14 @@ def test_template_covers_every_red_flag_and_names_only_known_fields():
     check_template(t)        # every {field} a text uses is one orthofit fills in
 
 
-def test_an_edited_template_with_an_unknown_field_is_a_clear_error(tmp_path):
+def test_an_edited_template_with_an_unknown_field_is_a_clear_error(cli, tmp_path):
     text = (ROOT / "templates" / "report.toml").read_text("utf-8")
     bad = tmp_path / "report.toml"
     bad.write_text(text.replace('intro = "This report explains', 'intro = "Dear {pateint}. This report explains'),
                    encoding="utf-8")
     out = tmp_path / "r.pdf"
-    r = subprocess.run([sys.executable, str(CLI), "report", str(EXAMPLES / "normal-adult.toml"), "--out", str(out),
-                        "--template", str(bad)], capture_output=True, text=True)
-    assert r.returncode == 2 and "{pateint}" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = cli("report", EXAMPLES / "normal-adult.toml", "--out", out, "--template", bad)
+    assert r.code == 2 and "{pateint}" in r.err and len(r.err.strip().splitlines()) == 1
     assert not out.exists()
     with pytest.raises(TemplateError):
         build(load_case(EXAMPLES / "normal-adult.toml"), template={"meta": {}})
-
-
-@pytest.mark.parametrize("args, words", [
-    (["--out", "OUTDIR"], ["is a folder"]),
-    (["--out", "OUTDIR/report.txt"], [".pdf"]),
-    (["--out", "OUTDIR/r.pdf", "--paper", "a3"], ["invalid choice"]),
-], ids=["out-is-folder", "not-pdf", "bad-paper"])
-def test_bad_report_options(tmp_path, args, words):
-    r = subprocess.run([sys.executable, str(CLI), "report", str(EXAMPLES / "normal-adult.toml"),
-                        *[a.replace("OUTDIR", str(tmp_path)) for a in args]], capture_output=True, text=True)
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    for w in words:
-        assert w in r.stderr
-    assert list(tmp_path.iterdir()) == []

@@ -13,16 +13,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from shapely import affinity
 from shapely.geometry import Point, box
 
-from orthofit.report import figures as rf
-from orthofit.geometry.build import build_insole
-from orthofit.io.case_file import load_case
-from orthofit.model.enums import Side
-from orthofit.measure.footprint import footprint_indices, width_sections
-from orthofit.geometry.outline import FootDimensions
+from helpers.repo import EXAMPLES, shared_data
 from orthofit.config.params import InsoleParams
+from orthofit.geometry.build import build_insole
+from orthofit.geometry.outline import FootDimensions
+from orthofit.io.case_file import load_case
+from orthofit.measure.footprint import footprint_indices, width_sections
 from orthofit.measure.pressure import analyse_grid, load_grid
-
-from conftest import EXAMPLES, shared_data
+from orthofit.model.enums import Side
+from orthofit.report import figures as rf
 
 WIDTH = 240.0
 IDENTITY = (1, 0, 0, 1, 0, 0)
@@ -114,6 +113,7 @@ def same_color(a, b) -> bool:
 
 # --- every figure -----------------------------------------------------------------------------
 
+@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
 def test_every_figure_renders_to_pdf_and_png(figures):
     png = (importlib.util.find_spec("rlPyCairo") or importlib.util.find_spec("_rl_renderPM")) is not None
     for name, make in figures.items():
@@ -126,11 +126,13 @@ def test_every_figure_renders_to_pdf_and_png(figures):
             assert renderPM.drawToString(drawing, fmt="PNG").startswith(b"\x89PNG"), name
 
 
+@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
 def test_figures_are_deterministic(figures):
     for name, make in figures.items():
         assert renderPDF.drawToString(make(), invariant=1) == renderPDF.drawToString(make(), invariant=1), name
 
 
+@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
 def test_text_is_readable_and_inside_the_figure(figures):
     for name, make in figures.items():
         drawing = make()
@@ -145,6 +147,7 @@ def test_text_is_readable_and_inside_the_figure(figures):
             assert -0.5 <= y0 and y1 <= drawing.height + 0.5, (name, s.text)
 
 
+@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
 def test_caller_labels_replace_the_defaults_in_any_script(prints, insoles):
     rings, side = prints["traced-left"]
     fp = footprint_indices(rings, side)
@@ -162,6 +165,7 @@ def test_caller_labels_replace_the_defaults_in_any_script(prints, insoles):
 
 # --- footprint ---------------------------------------------------------------------------------
 
+@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
 @pytest.mark.parametrize("name", ["traced-left", "traced-right", "mun104-left", "mun104-right", "turned-with-toes"])
 def test_thirds_sit_at_one_and_two_thirds_of_the_print(prints, name):
     rings, side = prints[name]
@@ -190,6 +194,7 @@ def test_thirds_sit_at_one_and_two_thirds_of_the_print(prints, name):
         [fp.print_length_mm / 3, 2 * fp.print_length_mm / 3], abs=0.01)
 
 
+@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
 @pytest.mark.parametrize("name", ["traced-left", "mun104-right", "turned-with-toes"])
 def test_width_lines_are_where_the_indices_measure(prints, name):
     rings, side = prints[name]

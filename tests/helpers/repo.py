@@ -1,0 +1,27 @@
+"""Where things are: the checkout, its examples and profiles, and the real data beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+#: The prescription profiles shipped in profiles/ (sorted; ``_rules.toml`` is not a profile).
+SHIPPED_PROFILES = ["cavus-accommodative", "low-profile", "neutral", "plantar-heel-pain", "pronation-control", "sport"]
+
+#: The real scans of ../shared/data/scans the tests load: key -> (file name, the foot it is).
+REAL_SCANS = {"dupontgu-left": ("dupontgu_left_foot_m.stl", "left"),
+              "dupontgu-right": ("dupontgu_right_foot_m.stl", "right"),
+              "find-left": ("find_template_lowres_left_m.obj", "left")}
+
+
+def shared_data(*parts: str) -> Path:
+    """A file of ../shared/data; fail loudly (not skip) when it is missing.
+
+    A test that calls this must carry the ``shared_data`` marker.
+    """
+    path = SHARED.joinpath("data", *parts)
+    assert path.exists(), f"{path} is missing: the tests need ../shared beside the checkout"
+    return path

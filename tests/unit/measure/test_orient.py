@@ -1,0 +1,59 @@
+"""Orienting real foot scans (orthofit.measure.orient): the foot axis along x, the floor at
+z = 0, the side read from the foot, in any pose."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import trimesh
+
+from helpers.repo import REAL_SCANS
+from orthofit.measure.orient import orient_scan
+from orthofit.model.enums import Side
+
+# the real scans of ../shared/data/scans (the session's ``real_scans``)
+pytestmark = pytest.mark.shared_data
+
+
+@pytest.mark.parametrize("key", list(REAL_SCANS))
+def test_real_scans_orient(real_scans, key):
+    s = real_scans[key]
+    o = orient_scan(s)
+    expected = Side(REAL_SCANS[key][1])
+    assert o.side is expected and o.side_from_scan is expected
+    v = o.vertices
+    assert v[:, 0].min() == pytest.approx(0.0, abs=1e-6)
+    assert 255 <= np.ptp(v[:, 0]) <= 285
+    if key.startswith("dupontgu"):
+        assert o.floor == "flat contact" and o.flat_contact_mm2 > 10000
+        # z = 0 is the glass: the middle of the flat contact, a scanner's noise either side
+        assert -1.0 < v[:, 2].min() < 0.0
+        assert np.median(v[v[:, 2] < 1.0, 2]) == pytest.approx(0.0, abs=0.3)
+        assert np.ptp(v[:, 2]) == pytest.approx(99.4, abs=1.5)     # cut about 100 mm above the floor
+    else:
+        assert o.floor == "support plane"                          # not weight-bearing: no flat contact
+        assert v[:, 2].min() == pytest.approx(0.0, abs=1e-6)       # resting on its lowest point
+    # mirrored, it is the other foot
+    m = orient_scan(replace(s, vertices=s.vertices * np.array([1, -1, 1]), faces=s.faces[:, ::-1]))
+    assert m.side is expected.other
+
+
+def test_given_side_wins_and_a_disagreement_is_reported(real_scans):
+    o = orient_scan(real_scans["dupontgu-left"], side=Side.RIGHT)
+    assert o.side is Side.RIGHT and o.side_from_scan is Side.LEFT
+    assert any("looks like a left foot" in n for n in o.notes)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_pose(real_scans, seed):
+    """A real scan turned and moved anywhere orients to the same foot."""
+    rng = np.random.default_rng(seed)
+    s = real_scans["dupontgu-right"]
+    R = trimesh.transformations.random_rotation_matrix(rng.random(3))[:3, :3]
+    moved = replace(s, vertices=s.vertices @ R.T + rng.uniform(-500, 500, 3))
+    a, b = orient_scan(s), orient_scan(moved)
+    assert b.side is Side.RIGHT
+    assert np.ptp(b.vertices[:, 0]) == pytest.approx(np.ptp(a.vertices[:, 0]), abs=1.0)
+    assert np.ptp(b.vertices[:, 2]) == pytest.approx(np.ptp(a.vertices[:, 2]), abs=1.0)
