@@ -52,6 +52,7 @@ def thresholds():
 
 # --- expensive builds shared by several tests --------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def real_scans():
     """key of helpers.repo.REAL_SCANS -> the scan as ``load_scan`` reads it (units inferred).
@@ -71,8 +72,10 @@ def scan_records():
     from orthofit.model.enums import Side
 
     names = {Side.LEFT: "dupontgu_left_foot_m.stl", Side.RIGHT: "dupontgu_right_foot_m.stl"}
-    return {side: measure_foot_scan(load_scan(shared_data("scans", name), "m"), side, ScanCondition.STANDING)
-            for side, name in names.items()}
+    return {
+        side: measure_foot_scan(load_scan(shared_data("scans", name), "m"), side, ScanCondition.STANDING)
+        for side, name in names.items()
+    }
 
 
 @pytest.fixture(scope="session")

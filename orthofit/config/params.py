@@ -54,6 +54,10 @@ class ParamSpec:
     doc: str
     source: str
     excludes: tuple[str, ...] = ()
+    #: A recess: its depth must leave ``min_thickness_mm`` of the sum of these thicknesses,
+    #: ``recess_where`` (e.g. "under the heel").
+    recess_from: tuple[str, ...] = ()
+    recess_where: str = ""
 
     def range_text(self) -> str:
         return f"{self.low:g} to {self.high:g} {self.unit}".rstrip()
@@ -74,6 +78,8 @@ def _load_specs() -> dict[str, ParamSpec]:
             row["doc"],
             row["source"],
             tuple(row.get("excludes", ())),
+            tuple(row.get("recess_from", ())),
+            row.get("recess_where", ""),
         )
     return specs
 
@@ -134,13 +140,14 @@ class InsoleParams:
             raise ValidationError(
                 f"arch_blend_mm ({v['arch_blend_mm']:g}) cannot exceed arch_width_mm ({v['arch_width_mm']:g})"
             )
-        under_heel = v["base_thickness_rearfoot_mm"] + v["heel_cushion_mm"] + v["heel_lift_mm"]
-        if v["heel_spur_relief_mm"] > under_heel - v["min_thickness_mm"]:
-            raise ValidationError(
-                f"heel_spur_relief_mm = {v['heel_spur_relief_mm']:g} would leave less than min_thickness_mm "
-                f"({v['min_thickness_mm']:g}) under the heel; use at most "
-                f"{max(under_heel - v['min_thickness_mm'], 0):g} or thicken the rearfoot"
-            )
+        for name, spec in PARAMETERS.items():
+            if spec.recess_from:
+                room = sum(v[k] for k in spec.recess_from) - v["min_thickness_mm"]
+                if v[name] > room:
+                    raise ValidationError(
+                        f"{name} = {v[name]:g} would leave less than min_thickness_mm ({v['min_thickness_mm']:g}) "
+                        f"{spec.recess_where}; use at most {max(room, 0):g} or thicken " + " or ".join(spec.recess_from)
+                    )
         if v["min_thickness_mm"] > min(v["base_thickness_rearfoot_mm"], v["base_thickness_forefoot_mm"]):
             raise ValidationError(
                 f"the base thickness must be at least min_thickness_mm ({v['min_thickness_mm']:g} mm)"

@@ -122,7 +122,9 @@ def _build_for(
         if drop < fill:
             fill, why = (
                 drop,
-                (f", capped by the arch drop {drop:g} mm so that it stays below the sitting arch (clinical-basis.md §5)"),
+                (
+                    f", capped by the arch drop {drop:g} mm so that it stays below the sitting arch (clinical-basis.md §5)"
+                ),
             )
     arch = rec.measurements.values().get("plantar_arch_height_mm")
     surface = plantar_surface(rec.oriented, foot, params, arch)

@@ -25,7 +25,7 @@ class CliResult:
     #: what it printed to stderr
     err: str
 
-    def __repr__(self) -> str:    # ``assert r.code == 0, r`` shows the command, its status, stderr first
+    def __repr__(self) -> str:  # ``assert r.code == 0, r`` shows the command, its status, stderr first
         return f"orthofit {' '.join(self.argv)}\nexit {self.code}\nstderr:\n{self.err}\nstdout:\n{self.out}"
 
     __str__ = __repr__
@@ -69,6 +69,7 @@ def run_process(*args: str | os.PathLike, cwd: os.PathLike | str | None = None) 
     from helpers.repo import ROOT
 
     argv = tuple(str(a) for a in args)
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), *argv], capture_output=True, text=True,
-                       cwd=ROOT if cwd is None else cwd)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *argv], capture_output=True, text=True, cwd=ROOT if cwd is None else cwd
+    )
     return CliResult(argv, r.returncode, r.stdout, r.stderr)

@@ -12,9 +12,11 @@ SHARED = ROOT.parent / "shared"
 SHIPPED_PROFILES = ["cavus-accommodative", "low-profile", "neutral", "plantar-heel-pain", "pronation-control", "sport"]
 
 #: The real scans of ../shared/data/scans the tests load: key -> (file name, the foot it is).
-REAL_SCANS = {"dupontgu-left": ("dupontgu_left_foot_m.stl", "left"),
-              "dupontgu-right": ("dupontgu_right_foot_m.stl", "right"),
-              "find-left": ("find_template_lowres_left_m.obj", "left")}
+REAL_SCANS = {
+    "dupontgu-left": ("dupontgu_left_foot_m.stl", "left"),
+    "dupontgu-right": ("dupontgu_right_foot_m.stl", "right"),
+    "find-left": ("find_template_lowres_left_m.obj", "left"),
+}
 
 
 def shared_data(*parts: str) -> Path:

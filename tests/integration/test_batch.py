@@ -18,8 +18,10 @@ from helpers.repo import EXAMPLES, ROOT
 
 
 def case_text(pid: str, length: float = 262) -> str:
-    return (f'[patient]\nid = "{pid}"\nage = 40\n\n[left]\nfoot_length_mm = {length}\n\n'
-            f'[right]\nfoot_length_mm = {length + 2}\nfpi6 = [1, 1, 1, 1, 1, 1]\n')
+    return (
+        f'[patient]\nid = "{pid}"\nage = 40\n\n[left]\nfoot_length_mm = {length}\n\n'
+        f"[right]\nfoot_length_mm = {length + 2}\nfpi6 = [1, 1, 1, 1, 1, 1]\n"
+    )
 
 
 def assert_complete(folder) -> None:
@@ -41,13 +43,13 @@ def test_folder_batch_skips_bad_cases_and_reruns_skip_unchanged(cli, tmp_path):
     (src / "bad.toml").write_text(case_text("P-BAD", 9000), encoding="utf-8")
     out = tmp_path / "out"
     r = cli("batch", src, "--out", out)
-    assert r.code == 2                                   # one case failed
+    assert r.code == 2  # one case failed
     assert "3 done, 0 unchanged, 1 failed" in r.out
     assert "FAILED bad: left.foot_length_mm = 9000 is out of range" in r.out
     assert sorted(p.name for p in out.iterdir()) == ["c0", "c1", "c2"]
     for d in out.iterdir():
         assert_complete(d)
-    assert "1/4" in r.err and "cases/s" in r.err          # plain progress lines (not a terminal)
+    assert "1/4" in r.err and "cases/s" in r.err  # plain progress lines (not a terminal)
     # a rerun skips what did not change, and redoes what did
     (src / "c1.toml").write_text(case_text("P-1", 270), encoding="utf-8")
     (src / "bad.toml").unlink()
@@ -71,7 +73,9 @@ def test_csv_batch(cli, tmp_path):
         "id,age,sex,weight_kg,left_foot_length_mm,left_ball_width_mm,right_foot_length_mm,right_fpi6\n"
         "L-1,45,female,60,245,92,246,\n"
         "L-2,30,male,,270,,,\n"
-        "L-3,50,male,80,2700,,,\n", encoding="utf-8")
+        "L-3,50,male,80,2700,,,\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     r = cli("batch", src, "--out", out, "--jobs", "2")
     assert r.code == 2
@@ -82,11 +86,15 @@ def test_csv_batch(cli, tmp_path):
     assert a["patient"]["sex"] == "female" and a["feet"]["left"]["shoe_size"] is not None
 
 
-@pytest.mark.parametrize("text, words", [
-    ("name,age\nx,40\n", ["'id' column"]),
-    ("id,age,left_foot_length_mm\nA/B,40,250\n", ["cannot name a folder"]),
-    ("id,age,left_foot_length_mm\nA,40,250\nA,41,251\n", ["two cases are named 'A'"]),
-], ids=["no-id-column", "id-with-slash", "duplicate-id"])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("name,age\nx,40\n", ["'id' column"]),
+        ("id,age,left_foot_length_mm\nA/B,40,250\n", ["cannot name a folder"]),
+        ("id,age,left_foot_length_mm\nA,40,250\nA,41,251\n", ["two cases are named 'A'"]),
+    ],
+    ids=["no-id-column", "id-with-slash", "duplicate-id"],
+)
 def test_bad_batch_sources(cli, tmp_path, text, words):
     src = tmp_path / "lab.csv"
     src.write_text(text, encoding="utf-8")
@@ -126,8 +134,13 @@ def test_killed_batch_leaves_only_complete_cases(cli, tmp_path):
         (src / f"k{i:02d}.toml").write_text(case_text(f"K-{i:02d}", 240 + i), encoding="utf-8")
     out = tmp_path / "out"
     # a real process, killed with SIGKILL midway: nothing of it may run in the test's process
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "batch", str(src), "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "batch", str(src), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     deadline = time.time() + 120
     while time.time() < deadline:
         done = [p for p in out.glob("k*")] if out.exists() else []
@@ -139,7 +152,7 @@ def test_killed_batch_leaves_only_complete_cases(cli, tmp_path):
     visible = sorted(p for p in out.iterdir() if not p.name.startswith("."))
     assert 3 <= len(visible) < n, "the batch was not interrupted midway"
     for d in visible:
-        assert_complete(d)                      # every case folder there is complete
+        assert_complete(d)  # every case folder there is complete
     # the rerun finishes the rest, keeps the finished ones and clears the leftovers
     r = cli("batch", src, "--out", out)
     assert r.code == 0, r.out

@@ -5,18 +5,25 @@ from __future__ import annotations
 import pytest
 
 from helpers.repo import EXAMPLES
-from orthofit.assess.assessment import assess
+from helpers.steps import assess_case
 from orthofit.io.case_file import load_case
 
 
 def run(name):
-    return assess(load_case(EXAMPLES / f"{name}.toml"))
+    return assess_case(load_case(EXAMPLES / f"{name}.toml"))
 
 
 def test_examples_are_all_here():
     names = {p.stem for p in EXAMPLES.glob("*.toml")}
-    assert {"normal-adult", "flat-pronated-adult", "high-arch-supinated-adult", "asymmetric-adult",
-            "child", "red-flag", "scanned-adult"} <= names
+    assert {
+        "normal-adult",
+        "flat-pronated-adult",
+        "high-arch-supinated-adult",
+        "asymmetric-adult",
+        "child",
+        "red-flag",
+        "scanned-adult",
+    } <= names
 
 
 def test_normal_adult():
@@ -37,8 +44,8 @@ def test_flat_pronated_adult():
         assert foot.pronation.value == "pronated"
         assert foot.pronation.decided_by.measure == "fpi6_total"
         assert foot.indices["arch_index"] >= 0.26
-    assert a.right.pronation.severity == "highly"          # FPI-6 +10
-    assert a.left.pronation.severity is None                # FPI-6 +8
+    assert a.right.pronation.severity == "highly"  # FPI-6 +10
+    assert a.left.pronation.severity is None  # FPI-6 +8
     nh = next(f for f in a.right.findings if f.measure == "navicular_height_mm")
     assert (nh.band, nh.severity) == ("severely low", "severe")  # 26 mm
     assert any("Mueller" in r for r in a.left.reasons)
@@ -77,7 +84,7 @@ def test_child():
         assert foot.arch_type.decided_by.measure == "chippaux_smirak_pct"
         assert "flat for age" == foot.arch_type.decided_by.band
         assert "normal part of development" in foot.development
-        assert foot.pronation.value == "neutral"              # FPI +5/+6: normal for age
+        assert foot.pronation.value == "neutral"  # FPI +5/+6: normal for age
         # adult-only thresholds are reported but not used
         assert not any(f.measure == "arch_index" for f in foot.arch_type.agreeing + foot.arch_type.disagreeing)
         assert foot.indices["arch_index"] is not None
@@ -102,12 +109,12 @@ def test_scanned_adult():
         assert foot.pronation.value == "neutral" and foot.pronation.decided_by.measure == "fpi6_total"
         assert foot.arch_type.decided_by.measure == "ahi_standing"
         assert any(n.startswith("from the scan: foot_length_mm") for n in foot.notes)
-        assert a.case.foot(foot.side).scan_record.side is foot.side
+        assert a.measured.foot(foot.side).scan.side is foot.side
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
 def test_every_label_names_its_measure(path):
-    a = assess(load_case(path))
+    a = assess_case(load_case(path))
     for foot in (a.left, a.right):
         for label, word in ((foot.arch_type, "Arch type"), (foot.pronation, "Pronation")):
             if label.value is not None:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.repo import EXAMPLES, shared_data
+from orthofit.config.settings import load_settings
 from orthofit.pipeline.fit import fit
 
 MINIMAL = '[patient]\nid = "P-1"\nage = 40\n\n[left]\nfoot_length_mm = 262\n'
@@ -22,12 +23,14 @@ def test_fit_writes_every_output_with_a_manifest(cli, tmp_path):
     r = cli("fit", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path)
     assert r.code == 0, r.err
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(f"EX-FLAT-{n}" for n in ("assessment.json", "left.stl", "left.3mf", "right.stl",
-                                                   "right.3mf", "report.pdf", "manifest.json"))
+    assert names == sorted(
+        f"EX-FLAT-{n}"
+        for n in ("assessment.json", "left.stl", "left.3mf", "right.stl", "right.3mf", "report.pdf", "manifest.json")
+    )
     manifest = json.loads((tmp_path / "EX-FLAT-manifest.json").read_text("utf-8"))
     for name, digest in manifest["outputs"].items():
         assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
-    (case_input, digest), = manifest["inputs"].items()
+    ((case_input, digest),) = manifest["inputs"].items()
     assert digest == hashlib.sha256((EXAMPLES / "flat-pronated-adult.toml").read_bytes()).hexdigest()
     assert manifest["orthofit_version"] and manifest["profile"] == "neutral"
     assert set(manifest["insoles"]) == {"left", "right"}
@@ -51,11 +54,11 @@ def test_no_overwrite_without_force(cli, tmp_path):
 
 @pytest.mark.slow  # two fits: over 1 s
 def test_fit_from_python_matches_the_command(cli, tmp_path):
-    result = fit(EXAMPLES / "asymmetric-adult.toml")
+    result = fit(EXAMPLES / "asymmetric-adult.toml", load_settings())
     assert cli("fit", EXAMPLES / "asymmetric-adult.toml", "--out", tmp_path).code == 0
     for name, data in result.files.items():
         if name.endswith("manifest.json"):
-            continue                     # the input path is recorded as given
+            continue  # the input path is recorded as given
         assert (tmp_path / name).read_bytes() == data, name
     assert result.assessment.case.patient.id == result.manifest["patient_id"]
 
@@ -90,10 +93,18 @@ CATALOGUE = [
     ("missing-file", lambda d: d / "nope.toml", [], ["not found"]),
     ("empty-file", lambda d: _write(d, ""), [], ["patient"]),
     ("random-bytes-stl", lambda d: _write(d, _scan_case(d, bytes(range(256)) * 40)), [], ["left.scan", "corrupt"]),
-    ("truncated-stl", lambda d: _write(d, _scan_case(d, scan_bytes()[: len(scan_bytes()) // 2])), [],
-     ["left.scan", "truncated"]),
-    ("metres-declared-mm", lambda d: _write(d, _scan_case(d, scan_bytes(), 'scan_units = "mm"\n')), [],
-     ["left.scan", "looks like m"]),
+    (
+        "truncated-stl",
+        lambda d: _write(d, _scan_case(d, scan_bytes()[: len(scan_bytes()) // 2])),
+        [],
+        ["left.scan", "truncated"],
+    ),
+    (
+        "metres-declared-mm",
+        lambda d: _write(d, _scan_case(d, scan_bytes(), 'scan_units = "mm"\n')),
+        [],
+        ["left.scan", "looks like m"],
+    ),
     ("nan-in-case", lambda d: _write(d, MINIMAL + "ball_width_mm = nan\n"), [], ["left.ball_width_mm", "finite"]),
     ("unknown-key", lambda d: _write(d, MINIMAL + "foot_lenght_mm = 3\n"), [], ["foot_lenght_mm"]),
     ("out-of-range", lambda d: _write(d, MINIMAL.replace("262", "2620")), [], ["foot_length_mm", "60 to 400"]),
@@ -109,8 +120,10 @@ CATALOGUE = [
 _SHARED = {"truncated-stl", "metres-declared-mm"}
 
 
-@pytest.mark.parametrize("name, make, extra, words", [
-    pytest.param(*c, id=c[0], marks=[pytest.mark.shared_data] if c[0] in _SHARED else []) for c in CATALOGUE])
+@pytest.mark.parametrize(
+    "name, make, extra, words",
+    [pytest.param(*c, id=c[0], marks=[pytest.mark.shared_data] if c[0] in _SHARED else []) for c in CATALOGUE],
+)
 def test_bad_input_catalogue(cli, tmp_path, name, make, extra, words):
     case = make(tmp_path)
     out = tmp_path / "out"
@@ -140,7 +153,7 @@ def test_unwritable_output_folder(cli, tmp_path, kind):
         if out.is_dir():
             out.chmod(0o700)
     if kind == "read-only folder" and os.geteuid() == 0:
-        assert r.code == 0        # root may write anywhere: nothing to refuse
+        assert r.code == 0  # root may write anywhere: nothing to refuse
         return
     assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1
     assert "out" in r.err
@@ -176,24 +189,38 @@ def _toml_value(v) -> str:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(fields=st.dictionaries(
-    st.sampled_from(["foot_length_mm", "ball_width_mm", "heel_width_mm", "dorsal_height_standing_mm",
-                     "truncated_foot_length_mm", "rcsp_deg", "navicular_drop_mm", "bogus_key"]),
-    st.one_of(st.floats(-50, 500), st.just(float("nan")), st.integers(-5, 500), st.text(max_size=5), st.booleans()),
-    max_size=5),
-    pid=st.sampled_from(["P-1", "a/b", "..", "ok.id", ""]))
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "foot_length_mm",
+                "ball_width_mm",
+                "heel_width_mm",
+                "dorsal_height_standing_mm",
+                "truncated_foot_length_mm",
+                "rcsp_deg",
+                "navicular_drop_mm",
+                "bogus_key",
+            ]
+        ),
+        st.one_of(st.floats(-50, 500), st.just(float("nan")), st.integers(-5, 500), st.text(max_size=5), st.booleans()),
+        max_size=5,
+    ),
+    pid=st.sampled_from(["P-1", "a/b", "..", "ok.id", ""]),
+)
 def test_fit_contract_on_generated_cases(cli, tmp_path_factory, fields, pid):
     """Valid input gives every file; anything else exit 2, one line, nothing written."""
     d = tmp_path_factory.mktemp("h")
-    text = f'[patient]\nid = {json.dumps(pid)}\nage = 40\n\n[left]\n' + "".join(
-        f"{k} = {_toml_value(v)}\n" for k, v in fields.items())
+    text = f"[patient]\nid = {json.dumps(pid)}\nage = 40\n\n[left]\n" + "".join(
+        f"{k} = {_toml_value(v)}\n" for k, v in fields.items()
+    )
     case = _write(d, text)
     out = d / "out"
     code = cli("fit", case, "--out", out).code
     assert code in (0, 2)
     files = sorted(p.name for p in out.iterdir()) if out.exists() else []
     if code == 0:
-        assert len(files) == 5 and any(f.endswith("report.pdf") for f in files)   # json, stl, 3mf, pdf, manifest
+        assert len(files) == 5 and any(f.endswith("report.pdf") for f in files)  # json, stl, 3mf, pdf, manifest
         tomllib.loads(text)
     else:
         assert files == []

@@ -45,7 +45,7 @@ def test_stl_and_3mf_reload_as_the_same_closed_solid(example_insoles, stem):
             config = z.read("Metadata/Slic3r_PE_model.config").decode()
         first, last = map(int, re.search(r'<volume firstid="(\d+)" lastid="(\d+)">', config).groups())
         assert first == 0 and 'value="ModelPart"' in config.split("</volume>")[0]
-        tmf = trimesh.Trimesh(tmf.vertices, tmf.faces[first:last + 1])
+        tmf = trimesh.Trimesh(tmf.vertices, tmf.faces[first : last + 1])
         tmf.remove_unreferenced_vertices()
         for m in (stl, tmf):
             assert m.is_watertight and m.is_winding_consistent and m.volume > 0
@@ -59,8 +59,11 @@ def test_3mf_carries_the_prescription(example_insoles):
     assert 'unit="millimeter"' in model
     assert 'name="EX-FLAT-right"' in model
     import xml.etree.ElementTree as ET
+
     root = ET.fromstring(model)
-    meta = {m.get("name"): m.text for m in root.iter("{http://schemas.microsoft.com/3dmanufacturing/core/2015/02}metadata")}
+    meta = {
+        m.get("name"): m.text for m in root.iter("{http://schemas.microsoft.com/3dmanufacturing/core/2015/02}metadata")
+    }
     rx = json.loads(meta["orthofit:prescription"])
     assert rx["medial_heel_skive_mm"] == 6.0 and rx["heel_cup_depth_mm"] >= 20
     assert any("skive" in r for r in json.loads(meta["orthofit:reasons"]))

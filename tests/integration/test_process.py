@@ -18,8 +18,9 @@ ENTRY_POINTS = {"cli.py": [str(ROOT / "cli.py")], "python -m orthofit": ["-m", "
 
 
 def run(entry: str, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *ENTRY_POINTS[entry], *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, *ENTRY_POINTS[entry], *map(str, args)], capture_output=True, text=True, cwd=ROOT
+    )
 
 
 @pytest.mark.parametrize("entry", list(ENTRY_POINTS))
@@ -36,5 +37,5 @@ def test_user_error_exits_2_with_one_line(entry, tmp_path):
     r = run(entry, "assess", tmp_path / "no-such-case.toml")
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.startswith("orthofit: error: case file not found") and len(r.stderr.splitlines()) == 1, r.stderr
-    r = run(entry, "frobnicate")                                   # argparse's own exit
+    r = run(entry, "frobnicate")  # argparse's own exit
     assert r.returncode == 2 and "Traceback" not in r.stderr and "error" in r.stderr

@@ -20,13 +20,13 @@ import trimesh
 
 from helpers.repo import EXAMPLES
 from helpers.slicer import extrusion_moves, extrusions, model_info, slice_file
+from helpers.steps import assess_case, measured_from_scans, settings
 from orthofit.assess.assessment import assess
-from orthofit.config.profiles import load_profile, profile_names
+from orthofit.config.profiles import profile_names
 from orthofit.export.files import SLICER_CONFIG_PATH
 from orthofit.geometry.zones import ARCH_END, HEEL_END
 from orthofit.io.case_file import load_case
-from orthofit.measure.scan_case import merge_scan
-from orthofit.model.case import Case, FootMeasurements, Patient
+from orthofit.model.case import Patient
 from orthofit.model.enums import Side
 from orthofit.pipeline.insoles import make_insoles
 
@@ -45,13 +45,13 @@ EXAMPLE_KINDS = {
 #: The insoles sliced: (example, profile, side). Every shipped profile and every example kind at
 #: least once, both sides; each pairs a profile with a case it suits where one does.
 SLICED = [
-    ("asymmetric-adult", "low-profile", "left"),                   # the shorter leg: a 7 mm heel lift
-    ("flat-pronated-adult", "pronation-control", "right"),         # skive, post and a deep cup
+    ("asymmetric-adult", "low-profile", "left"),  # the shorter leg: a 7 mm heel lift
+    ("flat-pronated-adult", "pronation-control", "right"),  # skive, post and a deep cup
     ("high-arch-supinated-adult", "cavus-accommodative", "left"),  # lateral support, arch fill
-    ("child", "neutral", "right"),                                 # a small foot, no posting
-    ("red-flag", "plantar-heel-pain", "right"),                    # referral first; heel-spur zone
-    ("scanned-adult", "sport", "left"),                            # scan-fitted, mirrored
-    ("knee-oa-hallux-adult", "neutral", "right"),                  # Morton's extension and its stiff zone
+    ("child", "neutral", "right"),  # a small foot, no posting
+    ("red-flag", "plantar-heel-pain", "right"),  # referral first; heel-spur zone
+    ("scanned-adult", "sport", "left"),  # scan-fitted, mirrored
+    ("knee-oa-hallux-adult", "neutral", "right"),  # Morton's extension and its stiff zone
 ]
 
 
@@ -77,14 +77,19 @@ def test_example_insole_slices_with_prusaslicer(cli, tmp_path, example, profile,
 
 # --- stiffness zones -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def zoned(tmp_path_factory):
 
     d = tmp_path_factory.mktemp("zoned")
     case = load_case(EXAMPLES / "flat-pronated-adult.toml")
-    overrides = {"infill_heel_pct": 10.0, "infill_arch_pct": 45.0, "infill_forefoot_pct": 20.0,
-                 "zone_transition_mm": 9.0}
-    out = make_insoles(assess(case), load_profile("neutral"), [Side.RIGHT], overrides)[0]
+    overrides = {
+        "infill_heel_pct": 10.0,
+        "infill_arch_pct": 45.0,
+        "infill_forefoot_pct": 20.0,
+        "zone_transition_mm": 9.0,
+    }
+    out = make_insoles(assess_case(case), settings("neutral", overrides=overrides), [Side.RIGHT])[0]
     paths = {}
     for name, data in out.files.items():
         paths[name[-3:]] = d / name
@@ -101,12 +106,13 @@ def test_3mf_carries_prusaslicer_volumes(zoned):
         meta = re.search(r'name="orthofit:zones">(.*?)</metadata>', z.read("3D/3dmodel.model").decode(), re.S)
     assert config.count('value="ParameterModifier"') == len(out.zones)
     assert config.count('value="ModelPart"') == 1
-    assert all('type="object"' in line or 'type="volume"' in line for line in config.splitlines()
-               if "<metadata" in line)
+    assert all(
+        'type="object"' in line or 'type="volume"' in line for line in config.splitlines() if "<metadata" in line
+    )
     listed = json.loads(html.unescape(meta.group(1)))
     assert [z["name"] for z in listed] == [z.name for z in out.zones]
     info = model_info(paths["3mf"])
-    assert info["manifold"] == "yes" and info["number_of_parts"] == "1"      # modifiers are not parts
+    assert info["manifold"] == "yes" and info["number_of_parts"] == "1"  # modifiers are not parts
     assert float(info["volume"]) == pytest.approx(out.insole.volume_mm3, rel=1e-3)
 
 
@@ -115,7 +121,7 @@ def test_3mf_carries_prusaslicer_volumes(zoned):
 def test_zones_print_at_their_densities_without_border_walls(zoned):
     out, paths, d = zoned
     zoned_g = extrusions(slice_file(paths["3mf"], d).read_text())
-    plain_g = extrusions(slice_file(paths["stl"], d).read_text())    # PrusaSlicer's default infill
+    plain_g = extrusions(slice_file(paths["stl"], d).read_text())  # PrusaSlicer's default infill
     fl = out.insole.foot.foot_length_mm
     x0 = plain_g["x"][plain_g["type"] == "External perimeter"].min()  # the insole's heel on the bed
 
@@ -124,8 +130,11 @@ def test_zones_print_at_their_densities_without_border_walls(zoned):
         return g["e"][m].sum()
 
     w = 9.0
-    cores = {"heel": (15.0, HEEL_END * fl - w), "arch": (HEEL_END * fl + w, ARCH_END * fl - w),
-             "forefoot": (ARCH_END * fl + w, fl - 30.0)}
+    cores = {
+        "heel": (15.0, HEEL_END * fl - w),
+        "arch": (HEEL_END * fl + w, ARCH_END * fl - w),
+        "forefoot": (ARCH_END * fl + w, fl - 30.0),
+    }
     ratio = {k: infill(zoned_g, *ab) / infill(plain_g, *ab) for k, ab in cores.items()}
     # infill scales with density: arch 45 % vs heel 10 % and forefoot 20 %
     assert ratio["arch"] / ratio["heel"] == pytest.approx(4.5, rel=0.3)
@@ -135,29 +144,35 @@ def test_zones_print_at_their_densities_without_border_walls(zoned):
     # the raised features, not zones).
     yc = np.median(plain_g["y"])
     for border in (HEEL_END * fl, ARCH_END * fl):
+
         def walls(g, border=border):
-            m = (np.isin(g["type"], ["Perimeter", "External perimeter"]) & (np.abs(g["x"] - (x0 + border)) < 3.0)
-                 & (np.abs(g["y"] - yc) < 25.0))
+            m = (
+                np.isin(g["type"], ["Perimeter", "External perimeter"])
+                & (np.abs(g["x"] - (x0 + border)) < 3.0)
+                & (np.abs(g["y"] - yc) < 25.0)
+            )
             return g["e"][m].sum()
+
         assert walls(zoned_g) <= 1.05 * walls(plain_g) + 0.5, border
 
 
 # --- a scan-fitted insole --------------------------------------------------------------------
+
 
 @pytest.mark.slow
 @pytest.mark.slicer
 @pytest.mark.shared_data
 def test_scan_fitted_3mf_slices(tmp_path, scan_records):
 
-    feet = {s.value: merge_scan(FootMeasurements(), rec) for s, rec in scan_records.items()}
-    out = make_insoles(assess(Case(Patient("SL", 40), **feet)), load_profile("neutral"), [Side.RIGHT])
+    measured = measured_from_scans(scan_records, Patient("SL", 40))
+    out = make_insoles(assess(measured, settings()), settings(), [Side.RIGHT])
     path = tmp_path / "SL-right.3mf"
     path.write_bytes(out[0].files["SL-right.3mf"])
     gcode = slice_file(path, tmp_path)
     assert extrusion_moves(gcode.read_text()) > 10000
     info = model_info(path)
     assert info["manifold"] == "yes" and info["number_of_parts"] == "1"
-    stl = tmp_path / "SL-right.stl"                   # the plain solid beside the zoned 3MF
+    stl = tmp_path / "SL-right.stl"  # the plain solid beside the zoned 3MF
     stl.write_bytes(out[0].files["SL-right.stl"])
     mesh = trimesh.load(stl, force="mesh")
     assert mesh.is_watertight and mesh.volume > 0

@@ -22,14 +22,15 @@ def test_custom_heel_lift_fraction_reaches_lift_reason_and_report(tmp_path, cli)
     r = cli("fit", EXAMPLES / "asymmetric-adult.toml", "--out", out, "--thresholds", thresholds)
     assert r.code == 0, r
     manifest = json.loads((out / "EX-ASYM-manifest.json").read_text())
-    left = manifest["insoles"]["left"]          # the example's left leg is 10 mm shorter
+    left = manifest["insoles"]["left"]  # the example's left leg is 10 mm shorter
     assert left["params"]["heel_lift_mm"] == 5.0
     reason = next(x for x in left["reasons"] if x.startswith("heel lift"))
     assert reason.startswith("heel lift 5 mm: 50% of the measured leg-length difference 10 mm")
     assert str(thresholds) in manifest["inputs"]
     assessment = json.loads((out / "EX-ASYM-assessment.json").read_text())
-    assert any("a 5 mm heel lift under the left heel (50% of the difference" in x
-               for x in assessment["asymmetry"]["reasons"])
+    assert any(
+        "a 5 mm heel lift under the left heel (50% of the difference" in x for x in assessment["asymmetry"]["reasons"]
+    )
     text = _pdf_text(out / "EX-ASYM-report.pdf")
     assert "heel lift 5 mm: 50% of the measured leg-length difference" in text
     assert "70% of the" not in text
@@ -50,8 +51,14 @@ def test_settings_are_built_once_and_passed_down():
     from orthofit.pipeline.inputs import load_measured_case
     from orthofit.pipeline.insoles import make_insoles
 
-    settings = load_settings("sport", length="3/4", overrides={"heel_cup_depth_mm": 15.0}, fine=False,
-                             nd_criterion="brody", shoe_size="eu:40")
+    settings = load_settings(
+        "sport",
+        length="3/4",
+        overrides={"heel_cup_depth_mm": 15.0},
+        fine=False,
+        nd_criterion="brody",
+        shoe_size="eu:40",
+    )
     a = assess(load_measured_case(EXAMPLES / "normal-adult.toml"), settings)
     assert a.nd_criterion.value == "brody"
     (o,) = make_insoles(a, settings, [Side.RIGHT])
@@ -61,9 +68,11 @@ def test_settings_are_built_once_and_passed_down():
 
 
 def test_bad_settings_fail_before_any_work(tmp_path, cli):
-    for argv, message in ((("--set", "nope=1"), "unknown key 'nope'"),
-                          (("--profile", "no-such"), "no-such"),
-                          (("--paper", "a3"), "invalid choice")):
+    for argv, message in (
+        (("--set", "nope=1"), "unknown key 'nope'"),
+        (("--profile", "no-such"), "no-such"),
+        (("--paper", "a3"), "invalid choice"),
+    ):
         r = cli("fit", EXAMPLES / "normal-adult.toml", "--out", tmp_path / "x", *argv)
         assert r.code == 2, r
         assert message in r.err, r

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers.repo import shared_data
-from orthofit.assess.assessment import assess
+from helpers.steps import assess_case
 from orthofit.io.case_file import parse_case
 
 # all 6,068 rows of ../shared/data/anthropometry/ansur2_feet.csv
@@ -21,15 +21,25 @@ def test_every_ansur_row_assesses(thresholds):
     assert len(rows) == 6068
     lengths, eu, uk_men = [], [], []
     for row in rows:
-        foot = {"foot_length_mm": float(row["footlength_mm"]),
-                "ball_width_mm": float(row["footbreadthhorizontal_mm"]),
-                "heel_width_mm": float(row["heelbreadth_mm"]),
-                "truncated_foot_length_mm": float(row["balloffootlength_mm"])}
-        case = parse_case({"patient": {"id": f"ANSUR-{row['subject_id']}", "age": int(row["age_years"]),
-                                       "sex": "male" if row["sex"] == "M" else "female",
-                                       "weight_kg": float(row["weight_kg"])},
-                           "left": foot, "right": foot})
-        a = assess(case, thresholds)
+        foot = {
+            "foot_length_mm": float(row["footlength_mm"]),
+            "ball_width_mm": float(row["footbreadthhorizontal_mm"]),
+            "heel_width_mm": float(row["heelbreadth_mm"]),
+            "truncated_foot_length_mm": float(row["balloffootlength_mm"]),
+        }
+        case = parse_case(
+            {
+                "patient": {
+                    "id": f"ANSUR-{row['subject_id']}",
+                    "age": int(row["age_years"]),
+                    "sex": "male" if row["sex"] == "M" else "female",
+                    "weight_kg": float(row["weight_kg"]),
+                },
+                "left": foot,
+                "right": foot,
+            }
+        )
+        a = assess_case(case, thresholds)
         size = a.left.shoe_size
         assert a.left.arch_type.value is None  # no arch measure in ANSUR: not determined, no crash
         lengths.append(foot["foot_length_mm"])

@@ -27,6 +27,7 @@ def test_there_are_examples():
 
 # --- assess on the examples -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_assess_json_on_examples(cli, example):
     result = cli("assess", "--json", example)
@@ -53,13 +54,14 @@ def test_assess_json_on_examples(cli, example):
         assert isinstance(indices, dict) and indices
         for name, value in indices.items():
             assert isinstance(name, str)
-            assert value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
-                                     and math.isfinite(value)), (name, value)
+            assert value is None or (
+                isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            ), (name, value)
         assert any(v is not None for v in indices.values()), "every example is measured"
         reasons = foot["reasons"]
         assert isinstance(reasons, list) and reasons
         assert all(isinstance(r, str) and r.strip() for r in reasons)
-        if "foot_length_mm" in written[side] or "scan" in written[side]:     # typed, or from a scan
+        if "foot_length_mm" in written[side] or "scan" in written[side]:  # typed, or from a scan
             assert isinstance(foot["shoe_size"], dict)
             assert {"mondopoint", "eu", "uk", "us_men", "us_women"} <= foot["shoe_size"].keys()
         else:
@@ -105,10 +107,15 @@ def test_version(cli):
 
 # --- errors: user (2) and internal (1) ------------------------------------------------------
 
-@pytest.mark.parametrize("args", [
-    ["--debug", "assess", "MISSING"],
-    ["assess", "--debug", "MISSING"],
-], ids=["debug-before-command", "debug-after-command"])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--debug", "assess", "MISSING"],
+        ["assess", "--debug", "MISSING"],
+    ],
+    ids=["debug-before-command", "debug-after-command"],
+)
 def test_debug_shows_traceback_on_user_error(cli, tmp_path, args):
     missing = tmp_path / "no-such-case.toml"
     result = cli(*[missing if a == "MISSING" else a for a in args])
@@ -133,7 +140,7 @@ def _boom(*args, **kwargs):
 @pytest.fixture
 def broken_assess(monkeypatch):
     """Make the library's assess raise a non-user error, as a bug would."""
-    module = importlib.import_module("orthofit.assess.assessment")
+    module = importlib.import_module("orthofit.pipeline.assess_case")
     monkeypatch.setattr(module, "assess", _boom)
 
 
@@ -149,10 +156,14 @@ def test_internal_error_is_one_line_exit_1(broken_assess, cli):
     assert "--debug" in lines[0]
 
 
-@pytest.mark.parametrize("argv", [
-    ["--debug", "assess", "CASE"],
-    ["assess", "--debug", "CASE"],
-], ids=["debug-before-command", "debug-after-command"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--debug", "assess", "CASE"],
+        ["assess", "--debug", "CASE"],
+    ],
+    ids=["debug-before-command", "debug-after-command"],
+)
 def test_internal_error_with_debug_shows_traceback(broken_assess, cli, argv):
     result = cli(*[EXAMPLES[0] if a == "CASE" else a for a in argv])
     assert result.code == 1

@@ -11,12 +11,26 @@ from helpers.repo import EXAMPLES
 
 
 def test_side_length_profile_and_set(cli, tmp_path):
-    r = cli("insole", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--side", "left", "--length", "3/4",
-            "--profile", "sport", "--set", "heel_cup_depth_mm=18", "--set", "met_pad_height_mm=3")
+    r = cli(
+        "insole",
+        EXAMPLES / "normal-adult.toml",
+        "--out",
+        tmp_path,
+        "--side",
+        "left",
+        "--length",
+        "3/4",
+        "--profile",
+        "sport",
+        "--set",
+        "heel_cup_depth_mm=18",
+        "--set",
+        "met_pad_height_mm=3",
+    )
     assert r.code == 0, r.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["EX-NORMAL-left.3mf", "EX-NORMAL-left.stl"]
     m = trimesh.load(tmp_path / "EX-NORMAL-left.stl", force="mesh")
-    assert m.extents[0] < 190          # 3/4 length ends behind the metatarsal heads (TFL 178 mm)
+    assert m.extents[0] < 190  # 3/4 length ends behind the metatarsal heads (TFL 178 mm)
     assert "heel_cup_depth_mm = 18" in r.out and "set by the clinician" in r.out
     assert "profile sport" in r.out
 
@@ -29,16 +43,27 @@ def test_user_profile_by_path(cli, tmp_path):
     assert "profile mine" in r.out and "heel_cup_depth_mm = 9" in r.out
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--set", "heel_cup_depth_mm=40"], "heel_cup_depth_mm = 40 is out of range"),
-    (["--set", "heel_cup_dept_mm=10"], "heel_cup_depth_mm"),
-    (["--set", "heel_cup_depth_mm"], "name=value"),
-    (["--set", "heel_cup_depth_mm=deep"], "must be a number"),
-    (["--profile", "sporty"], "sport"),
-    (["--profile", "missing.toml"], "missing.toml"),
-    (["--set", "medial_heel_skive_mm=1"], "Kirby"),
-], ids=["out-of-range", "misspelt", "no-equals", "not-a-number", "unknown-profile", "missing-profile-file",
-        "skive-1mm"])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--set", "heel_cup_depth_mm=40"], "heel_cup_depth_mm = 40 is out of range"),
+        (["--set", "heel_cup_dept_mm=10"], "heel_cup_depth_mm"),
+        (["--set", "heel_cup_depth_mm"], "name=value"),
+        (["--set", "heel_cup_depth_mm=deep"], "must be a number"),
+        (["--profile", "sporty"], "sport"),
+        (["--profile", "missing.toml"], "missing.toml"),
+        (["--set", "medial_heel_skive_mm=1"], "Kirby"),
+    ],
+    ids=[
+        "out-of-range",
+        "misspelt",
+        "no-equals",
+        "not-a-number",
+        "unknown-profile",
+        "missing-profile-file",
+        "skive-1mm",
+    ],
+)
 def test_bad_insole_options(cli, tmp_path, args, words):
     out = tmp_path / "out"
     r = cli("insole", EXAMPLES / "normal-adult.toml", "--out", out, *args)
@@ -55,7 +80,7 @@ def test_unwritable_output_folder_leaves_nothing(cli, tmp_path):
     r = cli("insole", EXAMPLES / "normal-adult.toml", "--out", blocked)
     assert r.code == 2
     assert "is a file, not a folder" in r.err and "Traceback" not in r.err
-    r = cli("insole", EXAMPLES / "normal-adult.toml", "--out", blocked / "sub")   # a folder inside a file
+    r = cli("insole", EXAMPLES / "normal-adult.toml", "--out", blocked / "sub")  # a folder inside a file
     assert r.code == 2
     assert r.err.startswith("orthofit: error: cannot create the output folder") and "Traceback" not in r.err
     assert blocked.read_text() == "not a folder"
@@ -73,16 +98,25 @@ def test_a_foot_without_length_is_a_clear_error(cli, tmp_path):
 
 
 def test_shoe_size_sets_the_insole_length(cli, tmp_path):
-    r = cli("insole", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path, "--side", "right",
-            "--shoe-size", "eu:43")
+    r = cli(
+        "insole", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path, "--side", "right", "--shoe-size", "eu:43"
+    )
     assert r.code == 0, r.err
     assert "from the shoe size EU 43" in r.out
     m = trimesh.load(tmp_path / "EX-FLAT-right.stl", force="mesh")
     assert m.extents[0] == pytest.approx(43 / 1.5 * 10, abs=0.5)
 
 
-@pytest.mark.parametrize("size, words", [("eu:41", "too short"), ("eu:47", "too long"), ("fr:41", "SYSTEM:SIZE"),
-                                         ("eu", "SYSTEM:SIZE"), ("eu:big", "SYSTEM:SIZE")])
+@pytest.mark.parametrize(
+    "size, words",
+    [
+        ("eu:41", "too short"),
+        ("eu:47", "too long"),
+        ("fr:41", "SYSTEM:SIZE"),
+        ("eu", "SYSTEM:SIZE"),
+        ("eu:big", "SYSTEM:SIZE"),
+    ],
+)
 def test_bad_shoe_size(cli, tmp_path, size, words):
     r = cli("insole", EXAMPLES / "flat-pronated-adult.toml", "--out", tmp_path / "o", "--shoe-size", size)
     assert r.code == 2 and words in r.err and "Traceback" not in r.err
@@ -90,7 +124,8 @@ def test_bad_shoe_size(cli, tmp_path, size, words):
 
 
 def test_insole_command_prints_the_zones(cli, tmp_path):
-    r = cli("insole", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "plantar-heel-pain",
-            "--side", "left")
+    r = cli(
+        "insole", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "plantar-heel-pain", "--side", "left"
+    )
     assert r.code == 0, r.err
     assert "3MF stiffness zones (infill): heel 12 %, arch 30 %, forefoot 20 %, heel-spur offload 10 %" in r.out

@@ -8,11 +8,15 @@ import pytest
 from helpers.repo import EXAMPLES
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--out", "OUTDIR"], ["is a folder"]),
-    (["--out", "OUTDIR/report.txt"], [".pdf"]),
-    (["--out", "OUTDIR/r.pdf", "--paper", "a3"], ["invalid choice"]),
-], ids=["out-is-folder", "not-pdf", "bad-paper"])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--out", "OUTDIR"], ["is a folder"]),
+        (["--out", "OUTDIR/report.txt"], [".pdf"]),
+        (["--out", "OUTDIR/r.pdf", "--paper", "a3"], ["invalid choice"]),
+    ],
+    ids=["out-is-folder", "not-pdf", "bad-paper"],
+)
 def test_bad_report_options(cli, tmp_path, args, words):
     r = cli("report", EXAMPLES / "normal-adult.toml", *[a.replace("OUTDIR", str(tmp_path)) for a in args])
     assert r.code == 2 and "Traceback" not in r.err

@@ -9,8 +9,13 @@ import pytest
 
 from helpers.repo import shared_data
 
-CASE_FIELDS = ("foot_length_mm", "ball_width_mm", "heel_width_mm", "truncated_foot_length_mm",
-               "dorsal_height_standing_mm")
+CASE_FIELDS = (
+    "foot_length_mm",
+    "ball_width_mm",
+    "heel_width_mm",
+    "truncated_foot_length_mm",
+    "dorsal_height_standing_mm",
+)
 
 
 def scan_json(cli, *args) -> dict:
@@ -27,7 +32,7 @@ def test_scan_json_contract(cli, name, side):
     assert d["side"] == side and d["side_from_scan"] == side
     assert d["units"] == "m" and d["units_inferred"] is True
     assert any("units inferred as m" in n for n in d["notes"])
-    assert d["condition"] == "standing"                      # inferred from the flat contact, and said
+    assert d["condition"] == "standing"  # inferred from the flat contact, and said
     assert any("condition not given" in n and "standing" in n for n in d["notes"])
     for f in CASE_FIELDS:
         m = d["measurements"][f]
@@ -42,7 +47,9 @@ def test_scan_json_contract(cli, name, side):
     assert a["indices"]["arch_index"] == pytest.approx(fp["arch_index"], abs=1e-4)
     assert a["indices"]["ahi_standing"] == pytest.approx(
         d["measurements"]["dorsal_height_standing_mm"]["value"]
-        / d["measurements"]["truncated_foot_length_mm"]["value"], abs=1e-3)
+        / d["measurements"]["truncated_foot_length_mm"]["value"],
+        abs=1e-3,
+    )
     assert a["arch_type"] in ("cavus", "normal", "planus")
     assert a["arch_type_detail"]["decided_by"]
     assert set(a["measurement_sources"].values()) == {"scan"}
@@ -90,12 +97,16 @@ def test_non_weight_bearing_scan_says_what_it_cannot_give(cli):
 
 
 @pytest.mark.shared_data
-@pytest.mark.parametrize("args, words", [
-    (["SCAN", "--units", "mm"], ["0.27", "long in mm", "--units m"]),
-    (["missing.stl"], ["not found"]),
-    (["SCAN", "--age", "-3"], ["--age", "0 to 120"]),
-    (["SCAN", "--footprint-height", "50"], ["--footprint-height", "0.2 to 10 mm"]),
-], ids=["wrong-units", "missing-file", "bad-age", "bad-footprint-height"])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["SCAN", "--units", "mm"], ["0.27", "long in mm", "--units m"]),
+        (["missing.stl"], ["not found"]),
+        (["SCAN", "--age", "-3"], ["--age", "0 to 120"]),
+        (["SCAN", "--footprint-height", "50"], ["--footprint-height", "0.2 to 10 mm"]),
+    ],
+    ids=["wrong-units", "missing-file", "bad-age", "bad-footprint-height"],
+)
 def test_scan_bad_input(cli, args, words):
     scan = shared_data("scans", "dupontgu_left_foot_m.stl")
     r = cli("scan", *[scan if a == "SCAN" else a for a in args])
@@ -115,8 +126,10 @@ def test_corrupt_scan_is_one_line_error(cli, tmp_path):
 def _case(tmp_path, left_extra="", right_extra=""):
     left = shared_data("scans", "dupontgu_left_foot_m.stl")
     right = shared_data("scans", "dupontgu_right_foot_m.stl")
-    text = (f'[patient]\nid = "SC-1"\nage = 40\n\n[left]\nscan = "{left}"\nscan_units = "m"\n'
-            f'scan_condition = "standing"\n{left_extra}\n[right]\nscan = "{right}"\n{right_extra}\n')
+    text = (
+        f'[patient]\nid = "SC-1"\nage = 40\n\n[left]\nscan = "{left}"\nscan_units = "m"\n'
+        f'scan_condition = "standing"\n{left_extra}\n[right]\nscan = "{right}"\n{right_extra}\n'
+    )
     path = tmp_path / "case.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -131,13 +144,13 @@ def test_case_scans_feed_assess_and_typed_values_win(cli, tmp_path):
     assert left["measurement_sources"]["foot_length_mm"] == "scan"
     assert right["measurement_sources"]["foot_length_mm"] == "typed"
     assert right["measurement_sources"]["ball_width_mm"] == "scan"
-    assert right["shoe_size"]["mondopoint"] == "270"                 # the typed length was used
+    assert right["shoe_size"]["mondopoint"] == "270"  # the typed length was used
     assert any("typed values kept" in n and "foot_length_mm 270 mm (scan 27" in n for n in right["notes"])
     assert any("from the scan" in n and "±" in n for n in left["notes"])
     for foot in (left, right):
-        assert foot["indices"]["arch_index"] is not None                # footprint from the scan
+        assert foot["indices"]["arch_index"] is not None  # footprint from the scan
         assert foot["indices"]["ahi_standing"] is not None
-    assert right["indices"]["fpi6_total"] == 5                          # typed measures still count
+    assert right["indices"]["fpi6_total"] == 5  # typed measures still count
     assert d["asymmetry"]["foot_length_difference_mm_right_minus_left"] is not None
 
 

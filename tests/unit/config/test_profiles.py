@@ -46,7 +46,7 @@ def test_every_rule_amount_names_its_source():
         if not re.match(r"^\w+\s*=", line):
             continue
         j = i - 1
-        while j >= 0 and re.match(r"^\w+\s*=", lines[j]):   # a group shares one comment
+        while j >= 0 and re.match(r"^\w+\s*=", lines[j]):  # a group shares one comment
             j -= 1
         block = []
         while j >= 0 and lines[j].startswith("#"):
@@ -59,9 +59,16 @@ def test_every_rule_amount_names_its_source():
 def test_default_rules_match_the_brief():
     r = default_rules()
     p = r.pronated_or_planus
-    assert (p.pronation_control, p.skive_mm, p.skive_highly_pronated_mm, p.varus_post_deg, p.arch_raise_mm,
-            p.heel_cup_with_skive_min_mm, p.heel_cup_deep_min_mm, p.heel_cup_deep_when_sum_above) == \
-        ("skive", 4, 6, 4, 3, 14, 20, 5)
+    assert (
+        p.pronation_control,
+        p.skive_mm,
+        p.skive_highly_pronated_mm,
+        p.varus_post_deg,
+        p.arch_raise_mm,
+        p.heel_cup_with_skive_min_mm,
+        p.heel_cup_deep_min_mm,
+        p.heel_cup_deep_when_sum_above,
+    ) == ("skive", 4, 6, 4, 3, 14, 20, 5)
     c = r.supinated_or_cavus
     assert (c.heel_cup_min_mm, c.lateral_arch_height_mm, c.heel_cushion_mm, c.arch_raise_mm) == (16, 4, 3, 4)
     assert (r.heel_pain.heel_cushion_mm, r.heel_pain.heel_spur_relief_mm) == (3, 2)
@@ -79,30 +86,38 @@ def test_unknown_profile_name_lists_the_available():
         load_profile("_rules")
 
 
-@pytest.mark.parametrize("text, closest", [
-    ('name = "x"\ndescripton = "X."\n', "description"),
-    ('name = "x"\ndescription = "X."\n[params]\nheel_cup_dept_mm = 14\n', "heel_cup_depth_mm"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\nskive_m = 3\n', "skive_mm"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planos]\nskive_mm = 3\n', "pronated_or_planus"),
-    ('name = "x"\ndescription = "X."\n[rulez]\n', "rules"),
-])
+@pytest.mark.parametrize(
+    "text, closest",
+    [
+        ('name = "x"\ndescripton = "X."\n', "description"),
+        ('name = "x"\ndescription = "X."\n[params]\nheel_cup_dept_mm = 14\n', "heel_cup_depth_mm"),
+        ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\nskive_m = 3\n', "skive_mm"),
+        ('name = "x"\ndescription = "X."\n[rules.pronated_or_planos]\nskive_mm = 3\n', "pronated_or_planus"),
+        ('name = "x"\ndescription = "X."\n[rulez]\n', "rules"),
+    ],
+)
 def test_unknown_key_in_a_profile_names_the_closest(tmp_path, text, closest):
     with pytest.raises(ValidationError, match=f"did you mean '{closest}'"):
         load_profile(user_profile(tmp_path, text))
 
 
-@pytest.mark.parametrize("text, match", [
-    ('name = "x"\ndescription = "X."\n[params]\nheel_cup_depth_mm = 40\n', r"heel_cup_depth_mm = 40.*0 to 30 mm"),
-    ('name = "x"\ndescription = "X."\n[params]\narch_blend_mm = 60\narch_width_mm = 30\n', "arch_blend_mm"),
-    ('name = "x"\ndescription = "X."\n[params]\nlength = "half"\n', "length"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\npronation_control = "wedge"\n',
-     r"pronation_control.*'skive', 'post', 'both'"),
-    ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\nskive_mm = 1\n', r"skive_mm = 1.*2 to 8 mm"),
-    ('name = "x"\ndescription = "X."\n[rules.leg_length]\nheel_lift_max_mm = 20\n', r"heel_lift_max_mm.*0 to 15"),
-    ('name = "x"\ndescription = "X."\n[rules.heel_pain]\nheel_cushion_mm = "soft"\n', "must be a number"),
-    ('name = "x"\n', "description"),
-    ('name = "x"\ndescription = "X."\nparams = 3\n', "must be a table"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ('name = "x"\ndescription = "X."\n[params]\nheel_cup_depth_mm = 40\n', r"heel_cup_depth_mm = 40.*0 to 30 mm"),
+        ('name = "x"\ndescription = "X."\n[params]\narch_blend_mm = 60\narch_width_mm = 30\n', "arch_blend_mm"),
+        ('name = "x"\ndescription = "X."\n[params]\nlength = "half"\n', "length"),
+        (
+            'name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\npronation_control = "wedge"\n',
+            r"pronation_control.*'skive', 'post', 'both'",
+        ),
+        ('name = "x"\ndescription = "X."\n[rules.pronated_or_planus]\nskive_mm = 1\n', r"skive_mm = 1.*2 to 8 mm"),
+        ('name = "x"\ndescription = "X."\n[rules.leg_length]\nheel_lift_max_mm = 20\n', r"heel_lift_max_mm.*0 to 15"),
+        ('name = "x"\ndescription = "X."\n[rules.heel_pain]\nheel_cushion_mm = "soft"\n', "must be a number"),
+        ('name = "x"\n', "description"),
+        ('name = "x"\ndescription = "X."\nparams = 3\n', "must be a table"),
+    ],
+)
 def test_invalid_profile_values(tmp_path, text, match):
     with pytest.raises(ValidationError, match=match):
         load_profile(user_profile(tmp_path, text))

@@ -1,4 +1,4 @@
-"""Every cut-off boundary, with the expected band written out from clinical.md.
+"""Every cut-off boundary, with the expected band written out from clinical-basis.md.
 
 The expectations are typed here, not read from the thresholds file, so a wrong number in the
 data fails a test.
@@ -81,8 +81,9 @@ BOUNDARIES = [
 ]
 
 
-@pytest.mark.parametrize("index, age, value, suggests, label", BOUNDARIES,
-                         ids=[f"{b[0]}-age{b[1]}-{b[2]}" for b in BOUNDARIES])
+@pytest.mark.parametrize(
+    "index, age, value, suggests, label", BOUNDARIES, ids=[f"{b[0]}-age{b[1]}-{b[2]}" for b in BOUNDARIES]
+)
 def test_boundary(thresholds, index, age, value, suggests, label):
     c = thresholds.classify(index, value, age)
     assert c.band is not None, c.note
@@ -99,11 +100,21 @@ def test_navicular_drop_limits(thresholds, criterion, limit):
     assert criterion.value.capitalize() in thresholds.classify("navicular_drop_mm", 20, ADULT, criterion).band.label
 
 
-@pytest.mark.parametrize("index, age", [
-    ("arch_index", 8), ("ahi_standing", 12), ("navicular_height_mm", 15), ("clarke_angle_deg", 10),
-    ("navicular_drop_mm", 9), ("rcsp_deg", 9), ("chippaux_smirak_pct", 2), ("staheli", 2),
-    ("staheli", ADULT), ("fpi6_total", 4),
-])
+@pytest.mark.parametrize(
+    "index, age",
+    [
+        ("arch_index", 8),
+        ("ahi_standing", 12),
+        ("navicular_height_mm", 15),
+        ("clarke_angle_deg", 10),
+        ("navicular_drop_mm", 9),
+        ("rcsp_deg", 9),
+        ("chippaux_smirak_pct", 2),
+        ("staheli", 2),
+        ("staheli", ADULT),
+        ("fpi6_total", 4),
+    ],
+)
 def test_no_threshold_where_none_is_published(thresholds, index, age):
     c = thresholds.classify(index, 1.0, age)
     assert c.band is None
@@ -113,7 +124,7 @@ def test_no_threshold_where_none_is_published(thresholds, index, age):
 def test_every_rule_has_source_and_ordered_bands(thresholds):
     for name, rule in thresholds.rules.items():
         assert rule.source, name
-        assert "clinical.md" in rule.source, name
+        assert "clinical-basis.md" in rule.source, name
         for group in rule.groups:
             uppers = [b.upper for b in group.bands[:-1]]
             assert uppers == sorted(uppers), name
@@ -121,10 +132,12 @@ def test_every_rule_has_source_and_ordered_bands(thresholds):
 
 def test_user_file_overrides_a_table(tmp_path):
     f = tmp_path / "mine.toml"
-    f.write_text('[arch_index]\ngroups = [{ min_age_years = 0, bands = ['
-                 '{ label = "high", suggests = "cavus", upper = 0.15, upper_inclusive = true },'
-                 '{ label = "flat", suggests = "planus" } ] }]\n'
-                 '[navicular_drop_mm]\ndefault_criterion = "brody"\n')
+    f.write_text(
+        "[arch_index]\ngroups = [{ min_age_years = 0, bands = ["
+        '{ label = "high", suggests = "cavus", upper = 0.15, upper_inclusive = true },'
+        '{ label = "flat", suggests = "planus" } ] }]\n'
+        '[navicular_drop_mm]\ndefault_criterion = "brody"\n'
+    )
     th = load_thresholds(f)
     assert th.classify("arch_index", 0.2, ADULT).band.suggests == "planus"
     assert th.classify("arch_index", 0.2, 8).band.suggests == "planus"  # now applies to children
@@ -133,17 +146,24 @@ def test_user_file_overrides_a_table(tmp_path):
     assert th.classify("ahi_standing", 0.27, ADULT).band.suggests == "planus"
 
 
-@pytest.mark.parametrize("text, words", [
-    ("[arch_indx]\nsource = 'x'\n", ["arch_indx", "arch_index"]),
-    ("[sizing]\nallowance = 12\n", ["allowance", "allowance_mm"]),
-    ("[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'flat', upper = 1 }, "
-     "{ label = 'b', suggests = 'planus' }] }]\n",
-     ["suggests", "flat"]),
-    ("[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'cavus', upper = 1 }] }]\n",
-     ["last band"]),
-    ("[sizing]\nallowance_mm = nan\n", ["sizing.allowance_mm", "finite"]),
-    ("not toml [", ["not valid TOML"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[arch_indx]\nsource = 'x'\n", ["arch_indx", "arch_index"]),
+        ("[sizing]\nallowance = 12\n", ["allowance", "allowance_mm"]),
+        (
+            "[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'flat', upper = 1 }, "
+            "{ label = 'b', suggests = 'planus' }] }]\n",
+            ["suggests", "flat"],
+        ),
+        (
+            "[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'cavus', upper = 1 }] }]\n",
+            ["last band"],
+        ),
+        ("[sizing]\nallowance_mm = nan\n", ["sizing.allowance_mm", "finite"]),
+        ("not toml [", ["not valid TOML"]),
+    ],
+)
 def test_bad_user_file(tmp_path, text, words):
     f = tmp_path / "bad.toml"
     f.write_text(text)

@@ -54,9 +54,9 @@ SOLIDS = {
     "icosphere": lambda: trimesh.creation.icosphere(subdivisions=3, radius=25.0),
     "box_fractional_mm": _box_fractional,
     # A left insole is a mirrored right one: the mirror must keep the winding outward.
-    "mirrored_cylinder": lambda: trimesh.creation.cylinder(
-        radius=7.5, height=3.3, sections=40
-    ).apply_transform(np.diag([1.0, -1.0, 1.0, 1.0])),
+    "mirrored_cylinder": lambda: trimesh.creation.cylinder(radius=7.5, height=3.3, sections=40).apply_transform(
+        np.diag([1.0, -1.0, 1.0, 1.0])
+    ),
 }
 
 
@@ -196,9 +196,7 @@ def test_3mf_metadata_round_trips_exactly():
     # The custom names' prefix is declared on <model> with orthofit's namespace (3MF core
     # spec §3.4.1); ElementTree drops declarations, so read them as parse events.
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        declared = dict(
-            ns for _, ns in ET.iterparse(io.BytesIO(archive.read(MODEL_PATH)), events=("start-ns",))
-        )
+        declared = dict(ns for _, ns in ET.iterparse(io.BytesIO(archive.read(MODEL_PATH)), events=("start-ns",)))
     assert declared["orthofit"] == ORTHOFIT_NAMESPACE
 
 
@@ -215,7 +213,7 @@ _XML_CHARS = st.characters(codec="utf-8", exclude_characters="\ufffe\uffff").fil
 )
 
 
-@pytest.mark.slow     # 60 hypothesis examples
+@pytest.mark.slow  # 60 hypothesis examples
 @settings(max_examples=60, deadline=None)
 @given(
     name=st.text(_XML_CHARS, max_size=40),
@@ -294,7 +292,7 @@ def test_export_is_byte_identical_across_processes():
 # --- a large mesh ------------------------------------------------------------------------------
 
 
-@pytest.mark.slow     # 1.5 s (STL) and 3.6 s (3MF): trimesh reloading 328k faces
+@pytest.mark.slow  # 1.5 s (STL) and 3.6 s (3MF): trimesh reloading 328k faces
 @pytest.mark.parametrize("file_type", ["stl", "3mf"])
 def test_large_mesh_exports_and_reloads(big_solid, file_type):
     data = export(big_solid, file_type)

@@ -53,6 +53,7 @@ def _insoles(left: str = "", right: str = "", **kw):
 
 # --- the registry ---------------------------------------------------------------------------------
 
+
 def test_every_feature_in_the_data_is_a_module_in_table_order():
     from orthofit.config.params import FEATURE_NAMES, PARAMETERS
     from orthofit.geometry.features import FEATURES
@@ -122,6 +123,7 @@ def test_unknown_condition_is_a_clear_error():
 
 # --- lateral wedge --------------------------------------------------------------------------------
 
+
 def test_medial_knee_oa_gives_a_lateral_wedge_on_that_side_only():
     from orthofit.model.enums import Side
 
@@ -135,14 +137,15 @@ def test_medial_knee_oa_gives_a_lateral_wedge_on_that_side_only():
 def test_lateral_wedge_removes_a_varus_post_and_skive():
     from orthofit.model.enums import Side
 
-    out, _, _ = _insoles(left='conditions = ["medial_knee_oa"]\nrcsp_deg = 8\nfpi6 = [2, 2, 2, 2, 2, 1]',
-                         profile="pronation-control")
+    out, _, _ = _insoles(
+        left='conditions = ["medial_knee_oa"]\nrcsp_deg = 8\nfpi6 = [2, 2, 2, 2, 2, 1]', profile="pronation-control"
+    )
     rx = out[Side.LEFT].prescription
     assert rx.params.lateral_wedge_deg == 5
     assert rx.params.medial_heel_skive_mm == 0 and rx.params.rearfoot_post_deg <= 0
     assert any("a lateral wedge is prescribed for the knee" in r for r in rx.reasons)
     assert any("foot symptoms should be checked at review" in r for r in rx.reasons)
-    assert rx.params.arch_height_mm > 0       # the arch support stays
+    assert rx.params.arch_height_mm > 0  # the arch support stays
 
 
 def test_lateral_wedge_tilts_the_top_by_its_angle():
@@ -152,8 +155,10 @@ def test_lateral_wedge_tilts_the_top_by_its_angle():
     from orthofit.geometry.surface import top_height
 
     foot = FootDimensions.from_measurements(250, 96, 64, 182)
-    flat, wedged = InsoleParams(arch_height_mm=0, heel_cup_depth_mm=0), InsoleParams(
-        arch_height_mm=0, heel_cup_depth_mm=0, lateral_wedge_deg=5)
+    flat, wedged = (
+        InsoleParams(arch_height_mm=0, heel_cup_depth_mm=0),
+        InsoleParams(arch_height_mm=0, heel_cup_depth_mm=0, lateral_wedge_deg=5),
+    )
     ctx = SurfaceContext.build(insole_outline(foot, flat), foot)
     x = 200.0
     y_med = float(np.interp(x, ctx.border_x, ctx.border_medial))
@@ -172,6 +177,7 @@ def test_no_lateral_wedge_for_a_child():
 
 
 # --- Morton's extension and its reverse -----------------------------------------------------------
+
 
 def test_hallux_rigidus_gives_a_stiff_mortons_extension_with_its_zone():
     from orthofit.model.enums import Side
@@ -209,7 +215,7 @@ def test_functional_hallux_limitus_gives_a_first_ray_cut_out():
     o = out[Side.LEFT]
     p = o.prescription.params
     assert p.reverse_mortons_mm == 3 and p.mortons_extension_mm == 0
-    assert p.base_thickness_forefoot_mm >= 3 + p.min_thickness_mm      # the recess leaves the thinnest wall
+    assert p.base_thickness_forefoot_mm >= 3 + p.min_thickness_mm  # the recess leaves the thinnest wall
     assert o.insole.min_thickness_mm >= p.min_thickness_mm - 1e-6
     assert any(z.name == "first-ray cut-out offload" for z in o.zones)
 
@@ -235,7 +241,7 @@ def test_each_new_feature_builds_a_checked_solid_on_both_sides(conditions):
     for side in Side:
         solid = out[side].insole.solid
         assert check_solid(solid).volume_mm3 > 0, (side, conditions)
-        mesh = trimesh.Trimesh(solid.vertices, solid.faces, process=False)   # an independent check
+        mesh = trimesh.Trimesh(solid.vertices, solid.faces, process=False)  # an independent check
         assert mesh.is_watertight and mesh.is_winding_consistent and mesh.volume > 0, (side, conditions)
 
 
@@ -255,7 +261,7 @@ def test_the_report_grades_the_new_features_and_says_what_they_are_for():
     assert "moderate certainty of little or no effect on knee pain" in text
     assert "did not ease knee pain more than a flat insole" in text
     assert "This stiff strip has not been tested on its own" in text
-    assert "cut-out" not in text.split("For the clinician")[0]     # not prescribed: not described
+    assert "cut-out" not in text.split("For the clinician")[0]  # not prescribed: not described
 
 
 def test_the_example_case_uses_both_new_features(tmp_path, cli):

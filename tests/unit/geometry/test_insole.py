@@ -4,7 +4,6 @@ its parameter says."""
 from __future__ import annotations
 
 import csv
-from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.repo import shared_data
-from orthofit.config.params import InsoleLength, InsoleParams
+from orthofit.config.params import PARAMETERS, InsoleLength, InsoleParams
 from orthofit.errors import ValidationError
 from orthofit.geometry.build import DEFAULT_EDGE_MM, build_insole
 from orthofit.geometry.outline import FootDimensions
@@ -31,7 +30,7 @@ def assert_valid(insole, params=None):
     assert mesh.is_winding_consistent
     assert mesh.volume > 0
     assert mesh.volume == pytest.approx(insole.volume_mm3, rel=1e-9)
-    assert insole.solid.vertices[:, 2].min() == pytest.approx(0.0, abs=1e-9)   # flat bottom on the floor
+    assert insole.solid.vertices[:, 2].min() == pytest.approx(0.0, abs=1e-9)  # flat bottom on the floor
     assert insole.min_thickness_mm >= (params or insole.params).min_thickness_mm - 1e-9
 
 
@@ -41,8 +40,12 @@ def heel_seat(insole, foot=FOOT):
     if insole.side is Side.LEFT:
         v = v * np.array([1, -1, 1])
     x, y, z = v.T
-    m = (z > 0.01) & (x > 0.08 * foot.foot_length_mm) & (x < 0.20 * foot.foot_length_mm) \
+    m = (
+        (z > 0.01)
+        & (x > 0.08 * foot.foot_length_mm)
+        & (x < 0.20 * foot.foot_length_mm)
         & (np.abs(y) < 0.2 * foot.heel_width_mm)
+    )
     assert m.sum() > 30
     return v[m]
 
@@ -56,23 +59,25 @@ def frontal_tilt_deg(points):
 
 # --- hypothesis: the whole legal parameter space -----------------------------------------
 
+
 @st.composite
 def legal_params(draw):
-    values = {}
-    for f in fields(InsoleParams):
-        if f.name == "length":
-            values["length"] = draw(st.sampled_from(list(InsoleLength)))
-            continue
-        lo, hi = f.metadata["range"]
-        values[f.name] = draw(st.floats(lo, hi, allow_nan=False))
+    values = {"length": draw(st.sampled_from(list(InsoleLength)))}
+    for spec in PARAMETERS.values():
+        values[spec.name] = draw(st.floats(spec.low, spec.high, allow_nan=False))
     if values["medial_heel_skive_mm"] < 2:
         values["medial_heel_skive_mm"] = draw(st.sampled_from([0.0, 2.0]))
     values["arch_blend_mm"] = min(values["arch_blend_mm"], values["arch_width_mm"])
-    values["min_thickness_mm"] = min(values["min_thickness_mm"], values["base_thickness_rearfoot_mm"],
-                                     values["base_thickness_forefoot_mm"])
-    room = values["base_thickness_rearfoot_mm"] + values["heel_cushion_mm"] + values["heel_lift_mm"] \
-        - values["min_thickness_mm"]
-    values["heel_spur_relief_mm"] = min(values["heel_spur_relief_mm"], max(room, 0.0))
+    values["min_thickness_mm"] = min(
+        values["min_thickness_mm"], values["base_thickness_rearfoot_mm"], values["base_thickness_forefoot_mm"]
+    )
+    for spec in PARAMETERS.values():  # a recess leaves the thinnest wall; excluded pairs are not both used
+        if spec.recess_from:
+            room = sum(values[k] for k in spec.recess_from) - values["min_thickness_mm"]
+            values[spec.name] = min(values[spec.name], max(room, 0.0))
+        for other in spec.excludes:
+            if values[spec.name] > 0 and values[other] > 0:
+                values[other] = 0.0
     return InsoleParams(**values)
 
 
@@ -83,7 +88,7 @@ def feet(draw):
     return FootDimensions.from_measurements(fl, b, b * draw(st.floats(0.58, 0.78)), fl * draw(st.floats(0.69, 0.77)))
 
 
-@pytest.mark.slow     # 60 hypothesis examples, 12-26 s
+@pytest.mark.slow  # 60 hypothesis examples, 12-26 s
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=legal_params(), foot=feet(), side=st.sampled_from(list(Side)))
 def test_every_legal_insole_is_a_valid_printable_solid(params, foot, side):
@@ -94,12 +99,15 @@ def test_every_legal_insole_is_a_valid_printable_solid(params, foot, side):
     assert summary.volume_cm3 > 0
 
 
-@pytest.mark.parametrize("foot_mm, bed, fits, turned", [
-    (262, (300, 300), True, False),      # 277 mm insole: fits straight
-    (291, (300, 300), True, True),       # 306 mm: only across the diagonal
-    (262, (270, 270), True, True),
-    (262, (150, 150), False, False),
-])
+@pytest.mark.parametrize(
+    "foot_mm, bed, fits, turned",
+    [
+        (262, (300, 300), True, False),  # 277 mm insole: fits straight
+        (291, (300, 300), True, True),  # 306 mm: only across the diagonal
+        (262, (270, 270), True, True),
+        (262, (150, 150), False, False),
+    ],
+)
 def test_bed_fit(foot_mm, bed, fits, turned):
     foot = FootDimensions.from_measurements(foot_mm, 0.38 * foot_mm, 0.26 * foot_mm)
     summary = printability(build_insole(foot, InsoleParams(), Side.RIGHT), bed)
@@ -107,7 +115,7 @@ def test_bed_fit(foot_mm, bed, fits, turned):
     assert bool(summary.bed_rotation_deg) is turned
 
 
-@pytest.mark.slow     # about 12 s
+@pytest.mark.slow  # about 12 s
 @settings(max_examples=25, deadline=None)
 @given(params=legal_params(), raise_mm=st.floats(0.5, 10.0))
 def test_higher_arch_raises_the_arch_region(params, raise_mm):
@@ -131,7 +139,7 @@ def test_higher_arch_raises_the_arch_region(params, raise_mm):
     assert np.allclose(top_height(far, ctx, higher), top_height(far, ctx, params))
 
 
-@pytest.mark.slow     # about 6 s
+@pytest.mark.slow  # about 6 s
 @settings(max_examples=20, deadline=None)
 @given(post=st.floats(-8.0, 8.0))
 def test_rearfoot_post_tilts_the_heel_seat(post):
@@ -144,7 +152,7 @@ def test_rearfoot_post_tilts_the_heel_seat(post):
     assert frontal_tilt_deg(heel_seat(left)) - flat == pytest.approx(post, abs=0.5)
 
 
-@pytest.mark.slow     # about 4 s
+@pytest.mark.slow  # about 4 s
 @settings(max_examples=20, deadline=None)
 @given(lift=st.floats(0.0, 15.0))
 def test_heel_lift_raises_the_heel_seat(lift):
@@ -154,7 +162,7 @@ def test_heel_lift_raises_the_heel_seat(lift):
     assert z1 - z0 == pytest.approx(lift, abs=0.2)
 
 
-@pytest.mark.slow     # about 12 s
+@pytest.mark.slow  # about 12 s
 @settings(max_examples=15, deadline=None)
 @given(params=legal_params())
 def test_left_and_right_are_mirror_images(params):
@@ -169,12 +177,15 @@ def test_left_and_right_are_mirror_images(params):
 
 # --- lengths, features and failures ------------------------------------------------------
 
+
 def test_lengths_get_shorter():
     got = {ln: build_insole(FOOT, InsoleParams(length=ln), Side.RIGHT) for ln in InsoleLength}
-    full, sulcus, three = (np.ptp(got[k].solid.vertices[:, 0]) for k in
-                           (InsoleLength.FULL, InsoleLength.SULCUS, InsoleLength.THREE_QUARTER))
-    assert full == pytest.approx(262 + 15, abs=1.0)          # foot length + allowance
-    assert three < 190 < sulcus < full                          # 3/4 ends behind MTH1, sulcus past it
+    full, sulcus, three = (
+        np.ptp(got[k].solid.vertices[:, 0])
+        for k in (InsoleLength.FULL, InsoleLength.SULCUS, InsoleLength.THREE_QUARTER)
+    )
+    assert full == pytest.approx(262 + 15, abs=1.0)  # foot length + allowance
+    assert three < 190 < sulcus < full  # 3/4 ends behind MTH1, sulcus past it
 
 
 def test_met_pad_sits_proximal_to_the_metatarsal_heads():
@@ -182,6 +193,7 @@ def test_met_pad_sits_proximal_to_the_metatarsal_heads():
     insole = build_insole(FOOT, p, Side.RIGHT)
     ctx = SurfaceContext.build(insole.outline, FOOT)
     from orthofit.geometry.outline import landmarks
+
     mth24_x, mth24_y = landmarks(FOOT).mth_line_point(0.45)
     xs = np.linspace(100, 260, 1601)
     line = np.column_stack([xs, np.full_like(xs, mth24_y)])
@@ -193,15 +205,19 @@ def test_met_pad_sits_proximal_to_the_metatarsal_heads():
     assert peak < distal_edge
 
 
-@pytest.mark.parametrize("steep", [
-    {},
-    dict(heel_cup_depth_mm=30, heel_cup_wall_width_mm=5, medial_heel_skive_mm=8, rearfoot_post_deg=8),
-    dict(arch_height_mm=20, met_pad_height_mm=8, met_pad_length_mm=15, met_pad_width_mm=10,
-         forefoot_post_deg=-8),
-    pytest.param(dict(medial_flange_mm=15, lateral_flange_mm=15, flange_width_mm=5, heel_lift_mm=15),
-                 marks=pytest.mark.slow),                                                   # about 3.5 s
-    dict(heel_spur_relief_mm=4, heel_spur_relief_diameter_mm=15, base_thickness_rearfoot_mm=6, heel_cushion_mm=6),
-], ids=["defaults", "deep-cup-skive-post", "arch-small-tall-pad", "flanges-lift", "spur-relief"])
+@pytest.mark.parametrize(
+    "steep",
+    [
+        {},
+        dict(heel_cup_depth_mm=30, heel_cup_wall_width_mm=5, medial_heel_skive_mm=8, rearfoot_post_deg=8),
+        dict(arch_height_mm=20, met_pad_height_mm=8, met_pad_length_mm=15, met_pad_width_mm=10, forefoot_post_deg=-8),
+        pytest.param(
+            dict(medial_flange_mm=15, lateral_flange_mm=15, flange_width_mm=5, heel_lift_mm=15), marks=pytest.mark.slow
+        ),  # about 3.5 s
+        dict(heel_spur_relief_mm=4, heel_spur_relief_diameter_mm=15, base_thickness_rearfoot_mm=6, heel_cushion_mm=6),
+    ],
+    ids=["defaults", "deep-cup-skive-post", "arch-small-tall-pad", "flanges-lift", "spur-relief"],
+)
 def test_surface_follows_the_height_field_to_a_tenth_of_a_mm(steep):
     """At the default 1.5 mm edges, steep features get a finer mesh where they need it."""
     p = InsoleParams(**steep)
@@ -244,7 +260,7 @@ def test_inside_out_and_open_meshes_are_refused():
         check_solid(Solid(np.asarray(box.vertices), np.asarray(box.faces)[:-1]))
 
 
-@pytest.mark.slow          # about 30-40 s
+@pytest.mark.slow  # about 30-40 s
 @pytest.mark.shared_data
 def test_ansur_spread_sample_gives_valid_insoles():
     """Every 40th of the 6,068 ANSUR II feet (152 people), both sides."""
@@ -252,8 +268,12 @@ def test_ansur_spread_sample_gives_valid_insoles():
         rows = list(csv.DictReader(fh))[::40]
     lengths = []
     for row in rows:
-        foot = FootDimensions.from_measurements(float(row["footlength_mm"]), float(row["footbreadthhorizontal_mm"]),
-                                                float(row["heelbreadth_mm"]), float(row["balloffootlength_mm"]))
+        foot = FootDimensions.from_measurements(
+            float(row["footlength_mm"]),
+            float(row["footbreadthhorizontal_mm"]),
+            float(row["heelbreadth_mm"]),
+            float(row["balloffootlength_mm"]),
+        )
         for side in Side:
             insole = build_insole(foot, InsoleParams(), side)
             assert_valid(insole)
@@ -261,21 +281,55 @@ def test_ansur_spread_sample_gives_valid_insoles():
     assert np.allclose(lengths, 15.0, atol=1.0)
 
 
-@pytest.mark.parametrize("foot, params", [
-    # a straight sulcus cut lay on Qhull's convex hull: zero-area slivers, a ring edge lost
-    (FootDimensions(268.9852817164027, 112.97381832088914, 86.18042649532475, 185.59984438431786),
-     InsoleParams(length="sulcus", length_allowance_mm=21.23, width_allowance_mm=2.03, base_thickness_rearfoot_mm=2.0,
-                  base_thickness_forefoot_mm=2.0, heel_cup_depth_mm=0.0, arch_height_mm=0.0, medial_heel_skive_mm=2.0,
-                  lateral_flange_mm=6.5625, flange_width_mm=8.0, min_thickness_mm=1.0)),
-    # a heel-cup wall wider than half a small child's heel: the inward offsets split
-    (FootDimensions(110, 48.34, 33.23, 82.5),
-     InsoleParams(length_allowance_mm=10, base_thickness_rearfoot_mm=2, base_thickness_forefoot_mm=2,
-                  heel_cup_depth_mm=1, heel_cup_wall_width_mm=17, arch_height_mm=0, lateral_flange_mm=1,
-                  flange_width_mm=5, min_thickness_mm=1, arch_width_mm=15, arch_blend_mm=5)),
-    (FootDimensions(110, 48.34, 33.23, 82.5), InsoleParams(heel_cup_depth_mm=30, heel_cup_wall_width_mm=25)),
-], ids=["straight-sulcus-cut", "wide-cup-wall-small-heel", "deep-wide-cup-small-heel"])
-@pytest.mark.parametrize("edge", [pytest.param(1.0, marks=pytest.mark.slow), 1.5,      # 9 builds, about 3 s:
-                                  pytest.param(2.0, marks=pytest.mark.slow)])          # the default edge quick
+@pytest.mark.parametrize(
+    "foot, params",
+    [
+        # a straight sulcus cut lay on Qhull's convex hull: zero-area slivers, a ring edge lost
+        (
+            FootDimensions(268.9852817164027, 112.97381832088914, 86.18042649532475, 185.59984438431786),
+            InsoleParams(
+                length="sulcus",
+                length_allowance_mm=21.23,
+                width_allowance_mm=2.03,
+                base_thickness_rearfoot_mm=2.0,
+                base_thickness_forefoot_mm=2.0,
+                heel_cup_depth_mm=0.0,
+                arch_height_mm=0.0,
+                medial_heel_skive_mm=2.0,
+                lateral_flange_mm=6.5625,
+                flange_width_mm=8.0,
+                min_thickness_mm=1.0,
+            ),
+        ),
+        # a heel-cup wall wider than half a small child's heel: the inward offsets split
+        (
+            FootDimensions(110, 48.34, 33.23, 82.5),
+            InsoleParams(
+                length_allowance_mm=10,
+                base_thickness_rearfoot_mm=2,
+                base_thickness_forefoot_mm=2,
+                heel_cup_depth_mm=1,
+                heel_cup_wall_width_mm=17,
+                arch_height_mm=0,
+                lateral_flange_mm=1,
+                flange_width_mm=5,
+                min_thickness_mm=1,
+                arch_width_mm=15,
+                arch_blend_mm=5,
+            ),
+        ),
+        (FootDimensions(110, 48.34, 33.23, 82.5), InsoleParams(heel_cup_depth_mm=30, heel_cup_wall_width_mm=25)),
+    ],
+    ids=["straight-sulcus-cut", "wide-cup-wall-small-heel", "deep-wide-cup-small-heel"],
+)
+@pytest.mark.parametrize(
+    "edge",
+    [
+        pytest.param(1.0, marks=pytest.mark.slow),
+        1.5,  # 9 builds, about 3 s:
+        pytest.param(2.0, marks=pytest.mark.slow),
+    ],
+)  # the default edge quick
 def test_cases_hypothesis_found_build(foot, params, edge):
     for side in Side:
         assert_valid(build_insole(foot, params, side, edge), params)

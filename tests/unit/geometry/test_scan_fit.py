@@ -4,16 +4,14 @@ PrusaSlicer: tests/integration/test_prusaslicer.py.)"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 from shapely.geometry import MultiPoint
 
 from helpers.repo import shared_data
+from helpers.steps import measured_from_scans, settings
 from orthofit.assess.assessment import assess
 from orthofit.config.params import InsoleParams
-from orthofit.config.profiles import load_profile
 from orthofit.geometry.build import build_scan_insole
 from orthofit.geometry.scan_fit import plantar_surface
 from orthofit.geometry.solid import check_solid
@@ -35,7 +33,7 @@ def records(scan_records):
 
 
 def _foot_and_surface(rec, params):
-    m = merge_scan(FootMeasurements(), rec)
+    m, _ = merge_scan(FootMeasurements(), rec)
     case = Case(Patient("t", 40), **{rec.side.value: m, rec.side.other.value: FootMeasurements()})
     foot = foot_dimensions(case, rec.side)
     arch = rec.measurements.values()["plantar_arch_height_mm"]
@@ -69,7 +67,7 @@ def test_scan_fitted_insole_follows_the_standing_sole(records, side):
     rec = records[side]
     params = InsoleParams(arch_fill_mm=0.0, heel_cup_depth_mm=14.0)
     foot, surface, arch = _foot_and_surface(rec, params)
-    ins = build_scan_insole(surface, foot, params, Side.RIGHT)        # built in the right-foot frame
+    ins = build_scan_insole(surface, foot, params, Side.RIGHT)  # built in the right-foot frame
     check = check_solid(ins.solid)
     assert check.watertight and check.winding_consistent and check.volume_mm3 > 0
     # outline: as long as the foot plus the allowance, and covering the whole contact print
@@ -77,7 +75,7 @@ def test_scan_fitted_insole_follows_the_standing_sole(records, side):
     assert x0 == pytest.approx(0.0, abs=1e-6)
     assert x1 == pytest.approx(foot.foot_length_mm + params.length_allowance_mm, abs=1.0)
     v = _right_frame(rec)
-    shift = surface.x_mm[0] - (v[:, 0].min() - 40.0) - 0.5          # scan x -> insole x
+    shift = surface.x_mm[0] - (v[:, 0].min() - 40.0) - 0.5  # scan x -> insole x
     contact = v[v[:, 2] < 1.0][:, :2] + [shift, 0]
     assert ins.outline.buffer(1.0).contains(MultiPoint(contact))
     # top: base + the scan's own underside in the midfoot (where the sole is not capped)
@@ -87,7 +85,7 @@ def test_scan_fitted_insole_follows_the_standing_sole(records, side):
     d_edge = np.array([ins.outline.exterior.distance(p) for p in MultiPoint(top[:, :2]).geoms])
     ok = np.isfinite(under) & (under < arch - 2.0) & (d_edge > 12.0)
     assert ok.sum() > 200
-    base = params.base_thickness_rearfoot_mm + 0 * top[:, 0]         # upper bound of the taper
+    base = params.base_thickness_rearfoot_mm + 0 * top[:, 0]  # upper bound of the taper
     lo = params.base_thickness_forefoot_mm
     gap = top[ok, 2] - under[ok]
     assert np.all(gap > lo - 1.5) and np.all(gap < base[ok] + 1.5), (gap.min(), gap.max())
@@ -99,7 +97,7 @@ def test_scan_fitted_insole_follows_the_standing_sole(records, side):
 def test_arch_fill_raises_the_arch_only(records):
     rec = records[Side.RIGHT]
     p0 = InsoleParams(arch_fill_mm=0.0)
-    p4 = replace(p0, arch_fill_mm=4.0)
+    p4 = p0.with_values(arch_fill_mm=4.0)
     foot, surface, _ = _foot_and_surface(rec, p0)
     a = build_scan_insole(surface, foot, p0, Side.RIGHT)
     b = build_scan_insole(surface, foot, p4, Side.RIGHT)
@@ -109,9 +107,13 @@ def test_arch_fill_raises_the_arch_only(records):
     ctx = SurfaceContext.build(surface.outline, foot)
     fl = foot.foot_length_mm
     medial = np.interp(0.42 * fl, ctx.border_x, ctx.border_medial)
-    pts = np.array([[0.42 * fl, medial - 0.5],        # the arch apex, at the medial border
-                    [0.10 * fl, 0.0],                 # heel centre
-                    [0.75 * fl, 0.0]])                # forefoot
+    pts = np.array(
+        [
+            [0.42 * fl, medial - 0.5],  # the arch apex, at the medial border
+            [0.10 * fl, 0.0],  # heel centre
+            [0.75 * fl, 0.0],
+        ]
+    )  # forefoot
     za = np.sum(list(scan_height_components(pts, surface, ctx, p0, 0.0).values()), axis=0)
     zb = np.sum(list(scan_height_components(pts, surface, ctx, p4, 4.0).values()), axis=0)
     assert zb[0] - za[0] == pytest.approx(4.0, abs=0.05)
@@ -130,12 +132,11 @@ def test_heel_cup_reaches_the_prescribed_rim(records):
 
 
 def test_case_with_scans_gives_scan_fitted_insoles_and_says_so(tmp_path, records):
-    feet = {s.value: merge_scan(FootMeasurements(), rec) for s, rec in records.items()}
     # a typed sitting height 2 mm above the scanned standing one: the fill is capped at 2 mm
-    left = feet["left"]
-    feet["left"] = replace(left, dorsal_height_sitting_mm=left.dorsal_height_standing_mm + 2.0)
-    case = Case(Patient("SF", 40), **feet)
-    out = make_insoles(assess(case), load_profile("pronation-control"), list(Side))
+    standing = merge_scan(FootMeasurements(), records[Side.LEFT])[0].dorsal_height_standing_mm
+    typed = {Side.LEFT: FootMeasurements(dorsal_height_sitting_mm=standing + 2.0)}
+    measured = measured_from_scans(records, Patient("SF", 40), typed)
+    out = make_insoles(assess(measured, settings("pronation-control")), settings("pronation-control"), list(Side))
     for r in out:
         assert any(t.startswith("scan-fitted to") for t in r.prescription.reasons)
         check = check_solid(r.insole.solid)
@@ -151,8 +152,11 @@ def test_case_with_scans_gives_scan_fitted_insoles_and_says_so(tmp_path, records
 
 
 def test_non_standing_scan_gives_the_parametric_insole():
-    rec = measure_foot_scan(load_scan(shared_data("scans", "find_template_lowres_left_m.obj"), "m"), Side.LEFT,
-                            ScanCondition.NON_WEIGHT_BEARING)
-    case = Case(Patient("NW", 40), left=merge_scan(FootMeasurements(), rec), right=FootMeasurements())
-    out = make_insoles(assess(case), load_profile("neutral"), [Side.LEFT])
+    rec = measure_foot_scan(
+        load_scan(shared_data("scans", "find_template_lowres_left_m.obj"), "m"),
+        Side.LEFT,
+        ScanCondition.NON_WEIGHT_BEARING,
+    )
+    measured = measured_from_scans({Side.LEFT: rec}, Patient("NW", 40))
+    out = make_insoles(assess(measured, settings()), settings(), [Side.LEFT])
     assert any("parametric shape sized from the scan" in t for t in out[0].prescription.reasons)

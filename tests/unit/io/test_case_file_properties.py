@@ -47,7 +47,7 @@ def _valid_foot(draw) -> dict:
     foot = {k: draw(_in_range(FOOT_FIELDS[k])) for k in sorted(keys)}
     if "foot_length_mm" in foot and "truncated_foot_length_mm" in foot:
         rng = FOOT_FIELDS["truncated_foot_length_mm"]
-        upper = min(rng.high, foot["foot_length_mm"] - 0.5)   # foot_length_mm >= 60 > 40.5
+        upper = min(rng.high, foot["foot_length_mm"] - 0.5)  # foot_length_mm >= 60 > 40.5
         foot["truncated_foot_length_mm"] = draw(st.floats(rng.low, upper))
     if draw(st.booleans()):
         foot["fpi6"] = draw(st.lists(_FPI_ITEM, min_size=6, max_size=6))
@@ -63,7 +63,7 @@ def _valid_case(draw) -> dict:
         patient["weight_kg"] = draw(_in_range(PATIENT_FIELDS["weight_kg"]))
     raw: dict = {"patient": patient}
     for side in ("left", "right"):
-        if draw(st.integers(0, 4)):          # mostly present, sometimes absent
+        if draw(st.integers(0, 4)):  # mostly present, sometimes absent
             raw[side] = draw(_valid_foot())
     return raw
 
@@ -92,12 +92,12 @@ _CRITERION = st.one_of(st.none(), st.sampled_from(list(NavicularDropCriterion)))
 @settings(max_examples=60, deadline=None)
 @given(raw=_valid_case(), criterion=_CRITERION)
 def test_valid_case_never_raises(thresholds, raw, criterion):
-    from orthofit.assess.assessment import assess
+    from helpers.steps import assess_case
 
     case = parse_case(raw)
-    result = assess(case, thresholds, criterion)
+    result = assess_case(case, thresholds, criterion)
     data = assessment_dict(result)
-    json.dumps(data, allow_nan=False)       # the JSON output is strict JSON
+    json.dumps(data, allow_nan=False)  # the JSON output is strict JSON
     assert "Arch type" in assessment_text(result)
     for side in ("left", "right"):
         assert data["feet"][side]["reasons"]
@@ -106,11 +106,11 @@ def test_valid_case_never_raises(thresholds, raw, criterion):
 @settings(max_examples=60, deadline=None)
 @given(raw=_invalid_case(), criterion=_CRITERION)
 def test_invalid_case_raises_only_user_errors(thresholds, raw, criterion):
-    from orthofit.assess.assessment import assess
+    from helpers.steps import assess_case
 
     try:
         case = parse_case(raw)
-        assess(case, thresholds, criterion)
+        assess_case(case, thresholds, criterion)
     except UserError as err:
         assert str(err).strip() and "\n" not in str(err)
     else:

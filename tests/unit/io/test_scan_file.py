@@ -49,17 +49,20 @@ def _write(tmp_path, name, data: bytes):
     return p
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("empty.stl", b"", "empty"),
-    ("blank.obj", b"   \n\n", "empty"),
-    ("random.stl", bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "corrupt binary STL"),
-    ("short.stl", b"\x00" * 40, "too short"),
-    ("fake-text.stl", b"solid x\n" + bytes(range(128, 256)), "not text"),
-    ("junk.obj", b"hello\nthis is not an obj\n", "no triangles"),
-    ("junk.ply", b"ply\nformat ascii 1.0\nnonsense\n", "not a readable PLY"),
-    ("text.stl", b"solid x\nendsolid x\n", "no triangles"),
-    ("scan.step", b"ISO-10303-21;", "STL, OBJ or PLY"),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("empty.stl", b"", "empty"),
+        ("blank.obj", b"   \n\n", "empty"),
+        ("random.stl", bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "corrupt binary STL"),
+        ("short.stl", b"\x00" * 40, "too short"),
+        ("fake-text.stl", b"solid x\n" + bytes(range(128, 256)), "not text"),
+        ("junk.obj", b"hello\nthis is not an obj\n", "no triangles"),
+        ("junk.ply", b"ply\nformat ascii 1.0\nnonsense\n", "not a readable PLY"),
+        ("text.stl", b"solid x\nendsolid x\n", "no triangles"),
+        ("scan.step", b"ISO-10303-21;", "STL, OBJ or PLY"),
+    ],
+)
 def test_bad_scan_files(tmp_path, name, data, words):
     with pytest.raises(ScanError, match=words):
         load_scan(_write(tmp_path, name, data))
@@ -113,8 +116,8 @@ def test_binary_stl_corners_merge_to_the_vertices(tmp_path):
     assert corners.shape == (36, 3) and corners.dtype == np.float32
     v, f = merge_vertices(corners, faces)
     assert v.shape == (8, 3) and f.shape == (12, 3)
-    assert np.array_equal(v[f], corners[faces])          # every triangle keeps its corners
-    sphere = trimesh.creation.icosphere(subdivisions=3, radius=100.0)      # 642 vertices
+    assert np.array_equal(v[f], corners[faces])  # every triangle keeps its corners
+    sphere = trimesh.creation.icosphere(subdivisions=3, radius=100.0)  # 642 vertices
     s = load_scan(_write(tmp_path, "sphere.stl", _stl(sphere)), units="mm")
     assert s.vertices.shape == (642, 3) and s.faces.shape == (1280, 3) and s.notes == ()
     assert np.allclose(s.vertices[s.faces], np.asarray(sphere.vertices, np.float32)[sphere.faces])
@@ -128,8 +131,8 @@ def test_merging_is_exact_and_survives_hash_collisions():
     rng = np.random.default_rng(0)
     pts = rng.normal(0, 100, (500, 3))
     pts[1] = [0.0, 0.0, 0.0]
-    pts[2] = [-0.0, 0.0, 0.0]                             # the same point
-    pts[3] = np.nextafter(pts[4], np.inf)                 # one ulp apart: different points
+    pts[2] = [-0.0, 0.0, 0.0]  # the same point
+    pts[3] = np.nextafter(pts[4], np.inf)  # one ulp apart: different points
     rows = pts[rng.integers(0, 500, 3000)]
     label, first = identical_rows(rows)
     # everything collides: the points must still be told apart, by coordinates
@@ -137,7 +140,7 @@ def test_merging_is_exact_and_survives_hash_collisions():
     assert np.array_equal(label, label2) and np.array_equal(first, first2)
     assert np.array_equal(rows[first][label], rows)
     assert np.array_equal(first, np.sort(first)) and np.all(np.diff(label[first]) == 1)
-    expect = len({tuple(p) for p in (rows + 0.0)})         # -0.0 == 0.0 for a tuple too
+    expect = len({tuple(p) for p in (rows + 0.0)})  # -0.0 == 0.0 for a tuple too
     assert len(first) == expect
     assert len(np.unique(rows, axis=0)) in (expect, expect + 1)
 
@@ -155,7 +158,7 @@ def test_flipped_and_degenerate_triangles_are_mended_and_reported(tmp_path):
     m = trimesh.load(shared_data("scans", "dupontgu_left_foot_m.stl"), force="mesh")
     f = m.faces.copy()
     f[7] = f[7, ::-1]
-    f = np.vstack([f, [[f[0, 0], f[0, 1], f[0, 1]]]])       # a triangle with a repeated corner
+    f = np.vstack([f, [[f[0, 0], f[0, 1], f[0, 1]]]])  # a triangle with a repeated corner
     bad = trimesh.Trimesh(m.vertices, f, process=False)
     s = load_scan(_write(tmp_path, "bad.stl", bad.export(file_type="stl")), units="m")
     assert "1 degenerate triangles removed" in s.notes

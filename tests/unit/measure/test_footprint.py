@@ -73,8 +73,9 @@ def test_axis_follows_a_rotated_print(angle_deg):
 
 def arch_print():
     """A right print with a concave medial (+y) arch of known depth."""
-    hull = shapely.union_all([Point(30, 0).buffer(30, 64),
-                              affinity.scale(Point(190, 5).buffer(1, 64), 45, 48)]).convex_hull
+    hull = shapely.union_all(
+        [Point(30, 0).buffer(30, 64), affinity.scale(Point(190, 5).buffer(1, 64), 45, 48)]
+    ).convex_hull
     cut = affinity.scale(Point(110, 60).buffer(1, 128), 60, 45)
     return hull.difference(cut)
 
@@ -103,11 +104,15 @@ def test_cavus_print_with_no_midfoot_contact():
     assert fi.arch_index == pytest.approx(0.0, abs=1e-6)
 
 
-@pytest.mark.parametrize("rings, words", [
-    ([[(0, 0), (100, 0), (200, 0)]], "mm²"),
-    ([[(0, 0), (1, 0), (1, 1), (0, 1)]], "mm²"),
-    ([[(0, 0), (2000, 0), (2000, 100), (0, 100)]], "long"),
-], ids=["collinear", "tiny", "huge"])
+@pytest.mark.parametrize(
+    "rings, words",
+    [
+        ([[(0, 0), (100, 0), (200, 0)]], "mm²"),
+        ([[(0, 0), (1, 0), (1, 1), (0, 1)]], "mm²"),
+        ([[(0, 0), (2000, 0), (2000, 100), (0, 100)]], "long"),
+    ],
+    ids=["collinear", "tiny", "huge"],
+)
 def test_degenerate_prints_raise(rings, words):
     with pytest.raises(FootprintError, match=words):
         footprint_indices(rings, Side.RIGHT)
@@ -129,10 +134,10 @@ def test_real_pressure_footprint_mun104():
     left = footprint_indices(real_print("MUN104L.csv", -1), Side.LEFT)
     right = footprint_indices(real_print("MUN104R.csv", -1), Side.RIGHT)
     for fi in (left, right):
-        assert 250 <= fi.print_length_mm <= 290     # a mean adult foot at 5 mm pixels
-        assert 0.18 <= fi.arch_index <= 0.32         # around the normal band (toes are merged in the mean)
+        assert 250 <= fi.print_length_mm <= 290  # a mean adult foot at 5 mm pixels
+        assert 0.18 <= fi.arch_index <= 0.32  # around the normal band (toes are merged in the mean)
         assert 15 <= fi.chippaux_smirak_pct <= 50
-        assert 85 <= fi.forefoot_width_mm <= 115     # ball width of an adult foot
+        assert 85 <= fi.forefoot_width_mm <= 115  # ball width of an adult foot
         assert 45 <= fi.heel_width_mm <= 75
     # A population mean is left-right symmetric.
     assert left.arch_index == pytest.approx(right.arch_index, abs=0.01)

@@ -1,4 +1,4 @@
-"""The worked examples of clinical.md §7.7, one test each (formula consistency)."""
+"""The worked examples of clinical-basis.md §7.7, one test each (formula consistency)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from orthofit.measure import indices as ix
 from orthofit.model.enums import NavicularDropCriterion
 
 
-@pytest.mark.parametrize("areas, expected_ai, expected_label", [
-    ((4000, 2000, 3000), 2000 / 9000, "normal arch"),
-    ((4000, 1500, 3000), 1500 / 8500, "high arch"),
-    ((4000, 3500, 3000), 3500 / 10500, "flat (low) arch"),
-], ids=["normal", "high", "flat"])
+@pytest.mark.parametrize(
+    "areas, expected_ai, expected_label",
+    [
+        ((4000, 2000, 3000), 2000 / 9000, "normal arch"),
+        ((4000, 1500, 3000), 1500 / 8500, "high arch"),
+        ((4000, 3500, 3000), 3500 / 10500, "flat (low) arch"),
+    ],
+    ids=["normal", "high", "flat"],
+)
 def test_example1_arch_index(thresholds, areas, expected_ai, expected_label):
     ai = ix.arch_index(*areas)
     assert ai == pytest.approx(expected_ai)
@@ -45,19 +49,21 @@ def test_example5_ari_drop_ahf():
     assert ix.arch_height_flexibility_mm_per_kn(64, 60, 75) == pytest.approx(13.59, abs=0.005)
 
 
-@pytest.mark.parametrize("items, total, label", [
-    ((1, 1, 2, 1, 1, 0), 6, "pronated"),
-    ((1, 1, 1, 1, 1, 0), 5, "normal"),
-    ((-1, -1, -1, -1, -1, 0), -5, "highly supinated"),
-])
+@pytest.mark.parametrize(
+    "items, total, label",
+    [
+        ((1, 1, 2, 1, 1, 0), 6, "pronated"),
+        ((1, 1, 1, 1, 1, 0), 5, "normal"),
+        ((-1, -1, -1, -1, -1, 0), -5, "highly supinated"),
+    ],
+)
 def test_example6_fpi(thresholds, items, total, label):
     assert ix.fpi6_total(items) == total
     assert thresholds.classify("fpi6_total", total, 40).band.label == label
 
 
 def test_example7_navicular_drop_criteria(thresholds):
-    by = {c: thresholds.classify("navicular_drop_mm", 12, 40, c).band.suggests
-          for c in NavicularDropCriterion}
+    by = {c: thresholds.classify("navicular_drop_mm", 12, 40, c).band.suggests for c in NavicularDropCriterion}
     assert by[NavicularDropCriterion.MUELLER] == "pronated"
     assert by[NavicularDropCriterion.BECKETT] == "neutral"
     assert by[NavicularDropCriterion.BRODY] == "neutral"

@@ -31,10 +31,10 @@ def test_real_scans_orient(real_scans, key):
         # z = 0 is the glass: the middle of the flat contact, a scanner's noise either side
         assert -1.0 < v[:, 2].min() < 0.0
         assert np.median(v[v[:, 2] < 1.0, 2]) == pytest.approx(0.0, abs=0.3)
-        assert np.ptp(v[:, 2]) == pytest.approx(99.4, abs=1.5)     # cut about 100 mm above the floor
+        assert np.ptp(v[:, 2]) == pytest.approx(99.4, abs=1.5)  # cut about 100 mm above the floor
     else:
-        assert o.floor == "support plane"                          # not weight-bearing: no flat contact
-        assert v[:, 2].min() == pytest.approx(0.0, abs=1e-6)       # resting on its lowest point
+        assert o.floor == "support plane"  # not weight-bearing: no flat contact
+        assert v[:, 2].min() == pytest.approx(0.0, abs=1e-6)  # resting on its lowest point
     # mirrored, it is the other foot
     m = orient_scan(replace(s, vertices=s.vertices * np.array([1, -1, 1]), faces=s.faces[:, ::-1]))
     assert m.side is expected.other

@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 
 from helpers.repo import shared_data
-from orthofit.assess.assessment import assess
+from helpers.steps import assess_case
 from orthofit.errors import CaseFileError, FootprintError
 from orthofit.io.case_file import load_case
-from orthofit.measure.pressure import PressureGrid, analyse_grid, load_grid
+from orthofit.io.grid_file import PressureGrid, load_grid
+from orthofit.measure.pressure import analyse_grid
 from orthofit.model.enums import Side
 
-PITCH = 5.0   # MUN104: an EMED platform, most likely 5 mm cells (data/README.md)
+PITCH = 5.0  # MUN104: an EMED platform, most likely 5 mm cells (data/README.md)
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +25,11 @@ def mun():
 @pytest.mark.shared_data
 def test_mun104_sides_toes_and_indices(mun):
     left, right = analyse_grid(mun["left"]), analyse_grid(mun["right"])
-    assert left.side is Side.LEFT and right.side is Side.RIGHT           # read from the arch
+    assert left.side is Side.LEFT and right.side is Side.RIGHT  # read from the arch
     for g in (left, right):
-        assert g.toe_cut == "pressure dip"                               # toes cut at the sulcus
-        assert 200 <= g.indices.print_length_mm <= 240                   # toe-free, 5 mm cells
-        assert 0.21 < g.indices.arch_index < 0.26                        # a mean of 104 feet: normal band
+        assert g.toe_cut == "pressure dip"  # toes cut at the sulcus
+        assert 200 <= g.indices.print_length_mm <= 240  # toe-free, 5 mm cells
+        assert 0.21 < g.indices.arch_index < 0.26  # a mean of 104 feet: normal band
         assert 25 <= g.indices.chippaux_smirak_pct <= 45
         assert 15 <= g.cpei_proxy_pct <= 35
     # a population mean is left-right symmetric
@@ -60,7 +61,7 @@ def test_png_picture_of_a_print(mun, tmp_path):
     from PIL import Image
 
     contact = mun["left"].values > 0
-    picture = np.where(contact, 0, 255).astype(np.uint8)[::-1]        # dark print, top row = north
+    picture = np.where(contact, 0, 255).astype(np.uint8)[::-1]  # dark print, top row = north
     path = tmp_path / "print.png"
     Image.fromarray(picture).resize((27 * 4, 63 * 4), Image.NEAREST).save(path)
     g = analyse_grid(load_grid(path, PITCH / 4))
@@ -75,23 +76,28 @@ def test_png_picture_of_a_print(mun, tmp_path):
 @pytest.mark.shared_data
 def test_case_file_grid_feeds_the_assessment(tmp_path):
     case = tmp_path / "c.toml"
-    case.write_text(f'[patient]\nid = "P-1"\nage = 40\n[left]\nfoot_length_mm = 265\n'
-                    f'footprint_grid = "{shared_data("pressure", "MUN104L.csv")}"\nfootprint_grid_pitch_mm = 5\n')
-    a = assess(load_case(case))
+    case.write_text(
+        f'[patient]\nid = "P-1"\nage = 40\n[left]\nfoot_length_mm = 265\n'
+        f'footprint_grid = "{shared_data("pressure", "MUN104L.csv")}"\nfootprint_grid_pitch_mm = 5\n'
+    )
+    a = assess_case(load_case(case))
     assert a.left.indices["arch_index"] == pytest.approx(0.219, abs=0.005)
     assert a.left.indices["cpei_proxy_pct"] is not None
     assert a.left.arch_type.value == "normal" and a.left.arch_type.decided_by.measure == "arch_index"
     assert any("footprint from the grid" in n for n in a.left.notes)
 
 
-@pytest.mark.parametrize("content, words", [
-    ("", "empty"),
-    ("0,1,2\n0,1\n", "same number of values"),
-    ("0,a,2\n", "must be a number"),
-    ("0,-1,2\n", "not negative"),
-    ("0,0\n0,0\n", "no contact"),
-    ("0,nan\n", "finite"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("", "empty"),
+        ("0,1,2\n0,1\n", "same number of values"),
+        ("0,a,2\n", "must be a number"),
+        ("0,-1,2\n", "not negative"),
+        ("0,0\n0,0\n", "no contact"),
+        ("0,nan\n", "finite"),
+    ],
+)
 def test_bad_csv(tmp_path, content, words):
     f = tmp_path / "g.csv"
     f.write_text(content)

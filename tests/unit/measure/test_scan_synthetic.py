@@ -31,8 +31,8 @@ def synthetic_foot(fl: float, ball: float, heel: float):
 
     def top(xy):
         x, y = xy[:, 0] / length, xy[:, 1]
-        ankle = 30.0 + 55.0 * np.clip((0.55 - x) / 0.35, 0, 1) ** 1.5     # high at the heel
-        medial = 8.0 * (0.5 + 0.5 * np.tanh(y / 12.0))                     # the medial arch's dorsum
+        ankle = 30.0 + 55.0 * np.clip((0.55 - x) / 0.35, 0, 1) ** 1.5  # high at the heel
+        medial = 8.0 * (0.5 + 0.5 * np.tanh(y / 12.0))  # the medial arch's dorsum
         return ankle + medial * np.clip((0.85 - x) / 0.3, 0, 1)
 
     # Top and sole on the same even 3 mm lattice, like a scanner's mesh (the insole builder's
@@ -46,27 +46,42 @@ def synthetic_foot(fl: float, ball: float, heel: float):
     solid = Solid(v, f)
     # The truth, from the outline: its length, and its largest breadth at 55-85 % of length.
     xs = x0 + length * np.linspace(0.55, 0.85, 200)
-    lines = shapely.linestrings(np.stack([np.stack([xs, np.full_like(xs, -500)], 1),
-                                          np.stack([xs, np.full_like(xs, 500)], 1)], 1))
+    lines = shapely.linestrings(
+        np.stack([np.stack([xs, np.full_like(xs, -500)], 1), np.stack([xs, np.full_like(xs, 500)], 1)], 1)
+    )
     b = shapely.bounds(shapely.intersection(lines, outline))
     return solid, length, float(np.max(b[:, 3] - b[:, 1]))
 
 
-CASES = [(seed, fl, units, side, fmt)
-         for seed, (fl, units, side, fmt) in enumerate([
-             (262, "mm", Side.RIGHT, "stl"), (240, "m", Side.LEFT, "ply"), (285, "in", Side.RIGHT, "obj"),
-             (225, "cm", Side.LEFT, "stl"), (300, "m", Side.RIGHT, "stl"), (250, "in", Side.LEFT, "ply"),
-             (270, "mm", Side.LEFT, "obj"), (232, "m", Side.RIGHT, "obj")])]
+CASES = [
+    (seed, fl, units, side, fmt)
+    for seed, (fl, units, side, fmt) in enumerate(
+        [
+            (262, "mm", Side.RIGHT, "stl"),
+            (240, "m", Side.LEFT, "ply"),
+            (285, "in", Side.RIGHT, "obj"),
+            (225, "cm", Side.LEFT, "stl"),
+            (300, "m", Side.RIGHT, "stl"),
+            (250, "in", Side.LEFT, "ply"),
+            (270, "mm", Side.LEFT, "obj"),
+            (232, "m", Side.RIGHT, "obj"),
+        ]
+    )
+]
 
 
 def _cases(cases, ids):
     """The first case in the quick loop, the rest slow (together they take several seconds)."""
-    return [pytest.param(*c, id=i, marks=[pytest.mark.slow] if k else [])
-            for k, (c, i) in enumerate(zip(cases, ids, strict=True))]
+    return [
+        pytest.param(*c, id=i, marks=[pytest.mark.slow] if k else [])
+        for k, (c, i) in enumerate(zip(cases, ids, strict=True))
+    ]
 
 
-@pytest.mark.parametrize("seed, fl, units, side, fmt",     # 8 feet: about 5 s, 0.6 s each
-                         _cases(CASES, [f"{c[1]}mm-{c[2]}-{c[3].value}-{c[4]}" for c in CASES]))
+@pytest.mark.parametrize(
+    "seed, fl, units, side, fmt",  # 8 feet: about 5 s, 0.6 s each
+    _cases(CASES, [f"{c[1]}mm-{c[2]}-{c[3].value}-{c[4]}" for c in CASES]),
+)
 def test_synthetic_feet_in_any_pose_unit_and_side(tmp_path, seed, fl, units, side, fmt):
     rng = np.random.default_rng(seed)
     solid, true_length, true_ball = synthetic_foot(fl, rng.uniform(0.36, 0.41) * fl, rng.uniform(0.24, 0.28) * fl)
@@ -74,10 +89,10 @@ def test_synthetic_feet_in_any_pose_unit_and_side(tmp_path, seed, fl, units, sid
     if side is Side.LEFT:
         v[:, 1] *= -1
         f = f[:, ::-1]
-    v += rng.normal(0.0, 0.5, v.shape)                               # scanner noise, mm
-    f = f[rng.random(len(f)) > 0.10]                                  # 10 % of the faces lost
+    v += rng.normal(0.0, 0.5, v.shape)  # scanner noise, mm
+    f = f[rng.random(len(f)) > 0.10]  # 10 % of the faces lost
     x = v[:, 0]
-    for _ in range(3):                                                # and three holes, 8 mm across
+    for _ in range(3):  # and three holes, 8 mm across
         mid = np.flatnonzero((x > x.min() + 0.2 * true_length) & (x < x.min() + 0.8 * true_length))
         c = v[rng.choice(mid)]
         f = f[(np.linalg.norm(v[f].mean(axis=1) - c, axis=1) > 4.0)]
@@ -88,7 +103,7 @@ def test_synthetic_feet_in_any_pose_unit_and_side(tmp_path, seed, fl, units, sid
     mesh.apply_scale(1.0 / UNITS_MM[units])
     path = tmp_path / f"foot.{fmt}"
     mesh.export(path)
-    scan = load_scan(path)                                            # units inferred
+    scan = load_scan(path)  # units inferred
     oriented = orient_scan(scan)
     m = measure_scan(oriented, ScanCondition.STANDING)
     assert oriented.side is side
@@ -106,8 +121,10 @@ def test_units_inferred_for_synthetic_inches_say_so(tmp_path):
     assert any("inferred as in" in n for n in scan.notes)
 
 
-@pytest.mark.parametrize("seed, fl, units, side, fmt",     # 3 scan-fitted insoles: about 3 s
-                         _cases(CASES[:3], [f"{c[1]}mm-{c[3].value}" for c in CASES[:3]]))
+@pytest.mark.parametrize(
+    "seed, fl, units, side, fmt",  # 3 scan-fitted insoles: about 3 s
+    _cases(CASES[:3], [f"{c[1]}mm-{c[3].value}" for c in CASES[:3]]),
+)
 def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_path, seed, fl, units, side, fmt):
     """Noise, holes and lost faces do not reach the insole: it is a closed solid that covers
     the foot and is as long as the foot plus the allowance."""
@@ -132,8 +149,9 @@ def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_pat
     rec = measure_foot_scan(load_scan(path), None, None)
     assert rec.condition is ScanCondition.STANDING and rec.side is side
     m = rec.measurements.values()
-    foot = FootDimensions.from_measurements(m["foot_length_mm"], m["ball_width_mm"], m["heel_width_mm"],
-                                            m["truncated_foot_length_mm"])
+    foot = FootDimensions.from_measurements(
+        m["foot_length_mm"], m["ball_width_mm"], m["heel_width_mm"], m["truncated_foot_length_mm"]
+    )
     params = InsoleParams(arch_fill_mm=3.0)
     surface = plantar_surface(rec.oriented, foot, params, m.get("plantar_arch_height_mm"))
     ins = build_scan_insole(surface, foot, params, side)

@@ -17,12 +17,17 @@ def _box_variants():
     flipped[3] = flipped[3, ::-1]
     sphere = trimesh.creation.icosphere(subdivisions=2, radius=100.0)
     sv, sf = np.asarray(sphere.vertices), np.asarray(sphere.faces)
-    fin = np.vstack([f, [[f[0, 0], f[0, 1], len(v)]]])       # a third triangle on one edge
+    fin = np.vstack([f, [[f[0, 0], f[0, 1], len(v)]]])  # a third triangle on one edge
     fin_v = np.vstack([v, [[0.0, 0.0, 500.0]]])
-    return {"closed": (v, f), "face removed": (v, f[1:]), "face flipped": (v, flipped),
-            "a fin": (fin_v, fin),
-            "inside out": (v, f[:, ::-1]), "sphere with a hole": (sv, sf[4:]),
-            "sphere, two flipped": (sv, np.vstack([sf[:10], sf[10:12, ::-1], sf[12:]]))}
+    return {
+        "closed": (v, f),
+        "face removed": (v, f[1:]),
+        "face flipped": (v, flipped),
+        "a fin": (fin_v, fin),
+        "inside out": (v, f[:, ::-1]),
+        "sphere with a hole": (sv, sf[4:]),
+        "sphere, two flipped": (sv, np.vstack([sf[:10], sf[10:12, ::-1], sf[12:]])),
+    }
 
 
 @pytest.mark.parametrize("name", list(_box_variants()))
@@ -55,10 +60,14 @@ def test_known_edge_checks():
 
 def test_degenerate_triangles_are_found():
     v = np.array([[0.0, 0, 0], [10, 0, 0], [0, 10, 0], [20, 0, 0], [5, 5, 1e-12]])
-    f = np.array([[0, 1, 2],      # proper
-                  [0, 1, 1],      # repeated corner
-                  [0, 1, 3],      # collinear
-                  [1, 2, 4]])     # a sliver 1e-12 mm off its base's line
+    f = np.array(
+        [
+            [0, 1, 2],  # proper
+            [0, 1, 1],  # repeated corner
+            [0, 1, 3],  # collinear
+            [1, 2, 4],
+        ]
+    )  # a sliver 1e-12 mm off its base's line
     ok, _ = triangle_checks(v, f)
     assert ok.tolist() == [True, False, False, False]
     mesh = trimesh.Trimesh(v, f, process=False)

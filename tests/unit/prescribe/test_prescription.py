@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.repo import EXAMPLES, SHIPPED_PROFILES
-from orthofit.assess.assessment import assess
+from helpers.steps import assess_case
 from orthofit.config.params import InsoleLength, InsoleParams
 from orthofit.config.profiles import Profile, load_profile, profile_names, profiles_dir
+from orthofit.config.settings import load_settings
 from orthofit.config.thresholds import load_thresholds
 from orthofit.errors import ValidationError
+from orthofit.geometry.features import FEATURES
 from orthofit.io.case_file import parse_case
 from orthofit.measure import indices as ix
 from orthofit.model.case import FootPainSite
@@ -29,23 +32,28 @@ from orthofit.prescribe.prescription import CLINICIAN, NEUTRAL_REASON, Prescript
 L, R = Side.LEFT, Side.RIGHT
 SHIPPED = SHIPPED_PROFILES
 
-# Feet whose labels are known (adult bands, clinical.md §2.1, §3.3): AHI standing = dorsal
+# Feet whose labels are known (adult bands, clinical-basis.md §2.1, §3.3): AHI standing = dorsal
 # height standing / truncated foot length (low < 0.275 < normal < 0.356 < high).
-NORMAL_ARCH = {"truncated_foot_length_mm": 190, "dorsal_height_standing_mm": 62}    # 0.326
-LOW_ARCH = {"truncated_foot_length_mm": 190, "dorsal_height_standing_mm": 50}       # 0.263
-HIGH_ARCH = {"truncated_foot_length_mm": 190, "dorsal_height_standing_mm": 72}      # 0.379
-PRONATED = {"fpi6": [2, 1, 2, 1, 1, 1]}             # +8
-HIGHLY_PRONATED = {"fpi6": [2, 2, 2, 2, 1, 1]}      # +10
-NEUTRAL = {"fpi6": [1, 0, 1, 1, 0, 0]}              # +3
-SUPINATED = {"fpi6": [-1, -1, -1, 0, -1, 0]}        # -4
+NORMAL_ARCH = {"truncated_foot_length_mm": 190, "dorsal_height_standing_mm": 62}  # 0.326
+LOW_ARCH = {"truncated_foot_length_mm": 190, "dorsal_height_standing_mm": 50}  # 0.263
+HIGH_ARCH = {"truncated_foot_length_mm": 190, "dorsal_height_standing_mm": 72}  # 0.379
+PRONATED = {"fpi6": [2, 1, 2, 1, 1, 1]}  # +8
+HIGHLY_PRONATED = {"fpi6": [2, 2, 2, 2, 1, 1]}  # +10
+NEUTRAL = {"fpi6": [1, 0, 1, 1, 0, 0]}  # +3
+SUPINATED = {"fpi6": [-1, -1, -1, 0, -1, 0]}  # -4
 
 
 def make_case(left=None, right=None, age=40, foot_pain=(), red_flags=(), leg_length=None):
-    raw = {"patient": {"id": "T-1", "age": age}, "left": dict(left or {}), "right": dict(right or {}),
-           "symptoms": {"foot_pain": list(foot_pain)}, "red_flags": {f: True for f in red_flags}}
+    raw = {
+        "patient": {"id": "T-1", "age": age},
+        "left": dict(left or {}),
+        "right": dict(right or {}),
+        "symptoms": {"foot_pain": list(foot_pain)},
+        "red_flags": {f: True for f in red_flags},
+    }
     if leg_length is not None:
         raw["leg_length"] = leg_length
-    return assess(parse_case(raw))
+    return assess_case(parse_case(raw))
 
 
 def example_raw(name: str) -> dict:
@@ -53,12 +61,17 @@ def example_raw(name: str) -> dict:
 
 
 def example(name: str):
-    return assess(parse_case(example_raw(name)))
+    return assess_case(parse_case(example_raw(name)))
 
 
-def rx(assessment, side=R, profile="neutral", **kw) -> Prescription:
+def rx(assessment, side=R, profile="neutral", overrides=None, thresholds=None) -> Prescription:
+    """Prescribe with ``profile`` (a name or a loaded Profile), the clinician's ``overrides`` and,
+    when given, a Thresholds object, the way make_insoles does (every feature's rule included)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    return prescribe(assessment, side, prof, **kw)
+    s = replace(load_settings(), profile=prof, overrides=dict(overrides or {}))
+    if thresholds is not None:
+        s = replace(s, thresholds=thresholds)
+    return prescribe(assessment, side, s, features=FEATURES)
 
 
 def has(reasons, *parts) -> bool:
@@ -76,6 +89,7 @@ DEFAULTS = InsoleParams()
 
 
 # --- the example cases ---------------------------------------------------------------------------
+
 
 def test_flat_pronated_example_skive_and_cups():
     a = example("flat-pronated-adult")
@@ -101,8 +115,8 @@ def test_flat_pronated_with_pronation_control_profile_posts_and_deep_cup():
     a = example("flat-pronated-adult")
     p = rx(a, L, "pronation-control")
     assert p.params.medial_heel_skive_mm == 4 and p.params.rearfoot_post_deg == 4
-    assert p.params.heel_cup_depth_mm == 20      # 4 mm + 4° = 8 > 5 (Huppin)
-    assert p.params.arch_height_mm == 12 + 3     # profile 12 mm + raise
+    assert p.params.heel_cup_depth_mm == 20  # 4 mm + 4° = 8 > 5 (Huppin)
+    assert p.params.arch_height_mm == 12 + 3  # profile 12 mm + raise
     assert has(p.reasons, "varus rearfoot post 4°: FPI-6 +8, pronated")
 
 
@@ -114,7 +128,7 @@ def test_cavus_example_no_medial_post_lateral_support_deeper_cup():
         assert p.params.lateral_arch_height_mm == 4
         assert p.params.heel_cup_depth_mm >= 16
         assert p.params.heel_cushion_mm >= 3
-        assert p.params.arch_height_mm == DEFAULTS.arch_height_mm + 4   # arch fill for contact
+        assert p.params.arch_height_mm == DEFAULTS.arch_height_mm + 4  # arch fill for contact
         assert has(p.reasons, "lateral arch support", "high arch")
         assert has(p.reasons, "arch fill for total contact")
         # forefoot pain recorded too
@@ -141,7 +155,7 @@ def test_red_flag_example_referral_first():
         assert p.referral_first
         assert p.reasons[0].startswith("referral first")
         assert "foot drop" in p.reasons[0] and "numbness or tingling" in p.reasons[0]
-        assert isinstance(p.params, InsoleParams)   # still a prescription
+        assert isinstance(p.params, InsoleParams)  # still a prescription
     assert not rx(example("normal-adult"), L).referral_first
 
 
@@ -157,15 +171,20 @@ def test_child_example_no_posting_normal_development():
         p = rx(a, side, "pronation-control")
         assert p.params.medial_heel_skive_mm == 0
         assert p.params.rearfoot_post_deg == 0 and p.params.forefoot_post_deg == 0
-        assert p.params.arch_height_mm == 12          # the profile's, not raised
-        assert p.params.heel_cup_depth_mm == 14       # the profile's, not deepened
+        assert p.params.arch_height_mm == 12  # the profile's, not raised
+        assert p.params.heel_cup_depth_mm == 14  # the profile's, not deepened
         assert has(p.reasons, "normal development", "not needed unless there is pain")
 
 
 def test_child_profile_posts_are_removed(tmp_path):
-    prof = load_profile(user_profile(tmp_path, 'name = "posted"\ndescription = "Posted."\n'
-                                     "[params]\nrearfoot_post_deg = 3\nforefoot_post_deg = 2\n"
-                                     "medial_heel_skive_mm = 3\nheel_cup_depth_mm = 14\n"))
+    prof = load_profile(
+        user_profile(
+            tmp_path,
+            'name = "posted"\ndescription = "Posted."\n'
+            "[params]\nrearfoot_post_deg = 3\nforefoot_post_deg = 2\n"
+            "medial_heel_skive_mm = 3\nheel_cup_depth_mm = 14\n",
+        )
+    )
     p = rx(example("child"), L, prof)
     assert (p.params.rearfoot_post_deg, p.params.forefoot_post_deg, p.params.medial_heel_skive_mm) == (0, 0, 0)
     assert has(p.reasons, "no rearfoot post", "3°")
@@ -174,7 +193,7 @@ def test_child_profile_posts_are_removed(tmp_path):
 def test_child_with_pain_gets_the_flat_foot_rules():
     raw = example_raw("child")
     raw["symptoms"] = {"foot_pain": ["arch"]}
-    p = rx(assess(parse_case(raw)), L)
+    p = rx(assess_case(parse_case(raw)), L)
     assert p.params.arch_height_mm == DEFAULTS.arch_height_mm + 3
     assert not has(p.reasons, "normal development")
 
@@ -182,12 +201,13 @@ def test_child_with_pain_gets_the_flat_foot_rules():
 def test_child_rigid_flat_foot_without_pain_says_see_a_doctor():
     raw = example_raw("child")
     raw["left"]["arch_on_tiptoe"] = False
-    p = rx(assess(parse_case(raw)), L)
+    p = rx(assess_case(parse_case(raw)), L)
     assert p.params.medial_heel_skive_mm == 0
     assert has(p.reasons, "rigid flat foot", "doctor")
 
 
 # --- posture rules -------------------------------------------------------------------------------
+
 
 def test_planus_alone_gets_medial_support_cited_by_the_arch_measure():
     p = rx(make_case(right={**LOW_ARCH, **NEUTRAL}))
@@ -196,25 +216,36 @@ def test_planus_alone_gets_medial_support_cited_by_the_arch_measure():
 
 
 def test_pronation_control_post_and_both(tmp_path):
-    post = load_profile(user_profile(tmp_path, 'name = "p"\ndescription = "P."\n'
-                                     '[rules.pronated_or_planus]\npronation_control = "post"\n', "p.toml"))
+    post = load_profile(
+        user_profile(
+            tmp_path,
+            'name = "p"\ndescription = "P."\n[rules.pronated_or_planus]\npronation_control = "post"\n',
+            "p.toml",
+        )
+    )
     p = rx(make_case(right={**NORMAL_ARCH, **PRONATED}), R, post)
     assert p.params.rearfoot_post_deg == 4 and p.params.medial_heel_skive_mm == 0
-    assert p.params.heel_cup_depth_mm == DEFAULTS.heel_cup_depth_mm   # 4° alone is not > 5
-    both = load_profile(user_profile(tmp_path, 'name = "b"\ndescription = "B."\n'
-                                     '[rules.pronated_or_planus]\npronation_control = "both"\n'
-                                     "skive_mm = 2\nvarus_post_deg = 3\n", "b.toml"))
+    assert p.params.heel_cup_depth_mm == DEFAULTS.heel_cup_depth_mm  # 4° alone is not > 5
+    both = load_profile(
+        user_profile(
+            tmp_path,
+            'name = "b"\ndescription = "B."\n'
+            '[rules.pronated_or_planus]\npronation_control = "both"\n'
+            "skive_mm = 2\nvarus_post_deg = 3\n",
+            "b.toml",
+        )
+    )
     p = rx(make_case(right={**NORMAL_ARCH, **PRONATED}), R, both)
     assert (p.params.medial_heel_skive_mm, p.params.rearfoot_post_deg) == (2, 3)
-    assert p.params.heel_cup_depth_mm == 14    # 2 + 3 = 5, not > 5: the skive minimum only
+    assert p.params.heel_cup_depth_mm == 14  # 2 + 3 = 5, not > 5: the skive minimum only
     p = rx(make_case(right={**NORMAL_ARCH, **HIGHLY_PRONATED}), R, both)
-    assert p.params.heel_cup_depth_mm == 20    # 6 + 3 = 9 > 5
+    assert p.params.heel_cup_depth_mm == 20  # 6 + 3 = 9 > 5
 
 
 def test_low_profile_controls_by_post_in_a_shallow_cup():
     prof = load_profile("low-profile")
     assert prof.rules.pronated_or_planus.pronation_control == "post"
-    assert 8 <= prof.start_params().heel_cup_depth_mm <= 10        # clinical.md §5 dress devices
+    assert 8 <= prof.start_params().heel_cup_depth_mm <= 10  # clinical-basis.md §5 dress devices
     assert prof.start_params().base_thickness_rearfoot_mm < DEFAULTS.base_thickness_rearfoot_mm
     p = rx(make_case(right={**NORMAL_ARCH, **PRONATED}), R, prof)
     assert p.params.medial_heel_skive_mm == 0 and p.params.rearfoot_post_deg == 4
@@ -223,8 +254,13 @@ def test_low_profile_controls_by_post_in_a_shallow_cup():
 
 
 def test_supinated_removes_the_profiles_medial_skive_and_post(tmp_path):
-    prof = load_profile(user_profile(tmp_path, 'name = "x"\ndescription = "X."\n[params]\n'
-                                     "medial_heel_skive_mm = 4\nrearfoot_post_deg = 3\nheel_cup_depth_mm = 14\n"))
+    prof = load_profile(
+        user_profile(
+            tmp_path,
+            'name = "x"\ndescription = "X."\n[params]\n'
+            "medial_heel_skive_mm = 4\nrearfoot_post_deg = 3\nheel_cup_depth_mm = 14\n",
+        )
+    )
     p = rx(make_case(right={**NORMAL_ARCH, **SUPINATED}), R, prof)
     assert p.params.medial_heel_skive_mm == 0 and p.params.rearfoot_post_deg == 0
     assert has(p.reasons, "no medial heel skive", "4 mm", "FPI-6 -4, supinated")
@@ -235,7 +271,7 @@ def test_supinated_removes_the_profiles_medial_skive_and_post(tmp_path):
 def test_conflict_cavus_arch_with_pronated_posture():
     p = rx(make_case(right={**HIGH_ARCH, **PRONATED}))
     assert p.params.medial_heel_skive_mm == 0 and p.params.rearfoot_post_deg == 0
-    assert p.params.arch_height_mm == DEFAULTS.arch_height_mm + 4      # as the cavus arch says
+    assert p.params.arch_height_mm == DEFAULTS.arch_height_mm + 4  # as the cavus arch says
     assert p.params.lateral_arch_height_mm == 0
     assert has(p.reasons, "conflict", "left to the clinician", "FPI-6 +8", "AHI standing 0.379")
 
@@ -267,6 +303,7 @@ def test_undetermined_labels_say_what_is_missing():
 
 
 # --- symptoms and leg length ---------------------------------------------------------------------
+
 
 def test_heel_pain_cushion_and_spur_relief():
     p = rx(make_case(right=NEUTRAL, foot_pain=["heel"]))
@@ -305,24 +342,27 @@ def test_heel_lift_fraction_comes_from_the_thresholds(tmp_path):
     mine.write_text("[leg_length]\nheel_lift_fraction = 0.5\n", encoding="utf-8")
     th = load_thresholds(mine)
     raw = {"patient": {"id": "T", "age": 40}, "leg_length": {"difference_mm": 10, "shorter_side": "left"}}
-    a = assess(parse_case(raw), th)
-    p = prescribe(a, L, load_profile("neutral"), thresholds=th)
+    a = assess_case(parse_case(raw), th)
+    p = rx(a, L, thresholds=th)
     assert p.params.heel_lift_mm == 5.0
     assert has(p.reasons, "50% of the measured leg-length difference 10 mm")
     rules_text = (profiles_dir() / "_rules.toml").read_text(encoding="utf-8")
-    assert "fraction" not in re.sub(r"#.*", "", rules_text)   # not duplicated in the rules
+    assert "fraction" not in re.sub(r"#.*", "", rules_text)  # not duplicated in the rules
 
 
 # --- overrides -----------------------------------------------------------------------------------
+
 
 def test_overrides_win_and_are_reasoned():
     a = example("flat-pronated-adult")
     p = rx(a, L, overrides={"heel_cup_depth_mm": 18, "medial_heel_skive_mm": 2, "length": "3/4"})
     assert p.params.heel_cup_depth_mm == 18 and p.params.medial_heel_skive_mm == 2
     assert p.params.length is InsoleLength.THREE_QUARTER
-    assert p.reasons[-3:] == ("heel_cup_depth_mm = 18: set by the clinician",
-                              "medial_heel_skive_mm = 2: set by the clinician",
-                              "length = 3/4: set by the clinician")
+    assert p.reasons[-3:] == (
+        "heel_cup_depth_mm = 18: set by the clinician",
+        "medial_heel_skive_mm = 2: set by the clinician",
+        "length = 3/4: set by the clinician",
+    )
     assert all(CLINICIAN in r for r in p.reasons[-3:])
 
 
@@ -345,15 +385,19 @@ def test_skive_in_a_shallow_cup_warns_but_does_not_raise():
 
 # --- profiles ------------------------------------------------------------------------------------
 
+
 def test_user_profile_by_path(tmp_path):
-    path = user_profile(tmp_path, 'name = "clinic"\ndescription = "Our house style."\n'
-                        "[params]\nheel_cup_depth_mm = 15\n[rules.forefoot_pain]\nmet_pad_height_mm = 5\n")
+    path = user_profile(
+        tmp_path,
+        'name = "clinic"\ndescription = "Our house style."\n'
+        "[params]\nheel_cup_depth_mm = 15\n[rules.forefoot_pain]\nmet_pad_height_mm = 5\n",
+    )
     for given_as in (path, str(path)):
         prof = load_profile(given_as)
         assert prof.name == "clinic" and prof.path == path
         assert prof.params == {"heel_cup_depth_mm": 15.0}
         assert prof.rules.forefoot_pain.met_pad_height_mm == 5
-        assert prof.rules.pronated_or_planus.skive_mm == 4      # the rest from _rules.toml
+        assert prof.rules.pronated_or_planus.skive_mm == 4  # the rest from _rules.toml
     p = rx(make_case(right=NEUTRAL, foot_pain=["forefoot"]), R, load_profile(path))
     assert p.params.met_pad_height_mm == 5 and p.profile == "clinic"
 
@@ -361,38 +405,48 @@ def test_user_profile_by_path(tmp_path):
 # --- any valid assessment ------------------------------------------------------------------------
 
 _sites = [s.value for s in FootPainSite]
-_foot = st.fixed_dictionaries({}, optional={
-    "foot_length_mm": st.floats(230, 320),
-    "truncated_foot_length_mm": st.floats(40, 225),
-    "dorsal_height_sitting_mm": st.floats(10, 150),
-    "dorsal_height_standing_mm": st.floats(10, 150),
-    "navicular_height_sitting_mm": st.floats(3, 120),
-    "navicular_height_standing_mm": st.floats(3, 120),
-    "navicular_drop_mm": st.floats(-20, 40),
-    "fpi6": st.lists(st.integers(-2, 2), min_size=6, max_size=6),
-    "rcsp_deg": st.floats(-30, 30),
-    "arch_on_tiptoe": st.booleans(),
-})
-_case = st.fixed_dictionaries({
-    "patient": st.fixed_dictionaries({"id": st.just("H-1"), "age": st.floats(0, 120)},
-                                     optional={"weight_kg": st.floats(2, 400)}),
-    "left": _foot,
-    "right": _foot,
-    "symptoms": st.fixed_dictionaries({"foot_pain": st.lists(st.sampled_from(_sites), unique=True)}),
-    "red_flags": st.dictionaries(st.sampled_from(sorted(RED_FLAGS)), st.booleans()),
-}, optional={"leg_length": st.fixed_dictionaries({"difference_mm": st.floats(0, 100),
-                                                  "shorter_side": st.sampled_from(["left", "right"])})})
+_foot = st.fixed_dictionaries(
+    {},
+    optional={
+        "foot_length_mm": st.floats(230, 320),
+        "truncated_foot_length_mm": st.floats(40, 225),
+        "dorsal_height_sitting_mm": st.floats(10, 150),
+        "dorsal_height_standing_mm": st.floats(10, 150),
+        "navicular_height_sitting_mm": st.floats(3, 120),
+        "navicular_height_standing_mm": st.floats(3, 120),
+        "navicular_drop_mm": st.floats(-20, 40),
+        "fpi6": st.lists(st.integers(-2, 2), min_size=6, max_size=6),
+        "rcsp_deg": st.floats(-30, 30),
+        "arch_on_tiptoe": st.booleans(),
+    },
+)
+_case = st.fixed_dictionaries(
+    {
+        "patient": st.fixed_dictionaries(
+            {"id": st.just("H-1"), "age": st.floats(0, 120)}, optional={"weight_kg": st.floats(2, 400)}
+        ),
+        "left": _foot,
+        "right": _foot,
+        "symptoms": st.fixed_dictionaries({"foot_pain": st.lists(st.sampled_from(_sites), unique=True)}),
+        "red_flags": st.dictionaries(st.sampled_from(sorted(RED_FLAGS)), st.booleans()),
+    },
+    optional={
+        "leg_length": st.fixed_dictionaries(
+            {"difference_mm": st.floats(0, 100), "shorter_side": st.sampled_from(["left", "right"])}
+        )
+    },
+)
 _PROFILES = {name: load_profile(name) for name in profile_names()}
 
 
-@pytest.mark.slow     # 300 hypothesis examples
+@pytest.mark.slow  # 300 hypothesis examples
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=_case, side=st.sampled_from(list(Side)), name=st.sampled_from(sorted(_PROFILES)))
 def test_prescribe_never_raises_for_a_valid_assessment(raw, side, name):
-    a = assess(parse_case(copy.deepcopy(raw)))
-    p = prescribe(a, side, _PROFILES[name])
+    a = assess_case(parse_case(copy.deepcopy(raw)))
+    p = rx(a, side, _PROFILES[name])
     assert isinstance(p.params, InsoleParams)
-    InsoleParams(**p.params.as_dict())   # round-trips through the validating constructor
+    InsoleParams(**p.params.as_dict())  # round-trips through the validating constructor
     assert p.reasons and all(isinstance(r, str) and r for r in p.reasons)
     assert p.referral_first == a.referral.needed
     if p.referral_first:
@@ -406,9 +460,14 @@ def test_prescribe_never_raises_for_a_valid_assessment(raw, side, name):
 
 
 def test_heel_spur_relief_fits_a_thin_rearfoot(tmp_path):
-    prof = load_profile(user_profile(tmp_path, 'name = "thin"\ndescription = "Thin."\n[params]\n'
-                                     "base_thickness_rearfoot_mm = 1.5\nbase_thickness_forefoot_mm = 1.5\n"
-                                     "[rules.heel_pain]\nheel_cushion_mm = 0\n"))
+    prof = load_profile(
+        user_profile(
+            tmp_path,
+            'name = "thin"\ndescription = "Thin."\n[params]\n'
+            "base_thickness_rearfoot_mm = 1.5\nbase_thickness_forefoot_mm = 1.5\n"
+            "[rules.heel_pain]\nheel_cushion_mm = 0\n",
+        )
+    )
     p = rx(make_case(right=NEUTRAL, foot_pain=["heel"]), R, prof)
-    assert p.params.heel_spur_relief_mm == pytest.approx(0.3)   # 1.5 mm base - 1.2 mm minimum
+    assert p.params.heel_spur_relief_mm == pytest.approx(0.3)  # 1.5 mm base - 1.2 mm minimum
     assert has(p.reasons, "heel-spur relief 0.3 mm, limited by the 1.5 mm under the heel")

@@ -18,8 +18,9 @@ from orthofit.config.params import InsoleParams
 from orthofit.geometry.build import build_insole
 from orthofit.geometry.outline import FootDimensions
 from orthofit.io.case_file import load_case
+from orthofit.io.grid_file import load_grid
 from orthofit.measure.footprint import footprint_indices, width_sections
-from orthofit.measure.pressure import analyse_grid, load_grid
+from orthofit.measure.pressure import analyse_grid
 from orthofit.model.enums import Side
 from orthofit.report import figures as rf
 
@@ -28,6 +29,7 @@ IDENTITY = (1, 0, 0, 1, 0, 0)
 
 
 # --- inputs ---------------------------------------------------------------------------------
+
 
 def rings_of(geom):
     return [np.asarray(p.exterior.coords) for p in getattr(geom, "geoms", [geom])]
@@ -59,9 +61,13 @@ def prints():
 @pytest.fixture(scope="session")
 def insoles():
     """side -> (vertices, faces) of a fine (0.5 mm edge, ~200k faces) insole with a deep heel cup."""
-    right = build_insole(FootDimensions.from_measurements(262, 98, 66, 190),
-                         InsoleParams(arch_height_mm=13, heel_cup_depth_mm=14), Side.RIGHT, edge_mm=0.5)
-    left = right.solid.mirrored_y()          # what build_insole does for Side.LEFT
+    right = build_insole(
+        FootDimensions.from_measurements(262, 98, 66, 190),
+        InsoleParams(arch_height_mm=13, heel_cup_depth_mm=14),
+        Side.RIGHT,
+        edge_mm=0.5,
+    )
+    left = right.solid.mirrored_y()  # what build_insole does for Side.LEFT
     return {Side.RIGHT: (right.solid.vertices, right.solid.faces), Side.LEFT: (left.vertices, left.faces)}
 
 
@@ -81,6 +87,7 @@ def figures(prints, insoles):
 
 
 # --- walking a drawing ----------------------------------------------------------------------
+
 
 def leaves(node, transform=IDENTITY):
     """(shape, transform to the page) for every non-Group shape under ``node``."""
@@ -113,7 +120,8 @@ def same_color(a, b) -> bool:
 
 # --- every figure -----------------------------------------------------------------------------
 
-@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
+
+@pytest.mark.shared_data  # the MUN104 pressure prints of ../shared/data
 def test_every_figure_renders_to_pdf_and_png(figures):
     png = (importlib.util.find_spec("rlPyCairo") or importlib.util.find_spec("_rl_renderPM")) is not None
     for name, make in figures.items():
@@ -121,18 +129,19 @@ def test_every_figure_renders_to_pdf_and_png(figures):
         assert isinstance(drawing, Drawing), name
         pdf = renderPDF.drawToString(drawing, invariant=1)
         assert pdf.startswith(b"%PDF") and len(pdf) < 400_000, name
-        if png:   # renderPM needs a backend (rlPyCairo) that is not a dependency
+        if png:  # renderPM needs a backend (rlPyCairo) that is not a dependency
             from reportlab.graphics import renderPM
+
             assert renderPM.drawToString(drawing, fmt="PNG").startswith(b"\x89PNG"), name
 
 
-@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
+@pytest.mark.shared_data  # the MUN104 pressure prints of ../shared/data
 def test_figures_are_deterministic(figures):
     for name, make in figures.items():
         assert renderPDF.drawToString(make(), invariant=1) == renderPDF.drawToString(make(), invariant=1), name
 
 
-@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
+@pytest.mark.shared_data  # the MUN104 pressure prints of ../shared/data
 def test_text_is_readable_and_inside_the_figure(figures):
     for name, make in figures.items():
         drawing = make()
@@ -147,7 +156,7 @@ def test_text_is_readable_and_inside_the_figure(figures):
             assert -0.5 <= y0 and y1 <= drawing.height + 0.5, (name, s.text)
 
 
-@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
+@pytest.mark.shared_data  # the MUN104 pressure prints of ../shared/data
 def test_caller_labels_replace_the_defaults_in_any_script(prints, insoles):
     rings, side = prints["traced-left"]
     fp = footprint_indices(rings, side)
@@ -157,7 +166,7 @@ def test_caller_labels_replace_the_defaults_in_any_script(prints, insoles):
     for word in ("Pięta", "Śródstopie", "前足"):
         assert word in texts
     assert any(t.startswith("Indeks łuku ") for t in texts)
-    assert any(rf.DEFAULT_LABELS["staheli"] in t for t in texts)        # not given: the default
+    assert any(rf.DEFAULT_LABELS["staheli"] in t for t in texts)  # not given: the default
     v, f = insoles[Side.RIGHT]
     top = rf.insole_top_figure(v, f, 2 * WIDTH, {"thickness": "Grubość (mm)"})
     assert "Grubość (mm)" in [s.text for s, _ in leaves(top) if isinstance(s, String)]
@@ -165,7 +174,8 @@ def test_caller_labels_replace_the_defaults_in_any_script(prints, insoles):
 
 # --- footprint ---------------------------------------------------------------------------------
 
-@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
+
+@pytest.mark.shared_data  # the MUN104 pressure prints of ../shared/data
 @pytest.mark.parametrize("name", ["traced-left", "traced-right", "mun104-left", "mun104-right", "turned-with-toes"])
 def test_thirds_sit_at_one_and_two_thirds_of_the_print(prints, name):
     rings, side = prints[name]
@@ -186,28 +196,32 @@ def test_thirds_sit_at_one_and_two_thirds_of_the_print(prints, name):
         p = apply(geometry.transform, line_points(ln))
         assert p[0, 0] == pytest.approx(p[1, 0], abs=1e-6)
     a, b, c, dd, _, _ = geometry.transform
-    assert np.hypot(a, b) == pytest.approx(np.hypot(c, dd))             # 1 mm is 1 mm both ways
+    assert np.hypot(a, b) == pytest.approx(np.hypot(c, dd))  # 1 mm is 1 mm both ways
     # On the page: from the rear tangent point, the thirds lie 1/3 and 2/3 of the length on.
     rear = apply(geometry.transform, [origin])[0, 0]
     page = sorted(apply(geometry.transform, line_points(ln))[0, 0] for ln in lines)
     assert (np.array(page) - rear) / np.hypot(a, b) == pytest.approx(
-        [fp.print_length_mm / 3, 2 * fp.print_length_mm / 3], abs=0.01)
+        [fp.print_length_mm / 3, 2 * fp.print_length_mm / 3], abs=0.01
+    )
 
 
-@pytest.mark.shared_data      # the MUN104 pressure prints of ../shared/data
+@pytest.mark.shared_data  # the MUN104 pressure prints of ../shared/data
 @pytest.mark.parametrize("name", ["traced-left", "mun104-right", "turned-with-toes"])
 def test_width_lines_are_where_the_indices_measure(prints, name):
     rings, side = prints[name]
     fp = footprint_indices(rings, side)
     fore, mid, heel = width_sections(rings, side)
-    assert (fore.width_mm, mid.width_mm, heel.width_mm) == (fp.forefoot_width_mm, fp.midfoot_min_width_mm,
-                                                            fp.heel_width_mm)
+    assert (fore.width_mm, mid.width_mm, heel.width_mm) == (
+        fp.forefoot_width_mm,
+        fp.midfoot_min_width_mm,
+        fp.heel_width_mm,
+    )
     assert 2 * fp.print_length_mm / 3 - 0.5 <= fore.distance_mm <= fp.print_length_mm + 0.5
     assert fp.print_length_mm / 3 - 0.5 <= mid.distance_mm <= 2 * fp.print_length_mm / 3 + 0.5
     assert -0.5 <= heel.distance_mm <= fp.print_length_mm / 3 + 0.5
     drawing = rf.footprint_figure(rings, fp, side, WIDTH)
     drawn = [line_points(s) for s, _ in leaves(drawing.geometry.widths)]
-    long = [p for p in drawn if np.linalg.norm(p[1] - p[0]) > 5]     # the ticks are short
+    long = [p for p in drawn if np.linalg.norm(p[1] - p[0]) > 5]  # the ticks are short
     origin, d = np.array(fp.axis_origin_mm), np.array(fp.axis_direction)
     for sec in (fore, mid, heel):
         mine = [p for p in long if np.allclose((p - origin) @ d, sec.distance_mm, atol=0.05)]
@@ -223,20 +237,20 @@ def test_width_sections_of_a_known_print():
     assert fore.width_mm == pytest.approx(90, abs=0.01) and mid.width_mm == pytest.approx(30, abs=0.01)
     assert heel.width_mm == pytest.approx(60, abs=0.01)
     assert 160 <= fore.distance_mm <= 240 and 80 <= mid.distance_mm <= 160 and heel.distance_mm <= 80
-    (a, b), = mid.segments_mm
+    ((a, b),) = mid.segments_mm
     assert sorted([a[1], b[1]]) == pytest.approx([-15, 15], abs=0.01)
 
 
 def test_a_split_midfoot_draws_each_contact_part():
     """A midfoot touching in two strips: both are drawn, their sum is the width."""
     outer = shapely.union_all([box(0, -30, 80, 30), box(80, -30, 160, -20), box(160, -45, 240, 45)])
-    strip = box(75, 18, 165, 30)     # a medial strip: with the lateral one it rings the arch gap
+    strip = box(75, 18, 165, 30)  # a medial strip: with the lateral one it rings the arch gap
     rings = rings_of(outer) + rings_of(strip)
     fp = footprint_indices(rings, Side.RIGHT)
     _, mid, _ = width_sections(rings, Side.RIGHT)
     assert len(mid.segments_mm) == 2 and mid.width_mm == pytest.approx(22, abs=0.01)
     drawing = rf.footprint_figure(rings, fp, Side.RIGHT, WIDTH)
-    assert len([s for s, _ in leaves(drawing.geometry.widths)]) == 3 * 4     # 4 lines: 2 parts + their 4 ticks
+    assert len([s for s, _ in leaves(drawing.geometry.widths)]) == 3 * 4  # 4 lines: 2 parts + their 4 ticks
     assert renderPDF.drawToString(drawing, invariant=1).startswith(b"%PDF")
 
 
@@ -251,6 +265,7 @@ def test_a_midfoot_without_contact_draws_no_midfoot_width():
 
 
 # --- insole top view ---------------------------------------------------------------------------
+
 
 def band_paths(drawing):
     return [s for s, _ in leaves(drawing.geometry.bands)]
@@ -274,10 +289,10 @@ def test_top_view_is_small_and_its_thickest_band_is_the_heel_cup(insoles, side):
     assert all(any(same_color(p.fillColor, c) for c in colors_) for p in paths)
     top = [p for p in paths if same_color(p.fillColor, colors_[-1])]
     assert top, "the thickest band is not drawn"
-    xy = np.concatenate([np.reshape(p.points, (-1, 2)) for p in top])      # mm
+    xy = np.concatenate([np.reshape(p.points, (-1, 2)) for p in top])  # mm
     length = v[:, 0].max()
-    assert (xy[:, 0] < 0.2 * length).mean() > 0.5                            # mostly the heel cup
-    assert (xy[:, 0] > 0.7 * length).sum() == 0                              # never the thin forefoot
+    assert (xy[:, 0] < 0.2 * length).mean() > 0.5  # mostly the heel cup
+    assert (xy[:, 0] > 0.7 * length).sum() == 0  # never the thin forefoot
     # The heel's rear rim (x < 5 mm) is in the thickest band: its paths reach there.
     assert xy[:, 0].min() < 5
 
@@ -291,7 +306,7 @@ def test_top_view_geometry_is_true_to_scale_heel_left(insoles):
     assert len(outline) == 1
     xy = np.reshape(outline[0].points, (-1, 2))
     assert xy[:, 0].min() == pytest.approx(v[:, 0].min(), abs=0.01)
-    assert xy[:, 1].min() == pytest.approx(v[:, 1].min(), abs=0.01)      # a left insole: medial -y
+    assert xy[:, 1].min() == pytest.approx(v[:, 1].min(), abs=0.01)  # a left insole: medial -y
     assert xy[:, 0].max() * a + drawing.geometry.transform[4] <= drawing.width
 
 
@@ -309,6 +324,7 @@ def test_a_coarse_insole_has_no_holes_in_its_bands():
 
 
 # --- insole side view ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("side", list(Side))
 def test_side_view_states_its_stretch_and_is_highest_at_the_heel(insoles, side):
@@ -332,8 +348,10 @@ def test_side_view_states_its_stretch_and_is_highest_at_the_heel(insoles, side):
 
 # --- chain ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("highlight", [set(), {"pelvic_tilt"}, {"pronation_tibial_rotation", "back_to_feet"},
-                                       set(rf.CHAIN_LINKS)])
+
+@pytest.mark.parametrize(
+    "highlight", [set(), {"pelvic_tilt"}, {"pronation_tibial_rotation", "back_to_feet"}, set(rf.CHAIN_LINKS)]
+)
 def test_chain_highlights_the_links_that_apply(highlight):
     drawing = rf.chain_figure(highlight, 2 * WIDTH)
     for key in rf.CHAIN_LINKS:
@@ -361,9 +379,11 @@ def test_chain_back_link_points_down_to_the_foot():
 
 
 def test_chain_wraps_long_labels_within_the_width():
-    long = {"high_arch_shock": "Ein hoher Fußgewölbebogen dämpft Stöße schlechter, das belastet Knie und Hüfte "
-                               "über viele Schritte am Tag"}
-    for width, joined_by in ((300, " "), (200, "")):     # at 200 pt a long word is cut too
+    long = {
+        "high_arch_shock": "Ein hoher Fußgewölbebogen dämpft Stöße schlechter, das belastet Knie und Hüfte "
+        "über viele Schritte am Tag"
+    }
+    for width, joined_by in ((300, " "), (200, "")):  # at 200 pt a long word is cut too
         drawing = rf.chain_figure({"high_arch_shock"}, width, long)
         lines = [s for s, _ in leaves(drawing) if isinstance(s, String) and s.text in long["high_arch_shock"]]
         assert len(lines) >= 3
