@@ -47,7 +47,9 @@ METHOD_ERROR_MM = {
     "navicular_height_standing_mm": 6.0,
 }
 DEFINITIONS = {
-    "foot_length_mm": "heel (pternion) to the tip of the longest toe, along the foot axis (AIST; clinical-basis.md §4.1)",
+    "foot_length_mm": (
+        "heel (pternion) to the tip of the longest toe, along the foot axis (AIST; clinical-basis.md §4.1)"
+    ),
     "ball_width_mm": "largest breadth across the foot axis between 55 and 85 % of foot length (clinical-basis.md §4.1)",
     "heel_width_mm": "largest breadth across the foot axis between 5 and 25 % of foot length, "
     "below 15 % of foot length in height (below the malleoli)",

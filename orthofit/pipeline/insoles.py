@@ -123,7 +123,8 @@ def _build_for(
             fill, why = (
                 drop,
                 (
-                    f", capped by the arch drop {drop:g} mm so that it stays below the sitting arch (clinical-basis.md §5)"
+                    f", capped by the arch drop {drop:g} mm so that it stays below the sitting arch "
+                    "(clinical-basis.md §5)"
                 ),
             )
     arch = rec.measurements.values().get("plantar_arch_height_mm")

@@ -8,6 +8,7 @@ from a case, a case file or measured scans.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from orthofit.assess.assessment import Assessment, assess
@@ -20,6 +21,12 @@ from orthofit.model.enums import NavicularDropCriterion, Side
 from orthofit.pipeline.inputs import measure_files
 
 
+@functools.cache
+def _shipped(profile: str) -> Settings:
+    """The settings of a shipped profile with everything else the default (read once)."""
+    return load_settings(profile)
+
+
 def settings(
     profile: str = "neutral",
     thresholds: Thresholds | None = None,
@@ -28,7 +35,7 @@ def settings(
 ) -> Settings:
     """``load_settings(profile, **options)``, with a Thresholds object a test built in place of
     the shipped ones when given."""
-    s = load_settings(profile, **options)
+    s = _shipped(profile) if not options else load_settings(profile, **options)
     if thresholds is not None:
         s = replace(s, thresholds=thresholds)
     if nd_criterion is not None:

@@ -157,7 +157,8 @@ def test_user_file_overrides_a_table(tmp_path):
             ["suggests", "flat"],
         ),
         (
-            "[arch_index]\ngroups = [{ min_age_years = 0, bands = [{ label = 'a', suggests = 'cavus', upper = 1 }] }]\n",
+            "[arch_index]\ngroups = [{ min_age_years = 0, bands = "
+            "[{ label = 'a', suggests = 'cavus', upper = 1 }] }]\n",
             ["last band"],
         ),
         ("[sizing]\nallowance_mm = nan\n", ["sizing.allowance_mm", "finite"]),
