@@ -8,12 +8,13 @@ smooth (raised cosines and smoothsteps), so a 1.5 mm mesh follows it to well und
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
-from shapely.geometry import Polygon
+from shapely.geometry import Point, Polygon
 
 from orthofit.geometry.outline import FootDimensions, Landmarks, landmarks
 
@@ -171,3 +172,19 @@ def raised_cosine(x: np.ndarray, centre: float, half: float) -> np.ndarray:
 
 #: Curvature of a raised cosine of height H and half-length l is H pi² / (2 l²): this factor.
 HALF_COSINE_CURVATURE = np.pi**2 / 2.0
+
+
+def dome(pts: SurfacePoints, centre: tuple[float, float], radius_mm: float) -> np.ndarray:
+    """A round raised cosine: 1 at ``centre`` (x, y mm), 0 from ``radius_mm`` out ((n,) over the points)."""
+    r = np.hypot(pts.x - centre[0], pts.y - centre[1]) / radius_mm
+    return raised_cosine(r, 0.0, 1.0)
+
+
+def dome_refinement(
+    centre: tuple[float, float], height_mm: float, radius_mm: float, need: Callable[[float], float | None]
+) -> FeatureRefinement:
+    """The fine zone a :func:`dome` of ``height_mm`` needs (its curvature is H pi² / (2 r²)), if any."""
+    e = need(height_mm * HALF_COSINE_CURVATURE / radius_mm**2)
+    if not e:
+        return FeatureRefinement()
+    return FeatureRefinement(zones=(RefineZone(Point(centre).buffer(radius_mm, 32), e),))

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import numpy as np
-from shapely.geometry import Point
 
 from orthofit.config.params import InsoleParams
 from orthofit.geometry.features.protocol import EdgeNeed, InsoleFeature
 from orthofit.geometry.field import (
-    HALF_COSINE_CURVATURE,
     FeatureRefinement,
-    RefineZone,
     SurfaceContext,
     SurfacePoints,
     ZoneSpot,
-    raised_cosine,
+    dome,
+    dome_refinement,
 )
 from orthofit.geometry.outline import FootDimensions, Landmarks
 
 #: Recess centre: under the medial calcaneal tubercle [D].
 SPUR_AT = 0.13
 SPUR_MEDIAL_OF_CENTRE = 0.10  # fraction of heel width
+
+
+def _centre(foot: FootDimensions) -> tuple[float, float]:
+    """Under the medial calcaneal tubercle, mm."""
+    return SPUR_AT * foot.foot_length_mm, SPUR_MEDIAL_OF_CENTRE * foot.heel_width_mm
 
 
 class HeelSpurRelief(InsoleFeature):
@@ -33,19 +36,13 @@ class HeelSpurRelief(InsoleFeature):
     def heights(self, pts: SurfacePoints, p: InsoleParams) -> dict[str, np.ndarray]:
         if not self.is_active(p):
             return {}
-        fl, h = pts.foot_length_mm, pts.ctx.foot.heel_width_mm
-        r = np.hypot(pts.x - SPUR_AT * fl, pts.y - SPUR_MEDIAL_OF_CENTRE * h) / (p.heel_spur_relief_diameter_mm / 2.0)
-        return {"heel_spur_relief": -p.heel_spur_relief_mm * raised_cosine(r, 0.0, 1.0)}
+        shape = dome(pts, _centre(pts.ctx.foot), p.heel_spur_relief_diameter_mm / 2.0)
+        return {"heel_spur_relief": -p.heel_spur_relief_mm * shape}
 
     def refinement(self, ctx: SurfaceContext, p: InsoleParams, need: EdgeNeed) -> FeatureRefinement:
         if not self.is_active(p):
             return FeatureRefinement()
-        r = p.heel_spur_relief_diameter_mm / 2.0
-        e = need(p.heel_spur_relief_mm * HALF_COSINE_CURVATURE / r**2)
-        if not e:
-            return FeatureRefinement()
-        centre = Point(SPUR_AT * ctx.foot.foot_length_mm, SPUR_MEDIAL_OF_CENTRE * ctx.foot.heel_width_mm)
-        return FeatureRefinement(zones=(RefineZone(centre.buffer(r, 32), e),))
+        return dome_refinement(_centre(ctx.foot), p.heel_spur_relief_mm, p.heel_spur_relief_diameter_mm / 2.0, need)
 
     def zone_spots(self, foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[ZoneSpot, ...]:
         if not self.is_active(p):
@@ -55,7 +52,7 @@ class HeelSpurRelief(InsoleFeature):
                 "heel-spur offload",
                 p.infill_offload_pct,
                 p.infill_heel_pct,
-                (SPUR_AT * foot.foot_length_mm, SPUR_MEDIAL_OF_CENTRE * foot.heel_width_mm),
+                _centre(foot),
                 p.heel_spur_relief_diameter_mm / 2.0,
             ),
         )

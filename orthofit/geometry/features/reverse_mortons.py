@@ -6,19 +6,17 @@ offloaded spots. Depth and size are design choices [D] (docs/clinical-basis.md Â
 from __future__ import annotations
 
 import numpy as np
-from shapely.geometry import Point
 
 from orthofit.config.conditions import CONDITIONS
 from orthofit.config.params import InsoleParams
 from orthofit.geometry.features.protocol import EdgeNeed, InsoleFeature
 from orthofit.geometry.field import (
-    HALF_COSINE_CURVATURE,
     FeatureRefinement,
-    RefineZone,
     SurfaceContext,
     SurfacePoints,
     ZoneSpot,
-    raised_cosine,
+    dome,
+    dome_refinement,
 )
 from orthofit.geometry.outline import FootDimensions, Landmarks
 from orthofit.prescribe.prescription import RuleContext, num
@@ -38,17 +36,14 @@ class ReverseMortons(InsoleFeature):
         if not self.is_active(p):
             return {}
         m = pts.ctx.marks
-        r = np.hypot(pts.x - m.mth1_x_mm, pts.y - m.mth1_y_mm) / (p.reverse_mortons_diameter_mm / 2.0)
-        return {"reverse_mortons": -p.reverse_mortons_mm * raised_cosine(r, 0.0, 1.0)}
+        shape = dome(pts, (m.mth1_x_mm, m.mth1_y_mm), p.reverse_mortons_diameter_mm / 2.0)
+        return {"reverse_mortons": -p.reverse_mortons_mm * shape}
 
     def refinement(self, ctx: SurfaceContext, p: InsoleParams, need: EdgeNeed) -> FeatureRefinement:
         if not self.is_active(p):
             return FeatureRefinement()
-        r = p.reverse_mortons_diameter_mm / 2.0
-        e = need(p.reverse_mortons_mm * HALF_COSINE_CURVATURE / r**2)
-        if not e:
-            return FeatureRefinement()
-        return FeatureRefinement(zones=(RefineZone(Point(ctx.marks.mth1_x_mm, ctx.marks.mth1_y_mm).buffer(r, 32), e),))
+        centre = (ctx.marks.mth1_x_mm, ctx.marks.mth1_y_mm)
+        return dome_refinement(centre, p.reverse_mortons_mm, p.reverse_mortons_diameter_mm / 2.0, need)
 
     def zone_spots(self, foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[ZoneSpot, ...]:
         if not self.is_active(p):
