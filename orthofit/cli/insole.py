@@ -19,6 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     options.profile(p)
     p.add_argument("--side", choices=["left", "right", "both"], default="both")
     p.add_argument("--length", choices=["full", "sulcus", "3/4"], help="insole length (default: the profile's)")
+    options.force(p, "replace this case's insole files from an earlier run")
     options.overrides(p)
     options.thresholds(p)
     p.add_argument(
@@ -38,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
     from orthofit.report.summary import insole_text
 
     sides = list(Side) if args.side == "both" else [Side(args.side)]
-    results, written = insole_job(args.case, options.settings(args), sides, args.out)
+    results, written = insole_job(args.case, options.settings(args), sides, args.out, args.force)
     print(insole_text(results, written), end="")
     return 0

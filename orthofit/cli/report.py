@@ -18,6 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     options.case(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     options.profile(p)
+    options.force(p, "replace the PDF if it exists")
     options.paper(p)
     options.thresholds(p)
     options.template(p)
@@ -28,6 +29,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from orthofit.pipeline.report import report_job
 
-    path, size = report_job(args.case, options.settings(args), args.out)
+    path, size = report_job(args.case, options.settings(args), args.out, args.force)
     print(f"Written: {path} ({size / 1024:.0f} kB)")
     return 0

@@ -1,24 +1,90 @@
-"""Writing output files so that a failure never leaves a partial or corrupt file behind."""
+"""Writing a set of output files: all or nothing, locked, and never through a planted link.
+
+How a set is written into a folder ``out`` (one set: a case's STL/3MF, report, manifest):
+
+1. The folder is locked (``flock`` on the folder itself, no lock file): a second orthofit run
+   writing into the same folder refuses with one line instead of mixing its files in.
+2. Left-overs of an earlier run that was killed are finished first (see 5).
+3. Without ``force``, a name that exists in any form (a file, a folder, a link, even a
+   dangling one) stops the run. With ``force``, only regular files are replaced: a folder or a
+   link under an output's name was not written by orthofit and is refused, untouched.
+4. The new files are written into a fresh staging folder inside ``out`` (``mkdtemp``: a random
+   name created exclusively, so nothing can be planted in it) and flushed to disk.
+5. A journal naming the set is written (atomically) next to it. Then each old file is moved
+   into a backup folder and each new file moved into place. A run killed after the journal
+   exists is rolled forward by the next run that writes into the folder (the new set is
+   complete in the staging folder); a run killed before has left only a staging folder, which
+   the next run removes, and the old set is untouched. A failure (no space, no permission) or
+   Ctrl-C during the moves rolls back at once: the old set is restored and the error is one
+   line.
+6. The journal, the backup and the staging folder are removed.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from orthofit.errors import OutputError
 
+#: Names of orthofit's own bookkeeping entries inside an output folder.
+STAGE_PREFIX = ".orthofit-stage-"
+BACKUP_PREFIX = ".orthofit-backup-"
+JOURNAL_PREFIX = ".orthofit-journal-"
 
-def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = True) -> list[Path]:
-    """Write every file, or none of them.
 
-    Each file is written to a temporary name in ``out_dir`` first; only when all are written
-    are they renamed into place (a rename within one folder is atomic).
+def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = False) -> list[Path]:
+    """Write every file into ``out_dir``, all or none (see the module docstring).
+
+    Parameters
+    ----------
+    out_dir : path
+        The output folder (created if missing).
+    files : dict of str -> bytes
+        File name (no folder part) -> contents.
+    force : bool
+        Replace files of the same names (regular files only).
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``files``.
 
     Raises
     ------
     OutputError
-        The folder cannot be created or written, or (without ``force``) a file exists.
+        The folder cannot be created, written or locked, a name exists (without ``force``) or
+        is not a regular file; nothing was changed.
     """
+    out = make_folder(out_dir)
+    for name in files:
+        if not name or os.sep in name or name in (".", "..") or name.startswith(".orthofit-"):
+            raise OutputError(f"{name!r} cannot name an output file")
+    targets = [out / name for name in files]
+    with folder_lock(out):
+        recover(out)
+        for t in targets:
+            if not os.path.lexists(t):
+                continue
+            if not force:
+                raise OutputError(f"{t} already exists (from an earlier run); use --force to replace it")
+            mode = os.lstat(t).st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a folder" if stat.S_ISDIR(mode) else "a link" if stat.S_ISLNK(mode) else "not a regular file"
+                raise OutputError(f"{t} is {kind}, not a file orthofit wrote; move it away and run again")
+        _write_set(out, files)
+    return targets
+
+
+def make_folder(out_dir: str | Path) -> Path:
+    """``out_dir`` as a folder, created if missing; an OutputError saying what is wrong otherwise."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -26,27 +92,132 @@ def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = True
         raise OutputError(f"--out {out} is a file, not a folder; give a folder for the output") from None
     except OSError as err:
         raise OutputError(f"cannot create the output folder {out}: {err.strerror}; choose another --out") from None
-    targets = [out / name for name in files]
-    if not force:
-        existing = [str(t) for t in targets if t.exists()]
-        if existing:
-            raise OutputError(f"{existing[0]} already exists; use --force to overwrite it")
-    temps: list[Path] = []
+    return out
+
+
+@contextlib.contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder ``out`` itself, or refuse at once with one line."""
     try:
-        for target, data in zip(targets, files.values(), strict=True):
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temps.append(tmp)
-            with open(tmp, "wb") as fh:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as err:
+        raise OutputError(f"cannot open the output folder {out}: {err.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"another orthofit run is writing into {out}; wait for it to finish, or choose another --out"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def recover(out: Path) -> None:
+    """Finish what a killed run left in ``out``: roll journaled sets forward, remove the rest.
+
+    Call it with the folder locked.
+    """
+    for journal in sorted(out.glob(JOURNAL_PREFIX + "*.json")):
+        try:
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            stage, backup, names = out / entry["stage"], out / entry["backup"], list(entry["names"])
+        except (OSError, ValueError, KeyError, TypeError):
+            journal.unlink(missing_ok=True)  # written atomically, so unreadable means not ours
+            continue
+        _move_in(out, stage, backup, names)
+        _finish(journal, stage, backup)
+    for leftover in (*out.glob(STAGE_PREFIX + "*"), *out.glob(BACKUP_PREFIX + "*")):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _write_set(out: Path, files: dict[str, bytes]) -> None:
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+    except OSError as err:
+        raise OutputError(_cannot_write(out, err)) from None
+    token = stage.name[len(STAGE_PREFIX) :]
+    backup = out / f"{BACKUP_PREFIX}{token}"
+    journal = out / f"{JOURNAL_PREFIX}{token}.json"
+    names = list(files)
+    try:
+        for name, data in files.items():
+            fd = os.open(stage / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for tmp, target in zip(temps, targets, strict=True):
-            os.replace(tmp, target)
-    except OSError as err:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write to {out}: {err.strerror}; check the folder's permissions "
-            "and free space, or choose another --out"
-        ) from None
-    return targets
+        backup.mkdir()
+        entry = json.dumps({"stage": stage.name, "backup": backup.name, "names": names})
+        fd = os.open(stage / ".journal", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(entry)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fsync_dir(stage)
+        os.replace(stage / ".journal", journal)  # from here on the new set wins
+        _fsync_dir(out)
+    except BaseException as err:
+        journal.unlink(missing_ok=True)
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise OutputError(_cannot_write(out, err)) from None
+        raise
+    try:
+        _move_in(out, stage, backup, names)
+    except BaseException as err:
+        _roll_back(out, stage, backup, names)
+        _finish(journal, stage, backup)
+        if isinstance(err, OSError):
+            raise OutputError(_cannot_write(out, err)) from None
+        raise
+    try:
+        _fsync_dir(out)
+    finally:
+        _finish(journal, stage, backup)  # the new set is in place: even Ctrl-C here cleans up
+
+
+def _move_in(out: Path, stage: Path, backup: Path, names: list[str]) -> None:
+    """Move each old file into ``backup`` and each staged file into place (idempotent)."""
+    for name in names:
+        new, target, old = stage / name, out / name, backup / name
+        if not os.path.lexists(new):
+            continue  # already moved in
+        if os.path.lexists(target) and not os.path.lexists(old):
+            os.replace(target, old)
+        os.replace(new, target)
+
+
+def _roll_back(out: Path, stage: Path, backup: Path, names: list[str]) -> None:
+    """Undo :func:`_move_in`: restore the old files, remove new files that replaced nothing."""
+    for name in names:
+        new, target, old = stage / name, out / name, backup / name
+        with contextlib.suppress(OSError):
+            if os.path.lexists(old):
+                os.replace(old, target)
+            elif not os.path.lexists(new) and os.path.lexists(target):
+                os.unlink(target)  # it was ours and new: there was no old file
+
+
+def _finish(journal: Path, stage: Path, backup: Path) -> None:
+    journal.unlink(missing_ok=True)
+    shutil.rmtree(stage, ignore_errors=True)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _cannot_write(out: Path, err: OSError) -> str:
+    return (
+        f"cannot write to {out}: {err.strerror}; check the folder's permissions and free space, or choose another --out"
+    )

@@ -26,7 +26,7 @@ from orthofit import __version__
 from orthofit.assess.assessment import Assessment, assess
 from orthofit.config.params import InsoleLength
 from orthofit.config.settings import Settings
-from orthofit.errors import CaseFileError, OutputError, ValidationError
+from orthofit.errors import CaseFileError, ValidationError
 from orthofit.geometry.product import InsoleOutput
 from orthofit.io.case_file import load_case
 from orthofit.measure.case import MeasuredCase
@@ -149,14 +149,7 @@ def write_fit(result: FitResult, out_dir: str | Path, force: bool = False) -> li
     """
     from orthofit.io.output import write_files
 
-    out = Path(out_dir)
-    if not force:
-        existing = [n for n in result.files if (out / n).exists()]
-        if existing:
-            raise OutputError(
-                f"{out / existing[0]} already exists (from an earlier run); use --force to replace this case's files"
-            )
-    return write_files(out, result.files, force=True)
+    return write_files(out_dir, result.files, force=force)
 
 
 def fit_job(

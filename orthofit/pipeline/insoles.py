@@ -175,14 +175,15 @@ def _metadata(case: Case, rx: Prescription, name: str) -> dict[str, str]:
 
 
 def insole_job(
-    case_path: str | Path, settings: Settings, sides: Iterable[Side], out_dir: str | Path
+    case_path: str | Path, settings: Settings, sides: Iterable[Side], out_dir: str | Path, force: bool = False
 ) -> tuple[list[InsoleOutput], list[Path]]:
     """``orthofit insole``: assess the case, make the insoles of ``sides`` and write their STL
-    and 3MF files into ``out_dir`` (all or none). Returns the insoles and the paths written.
+    and 3MF files into ``out_dir`` (all or none; files of an earlier run only replaced with
+    ``force``). Returns the insoles and the paths written.
     """
     from orthofit.io.output import write_files
     from orthofit.pipeline.assess_case import assess_case_file
 
     results = make_insoles(assess_case_file(case_path, settings), settings, sides)
-    written = write_files(out_dir, {n: b for r in results for n, b in r.files.items()})
+    written = write_files(out_dir, {n: b for r in results for n, b in r.files.items()}, force)
     return results, written

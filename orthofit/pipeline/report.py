@@ -13,10 +13,10 @@ from orthofit.pipeline.insoles import make_insoles
 from orthofit.report.document import make_report
 
 
-def report_job(case_path: str | Path, settings: Settings, out: str | Path) -> tuple[Path, int]:
+def report_job(case_path: str | Path, settings: Settings, out: str | Path, force: bool = False) -> tuple[Path, int]:
     """Assess the case, build its insoles (as ``orthofit insole`` would) and write the report
-    to ``out`` (a .pdf file; replaced only by a complete one). Returns the path and its size
-    in bytes.
+    to ``out`` (a .pdf file; an existing one is only replaced, by a complete one, with
+    ``force``). Returns the path and its size in bytes.
     """
     out = Path(out)
     if out.is_dir():
@@ -26,5 +26,5 @@ def report_job(case_path: str | Path, settings: Settings, out: str | Path) -> tu
     assessment = assess_case_file(case_path, settings)
     sides = [s for s in Side if assessment.case.foot(s).foot_length_mm is not None]
     pdf = make_report(assessment, make_insoles(assessment, settings, sides), settings)
-    written = write_files(out.parent if str(out.parent) else ".", {out.name: pdf})
+    written = write_files(out.parent if str(out.parent) else ".", {out.name: pdf}, force)
     return written[0], len(pdf)

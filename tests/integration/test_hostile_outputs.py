@@ -1,0 +1,215 @@
+"""Outputs under faults, races and hostile folders (issue 12, "Outputs: all or nothing, for real").
+
+The contract: after any failure or kill, the folder holds the complete old set or the complete
+new set; a run killed while moving the new set in is completed by the next run that writes into
+the folder; nothing orthofit did not write is replaced or deleted; no leftovers stay.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from helpers.repo import EXAMPLES, ROOT
+
+CASE = EXAMPLES / "normal-adult.toml"
+PID = "EX-NORMAL"
+
+# Runs the command line with a kill injected at the N-th write step (each os.fsync and
+# os.replace the writer makes is a step), as a harness from outside the library.
+_HARNESS = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+from orthofit.cli import main
+n, sig = int(os.environ["KILL_AT"]), getattr(signal, os.environ["KILL_SIG"])
+count = [0]
+def step(real):
+    def wrapped(*a, **k):
+        count[0] += 1
+        if count[0] == n:
+            os.kill(os.getpid(), sig)
+        return real(*a, **k)
+    return wrapped
+import orthofit.io.output as out
+out.os.replace, out.os.fsync = step(os.replace), step(os.fsync)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _set(folder) -> dict[str, bytes]:
+    """The files of ``folder`` (orthofit's own bookkeeping entries aside)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".orthofit-")}
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory, cli):
+    """The files of a neutral run and of a sport run of the same case."""
+    old, new = tmp_path_factory.mktemp("old"), tmp_path_factory.mktemp("new")
+    assert cli("fit", CASE, "--out", old).code == 0
+    assert cli("fit", CASE, "--out", new, "--profile", "sport").code == 0
+    return _set(old), _set(new)
+
+
+def _fill(folder, files: dict[str, bytes]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+
+
+def _leftovers(folder) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith(".orthofit-")]
+
+
+def test_force_over_an_earlier_run_with_a_folder_in_the_way_changes_nothing(cli, tmp_path, sets):
+    old, _ = sets
+    _fill(tmp_path, old)
+    (tmp_path / f"{PID}-report.pdf").unlink()
+    (tmp_path / f"{PID}-report.pdf").mkdir()  # not a file orthofit wrote
+    before = {n: d for n, d in old.items() if not n.endswith("report.pdf")}
+    r = cli("fit", CASE, "--out", tmp_path, "--force", "--profile", "sport")
+    assert r.code == 2 and "is a folder" in r.err and len(r.err.strip().splitlines()) == 1, r
+    assert {n: (tmp_path / n).read_bytes() for n in before} == before
+    assert (tmp_path / f"{PID}-report.pdf").is_dir()
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failure_while_moving_the_set_in_restores_the_old_set(tmp_path, monkeypatch, sets):
+    from orthofit.errors import OutputError
+    from orthofit.io import output
+
+    old, new = sets
+    _fill(tmp_path, old)
+    real, calls = os.replace, []
+
+    def failing(src, dst):
+        calls.append(dst)
+        if len(calls) == 6:  # after the journal and a few moves
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", failing)
+    with pytest.raises(OutputError, match="No space left"):
+        output.write_files(tmp_path, new, force=True)
+    monkeypatch.setattr(output.os, "replace", real)
+    assert _set(tmp_path) == old and _leftovers(tmp_path) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGKILL"])
+def test_a_kill_at_every_write_step_leaves_the_old_or_the_new_set(tmp_path, sets, sig):
+    old, new = sets
+    step, seen_new = 1, False
+    while True:
+        folder = tmp_path / f"{sig}-{step}"
+        _fill(folder, old)
+        env = {**os.environ, "KILL_AT": str(step), "KILL_SIG": sig}
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _HARNESS,
+                str(ROOT),
+                "fit",
+                str(CASE),
+                "--out",
+                str(folder),
+                "--force",
+                "--profile",
+                "sport",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        if r.returncode == 0:  # no step left to kill at: the run completed
+            assert _set(folder) == new and _leftovers(folder) == []
+            break
+        assert "Traceback" not in r.stderr, r.stderr
+        if sig == "SIGINT":  # Ctrl-C: one line, exit 130, one whole set at once
+            assert r.returncode == 130 and _set(folder) in (old, new), (step, r.stderr)
+            assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+        # The next run that writes into the folder finishes or clears what the kill left.
+        nxt = subprocess.run(
+            [sys.executable, str(ROOT / "cli.py"), "fit", str(CASE), "--out", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        assert nxt.returncode == 2 and "already exists" in nxt.stderr, nxt.stderr
+        after = _set(folder)
+        assert after in (old, new), (sig, step, sorted(after))
+        assert _leftovers(folder) == []
+        seen_new |= after == new
+        step += 1
+        assert step < 80, "the writer takes more steps than expected"
+    assert step > 10  # every fsync and rename of the set was a kill point
+    if sig == "SIGKILL":
+        assert seen_new  # a kill after the journal is rolled forward
+
+
+def test_outputs_are_never_written_through_a_link(cli, tmp_path, sets):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not orthofit's")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{PID}-report.pdf").symlink_to(outside)
+    (out / f"{PID}-left.stl").symlink_to(tmp_path / "missing")  # dangling
+    r = cli("fit", CASE, "--out", out)
+    assert r.code == 2 and "already exists" in r.err, r
+    r = cli("fit", CASE, "--out", out, "--force")
+    assert r.code == 2 and "is a link" in r.err, r
+    assert outside.read_text() == "not orthofit's"
+    assert (out / f"{PID}-report.pdf").is_symlink() and not (out / f"{PID}-right.stl").exists()
+
+
+def test_a_second_run_into_a_locked_folder_refuses_with_one_line(cli, tmp_path):
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a first run writing there would hold it
+        r = cli("fit", CASE, "--out", tmp_path)
+    finally:
+        os.close(fd)
+    assert r.code == 2 and "another orthofit run is writing into" in r.err, r
+    assert len(r.err.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []
+    assert cli("fit", CASE, "--out", tmp_path).code == 0
+
+
+@pytest.mark.slow
+def test_two_fits_at_once_never_both_write(tmp_path):
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "cli.py"), "fit", str(CASE), "--out", str(tmp_path), "--profile", profile],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for profile in ("neutral", "sport")
+    ]
+    results = [(p.wait(), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 2], results  # one wrote; the other refused, one line
+    loser = next(err for code, err in results if code == 2)
+    assert "another orthofit run is writing" in loser or "already exists" in loser
+    manifest = json.loads((tmp_path / f"{PID}-manifest.json").read_text())
+    import hashlib
+
+    for name, digest in manifest["outputs"].items():  # one complete set
+        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.slow  # three builds each
+@pytest.mark.parametrize("command", ["insole", "report"])
+def test_insole_and_report_replace_files_only_with_force(cli, tmp_path, command):
+    out = tmp_path / "report.pdf" if command == "report" else tmp_path
+    assert cli(command, CASE, "--out", out).code == 0
+    before = _set(tmp_path)
+    r = cli(command, CASE, "--out", out, "--profile", "sport")
+    assert r.code == 2 and "--force" in r.err and len(r.err.strip().splitlines()) == 1, r
+    assert _set(tmp_path) == before
+    r = cli(command, CASE, "--out", out, "--profile", "sport", "--force")
+    assert r.code == 0, r
+    assert _set(tmp_path) != before and _leftovers(tmp_path) == []
