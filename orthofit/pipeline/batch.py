@@ -27,6 +27,7 @@ from pathlib import Path
 from orthofit.config.settings import Settings, load_settings
 from orthofit.errors import UserError, ValidationError
 from orthofit.io.lab_csv import BatchCase, read_cases
+from orthofit.io.output import folder_lock, make_folder
 from orthofit.model.case import Case
 
 _PARTIAL = ".orthofit-partial-"
@@ -179,23 +180,19 @@ def run_batch(
     settings = load_settings(profile)  # a bad profile fails the batch, not every case
     cases = read_cases(source)
     _check_names(cases)
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        from orthofit.errors import OutputError
-
-        raise OutputError(f"cannot create the output folder {out}: {err.strerror}; choose another --out") from None
-    _clean_leftovers(out)
     if jobs < 1:
         raise ValidationError(f"--jobs {jobs}: give 1 or more")
+    out = make_folder(out)
     start = time.perf_counter()
     results: list[CaseResult] = []
     work = [(c, out, settings, force) for c in cases]
-    for r in _results(work, jobs):
-        results.append(r)
-        if progress is not None:
-            progress(r, len(results), len(cases), time.perf_counter() - start)
+    # One batch at a time in a folder: a second one would clear this one's cases in progress.
+    with folder_lock(out):
+        _clean_leftovers(out)
+        for r in _results(work, jobs):
+            results.append(r)
+            if progress is not None:
+                progress(r, len(results), len(cases), time.perf_counter() - start)
     order = {c.name: i for i, c in enumerate(cases)}
     results.sort(key=lambda r: order[r.name])
     return BatchSummary(tuple(results), time.perf_counter() - start)

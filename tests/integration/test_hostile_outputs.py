@@ -213,3 +213,19 @@ def test_insole_and_report_replace_files_only_with_force(cli, tmp_path, command)
     r = cli(command, CASE, "--out", out, "--profile", "sport", "--force")
     assert r.code == 0, r
     assert _set(tmp_path) != before and _leftovers(tmp_path) == []
+
+
+def test_a_second_batch_into_a_busy_folder_refuses_with_one_line(cli, tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.toml").write_text(CASE.read_text())
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a first batch writing there holds it
+        r = cli("batch", cases, "--out", out)
+    finally:
+        os.close(fd)
+    assert r.code == 2 and "another orthofit run is writing into" in r.err, r
+    assert len(r.err.strip().splitlines()) == 1 and list(out.iterdir()) == []
