@@ -36,7 +36,7 @@ def read_toml(path: Path | Traversable, what: str, error: type[UserError]) -> di
     """
     data = read_bytes(path, what, error, " (.toml)")
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8-sig"))  # a byte-order mark (Windows editors) is fine
     except UnicodeDecodeError:
         raise error(f"{path} is not a text file in UTF-8; save the {what} file as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as err:

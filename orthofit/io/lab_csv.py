@@ -26,6 +26,7 @@ class BatchCase:
     path: Path | None = None
     table: dict[str, Any] | None = None  # a CSV row as a case table (TOML values)
     source: str = ""
+    error: str = ""  # what is wrong with the row itself (that case fails with it; the others go on)
 
 
 def read_cases(source: str | Path) -> list[BatchCase]:
@@ -53,10 +54,31 @@ def read_cases(source: str | Path) -> list[BatchCase]:
             f"{src} has no '{sorted(missing)[0]}' column; the columns are id, age, name, sex, "
             "weight_kg and left_/right_ measurement fields such as left_foot_length_mm"
         )
+    width = len(rows[0]) - (None in rows[0])
     return [
-        BatchCase(str(r.get("id") or f"row-{i + 2}"), table=_row_table(r), source=f"{src} row {i + 2}")
+        BatchCase(
+            str(r.get("id") or f"row-{i + 2}"),
+            table=_row_table(r),
+            source=f"{src} row {i + 2}",
+            error=_row_error(r, width, f"{src} row {i + 2}"),
+        )
         for i, r in enumerate(rows)
     ]
+
+
+def _row_error(row: dict[str | None, Any], width: int, where: str) -> str:
+    """A row with more or fewer cells than the header would shift its values into the wrong
+    columns: it is that case's error, not a guess.
+    """
+    extra = row.get(None) or []
+    missing = sum(1 for k, v in row.items() if k is not None and v is None)
+    cells = width + len(extra) - missing
+    if extra or missing:
+        return (
+            f"{where} has {cells} cells but the header has {width}; every row needs exactly one cell per "
+            "column (leave a cell empty for a value not measured)"
+        )
+    return ""
 
 
 def _number_or_text(text: str) -> Any:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orthofit.config.settings import Settings, load_settings
-from orthofit.errors import UserError, ValidationError
+from orthofit.errors import OutputError, UserError, ValidationError
 from orthofit.io.lab_csv import BatchCase, read_cases
 from orthofit.io.output import folder_lock, make_folder
 from orthofit.model.case import Case
@@ -55,11 +55,14 @@ class BatchSummary:
         return self.count("failed")
 
 
-def _inputs(case: BatchCase) -> tuple[dict[str, str], Callable[[], Case]]:
+def _inputs(case: BatchCase, settings: Settings) -> tuple[dict[str, str], Callable[[], Case]]:
     """The case's inputs (name -> SHA-256) and a function that reads the case.
 
-    The hashes need only the case table (which scans and grids it names), not the measured
-    scans, so a rerun can tell an unchanged case without loading and measuring its scans.
+    The inputs are everything that shapes the output besides the version and the options the
+    manifest records: the case (its file and the scans and grids it names, or its CSV row) and
+    the settings files (a profile file, thresholds, a template). The hashes need only the case
+    table, not the measured scans, so a rerun can tell an unchanged case without loading and
+    measuring its scans.
     """
     from orthofit.io.case_file import load_case, parse_case
     from orthofit.pipeline.fit import input_files
@@ -67,7 +70,9 @@ def _inputs(case: BatchCase) -> tuple[dict[str, str], Callable[[], Case]]:
     if case.path is not None:
         path = case.path
         c = load_case(path)
-        return input_files(c, path, None), lambda: c
+        return input_files(c, path, settings), lambda: c
+    if case.error:
+        raise ValidationError(case.error)
     table = dict(case.table or {})
     unknown = table.pop("_unknown", [])
     if unknown:
@@ -75,11 +80,12 @@ def _inputs(case: BatchCase) -> tuple[dict[str, str], Callable[[], Case]]:
             f"unknown column {unknown[0]!r}; use id, age, name, sex, weight_kg or a left_/right_ "
             "measurement field such as left_foot_length_mm"
         )
+    from orthofit.pipeline.fit import sha256
+
     digest = hashlib.sha256(json.dumps(case.table, sort_keys=True).encode()).hexdigest()
-    return (
-        {case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest},
-        lambda: parse_case(table, source=case.source),
-    )
+    inputs = {case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest}
+    inputs.update({str(p): sha256(p.read_bytes()) for p in settings.files.values()})
+    return inputs, lambda: parse_case(table, source=case.source)
 
 
 def _unchanged(folder: Path, inputs: dict[str, str], profile: str) -> bool:
@@ -102,6 +108,29 @@ def _unchanged(folder: Path, inputs: dict[str, str], profile: str) -> bool:
         return False
 
 
+def _check_ours(folder: Path) -> None:
+    """Refuse to replace a case folder orthofit did not write: it must hold one manifest and
+    only the files that manifest lists (a user's notes there would be deleted otherwise).
+    """
+    if not os.path.lexists(folder):
+        return
+    if folder.is_symlink() or not folder.is_dir():
+        raise OutputError(f"{folder} exists and is not a case folder orthofit wrote; move it away")
+    manifests = list(folder.glob("*-manifest.json"))
+    listed: set[str] = set()
+    if len(manifests) == 1:
+        try:
+            listed = set(json.loads(manifests[0].read_text(encoding="utf-8"))["outputs"]) | {manifests[0].name}
+        except (OSError, ValueError, KeyError, TypeError):
+            listed = set()
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in listed)
+    if foreign:
+        raise OutputError(
+            f"{folder} holds files orthofit did not write ({', '.join(foreign[:3])}); "
+            "move them away or choose another --out"
+        )
+
+
 def _place(files: dict[str, bytes], out: Path, name: str) -> None:
     """Write the files into a hidden folder, then rename it into ``out/name`` in one step."""
     partial = out / f"{_PARTIAL}{name}-{os.getpid()}"
@@ -114,7 +143,7 @@ def _place(files: dict[str, bytes], out: Path, name: str) -> None:
             os.fsync(fh.fileno())
     final = out / name
     old = None
-    if final.exists():
+    if os.path.lexists(final):
         old = out / f"{_OLD}{name}-{os.getpid()}"
         os.replace(final, old)
     os.replace(partial, final)
@@ -128,8 +157,9 @@ def run_case(case: BatchCase, out: Path, settings: Settings, force: bool) -> Cas
 
     t = time.perf_counter()
     try:
-        inputs, load = _inputs(case)
+        inputs, load = _inputs(case, settings)
         folder = out / case.name
+        _check_ours(folder)
         if not force and _unchanged(folder, inputs, settings.profile_requested):
             return CaseResult(case.name, "skipped", "unchanged", time.perf_counter() - t)
         _place(fit_case(load(), inputs, settings).files, out, case.name)

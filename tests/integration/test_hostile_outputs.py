@@ -229,3 +229,57 @@ def test_a_second_batch_into_a_busy_folder_refuses_with_one_line(cli, tmp_path):
         os.close(fd)
     assert r.code == 2 and "another orthofit run is writing into" in r.err, r
     assert len(r.err.strip().splitlines()) == 1 and list(out.iterdir()) == []
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+HEADER = "id,age,left_foot_length_mm,left_ball_width_mm,left_heel_width_mm\n"
+
+
+def test_a_csv_row_with_an_extra_cell_is_that_cases_error(cli, tmp_path):
+    rows = tmp_path / "lab.csv"
+    rows.write_text(HEADER + "X-1,40,262,98,66\nX-4,40,262,,98,66\nX-5,40,262,98\n")
+    r = cli("batch", rows, "--out", tmp_path / "out")
+    assert r.code == 2, r
+    assert "X-4: row 3 has 6 cells but the header has 5" in r.out.replace(f"{rows} ", "")
+    assert "row 4 has 4 cells but the header has 5" in r.out
+    assert (tmp_path / "out" / "X-1" / "X-1-manifest.json").is_file()
+    assert not (tmp_path / "out" / "X-4").exists() and not (tmp_path / "out" / "X-5").exists()
+
+
+def test_batch_never_replaces_a_folder_it_did_not_write(cli, tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.toml").write_text(CASE.read_text())
+    notes = tmp_path / "out" / "a" / "notes.txt"
+    notes.parent.mkdir(parents=True)
+    notes.write_text("the clinic's notes")
+    r = cli("batch", cases, "--out", tmp_path / "out")
+    assert r.code == 2 and "holds files orthofit did not write (notes.txt)" in r.out, r
+    assert notes.read_text() == "the clinic's notes" and sorted(p.name for p in notes.parent.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.slow  # three batch runs
+def test_an_edited_profile_file_redoes_the_batch(cli, tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.toml").write_text(CASE.read_text())
+    profile = tmp_path / "mine.toml"
+    profile.write_text('name = "mine"\ndescription = "test"\n[params]\nheel_cup_depth_mm = 12\n')
+    out = tmp_path / "out"
+    assert cli("batch", cases, "--out", out, "--profile", profile).code == 0
+    r = cli("batch", cases, "--out", out, "--profile", profile)
+    assert r.code == 0 and "1 unchanged" in r.out, r
+    profile.write_text('name = "mine"\ndescription = "test"\n[params]\nheel_cup_depth_mm = 18\n')
+    r = cli("batch", cases, "--out", out, "--profile", profile)
+    assert r.code == 0 and "1 done" in r.out, r
+    manifest = json.loads((out / "a" / f"{PID}-manifest.json").read_text())
+    assert manifest["insoles"]["left"]["params"]["heel_cup_depth_mm"] == 18
+    assert str(profile) in manifest["inputs"]
+
+
+def test_a_case_file_with_a_byte_order_mark_reads(cli, tmp_path):
+    case = tmp_path / "bom.toml"
+    case.write_bytes(b"\xef\xbb\xbf" + CASE.read_bytes())
+    r = cli("assess", case)
+    assert r.code == 0, r
