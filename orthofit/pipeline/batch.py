@@ -136,11 +136,15 @@ def _place(files: dict[str, bytes], out: Path, name: str) -> None:
     partial = out / f"{_PARTIAL}{name}-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    for fname, data in files.items():
-        with open(partial / fname, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    try:
+        for fname, data in files.items():
+            with open(partial / fname, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)  # a full disk leaves nothing half-written behind
+        raise
     final = out / name
     old = None
     if os.path.lexists(final):

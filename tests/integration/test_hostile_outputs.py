@@ -283,3 +283,20 @@ def test_a_case_file_with_a_byte_order_mark_reads(cli, tmp_path):
     case.write_bytes(b"\xef\xbb\xbf" + CASE.read_bytes())
     r = cli("assess", case)
     assert r.code == 0, r
+
+
+def test_a_batch_case_that_fails_to_write_leaves_no_partial_folder(tmp_path, monkeypatch):
+    from orthofit.pipeline import batch
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.toml").write_text(CASE.read_text())
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch.os, "fsync", full_disk)
+    summary = batch.run_batch(cases, tmp_path / "out")
+    (result,) = summary.results
+    assert result.status == "failed" and "No space left on device" in result.message
+    assert list((tmp_path / "out").iterdir()) == []
