@@ -99,7 +99,7 @@ def check_template(template: dict[str, Any]) -> None:
     for where, text in walk(template, ""):
         try:
             unknown = fields_of(text) - KNOWN_FIELDS
-        except ValueError as err:  # an unmatched brace
+        except ValueError as err:  # an unmatched brace, a nameless or formatted field
             raise TemplateError(f"report template {where}: {err}; write a literal brace as {{{{ or }}}}") from None
         if unknown:
             raise TemplateError(
@@ -109,8 +109,25 @@ def check_template(template: dict[str, Any]) -> None:
 
 
 def fields_of(text: str) -> set[str]:
-    """The ``{name}`` fields a template text uses."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The ``{name}`` fields a template text uses.
+
+    Raises
+    ------
+    ValueError
+        An unmatched brace, a field without a name (``{}``, ``{0}``) or with a format spec or
+        conversion (``{patient:>100000000}``, ``{patient!r}``): the wording fills plain names
+        only, so a template cannot make orthofit pad a name to gigabytes or fail on a type.
+    """
+    names = set()
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier():
+            raise ValueError(f"{{{name}}} is not a field name")
+        if spec or conversion:
+            raise ValueError(f"{{{name}}} may not carry a format ('{{{name}}}' alone is allowed)")
+        names.add(name)
+    return names
 
 
 def fill(template: str, /, **values: Any) -> str:

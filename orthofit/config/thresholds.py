@@ -360,9 +360,38 @@ def _typed(value: Any, kind: type, where: str, what: str) -> Any:
     return value
 
 
+#: The legal range of each single-number threshold, by its dotted name [D]: wide enough for
+#: any published convention, narrow enough that a typo (0, 1e308) cannot divide by zero or
+#: size a shoe 1e307 long.
+LIMITS: dict[str, tuple[float, float]] = {
+    "population.adult_age_years": (1.0, 30.0),
+    "population.normal_development_until_age_years": (0.0, 30.0),
+    "asymmetry.fpi6_normal_max_abs": (0.0, 24.0),
+    "asymmetry.fpi6_severe_above_abs": (0.0, 24.0),
+    "asymmetry.foot_length_flag_mm": (0.0, 50.0),
+    "leg_length.heel_lift_fraction": (0.0, 1.0),
+    "leg_length.heel_lift_min_difference_mm": (0.0, 50.0),
+    "leg_length.usually_significant_from_mm": (0.0, 100.0),
+    "sizing.allowance_mm": (0.0, 60.0),
+    "sizing.allowance_range_mm": (0.0, 60.0),
+    "sizing.mondopoint_step_mm": (1.0, 20.0),
+    "sizing.eu_per_cm": (0.5, 5.0),
+    "sizing.uk_adult_offset": (-60.0, 60.0),
+    "sizing.uk_child_offset": (-60.0, 60.0),
+    "sizing.us_men_offset": (-60.0, 60.0),
+    "sizing.us_women_offset": (-60.0, 60.0),
+    "sizing.us_child_offset": (-60.0, 60.0),
+    "sizing.half_size_step": (0.1, 2.0),
+}
+
+
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ThresholdsError(f"{where} must be a finite number, not {value!r}")
+    if where in LIMITS:
+        lo, hi = LIMITS[where]
+        if not lo <= value <= hi:
+            raise ThresholdsError(f"{where} = {value:g} is out of range: it must be {lo:g} to {hi:g}")
     return float(value)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,7 @@ def _patient(table: dict[str, Any]) -> Patient:
     name = table.get("name", "")
     if not isinstance(name, str):
         raise ValidationError(f"patient.name must be text in quotes, not {name!r}")
+    check_text(name, "patient.name")
     sex = Sex.parse(table["sex"], "patient.sex") if "sex" in table else None
     weight = (
         number_in_range(table["weight_kg"], "patient.weight_kg", PATIENT_FIELDS["weight_kg"])
@@ -247,6 +249,8 @@ def _clinician(table: dict[str, Any]) -> Clinician:
             raise ValidationError(
                 f"clinician.date = {date!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-21"
             ) from None
+    for key in ("name", "clinic"):
+        check_text(table.get(key, ""), f"clinician.{key}")
     return Clinician(name=table.get("name", ""), clinic=table.get("clinic", ""), date=date)
 
 
@@ -288,7 +292,23 @@ def _leg_length(table: dict[str, Any] | None) -> LegLength | None:
     method = table.get("method", "")
     if not isinstance(method, str):
         raise ValidationError('leg_length.method must be text, e.g. "block test" or "imaging"')
+    check_text(method, "leg_length.method")
     return LegLength(difference_mm=diff, shorter_side=side, method=method)
+
+
+#: The longest text a name field takes, characters [D]: room for any real name and clinic.
+MAX_TEXT_CHARS = 200
+
+
+def check_text(text: str, field: str) -> None:
+    """A name typed by a person: at most :data:`MAX_TEXT_CHARS` characters and no control
+    characters (a NUL or an escape would reach the terminal and the PDF as they are).
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationError(f"{field} is {len(text)} characters long; keep it under {MAX_TEXT_CHARS}")
+    bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise ValidationError(f"{field} holds the control character U+{ord(bad):04X}; remove it (use plain text)")
 
 
 def _bool(value: Any, field: str) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from orthofit.assess.assessment import Assessment
 from orthofit.config.settings import Settings
+from orthofit.errors import ValidationError
 from orthofit.geometry.product import InsoleOutput
 from orthofit.report.content import build_content
 from orthofit.report.pdf import report_pdf_bytes
@@ -21,7 +22,13 @@ def report_date(assessment: Assessment) -> str:
         return assessment.case.clinician.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise ValidationError(
+                f"SOURCE_DATE_EPOCH = {epoch[:20]} is not a time orthofit can date a report with; "
+                "give seconds since 1970 (or unset it)"
+            ) from None
     return datetime.date.today().isoformat()
 
 
