@@ -329,16 +329,7 @@ def _build(raw: dict[str, Any]) -> Thresholds:
             allowance_range_mm=(lo, hi),
             **{
                 k: _number(siz[k], f"sizing.{k}")
-                for k in (
-                    "mondopoint_step_mm",
-                    "eu_per_cm",
-                    "uk_adult_offset",
-                    "uk_child_offset",
-                    "us_men_offset",
-                    "us_women_offset",
-                    "us_child_offset",
-                    "half_size_step",
-                )
+                for k in sorted(_SIZING_KEYS - {"allowance_mm", "allowance_range_mm", "source"})
             },
             source=str(siz["source"]),
         ),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from orthofit.errors import FootprintError
+from orthofit.io.case_file import FOOT_FIELDS
 from orthofit.io.grid_file import PressureGrid
 from orthofit.io.scan_file import LoadedScan
 from orthofit.measure import indices as ix
@@ -45,19 +46,9 @@ INDEX_UNITS: dict[str, str] = {
     "cpei_proxy_pct": "%",
 }
 
-#: The case-file measurement fields whose source is recorded (typed or scan).
-MEASUREMENT_FIELDS = (
-    "foot_length_mm",
-    "ball_width_mm",
-    "heel_width_mm",
-    "truncated_foot_length_mm",
-    "dorsal_height_sitting_mm",
-    "dorsal_height_standing_mm",
-    "navicular_height_sitting_mm",
-    "navicular_height_standing_mm",
-    "navicular_drop_mm",
-    "rcsp_deg",
-)
+#: The case-file measurement fields whose source is recorded (typed or scan): the numbers
+#: a case file takes per foot, as the reader defines them.
+MEASUREMENT_FIELDS = tuple(FOOT_FIELDS)
 
 
 @dataclass(frozen=True)
