@@ -42,7 +42,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "width_legend": "widths used by Chippaux-Smirak and Staheli",
     # insole_top_figure / insole_side_figure
     "thickness": "Thickness (mm)",
-    "side": "Seen from the inner side",
+    "side": "Seen from the side",
     "exaggeration": "height ×{factor}",
     "heel_end": "Heel",
     "toe_end": "Toes",
