@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     result = assess_case_file(args.case, options.settings(args))
     if args.json:
-        print(json.dumps(assessment_dict(result), indent=2, ensure_ascii=False))
+        print(json.dumps(assessment_dict(result), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(assessment_text(result), end="")
     return 0

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     result = footprint_file(args.grid, args.pitch, Side(args.side) if args.side else None, args.threshold)
     if args.json:
-        print(json.dumps(grid_footprint_dict(result), indent=2))
+        print(json.dumps(grid_footprint_dict(result), indent=2, allow_nan=False))
     else:
         print(grid_footprint_text(result), end="")
     return 0

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         args.age,
     )
     if args.json:
-        print(json.dumps(scan_dict(r.record, r.assessment), indent=2, ensure_ascii=False))
+        print(json.dumps(scan_dict(r.record, r.assessment), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(scan_text(r.record, r.assessment), end="")
     return 0

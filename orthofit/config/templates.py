@@ -36,17 +36,10 @@ def templates_dir() -> Traversable:
 
 def load_report_template(path: str | Path | None = None) -> dict[str, Any]:
     """The report's wording as nested dicts (the shipped one unless ``path`` is given)."""
-    import tomllib
+    from orthofit.config.tomlfile import read_toml
 
     src = Path(path) if path is not None else templates_dir().joinpath(REPORT_TEMPLATE)
-    try:
-        return tomllib.loads(src.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TemplateError(f"report template {src} not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise TemplateError(f"report template {src} cannot be read: {err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise TemplateError(f"report template {src} is not valid TOML: {err}") from None
+    return read_toml(src, "report template", TemplateError)
 
 
 #: Every field orthofit fills in somewhere in the report template.

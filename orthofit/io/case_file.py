@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from orthofit.config.keys import check_keys
+from orthofit.config.limits import MAX_FOOTPRINT_OUTLINES, MAX_FOOTPRINT_POINTS, shown
 from orthofit.config.tomlfile import read_toml
 from orthofit.errors import CaseFileError, ValidationError
 from orthofit.model.case import Case, Clinician, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
@@ -366,11 +367,20 @@ def _footprint(value: Any, field: str) -> tuple[tuple[tuple[float, float], ...],
     if not isinstance(value, list) or not value:
         raise ValidationError(f"{field} must be a list of [x, y] points in mm")
     rings = value if isinstance(value[0], list) and value[0] and isinstance(value[0][0], list) else [value]
+    if len(rings) > MAX_FOOTPRINT_OUTLINES:
+        raise ValidationError(
+            f"{field} has {len(rings)} outlines; give at most {MAX_FOOTPRINT_OUTLINES} (the foot and its toes)"
+        )
     out = []
     for r, ring in enumerate(rings):
         where = field if len(rings) == 1 else f"{field} outline {r + 1}"
         if not isinstance(ring, list) or len(ring) < 3:
             raise ValidationError(f"{where} needs at least 3 [x, y] points")
+        if len(ring) > MAX_FOOTPRINT_POINTS:
+            raise ValidationError(
+                f"{where} has {len(ring):,} points; give at most {MAX_FOOTPRINT_POINTS:,} "
+                "(a point every millimetre is plenty; see 'Input limits' in the README)"
+            )
         points = []
         for i, pt in enumerate(ring):
             if (
@@ -378,10 +388,10 @@ def _footprint(value: Any, field: str) -> tuple[tuple[tuple[float, float], ...],
                 or len(pt) != 2
                 or any(isinstance(c, bool) or not isinstance(c, (int, float)) for c in pt)
             ):
-                raise ValidationError(f"{where} point {i + 1} must be [x, y] in mm, not {pt!r}")
+                raise ValidationError(f"{where} point {i + 1} must be [x, y] in mm, not {shown(pt)}")
             if not all(math.isfinite(c) and abs(c) <= _FOOTPRINT_LIMIT_MM for c in pt):
                 raise ValidationError(
-                    f"{where} point {i + 1} = {pt!r} is out of range: coordinates must be finite and "
+                    f"{where} point {i + 1} = {shown(pt)} is out of range: coordinates must be finite and "
                     f"within ±{_FOOTPRINT_LIMIT_MM:g} mm (the frame is millimetres, heel at x = 0)"
                 )
             points.append((float(pt[0]), float(pt[1])))

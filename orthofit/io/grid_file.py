@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from orthofit.config.limits import MAX_GRID_CELLS, MAX_GRID_VALUE
+from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import CaseFileError
 
 
@@ -38,50 +40,69 @@ def load_grid(path: str | Path, pitch_mm: float) -> PressureGrid:
     path = Path(path)
     if not (isinstance(pitch_mm, (int, float)) and 0.1 <= pitch_mm <= 20):
         raise CaseFileError(f"pixel pitch {pitch_mm!r} mm is not plausible; give the cell size in mm (0.1-20)")
-    if not path.is_file():
-        raise CaseFileError(f"footprint grid not found: {path}")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        values = _read_csv(path)
-        has_pressure = True
-    elif suffix == ".png":
-        values = _read_png(path)
-        has_pressure = False
-    else:
+    if suffix not in (".csv", ".png"):
         raise CaseFileError(f"{path}: a footprint grid must be a .csv (values) or .png (picture)")
+    data = read_bytes(path, "footprint grid", CaseFileError)
+    if suffix == ".csv":
+        values = _read_csv(data, path)
+        has_pressure = True
+    else:
+        values = _read_png(data, path)
+        has_pressure = False
     if not (values > 0).any():
         raise CaseFileError(f"{path} has no contact (every cell is 0)")
     return PressureGrid(values, float(pitch_mm), has_pressure, str(path))
 
 
-def _read_csv(path: Path) -> np.ndarray:
+def _read_csv(data: bytes, path: Path) -> np.ndarray:
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise CaseFileError(f"cannot read {path} as text: {err}") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CaseFileError(f"{path} is not a text file in UTF-8; export the grid as CSV text") from None
     rows = [line.split(",") for line in text.splitlines() if line.strip()]
     if not rows:
         raise CaseFileError(f"{path} is empty")
     width = len(rows[0])
+    _check_cells(len(rows), width, path)
     if any(len(r) != width for r in rows):
         raise CaseFileError(f"{path}: every line must have the same number of values ({width} on the first)")
     try:
         values = np.array(rows, dtype=float)
     except ValueError:
         raise CaseFileError(f"{path}: every value must be a number (0 = no contact)") from None
-    if not np.isfinite(values).all() or (values < 0).any():
-        raise CaseFileError(f"{path}: values must be finite and not negative")
+    if not np.isfinite(values).all() or (values < 0).any() or (values > MAX_GRID_VALUE).any():
+        raise CaseFileError(
+            f"{path}: values must be finite, not negative and at most {MAX_GRID_VALUE:.0e} (a pressure or "
+            "a contact mark); anything else is a broken export"
+        )
     return values  # row 0 is the south row already
 
 
-def _read_png(path: Path) -> np.ndarray:
+def _check_cells(rows: int, cols: int, path: Path) -> None:
+    if rows * cols > MAX_GRID_CELLS:
+        raise CaseFileError(
+            f"{path} is {cols} x {rows} cells; a footprint grid may have at most {MAX_GRID_CELLS:,} "
+            "(see 'Input limits' in the README): export it at a coarser resolution"
+        )
+
+
+def _read_png(data: bytes, path: Path) -> np.ndarray:
+    import io
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        # the size in the header, checked before Pillow decodes (or refuses) anything
+        _check_cells(int.from_bytes(data[20:24], "big"), int.from_bytes(data[16:20], "big"), path)
     try:
-        with Image.open(path) as im:
-            gray = np.asarray(im.convert("L"), dtype=float)
-    except (UnidentifiedImageError, OSError) as err:
-        raise CaseFileError(f"{path} is not a readable PNG image: {err}") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=["PNG"]) as im:
+                gray = np.asarray(im.convert("L"), dtype=float)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, Warning):
+        raise CaseFileError(f"{path} is not a readable PNG image; export the picture again as PNG") from None
     # Background = the colour of the border; contact = clearly different from it.
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     background = np.median(border)

@@ -9,10 +9,14 @@ case file holds, so it is validated by :func:`orthofit.io.case_file.parse_case`.
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orthofit.config.limits import MAX_BATCH_ROWS
+from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import ValidationError
 
 _PATIENT_COLUMNS = {"id", "age", "name", "sex", "weight_kg"}
@@ -41,13 +45,20 @@ def read_cases(source: str | Path) -> list[BatchCase]:
         raise ValidationError(f"{src} not found: give a folder of case files or a CSV file")
     if src.suffix.lower() != ".csv":
         raise ValidationError(f"{src}: a batch is a folder of case files or a .csv file")
+    data = read_bytes(src, "batch CSV", ValidationError, " (.csv)")
     try:
-        with open(src, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise ValidationError(f"{src} cannot be read as CSV: {err}") from None
+        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        rows = list(itertools.islice(reader, MAX_BATCH_ROWS + 1))
+    except UnicodeDecodeError:
+        raise ValidationError(f"{src} is not a text file in UTF-8; save the CSV as UTF-8") from None
+    except csv.Error as err:
+        raise ValidationError(f"{src} cannot be read as CSV ({err}); check the quoting on that line") from None
     if not rows:
         raise ValidationError(f"{src} has no rows")
+    if len(rows) > MAX_BATCH_ROWS:
+        raise ValidationError(
+            f"{src} has more than {MAX_BATCH_ROWS:,} rows (see 'Input limits' in the README); split it into batches"
+        )
     missing = {"id", "age"} - set(rows[0])
     if missing:
         raise ValidationError(

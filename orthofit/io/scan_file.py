@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orthofit.config.limits import MAX_SCAN_TRIANGLES
 from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import UserError
 from orthofit.model.meshcheck import EdgeCheck, check_edges, triangle_checks
@@ -72,7 +73,10 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
         raise ScanError(f"{path} is empty; export the scan again from the scanner software")
     if suffix == ".stl":
         _check_stl(data, path)
+        if _is_binary_stl(data):
+            _check_triangle_count(int.from_bytes(data[80:84], "little"), path)
     vertices, faces = _read_mesh(data, suffix, path)
+    _check_triangle_count(len(faces), path)
     if len(faces) == 0:
         raise ScanError(
             f"{path} holds no triangles (an empty or unreadable {suffix[1:].upper()} file); "
@@ -100,6 +104,11 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
             raise ScanError(f"{path} is {size:.6g} mm long in {units}, not a foot{fix}")
     vertices = vertices.astype(np.float64) * UNITS_MM[units]
     vertices, faces, mended = _mend(vertices, faces)
+    if len(faces) < 100:  # e.g. every triangle collinear: a line, not a surface
+        raise ScanError(
+            f"{path} has only {len(faces)} triangles that are not degenerate (zero area): it is not a "
+            "surface scan of a foot; export the scan again"
+        )
     notes.extend(mended)
     return LoadedScan(vertices, faces, units, inferred, tuple(notes), str(path))
 
@@ -154,18 +163,27 @@ def _check_stl(data: bytes, path: Path) -> None:
     """
     if _is_binary_stl(data):
         return
-    n = int.from_bytes(data[80:84], "little") if len(data) >= 84 else 0
     if data[:5].lower() != b"solid":
         if len(data) >= 84:
+            # No figure from the header is printed: a file that is not an STL at all (a link
+            # to some other file) would have its bytes shown as a "triangle count".
             raise ScanError(
-                f"{path} is a truncated or corrupt binary STL ({len(data)} bytes; its header "
-                f"promises {n} triangles, {84 + 50 * n} bytes): export it again"
+                f"{path} is not a binary STL or is truncated (its size does not match the triangle "
+                "count in its header): export it again"
             )
         raise ScanError(f"{path} is too short to be an STL file: export it again")
     try:
         data.decode("ascii")
     except UnicodeDecodeError:
         raise ScanError(f"{path} starts like a text STL but is not text: it is corrupt; export it again") from None
+
+
+def _check_triangle_count(n: int, path: Path) -> None:
+    if n > MAX_SCAN_TRIANGLES:
+        raise ScanError(
+            f"{path} has {n:,} triangles; a scan may have at most {MAX_SCAN_TRIANGLES:,} (see 'Input limits' in "
+            "the README): decimate it in the scanner software (0.5-1 mm detail is plenty)"
+        )
 
 
 def _candidates(extent: float) -> list[str]:

@@ -42,6 +42,10 @@ _STEP_MM = 0.5
 _NECK_RISE = 0.10
 _MIN_AREA_MM2 = 1000.0
 _LENGTH_RANGE_MM = (50.0, 400.0)
+#: A foot print's widest part as a fraction of its length: 31-46 % in 6,068 adults' feet
+#: (ANSUR II breadth over length, ../shared/data/anthropometry), wider apart for children
+#: and flat feet; a shape outside is not a foot print [D].
+_WIDTH_FRACTION = (0.2, 0.65)
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,12 @@ def _axis_frame(rings, side: Side):
             f"the toe-free footprint is {length:.0f} mm long; a foot print is "
             f"{_LENGTH_RANGE_MM[0]:g}-{_LENGTH_RANGE_MM[1]:g} mm: check that footprint_mm is in millimetres"
         )
+    width = local.bounds[3] - local.bounds[1]
+    if not _WIDTH_FRACTION[0] <= width / length <= _WIDTH_FRACTION[1]:
+        raise FootprintError(
+            f"the toe-free footprint is {width:.0f} mm wide over {length:.0f} mm of length; a foot print's "
+            f"width is {100 * _WIDTH_FRACTION[0]:.0f}-{100 * _WIDTH_FRACTION[1]:.0f} % of its length: check the points"
+        )
     return local, origin, direction, s_min, length, toes, notes
 
 
@@ -219,7 +229,10 @@ def _to_geometry(rings) -> BaseGeometry:
         pts = np.asarray(ring, dtype=float)
         if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) < 3:
             raise FootprintError("each footprint outline needs at least 3 [x, y] points")
-        poly = shapely.make_valid(Polygon(pts))
+        poly = Polygon(pts)
+        if not poly.is_valid:
+            _check_crossings(pts)  # make_valid takes minutes on a tangle of crossings
+            poly = shapely.make_valid(poly)
         polys.append(poly)
     geom = shapely.union_all(polys)
     geom = _polygons_only(geom)
@@ -229,6 +242,48 @@ def _to_geometry(rings) -> BaseGeometry:
             f"{_MIN_AREA_MM2:g} mm²: check the points (in mm, in order around the outline)"
         )
     return geom
+
+
+#: Most places where a footprint outline may cross or touch itself: a traced print can touch
+#: itself where the toes meet the ball; more is points out of order, not an outline [D].
+MAX_SELF_CROSSINGS = 8
+
+
+def _check_crossings(pts: np.ndarray) -> None:
+    """Count where the closed outline ``pts`` (n, 2) mm crosses or touches itself; refuse it
+    beyond :data:`MAX_SELF_CROSSINGS`. Vectorised over blocks of segments and stopping at the
+    limit, so a 2,000-point tangle costs well under a second.
+    """
+    a = pts
+    b = np.roll(pts, -1, axis=0)
+    n = len(a)
+    idx = np.arange(n)
+    found = 0
+    where = a[0]
+    for start in range(0, n, 256):
+        i = idx[start : start + 256, None]
+        # segments i and j (j > i + 1, and not the closing pair 0 / n-1) that intersect
+        cand = (idx[None, :] > i + 1) & ~((i == 0) & (idx[None, :] == n - 1))
+        d1 = _orient(a[i], b[i], a[None, :])
+        d2 = _orient(a[i], b[i], b[None, :])
+        d3 = _orient(a[None, :], b[None, :], a[i])
+        d4 = _orient(a[None, :], b[None, :], b[i])
+        hit = cand & (d1 * d2 <= 0) & (d3 * d4 <= 0) & ~((d1 == 0) & (d2 == 0))  # collinear overlaps aside
+        found += int(hit.sum())
+        if found == int(hit.sum()) and hit.any():
+            where = a[start + int(np.argwhere(hit)[0][0])]
+        if found > MAX_SELF_CROSSINGS:
+            raise FootprintError(
+                f"the footprint outline crosses itself more than {MAX_SELF_CROSSINGS} times (first near x = "
+                f"{where[0]:.0f}, y = {where[1]:.0f} mm): give the points in order around the outline"
+            )
+
+
+def _orient(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """The sign of the turn p -> q -> r (broadcast over leading axes; last axis x, y)."""
+    return np.sign(
+        (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
+    )
 
 
 def _polygons_only(geom: BaseGeometry) -> BaseGeometry:

@@ -24,6 +24,7 @@ x 100. It is not comparable to dynamic CPEI values (USMA: 22.7 %, clinical-basis
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +66,15 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     threshold : float
         Cells above this value are in contact (in the grid's unit; 0 = any load).
     """
+    if not (isinstance(threshold, (int, float)) and math.isfinite(threshold) and threshold >= 0):
+        raise FootprintError(
+            f"contact threshold {threshold!r}: give a number 0 or more, in the grid's unit (0 = any load)"
+        )
     mask = grid.values > threshold
+    if not mask.any():
+        raise FootprintError(
+            f"no cell of {grid.source or 'the grid'} is above the contact threshold {threshold:g}; give a lower one"
+        )
     mask = _drop_specks(mask)
     rows, cols = np.nonzero(mask)
     p = grid.pitch_mm

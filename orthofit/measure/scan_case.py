@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from orthofit.io.scan_file import LoadedScan
+import numpy as np
+
+from orthofit.io.scan_file import LoadedScan, ScanError
 from orthofit.measure.orient import OrientedScan, orient_scan
 from orthofit.measure.scan_measure import FOOTPRINT_HEIGHT_MM, ScanMeasurements, measure_scan
 from orthofit.model.case import FootMeasurements
@@ -85,6 +87,7 @@ def measure_foot_scan(
                 "on the floor); give the condition if it was standing or sitting"
             )
     m = measure_scan(oriented, condition, footprint_height_mm)
+    check_foot_shape(oriented, m, scan.source)
     loaded = condition in (ScanCondition.STANDING, ScanCondition.SITTING)
     if condition is ScanCondition.STANDING and oriented.floor != "flat contact":
         notes.append(
@@ -97,6 +100,60 @@ def measure_foot_scan(
             f"weight-bearing scan, but the condition given is {condition.value}"
         )
     return ScanRecord(scan.source, scan.units, scan.units_inferred, condition, oriented, m, tuple(notes))
+
+
+#: What makes a scan plausibly a foot, as ranges of shape ratios [D]. Each is wide around
+#: real feet: the ball width is 31-46 % of the foot length in 6,068 adults (ANSUR II,
+#: ../shared/data/anthropometry) and 31-38 % in the three real scans; the top of the foot at
+#: 55 % of its length is 24-37 % of the length in those scans; the forefoot at 85 % of the
+#: length is 40-65 % of the height at 50 % (a foot tapers to its toes). A sphere, a box or a
+#: plate fails at least one.
+BALL_WIDTH_FRACTION = (0.22, 0.60)
+INSTEP_HEIGHT_FRACTION_MIN = 0.10
+TOE_TAPER_MAX = 0.85
+
+
+def check_foot_shape(oriented: OrientedScan, m: ScanMeasurements, source: str) -> None:
+    """Refuse a scan whose shape is not plausibly a foot (see the ranges above).
+
+    Raises
+    ------
+    ScanError
+        With what was found, e.g. "its width is 99 % of its length".
+    """
+    v = m.values()
+    length = v.get("foot_length_mm")
+    width = v.get("ball_width_mm")
+    x, z = oriented.vertices[:, 0], oriented.vertices[:, 2]
+    band = max(2.0, 0.02 * (length or 0.0), m.edge_mm)  # a slice must hold vertices on a coarse mesh
+
+    def height_at(fraction: float) -> float | None:
+        if len(x) == 0:
+            return None
+        d = np.abs(x - (x.min() + fraction * (length or 0.0)))
+        return float(z[d <= max(band, float(d.min()))].max())  # at least the nearest vertices
+
+    mid, instep, toes = height_at(0.50), height_at(0.55), height_at(0.85)
+    found = None
+    if length and instep is not None and instep / length < INSTEP_HEIGHT_FRACTION_MIN:
+        found = (
+            f"it is {instep:.0f} mm high over {length:.0f} mm of length: flat, like a plate "
+            f"(a foot is at least {100 * INSTEP_HEIGHT_FRACTION_MIN:.0f} % as high as it is long)"
+        )
+    elif not length or width is None or mid is None or instep is None or toes is None:
+        found = "its length, width or height could not be measured"
+    elif not BALL_WIDTH_FRACTION[0] <= width / length <= BALL_WIDTH_FRACTION[1]:
+        found = (
+            f"its widest part is {100 * width / length:.0f} % of its length "
+            f"(a foot's is {100 * BALL_WIDTH_FRACTION[0]:.0f}-{100 * BALL_WIDTH_FRACTION[1]:.0f} %)"
+        )
+    elif toes / max(mid, 1e-9) > TOE_TAPER_MAX:
+        found = (
+            f"it is as high near one end ({100 * toes / max(mid, 1e-9):.0f} % of its mid height) as in the "
+            "middle: a foot tapers toward its toes"
+        )
+    if found:
+        raise ScanError(f"{source} does not look like a foot scan: {found}; check that this file is the foot")
 
 
 def merge_scan(foot: FootMeasurements, record: ScanRecord) -> tuple[FootMeasurements, ScanRecord]:

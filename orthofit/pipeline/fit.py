@@ -26,13 +26,14 @@ from orthofit import __version__
 from orthofit.assess.assessment import Assessment, assess
 from orthofit.config.params import InsoleLength
 from orthofit.config.settings import Settings
+from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import CaseFileError, ValidationError
 from orthofit.geometry.product import InsoleOutput
 from orthofit.io.case_file import load_case
 from orthofit.measure.case import MeasuredCase
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
-from orthofit.pipeline.inputs import input_paths, measure_files
+from orthofit.pipeline.inputs import measure_files, named_inputs
 from orthofit.pipeline.insoles import make_insoles
 from orthofit.report.document import make_report, report_date
 from orthofit.report.summary import assessment_dict
@@ -58,14 +59,17 @@ def input_files(case: Case, case_path: Path, settings: Settings | None) -> dict[
     """Every file the result depends on -> its SHA-256 (a rerun with equal hashes is equal):
     the case file, the scans and grids it names, and the settings files given.
     """
-    paths = [case_path, *input_paths(case), *(settings.files.values() if settings else ())]
-    out = {}
-    for p in paths:
-        try:
-            out[str(p)] = sha256(p.read_bytes())
-        except OSError as err:
-            raise CaseFileError(f"cannot read {p}: {err.strerror}; check the path the case gives") from None
-    return out
+    kinds = {"profile": "profile", "thresholds": "thresholds", "template": "report template"}
+    named = [(case_path, "case"), *named_inputs(case)]
+    named += [(p, kinds[k]) for k, p in (settings.files.items() if settings else ())]
+    return hash_files(named)
+
+
+def hash_files(named: list[tuple[Path, str]]) -> dict[str, str]:
+    """Each (path, kind) -> SHA-256, read as safely as the readers read them (a regular file
+    within its kind's size limit), so hashing cannot hang on a FIFO or read without end.
+    """
+    return {str(p): sha256(read_bytes(p, kind, CaseFileError)) for p, kind in named}
 
 
 def fit(case_path: str | Path, settings: Settings) -> FitResult:
@@ -114,7 +118,9 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
     pdf = make_report(a, outputs, settings, date)
     pid = case.patient.id
     files: dict[str, bytes] = {
-        f"{pid}-assessment.json": (json.dumps(assessment_dict(a), indent=2, ensure_ascii=False) + "\n").encode()
+        f"{pid}-assessment.json": (
+            json.dumps(assessment_dict(a), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        ).encode()
     }
     for o in outputs:
         files.update(o.files)
@@ -139,7 +145,9 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
         },
         "outputs": {name: sha256(data) for name, data in files.items()},
     }
-    files[f"{pid}-manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n").encode()
+    files[f"{pid}-manifest.json"] = (
+        json.dumps(manifest, indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+    ).encode()
     return FitResult(case, a, outputs, pdf, manifest, files)
 
 

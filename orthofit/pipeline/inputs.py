@@ -49,11 +49,18 @@ def load_measured_case(path: str | Path) -> MeasuredCase:
 
 def input_paths(case: Case) -> list[Path]:
     """The files a case names (its scans and grids), in the order they are recorded."""
+    return [p for p, _ in named_inputs(case)]
+
+
+def named_inputs(case: Case) -> list[tuple[Path, str]]:
+    """The files a case names, each with its kind ("scan", "footprint grid"), which sets the
+    size it may have (:data:`orthofit.config.limits.MAX_FILE_BYTES`).
+    """
     paths = []
     for side in Side:
         m = case.foot(side)
         if m.scan:
-            paths.append(case.path_of(m.scan))
+            paths.append((case.path_of(m.scan), "scan"))
         if m.footprint_grid:
-            paths.append(case.path_of(m.footprint_grid))
+            paths.append((case.path_of(m.footprint_grid), "footprint grid"))
     return paths

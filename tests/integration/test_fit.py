@@ -92,7 +92,12 @@ def scan_bytes() -> bytes:
 CATALOGUE = [
     ("missing-file", lambda d: d / "nope.toml", [], ["not found"]),
     ("empty-file", lambda d: _write(d, ""), [], ["patient"]),
-    ("random-bytes-stl", lambda d: _write(d, _scan_case(d, bytes(range(256)) * 40)), [], ["left.scan", "corrupt"]),
+    (
+        "random-bytes-stl",
+        lambda d: _write(d, _scan_case(d, bytes(range(256)) * 40)),
+        [],
+        ["left.scan", "not a binary STL"],
+    ),
     (
         "truncated-stl",
         lambda d: _write(d, _scan_case(d, scan_bytes()[: len(scan_bytes()) // 2])),

@@ -54,7 +54,7 @@ def _write(tmp_path, name, data: bytes):
     [
         ("empty.stl", b"", "empty"),
         ("blank.obj", b"   \n\n", "empty"),
-        ("random.stl", bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "corrupt binary STL"),
+        ("random.stl", bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "not a binary STL"),
         ("short.stl", b"\x00" * 40, "too short"),
         ("fake-text.stl", b"solid x\n" + bytes(range(128, 256)), "not text"),
         ("junk.obj", b"hello\nthis is not an obj\n", "no triangles"),

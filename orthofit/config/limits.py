@@ -1,0 +1,59 @@
+"""The largest input orthofit accepts, per kind, checked before any work starts.
+
+Every limit is far above what a clinic or a lab produces (a 12,800-triangle standing scan is
+0.6 MB; a case file 5 kB; a pressure plate 64 x 95 cells) and low enough that the worst
+accepted input finishes in seconds and well under 1 GB of memory
+(``benchmarks/worst_inputs.py`` prints the figures). The README's "Input limits" table
+repeats them.
+"""
+
+from __future__ import annotations
+
+MB = 1 << 20
+
+#: Largest file of each kind, bytes. A file over its limit is refused before it is read.
+MAX_FILE_BYTES = {
+    "case": 1 * MB,
+    "profile": 1 * MB,
+    "rules file": 1 * MB,
+    "thresholds": 1 * MB,
+    "report template": 1 * MB,
+    "scan": 100 * MB,
+    "footprint grid": 20 * MB,
+    "batch CSV": 20 * MB,
+}
+
+#: Most triangles in a scan: a 0.8-million-triangle scan fits in about 5 s and 0.35 GB.
+MAX_SCAN_TRIANGLES = 1_500_000
+
+#: Largest footprint grid (CSV cells or PNG pixels): 4000 x 4000 pixels is a 0.1 mm scan
+#: of a 400 mm plate.
+MAX_GRID_CELLS = 16_000_000
+
+#: Largest value in a pressure grid: above any pressure unit's range for a foot (kPa, N/cm²,
+#: raw 16-bit sensor counts), so it can only be a broken export.
+MAX_GRID_VALUE = 1.0e6
+
+#: Most points in one footprint outline, and most outlines (the foot and its toes).
+MAX_FOOTPRINT_POINTS = 2000
+MAX_FOOTPRINT_OUTLINES = 12
+
+#: Most rows in a batch CSV (one patient each).
+MAX_BATCH_ROWS = 10_000
+
+#: Largest whole number accepted in any TOML file (beyond it a float cannot hold it exactly,
+#: and no measurement or setting comes near it).
+MAX_TOML_INTEGER = 10**15
+
+#: Most characters of a file's own text repeated in an error message.
+SHOWN_CHARS = 40
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message may quote it: ``repr``, cut to :data:`SHOWN_CHARS`.
+
+    Messages quote what a file holds only through this, so a file that is not what it claims
+    (a link to a secret, a binary) never has more than a few escaped characters printed.
+    """
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
