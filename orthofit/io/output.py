@@ -124,9 +124,16 @@ def recover(out: Path) -> None:
             entry = json.loads(journal.read_text(encoding="utf-8"))
             stage, backup, names = out / entry["stage"], out / entry["backup"], list(entry["names"])
         except (OSError, ValueError, KeyError, TypeError):
-            journal.unlink(missing_ok=True)  # written atomically, so unreadable means not ours
+            with contextlib.suppress(OSError):
+                journal.unlink(missing_ok=True)  # written atomically, so unreadable means not ours
             continue
-        _move_in(out, stage, backup, names)
+        try:
+            _move_in(out, stage, backup, names)
+        except OSError as err:  # e.g. the folder was made read-only after the run was killed
+            raise OutputError(
+                f"cannot finish the interrupted earlier run in {out}: {err.strerror}; make the folder "
+                "writable and run again (the earlier files are kept until then)"
+            ) from None
         _finish(journal, stage, backup)
     for leftover in (*out.glob(STAGE_PREFIX + "*"), *out.glob(BACKUP_PREFIX + "*")):
         if leftover.is_dir() and not leftover.is_symlink():
@@ -160,9 +167,7 @@ def _write_set(out: Path, files: dict[str, bytes]) -> None:
         os.replace(stage / ".journal", journal)  # from here on the new set wins
         _fsync_dir(out)
     except BaseException as err:
-        journal.unlink(missing_ok=True)
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(backup, ignore_errors=True)
+        _finish(journal, stage, backup)
         if isinstance(err, OSError):
             raise OutputError(_cannot_write(out, err)) from None
         raise
@@ -203,7 +208,11 @@ def _roll_back(out: Path, stage: Path, backup: Path, names: list[str]) -> None:
 
 
 def _finish(journal: Path, stage: Path, backup: Path) -> None:
-    journal.unlink(missing_ok=True)
+    """Remove a run's journal, staging and backup folders; a folder that refuses (read-only)
+    keeps them, and the next run that can write removes them.
+    """
+    with contextlib.suppress(OSError):
+        journal.unlink(missing_ok=True)
     shutil.rmtree(stage, ignore_errors=True)
     shutil.rmtree(backup, ignore_errors=True)
 

@@ -300,3 +300,101 @@ def test_a_batch_case_that_fails_to_write_leaves_no_partial_folder(tmp_path, mon
     (result,) = summary.results
     assert result.status == "failed" and "No space left on device" in result.message
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def _read_only(monkeypatch, folder) -> None:
+    """Make every change inside ``folder`` fail as a read-only folder does (EACCES). The tests
+    run as root in CI, where chmod does not stop writes, so the denial is injected at the
+    system calls the writer uses.
+    """
+    import errno
+    import shutil
+    import tempfile
+
+    import orthofit.io.output as output
+
+    inside = str(folder.resolve())
+
+    def deny(real, *path_args):
+        def wrapped(*a, **k):
+            paths = [str(os.path.abspath(a[i])) for i in path_args if i < len(a)]
+            paths += [str(os.path.abspath(k["dir"]))] if k.get("dir") is not None else []
+            if any(p == inside or p.startswith(inside + os.sep) for p in paths):
+                if k.get("ignore_errors"):  # shutil.rmtree(..., ignore_errors=True) removes nothing, quietly
+                    return None
+                raise PermissionError(errno.EACCES, "Permission denied", paths[0])
+            return real(*a, **k)
+
+        return wrapped
+
+    monkeypatch.setattr(output.os, "replace", deny(os.replace, 0, 1))
+    monkeypatch.setattr(output.os, "unlink", deny(os.unlink, 0))
+    monkeypatch.setattr(output.os, "rmdir", deny(os.rmdir, 0))
+    monkeypatch.setattr(output.os, "mkdir", deny(os.mkdir, 0))
+    monkeypatch.setattr(tempfile, "mkdtemp", deny(tempfile.mkdtemp))
+    monkeypatch.setattr(shutil, "rmtree", deny(shutil.rmtree, 0))
+
+
+def test_a_read_only_output_folder_is_one_line_and_keeps_the_old_set(cli, tmp_path, sets, monkeypatch):
+    old, _ = sets
+    folder = tmp_path / "D"
+    _fill(folder, old)
+    (folder / ".orthofit-stage-leftover").mkdir()  # a killed run's leftover the cleanup cannot remove
+    _read_only(monkeypatch, folder)
+    r = cli("fit", CASE, "--out", folder, "--force", "--profile", "sport")
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "Permission denied" in r.err, r
+    assert _set(folder) == old
+
+
+def test_an_interrupted_run_in_a_folder_made_read_only_is_finished_later(cli, tmp_path, sets, monkeypatch):
+    """A kill while the new set was moving in leaves a journal; if the folder is then read-only,
+    the next run says so in one line, and the run after it (writable again) finishes the set.
+    """
+    old, new = sets
+    folder = tmp_path / "D"
+    _fill(folder, old)
+    env = {**os.environ, "KILL_AT": "0", "KILL_SIG": "SIGKILL"}
+    # Count the steps of a whole run, then kill at the first rename after the journal is in place.
+    steps = []
+    for step in range(1, 80):
+        _fill(folder, old)
+        for p in folder.iterdir():
+            if p.name.startswith(".orthofit-"):
+                import shutil
+
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+        env["KILL_AT"] = str(step)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _HARNESS,
+                str(ROOT),
+                "fit",
+                str(CASE),
+                "--out",
+                str(folder),
+                "--force",
+                "--profile",
+                "sport",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        journals = [p for p in folder.iterdir() if p.name.startswith(".orthofit-journal")]
+        if journals and _set(folder) not in (old,):
+            steps.append(step)
+            break
+        assert r.returncode != 0, "the run completed before a journaled kill was found"
+    assert steps, "no kill point left a journal with the set half moved in"
+    half = _set(folder)
+    with monkeypatch.context() as m:
+        _read_only(m, folder)
+        r = cli("fit", CASE, "--out", folder, "--force")
+        assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r
+        assert "interrupted earlier run" in r.err and "writable" in r.err, r
+        assert _set(folder) == half  # nothing changed while read-only
+    r = cli("fit", CASE, "--out", folder)
+    assert r.code == 2 and "already exists" in r.err, r
+    assert _set(folder) == new and _leftovers(folder) == []
