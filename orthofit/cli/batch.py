@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from orthofit.cli import options
+
+if TYPE_CHECKING:
+    from orthofit.pipeline.batch import BatchSummary
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run orthofit fit on every case of a folder (*.toml) or a CSV (one row per "
         "patient: id, age, name, sex, weight_kg, left_/right_ measurement fields). "
         "A bad case is reported and skipped; unchanged cases are skipped on a rerun. "
-        "Exit status 0 when every case is done or unchanged, 2 when any failed.",
+        "Exit status 0 when every case is done or unchanged, 2 when any failed, 130 when "
+        "interrupted (Ctrl-C: the cases finished so far are kept; rerun to finish the rest).",
     )
     p.add_argument("source", help="a folder of case files or a .csv file")
     options.out_dir(p, "output folder: one sub-folder per case")
@@ -27,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orthofit.pipeline.batch import CaseResult, run_batch
+    from orthofit.pipeline.batch import BatchInterrupted, CaseResult, WorkerLost, run_batch
 
     tty = sys.stderr.isatty()
 
@@ -46,9 +51,23 @@ def run(args: argparse.Namespace) -> int:
                 flush=True,
             )
 
-    summary = run_batch(args.source, args.out, args.profile, args.jobs, args.force, progress)
+    try:
+        summary = run_batch(args.source, args.out, args.profile, args.jobs, args.force, progress)
+    except (BatchInterrupted, WorkerLost) as stop:
+        # One line, then what was finished: the workers have stopped, the case folders are whole.
+        if tty:
+            print(file=sys.stderr)
+        kind = "" if isinstance(stop, BatchInterrupted) else "error: "
+        print(f"orthofit: {kind}{stop}", file=sys.stderr, flush=True)
+        _print_summary(stop.summary)
+        return 130 if isinstance(stop, BatchInterrupted) else 2
     if tty:
         print(file=sys.stderr)
+    _print_summary(summary)
+    return 2 if summary.failed else 0
+
+
+def _print_summary(summary: BatchSummary) -> None:
     total = len(summary.results)
     print(
         f"{total} cases in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):.1f} cases/s): "
@@ -57,4 +76,3 @@ def run(args: argparse.Namespace) -> int:
     for r in summary.results:
         if r.status == "failed":
             print(f"  FAILED {r.name}: {r.message}")
-    return 2 if summary.failed else 0
