@@ -69,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_summary(summary: BatchSummary) -> None:
     total = len(summary.results)
+    cases = f"{total} case" + ("" if total == 1 else "s")
     print(
-        f"{total} cases in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):.1f} cases/s): "
+        f"{cases} in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):.1f} cases/s): "
         f"{summary.count('done')} done, {summary.count('skipped')} unchanged, {summary.failed} failed"
     )
     for r in summary.results:

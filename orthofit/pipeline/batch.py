@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from orthofit.config.limits import shown
 from orthofit.config.settings import Settings, load_settings
 from orthofit.errors import CaseFileError, OutputError, UserError, ValidationError
 from orthofit.io.lab_csv import BatchCase, read_cases
@@ -157,8 +158,8 @@ def _inputs(case: BatchCase, settings: Settings) -> tuple[dict[str, str], Callab
     measuring its scans.
     """
     from orthofit.io.case_file import load_case, parse_case
-    from orthofit.pipeline.fit import input_files, sha256
-    from orthofit.pipeline.inputs import input_paths
+    from orthofit.pipeline.fit import hash_files, input_files, named_settings
+    from orthofit.pipeline.inputs import named_inputs
 
     if case.path is not None:
         path = case.path
@@ -171,7 +172,7 @@ def _inputs(case: BatchCase, settings: Settings) -> tuple[dict[str, str], Callab
     unknown = table.pop("_unknown", [])
     if unknown:
         raise ValidationError(
-            f"unknown column {unknown[0]!r}; use id, age, name, sex, weight_kg or a left_/right_ "
+            f"unknown column {shown(unknown[0])}; use id, age, name, sex, weight_kg or a left_/right_ "
             "measurement field such as left_foot_length_mm"
         )
     row = parse_case(table, source=case.source)
@@ -179,7 +180,7 @@ def _inputs(case: BatchCase, settings: Settings) -> tuple[dict[str, str], Callab
     digest = hashlib.sha256(json.dumps(case.table, sort_keys=True).encode()).hexdigest()
     inputs = {case.source.rsplit(" row ", 1)[0] + f"#{case.name}": digest}
     # the scans and grids the row names too: an edited scan must not pass for unchanged
-    inputs.update({str(p): sha256(p.read_bytes()) for p in (*input_paths(row), *settings.files.values())})
+    inputs.update(hash_files([*named_inputs(row), *named_settings(settings)]))
     return inputs, lambda: row
 
 

@@ -59,10 +59,13 @@ def input_files(case: Case, case_path: Path, settings: Settings | None) -> dict[
     """Every file the result depends on -> its SHA-256 (a rerun with equal hashes is equal):
     the case file, the scans and grids it names, and the settings files given.
     """
+    return hash_files([(case_path, "case"), *named_inputs(case), *named_settings(settings)])
+
+
+def named_settings(settings: Settings | None) -> list[tuple[Path, str]]:
+    """The settings files given (profile, thresholds, template), each with its kind."""
     kinds = {"profile": "profile", "thresholds": "thresholds", "template": "report template"}
-    named = [(case_path, "case"), *named_inputs(case)]
-    named += [(p, kinds[k]) for k, p in (settings.files.items() if settings else ())]
-    return hash_files(named)
+    return [(p, kinds[k]) for k, p in (settings.files.items() if settings else ())]
 
 
 def hash_files(named: list[tuple[Path, str]]) -> dict[str, str]:

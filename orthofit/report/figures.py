@@ -744,8 +744,15 @@ def _layer(heights: np.ndarray, origin: np.ndarray, pitch: float, level: float) 
     """
     cells = shapely.union_all(run_rectangles(heights >= level, pitch, origin))
     simple = cells.simplify(0.8 * pitch)
+    # Each rounded polygon is made valid before the union: cutting corners can make a ring
+    # touch or cross itself (seen on a finely sampled scan), and GEOS refuses to unite such
+    # polygons ("side location conflict").
     polys = [
-        shapely.Polygon(_chaikin(np.asarray(p.exterior.coords)), [_chaikin(np.asarray(h.coords)) for h in p.interiors])
+        shapely.make_valid(
+            shapely.Polygon(
+                _chaikin(np.asarray(p.exterior.coords)), [_chaikin(np.asarray(h.coords)) for h in p.interiors]
+            )
+        )
         for p in shapely.get_parts(simple)
         if p.geom_type == "Polygon" and not p.is_empty
     ]
