@@ -4,4 +4,5 @@ import sys
 
 from orthofit.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a worker process imports it (multiprocessing spawn)
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""A visit's case file from the measurement form, and back.
+
+The form mirrors the case file (``[patient]``, ``[left]``/``[right]`` side by side,
+``[symptoms]``, ``[leg_length]``); each value is checked by the same functions the command
+line uses, so a field shows the very message ``orthofit assess`` would print, beside it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli_w
+
+from orthofit.errors import UserError
+from orthofit.io.case_file import FOOT_FIELDS, PATIENT_FIELDS, Range, number_in_range, parse_case
+
+#: The form's measurement rows, in the order a clinician measures: (field, label).
+FOOT_ROWS: tuple[tuple[str, str], ...] = (
+    ("foot_length_mm", "Foot length"),
+    ("ball_width_mm", "Ball width"),
+    ("heel_width_mm", "Heel width"),
+    ("truncated_foot_length_mm", "Truncated foot length (heel to 1st MTH)"),
+    ("dorsal_height_sitting_mm", "Dorsal height at 50 %, sitting"),
+    ("dorsal_height_standing_mm", "Dorsal height at 50 %, standing"),
+    ("navicular_height_sitting_mm", "Navicular height, sitting"),
+    ("navicular_height_standing_mm", "Navicular height, standing"),
+    ("navicular_drop_mm", "Navicular drop"),
+    ("rcsp_deg", "Resting calcaneal stance position"),
+)
+#: The six FPI-6 items, each -2 to +2.
+FPI6_ITEMS = (
+    "Talar head palpation",
+    "Curves above and below the lateral malleolus",
+    "Calcaneal frontal plane position",
+    "Prominence in the talonavicular region",
+    "Congruence of the medial longitudinal arch",
+    "Abduction/adduction of the forefoot on the rearfoot",
+)
+SIDES = ("left", "right")
+
+
+@dataclass
+class CaseForm:
+    """The form's values (text, as typed) and the message for each field that is wrong."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    case_toml: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.case_toml)
+
+
+def _number(text: str) -> int | float:
+    value = float(text.replace(",", "."))  # a decimal comma, as typed in much of Europe
+    return int(value) if value.is_integer() and "." not in text and "," not in text else value
+
+
+def case_from_form(code: str, name: str, sex: str | None, form: dict[str, str]) -> CaseForm:
+    """Build a visit's case file from the form; every wrong field gets the command line's message.
+
+    ``form`` keys: ``age``, ``weight_kg``, ``<side>.<field>``, ``<side>.fpi6.<1-6>``,
+    ``low_back_pain`` ("on"), ``leg_length.difference_mm``, ``leg_length.shorter_side``.
+    """
+    out = CaseForm(values={k: v.strip() for k, v in form.items() if isinstance(v, str)})
+    v = out.values
+    patient: dict[str, Any] = {"id": code, "name": name}
+    if sex:
+        patient["sex"] = sex
+    for key, rng in PATIENT_FIELDS.items():
+        text = v.get(key, "")
+        if not text:
+            if key == "age":
+                out.errors["age"] = "patient.age is missing: give the age in years"
+            continue
+        if (x := _checked(out, key, f"patient.{key}", text, rng)) is not None:
+            patient[key] = x
+    table: dict[str, Any] = {"patient": patient}
+    for side in SIDES:
+        foot: dict[str, Any] = {}
+        for key, _ in FOOT_ROWS:
+            text = v.get(f"{side}.{key}", "")
+            if text:
+                x = _checked(out, f"{side}.{key}", f"{side}.{key}", text, FOOT_FIELDS[key], key.endswith("_mm"))
+                if x is not None:
+                    foot[key] = x
+        items = [v.get(f"{side}.fpi6.{i}", "") for i in range(1, 7)]
+        if any(items):
+            if all(items):
+                foot["fpi6"] = [int(x) for x in items]
+            else:
+                out.errors[f"{side}.fpi6"] = f"{side}.fpi6: score all six items, or none"
+        if foot:
+            table[side] = foot
+    table["symptoms"] = {"low_back_pain": v.get("low_back_pain") == "on"}
+    diff = v.get("leg_length.difference_mm", "")
+    if diff:
+        leg: dict[str, Any] = {}
+        if (x := _checked(out, "leg_length.difference_mm", "leg_length.difference_mm", diff, None)) is not None:
+            leg["difference_mm"] = x
+        if v.get("leg_length.shorter_side") in SIDES:
+            leg["shorter_side"] = v["leg_length.shorter_side"]
+        table["leg_length"] = leg
+    if out.errors:
+        return out
+    try:
+        parse_case(table, source="the form")
+    except UserError as err:  # a rule across fields: shown at the top of the form
+        out.errors["_form"] = str(err)
+        return out
+    out.case_toml = tomli_w.dumps(table)
+    return out
+
+
+def _checked(out: CaseForm, key: str, name: str, text: str, rng: Range | None, unit_hint: bool = False) -> float | None:
+    """The number typed, checked as the case file reader checks it; None (and the message in
+    ``out.errors[key]``) when it is wrong.
+    """
+    try:
+        value = _number(text)
+    except ValueError:
+        out.errors[key] = f"{name} = {text[:20]!r} is not a number"
+        return None
+    if rng is not None:
+        try:
+            number_in_range(value, name, rng, unit_hint=unit_hint)
+        except UserError as err:
+            out.errors[key] = str(err)
+            return None
+    return value
+
+
+def form_from_case(case_toml: str) -> dict[str, str]:
+    """The form's values for an existing visit's case file."""
+    raw = tomllib.loads(case_toml)
+    values: dict[str, str] = {}
+    p = raw.get("patient", {})
+    for key in PATIENT_FIELDS:
+        if key in p:
+            values[key] = f"{p[key]:g}" if isinstance(p[key], float) else str(p[key])
+    for side in SIDES:
+        foot = raw.get(side, {})
+        for key, _ in FOOT_ROWS:
+            if key in foot:
+                values[f"{side}.{key}"] = f"{foot[key]:g}"
+        for i, item in enumerate(foot.get("fpi6", []), start=1):
+            values[f"{side}.fpi6.{i}"] = str(item)
+    if raw.get("symptoms", {}).get("low_back_pain"):
+        values["low_back_pain"] = "on"
+    leg = raw.get("leg_length") or {}
+    if "difference_mm" in leg:
+        values["leg_length.difference_mm"] = f"{leg['difference_mm']:g}"
+        values["leg_length.shorter_side"] = str(leg.get("shorter_side", ""))
+    return values

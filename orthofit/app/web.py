@@ -1,0 +1,386 @@
+"""The ASGI app (FastAPI on Starlette, served by uvicorn) and its pages.
+
+Every route but ``/login``, ``/healthz`` and ``/static`` needs a session; a user sees only
+their clinic's patients (any other id is "not found"); every POST needs the session's CSRF
+token (form field ``csrf`` or header ``X-CSRF-Token``). Pages are Jinja2 templates
+(autoescaped: a name with HTML in it shows as text) with htmx for the live parts.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+from starlette.middleware.sessions import SessionMiddleware
+
+from orthofit import __version__
+from orthofit.app import security
+from orthofit.app.config import AppConfig
+from orthofit.app.database import Database, upgrade
+from orthofit.app.jobs import Jobs, assess_job, safe_relative
+from orthofit.app.models import Patient, Role, StoredFile, User, Visit, VisitFile
+from orthofit.app.store import FileStore
+from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case
+from orthofit.config.limits import MAX_FILE_BYTES
+from orthofit.errors import UserError
+
+HERE = Path(__file__).resolve().parent
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+SEXES = ("female", "male", "other")
+
+
+class LoginRequired(Exception):
+    """Raised by :func:`current_user` when the request has no session: answered with the login page."""
+
+
+def session_db(request: Request) -> Iterator[Session]:
+    """The request's database session: one transaction, committed when the route returns."""
+    with request.app.state.db.session() as s:
+        yield s
+
+
+Db = Annotated[Session, Depends(session_db)]
+
+
+def current_user(request: Request, s: Db) -> User:
+    """The logged-in user; :class:`LoginRequired` (answered with the login page) otherwise."""
+    uid = request.session.get("user_id")
+    u = s.get(User, uid) if isinstance(uid, int) else None
+    if u is None:
+        raise LoginRequired()
+    return u
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def require_csrf(request: Request) -> None:
+    """Refuse a POST without the session's CSRF token (form field ``csrf`` or header ``X-CSRF-Token``)."""
+    given = request.headers.get("x-csrf-token")
+    if given is None:
+        form = await request.form()
+        value = form.get("csrf")
+        given = value if isinstance(value, str) else None
+    if not security.csrf_matches(request.session.get("csrf"), given):
+        raise HTTPException(403, "The form has expired or did not come from this app: reload the page and try again.")
+
+
+Csrf = Depends(require_csrf)
+
+
+def create_app(config: AppConfig) -> FastAPI:
+    """The app for ``config``: the database is upgraded and the store swept on start."""
+    db = Database(config.db_url)
+    store = FileStore(config.files_dir)
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upgrade(config.db_url)
+        with db.session() as s:
+            referenced = set(s.scalars(select(StoredFile.sha256)))
+        store.sweep(referenced)  # files of a save that was killed before its transaction
+        state["jobs"] = Jobs(config.workers)
+        yield
+        state["jobs"].close()
+        db.engine.dispose()
+
+    app = FastAPI(title="orthofit", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=config.secret_key(),
+        session_cookie="orthofit_session",
+        same_site="strict",
+        https_only=False,  # served on the clinic's own machine; put TLS in front for a network
+        max_age=12 * 3600,
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.db, app.state.store, app.state.config = db, store, config
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _error_page(request: Request, exc: HTTPException) -> Response:
+        return templates.TemplateResponse(
+            request, "error.html", {"status": exc.status_code, "message": exc.detail}, status_code=exc.status_code
+        )
+
+    def page(request: Request, name: str, u: User | None, **ctx: Any) -> HTMLResponse:
+        if "csrf" not in request.session:
+            request.session["csrf"] = security.new_csrf_token()
+        return templates.TemplateResponse(
+            request, name, {"user": u, "csrf": request.session["csrf"], "version": __version__, **ctx}
+        )
+
+    def own_patient(s: Session, u: User, pid: int) -> Patient:
+        p = s.get(Patient, pid)
+        if p is None or p.clinic_id != u.clinic_id:
+            raise HTTPException(404, "No such patient.")
+        return p
+
+    def own_visit(s: Session, u: User, vid: int) -> Visit:
+        v = s.get(Visit, vid)
+        if v is None or v.patient.clinic_id != u.clinic_id:
+            raise HTTPException(404, "No such visit.")
+        return v
+
+    # --- public ---------------------------------------------------------------------------
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request, next: str = "/patients") -> HTMLResponse:
+        return page(request, "login.html", None, next=_local(next), error="")
+
+    @app.post("/login", response_class=HTMLResponse, dependencies=[Csrf])
+    async def login(request: Request, s: Db) -> Response:
+        form = await request.form()
+        name, password = str(form.get("username", ""))[:64], str(form.get("password", ""))
+        address = request.client.host if request.client else "?"
+        now = datetime.now(UTC).replace(tzinfo=None)
+        if security.too_many_failures(s, name, address, now):
+            return page(
+                request,
+                "login.html",
+                None,
+                next="/patients",
+                error="Too many failed attempts: wait five minutes and try again.",
+            )
+        u = s.scalar(select(User).where(User.username == name))
+        if not security.verify_password(u.password_hash if u else security.DUMMY_HASH, password) or u is None:
+            security.record_failure(s, name, address, now)
+            return page(
+                request,
+                "login.html",
+                None,
+                next=_local(str(form.get("next", ""))),
+                error="Wrong user name or password.",
+            )
+        request.session.clear()
+        request.session.update(user_id=u.id, csrf=security.new_csrf_token())
+        return RedirectResponse(_local(str(form.get("next", ""))), status_code=303)
+
+    @app.post("/logout", dependencies=[Csrf])
+    def logout(request: Request) -> Response:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    # --- patients ----------------------------------------------------------------------------
+
+    @app.get("/")
+    def home(u: CurrentUser) -> Response:
+        return RedirectResponse("/patients", status_code=303)
+
+    def _search(s: Session, u: User, q: str) -> list[Patient]:
+        query = select(Patient).where(Patient.clinic_id == u.clinic_id)
+        q = q.strip()[:100]
+        if q:
+            like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(or_(Patient.name.ilike(like, escape="\\"), Patient.code.ilike(like, escape="\\")))
+        return list(s.scalars(query.order_by(Patient.name, Patient.id).limit(200)))
+
+    @app.get("/patients", response_class=HTMLResponse)
+    def patients(request: Request, s: Db, u: CurrentUser, q: str = "") -> HTMLResponse:
+        name = "patient_rows.html" if request.headers.get("hx-request") else "patients.html"
+        return page(request, name, u, patients=_search(s, u, q), q=q)
+
+    @app.get("/patients/new", response_class=HTMLResponse)
+    def patient_new(request: Request, u: CurrentUser) -> HTMLResponse:
+        return page(request, "patient_new.html", u, values={}, errors={}, sexes=SEXES)
+
+    @app.post("/patients", response_class=HTMLResponse, dependencies=[Csrf])
+    async def patient_create(request: Request, s: Db, u: CurrentUser) -> Response:
+        form = await request.form()
+        values = {k: str(form.get(k, "")).strip() for k in ("code", "name", "sex")}
+        errors = {}
+        if not _CODE.fullmatch(values["code"]):
+            errors["code"] = "Use 1-64 letters, digits, '.', '_' or '-' (it names the patient's files)."
+        elif s.scalar(select(Patient).where(Patient.clinic_id == u.clinic_id, Patient.code == values["code"])):
+            errors["code"] = "Another patient of this clinic has this number."
+        try:
+            from orthofit.io.case_file import check_text
+
+            if not values["name"]:
+                raise UserError("give the patient's name")
+            check_text(values["name"], "name")
+        except UserError as err:
+            errors["name"] = str(err)
+        if values["sex"] not in ("", *SEXES):
+            errors["sex"] = "Choose one of the listed values."
+        if errors:
+            return page(request, "patient_new.html", u, values=values, errors=errors, sexes=SEXES)
+        p = Patient(clinic_id=u.clinic_id, code=values["code"], name=values["name"], sex=values["sex"] or None)
+        s.add(p)
+        s.flush()
+        return RedirectResponse(f"/patients/{p.id}", status_code=303)
+
+    @app.get("/patients/{pid}", response_class=HTMLResponse)
+    def patient(request: Request, pid: int, s: Db, u: CurrentUser) -> HTMLResponse:
+        return page(request, "patient.html", u, patient=own_patient(s, u, pid))
+
+    # --- visits ------------------------------------------------------------------------------
+
+    def _form_page(request: Request, u: User, p: Patient, values: dict, errors: dict) -> HTMLResponse:
+        return page(
+            request,
+            "visit_form.html",
+            u,
+            patient=p,
+            values=values,
+            errors=errors,
+            rows=FOOT_ROWS,
+            sides=SIDES,
+            fpi6_items=FPI6_ITEMS,
+        )
+
+    @app.get("/patients/{pid}/visits/new", response_class=HTMLResponse)
+    def visit_new(request: Request, pid: int, s: Db, u: CurrentUser) -> HTMLResponse:
+        p = own_patient(s, u, pid)
+        values = form_from_case(p.visits[-1].case_toml) if p.visits else {}
+        return _form_page(request, u, p, values, {})
+
+    @app.post("/patients/{pid}/visits", response_class=HTMLResponse, dependencies=[Csrf])
+    async def visit_create(request: Request, pid: int, s: Db, u: CurrentUser) -> Response:
+        p = own_patient(s, u, pid)
+        form = await request.form()
+        f = case_from_form(p.code, p.name, p.sex, {k: v for k, v in form.items() if isinstance(v, str)})
+        if not f.ok:
+            return _form_page(request, u, p, f.values, f.errors)
+        v = Visit(patient_id=p.id, visit_date=date.today(), case_toml=f.case_toml, created_by=u.id)
+        s.add(v)
+        s.flush()
+        return RedirectResponse(f"/visits/{v.id}", status_code=303)
+
+    @app.post("/patients/{pid}/import", response_class=HTMLResponse, dependencies=[Csrf])
+    async def visit_import(request: Request, pid: int, s: Db, u: CurrentUser) -> Response:
+        """A case file and the files it names, uploaded: checked like the command line's inputs."""
+        p = own_patient(s, u, pid)
+        form = await request.form()
+        uploads = [x for x in form.getlist("files") if isinstance(x, UploadFile) and x.filename]
+        try:
+            case_toml, inputs = await _read_upload(uploads, p)
+        except UserError as err:
+            return page(request, "patient.html", u, patient=p, import_error=str(err))
+        # Files first (each whole under its hash), then one transaction for the visit and its rows.
+        v = Visit(patient_id=p.id, visit_date=date.today(), case_toml=case_toml, created_by=u.id)
+        s.add(v)
+        s.flush()
+        for name, data in inputs.items():
+            sha = store.put(data)
+            if s.get(StoredFile, sha) is None:
+                s.add(StoredFile(sha256=sha, size_bytes=len(data)))
+            s.add(VisitFile(visit_id=v.id, name=name, kind="input", sha256=sha))
+        s.flush()
+        return RedirectResponse(f"/visits/{v.id}", status_code=303)
+
+    @app.get("/visits/{vid}", response_class=HTMLResponse)
+    async def visit(request: Request, vid: int, s: Db, u: CurrentUser) -> HTMLResponse:
+        v = own_visit(s, u, vid)
+        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        result = await state["jobs"].run(assess_job, v.case_toml, inputs)
+        return page(request, "visit.html", u, visit=v, patient=v.patient, result=result)
+
+    @app.get("/visits/{vid}/case.toml")
+    def visit_case(vid: int, s: Db, u: CurrentUser) -> Response:
+        v = own_visit(s, u, vid)
+        name = f"{v.patient.code}-visit-{v.id}.toml"
+        return Response(
+            v.case_toml,
+            media_type="application/toml",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @app.get("/files/{sha}")
+    def file(sha: str, s: Db, u: CurrentUser) -> Response:
+        """A stored file, only when a visit of the user's clinic has it."""
+        row = s.scalar(
+            select(VisitFile)
+            .join(Visit)
+            .join(Patient)
+            .where(VisitFile.sha256 == sha, Patient.clinic_id == u.clinic_id)
+            .limit(1)
+        )
+        if row is None:
+            raise HTTPException(404, "No such file.")
+        return Response(
+            store.get(sha),
+            media_type="application/octet-stream",
+            headers={"Content-Disposition": f'attachment; filename="{Path(row.name).name}"'},
+        )
+
+    _ = Role  # roles: used by the order and lab pages
+    return app
+
+
+def _local(target: str) -> str:
+    """Only a path of this app may be a redirect target (no //other.host)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/patients"
+
+
+async def _read_upload(uploads: list[UploadFile], patient: Patient) -> tuple[str, dict[str, bytes]]:
+    """The case file (the one ``.toml``) and the files it names, from an upload; the case's
+    patient id becomes this patient's number.
+    """
+    from orthofit.io.case_file import parse_case
+
+    tomls = [f for f in uploads if (f.filename or "").lower().endswith(".toml")]
+    if len(tomls) != 1:
+        raise UserError("upload one case file (.toml), with the scans and grids it names")
+    files: dict[str, bytes] = {}
+    for f in uploads:
+        name = Path(f.filename or "").name
+        limit = MAX_FILE_BYTES["case" if f is tomls[0] else "scan"]
+        data = await f.read(limit + 1)
+        if len(data) > limit:
+            raise UserError(f"{name} is larger than {limit >> 20} MB (see 'Input limits' in the README)")
+        files[name] = data
+    case_name = Path(tomls[0].filename or "").name
+    try:
+        raw = tomllib.loads(files.pop(case_name).decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as err:
+        raise UserError(f"{case_name} is not a valid case file: {err}") from None
+    raw.setdefault("patient", {})
+    if isinstance(raw["patient"], dict):
+        raw["patient"]["id"] = patient.code
+        raw["patient"].setdefault("name", patient.name)
+    inputs: dict[str, bytes] = {}
+    for side in SIDES:
+        foot = raw.get(side)
+        if not isinstance(foot, dict):
+            continue
+        for key in ("scan", "footprint_grid"):
+            ref = foot.get(key)
+            if not isinstance(ref, str):
+                continue
+            try:
+                safe_relative(ref)
+            except ValueError:
+                raise UserError(f"{side}.{key} = {ref[:60]!r}: give a file name beside the case file") from None
+            base = Path(ref).name
+            if base not in files:
+                raise UserError(f"{side}.{key} names {base}; upload it with the case file")
+            foot[key] = base
+            inputs[base] = files[base]
+    import tomli_w
+
+    parse_case(raw, source=case_name)  # the command line's checks, one line on failure
+    return tomli_w.dumps(raw), inputs
