@@ -34,3 +34,19 @@ class FootprintError(UserError):
 
 class OutputError(UserError):
     """An output file or folder cannot be written."""
+
+
+#: Most characters of a file's own text repeated in an error message.
+SHOWN_CHARS = 40
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message may quote it: ``repr`` (control characters escaped), cut
+    to :data:`SHOWN_CHARS`.
+
+    Messages quote what a file holds only through this, so a file that is not what it claims
+    (a link to a secret, a binary) never has more than a few escaped characters printed, and
+    no control character reaches the terminal.
+    """
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."

@@ -7,6 +7,7 @@ line uses, so a field shows the very message ``orthofit assess`` would print, be
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,30 @@ FPI6_ITEMS = (
     "Abduction/adduction of the forefoot on the rearfoot",
 )
 SIDES = ("left", "right")
+
+
+@functools.cache
+def measure_titles() -> dict[str, str]:
+    """Each measure's name as the report and the command line print it (its ``title`` in the
+    shipped thresholds, or the command line's name for the measures without thresholds), by key.
+    """
+    from orthofit.config.thresholds import default_thresholds_path
+
+    raw = tomllib.loads(default_thresholds_path().read_text(encoding="utf-8"))
+    titles = {k: v["title"] for k, v in raw.items() if isinstance(v, dict) and isinstance(v.get("title"), str)}
+    extra = {
+        "arch_drop_mm": "Arch drop",
+        "arch_rigidity_index": "Arch Rigidity Index",
+        "arch_height_flexibility_mm_per_kn": "Arch height flexibility",
+        "ahi_sitting": "Arch Height Index (sitting)",
+        "normalised_navicular_height": "Normalised navicular height (foot length)",
+        "normalised_navicular_height_truncated": "Normalised navicular height (truncated length)",
+        "cpei_proxy_pct": "CPEI (static proxy)",
+        "staheli": "Staheli arch index",
+        "rcsp_deg": "Resting calcaneal stance position",
+        "fpi6_total": "Foot Posture Index (FPI-6)",
+    }
+    return {**extra, **titles}
 
 
 @dataclass

@@ -32,7 +32,7 @@ from orthofit.app.database import Database, upgrade
 from orthofit.app.jobs import Jobs, assess_job, safe_relative
 from orthofit.app.models import Patient, Role, StoredFile, User, Visit, VisitFile
 from orthofit.app.store import FileStore
-from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case
+from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case, measure_titles
 from orthofit.config.limits import MAX_FILE_BYTES
 from orthofit.errors import UserError
 
@@ -297,7 +297,7 @@ def create_app(config: AppConfig) -> FastAPI:
         v = own_visit(s, u, vid)
         inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
         result = await state["jobs"].run(assess_job, v.case_toml, inputs)
-        return page(request, "visit.html", u, visit=v, patient=v.patient, result=result)
+        return page(request, "visit.html", u, visit=v, patient=v.patient, result=result, titles=measure_titles())
 
     @app.get("/visits/{vid}/case.toml")
     def visit_case(vid: int, s: Db, u: CurrentUser) -> Response:

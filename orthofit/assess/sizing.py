@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from orthofit.config.settings import SIZE_SYSTEMS
 from orthofit.config.thresholds import SizingRules
+from orthofit.errors import shown
 
 MM_PER_INCH = 25.4
 
@@ -98,4 +99,4 @@ def last_length_mm(system: str, size: float, rules: SizingRules) -> float:
         return (size + rules.us_women_offset) / 3.0 * MM_PER_INCH
     if s == "mondopoint":
         return size + rules.allowance_mm
-    raise ValidationError(f"shoe size system {system!r} is not known; use one of {', '.join(SIZE_SYSTEMS)}")
+    raise ValidationError(f"shoe size system {shown(system)} is not known; use one of {', '.join(SIZE_SYSTEMS)}")

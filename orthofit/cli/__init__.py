@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         if args.debug:
             traceback.print_exc()
-        print(f"orthofit: error: {err}", file=sys.stderr)
+        print(f"orthofit: error: {one_line(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("orthofit: interrupted", file=sys.stderr)
@@ -57,11 +57,26 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         else:
             print(
-                f"orthofit: internal error: {type(err).__name__}: {err} "
+                f"orthofit: internal error: {type(err).__name__}: {one_line(str(err))} "
                 "(please report it; rerun with --debug for the traceback)",
                 file=sys.stderr,
             )
         return 1
+
+
+#: Longest error line printed; a longer message is cut in the middle.
+MAX_MESSAGE = 500
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control characters, line and paragraph separators and
+    bidi overrides (whatever is not printable) are escaped, and a message longer than
+    :data:`MAX_MESSAGE` keeps its start and its end (the fix) around an ellipsis.
+    """
+    clean = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    if len(clean) > MAX_MESSAGE:
+        clean = clean[: MAX_MESSAGE // 2 - 1] + "…" + clean[-(MAX_MESSAGE // 2) :]
+    return clean
 
 
 if __name__ == "__main__":

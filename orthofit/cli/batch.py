@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from orthofit.cli import options
+from orthofit.cli import one_line, options
 
 if TYPE_CHECKING:
     from orthofit.pipeline.batch import BatchSummary
@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
             bar = "#" * int(30 * done / total)
             print(f"\r[{bar:<30}] {done}/{total}  {rate:.1f} cases/s", end="", file=sys.stderr, flush=True)
             if result.status == "failed":
-                print(f"\n{result.name}: FAILED: {result.message}", file=sys.stderr)
+                print(f"\n{result.name}: FAILED: {one_line(result.message)}", file=sys.stderr)
         else:
-            detail = f": {result.message}" if result.status == "failed" else ""
+            detail = f": {one_line(result.message)}" if result.status == "failed" else ""
             print(
                 f"{done}/{total} {result.name} {result.status}{detail} ({rate:.1f} cases/s)",
                 file=sys.stderr,
@@ -76,4 +76,4 @@ def _print_summary(summary: BatchSummary) -> None:
     )
     for r in summary.results:
         if r.status == "failed":
-            print(f"  FAILED {r.name}: {r.message}")
+            print(f"  FAILED {r.name}: {one_line(r.message)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from orthofit.errors import UserError
+from orthofit.errors import UserError, shown
 
 
 def closest_key(key: str, valid: Iterable[str]) -> str | None:
@@ -40,4 +40,4 @@ def check_keys(
         if key not in valid:
             hint = closest_key(key, valid)
             fix = f"did you mean '{hint}'?" if hint else "valid keys: " + ", ".join(sorted(valid))
-            raise error(f"unknown key {key!r} in {where}: {fix}")
+            raise error(f"unknown key {shown(key)} in {where}: {fix}")

@@ -9,6 +9,8 @@ repeats them.
 
 from __future__ import annotations
 
+from orthofit.errors import SHOWN_CHARS, shown  # noqa: F401  (re-exported: limits of what messages quote)
+
 MB = 1 << 20
 
 #: Largest file of each kind, bytes. A file over its limit is refused before it is read.
@@ -45,16 +47,3 @@ MAX_BATCH_ROWS = 10_000
 #: Largest whole number accepted in any TOML file (beyond it a float cannot hold it exactly,
 #: and no measurement or setting comes near it).
 MAX_TOML_INTEGER = 10**15
-
-#: Most characters of a file's own text repeated in an error message.
-SHOWN_CHARS = 40
-
-
-def shown(value: object) -> str:
-    """``value`` as an error message may quote it: ``repr``, cut to :data:`SHOWN_CHARS`.
-
-    Messages quote what a file holds only through this, so a file that is not what it claims
-    (a link to a secret, a binary) never has more than a few escaped characters printed.
-    """
-    text = repr(value)
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."

@@ -18,7 +18,7 @@ from enum import Enum
 from importlib import resources
 from typing import Any
 
-from orthofit.errors import ValidationError
+from orthofit.errors import ValidationError, shown
 
 #: The ``feature`` tag of parameters that belong to the insole as a whole, not to a feature.
 CORE = "core"
@@ -36,7 +36,9 @@ class InsoleLength(str, Enum):
         for m in cls:
             if str(value).strip().lower() in (m.value, m.name.lower(), m.name.lower().replace("_", "-")):
                 return m
-        raise ValidationError(f"{where} = {value!r} is not valid; use one of " + ", ".join(repr(m.value) for m in cls))
+        raise ValidationError(
+            f"{where} = {shown(value)} is not valid; use one of " + ", ".join(repr(m.value) for m in cls)
+        )
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ class InsoleParams:
         for name, spec in PARAMETERS.items():
             value = values.get(name, spec.default)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValidationError(f"{name} must be a number ({spec.range_text()}), not {value!r}")
+                raise ValidationError(f"{name} must be a number ({spec.range_text()}), not {shown(value)}")
             if not spec.low <= value <= spec.high:
                 raise ValidationError(f"{name} = {value:g} is out of range: it must be {spec.range_text()}")
             out[name] = float(value)
@@ -223,7 +225,7 @@ def check_names(values: Mapping[str, Any], where: str = "insole parameters") -> 
 def parse_set_option(text: str) -> tuple[str, float | InsoleLength]:
     """Parse one ``--set name=value`` into (name, value); numbers become floats."""
     if "=" not in text:
-        raise ValidationError(f"--set {text!r}: write it as name=value, e.g. --set heel_cup_depth_mm=14")
+        raise ValidationError(f"--set {shown(text)}: write it as name=value, e.g. --set heel_cup_depth_mm=14")
     name, _, raw = text.partition("=")
     name, raw = name.strip(), raw.strip()
     check_names({name: None}, "--set")
@@ -232,4 +234,4 @@ def parse_set_option(text: str) -> tuple[str, float | InsoleLength]:
     try:
         return name, float(raw)
     except ValueError:
-        raise ValidationError(f"--set {name}={raw!r}: the value must be a number") from None
+        raise ValidationError(f"--set {name}={shown(raw)}: the value must be a number") from None

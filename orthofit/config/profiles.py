@@ -27,7 +27,7 @@ from typing import Any
 from orthofit.config.keys import check_keys, closest_key
 from orthofit.config.params import FEATURE_NAMES, PARAMETERS, InsoleParams, check_names
 from orthofit.config.tomlfile import read_toml
-from orthofit.errors import CaseFileError, ValidationError
+from orthofit.errors import CaseFileError, ValidationError, shown
 
 #: Name of the rule-defaults file in the profiles folder; not itself a profile.
 RULES_FILE = "_rules.toml"
@@ -226,14 +226,14 @@ def load_profile(name_or_path: str | Path) -> Profile:
         hint = closest_key(name, names)
         fix = f"did you mean '{hint}'? " if hint else ""
         raise ValidationError(
-            f"unknown profile {name!r}: {fix}available profiles: {', '.join(names)} "
+            f"unknown profile {shown(name)}: {fix}available profiles: {', '.join(names)} "
             "(or give the path of your own .toml profile)"
         )
     res = profiles_dir().joinpath(f"{name}.toml")
     raw = _read(res, "profile")
     profile = _build(raw, f"profile '{name}'", res if isinstance(res, Path) else None)
     if profile.name != name:  # a shipped file must be found under the name it declares
-        raise ValidationError(f"profile file {name}.toml declares name = {profile.name!r}; they must match")
+        raise ValidationError(f"profile file {name}.toml declares name = {shown(profile.name)}; they must match")
     return profile
 
 
@@ -337,7 +337,7 @@ def _feature_rules(base: dict[str, Any], user: dict[str, Any], where: str) -> di
 
 def _number_in(lo: float, hi: float, unit: str, value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValidationError(f"{name} must be a number ({lo:g} to {hi:g} {unit}), not {value!r}")
+        raise ValidationError(f"{name} must be a number ({lo:g} to {hi:g} {unit}), not {shown(value)}")
     if not lo <= value <= hi:
         raise ValidationError(f"{name} = {value:g} is out of range: it must be {lo:g} to {hi:g} {unit}")
     return float(value)
@@ -348,7 +348,7 @@ def _rule_value(table: str, key: str, value: Any, where: str) -> Any:
     if key == "pronation_control":
         if value not in PRONATION_CONTROLS:
             raise ValidationError(
-                f"{name} = {value!r} is not valid; use one of " + ", ".join(repr(c) for c in PRONATION_CONTROLS)
+                f"{name} = {shown(value)} is not valid; use one of " + ", ".join(repr(c) for c in PRONATION_CONTROLS)
             )
         return value
     lo, hi, unit = _RANGES[(table, key)]

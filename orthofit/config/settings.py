@@ -16,7 +16,7 @@ from orthofit.config.params import InsoleLength, check_names
 from orthofit.config.profiles import Profile, load_profile
 from orthofit.config.templates import check_template, load_report_template
 from orthofit.config.thresholds import Thresholds, load_thresholds
-from orthofit.errors import ValidationError
+from orthofit.errors import ValidationError, shown
 from orthofit.model.enums import NavicularDropCriterion, Paper
 
 #: Mesh resolutions: target triangle edge length, mm (``--fine`` takes the second).
@@ -46,7 +46,7 @@ class ShoeSizeRequest:
             value = float("nan")
         if not sep or system.strip().lower() not in SIZE_SYSTEMS or not 0 < value < 400:
             raise ValidationError(
-                f"--shoe-size {text!r}: write SYSTEM:SIZE with SYSTEM one of "
+                f"--shoe-size {shown(text)}: write SYSTEM:SIZE with SYSTEM one of "
                 f"{', '.join(SIZE_SYSTEMS)}, e.g. --shoe-size eu:42"
             )
         return cls(system.strip().lower(), value)

@@ -89,6 +89,7 @@ def check_template(template: dict[str, Any]) -> None:
             for i, v in enumerate(x):
                 yield from walk(v, f"{where}[{i}]")
 
+    check_shape(template, load_report_template(None), "")
     for where, text in walk(template, ""):
         try:
             unknown = fields_of(text) - KNOWN_FIELDS
@@ -99,6 +100,43 @@ def check_template(template: dict[str, Any]) -> None:
                 f"report template {where} uses {{{sorted(unknown)[0]}}}, which orthofit does "
                 f"not fill in; known fields: {', '.join(sorted(KNOWN_FIELDS))}"
             )
+
+
+def _kind(x: Any) -> str:
+    if isinstance(x, str):
+        return "a text in quotes"
+    if isinstance(x, dict):
+        return "a table"
+    if isinstance(x, list):
+        return "a list"
+    return "a " + type(x).__name__
+
+
+def check_shape(template: Any, shipped: Any, where: str) -> None:
+    """A template's values must have the shipped template's kinds (a text where it has a
+    text, a table where a table, a list of the same kind of items), so that no wrong kind
+    reaches the report code; keys the shipped template lacks are left to the wording's checks.
+    """
+    if isinstance(shipped, dict):
+        if not isinstance(template, dict):
+            raise TemplateError(
+                f"report template {where or '(top level)'} must be a table like the shipped one, not {_kind(template)}"
+            )
+        for key, value in template.items():
+            if key in shipped:
+                check_shape(value, shipped[key], f"{where}.{key}" if where else str(key))
+        return
+    if isinstance(shipped, list):
+        if not isinstance(template, list):
+            raise TemplateError(f"report template {where} must be a list like the shipped one, not {_kind(template)}")
+        if shipped:
+            for i, item in enumerate(template):
+                check_shape(item, shipped[0], f"{where}[{i}]")
+        return
+    if type(template) is not type(shipped) and not (
+        isinstance(shipped, (int, float)) and isinstance(template, (int, float)) and not isinstance(template, bool)
+    ):
+        raise TemplateError(f"report template {where} must be {_kind(shipped)}, not {_kind(template)}")
 
 
 def fields_of(text: str) -> set[str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from orthofit.config.keys import check_keys
 from orthofit.config.tomlfile import read_toml
-from orthofit.errors import ThresholdsError
+from orthofit.errors import ThresholdsError, shown
 from orthofit.model.enums import ArchType, NavicularDropCriterion, Pronation
 
 #: Every index that has a classification table, and what its labels classify.
@@ -293,7 +293,7 @@ def _build(raw: dict[str, Any]) -> Thresholds:
     for name, allowed in ((arch_priority, ARCH_INDICES), (pron_priority, PRONATION_INDICES)):
         for item in name:
             if item not in allowed:
-                raise ThresholdsError(f"'{item}' in a measure priority list is not one of {', '.join(allowed)}")
+                raise ThresholdsError(f"{shown(item)} in a measure priority list is not one of {', '.join(allowed)}")
     allowance_range = _typed(siz["allowance_range_mm"], list, "sizing.allowance_range_mm", "a list [low, high]")
     if len(allowance_range) != 2:
         raise ThresholdsError("sizing.allowance_range_mm must be a list [low, high] in mm")
@@ -347,7 +347,7 @@ def _table(raw: dict[str, Any], name: str, keys: set[str]) -> dict[str, Any]:
 
 def _typed(value: Any, kind: type, where: str, what: str) -> Any:
     if not isinstance(value, kind):
-        raise ThresholdsError(f"{where} must be {what}, not {value!r}")
+        raise ThresholdsError(f"{where} must be {what}, not {shown(value)}")
     return value
 
 
@@ -378,7 +378,7 @@ LIMITS: dict[str, tuple[float, float]] = {
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ThresholdsError(f"{where} must be a finite number, not {value!r}")
+        raise ThresholdsError(f"{where} must be a finite number, not {shown(value)}")
     if where in LIMITS:
         lo, hi = LIMITS[where]
         if not lo <= value <= hi:

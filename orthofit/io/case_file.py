@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from orthofit.config.keys import check_keys
-from orthofit.config.limits import MAX_FOOTPRINT_OUTLINES, MAX_FOOTPRINT_POINTS, shown
+from orthofit.config.limits import MAX_FOOTPRINT_OUTLINES, MAX_FOOTPRINT_POINTS
 from orthofit.config.tomlfile import read_toml
-from orthofit.errors import CaseFileError, ValidationError
+from orthofit.errors import CaseFileError, ValidationError, shown
 from orthofit.model.case import Case, Clinician, FootMeasurements, FootPainSite, LegLength, Patient, Symptoms  # noqa: F401
 from orthofit.model.enums import ScanCondition, Sex, Side
 from orthofit.model.redflags import RED_FLAGS
@@ -128,7 +128,7 @@ def _patient(table: dict[str, Any]) -> Patient:
     pid = table["id"]
     if not isinstance(pid, str) or not _ID_PATTERN.fullmatch(pid):
         raise ValidationError(
-            f"patient.id = {pid!r} is not usable in file names; use 1-64 letters, digits, '.', '_' or '-', "
+            f"patient.id = {shown(pid)} is not usable in file names; use 1-64 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit"
         )
     if "age" not in table:
@@ -138,7 +138,7 @@ def _patient(table: dict[str, Any]) -> Patient:
     age = number_in_range(table["age"], "patient.age", PATIENT_FIELDS["age"])
     name = table.get("name", "")
     if not isinstance(name, str):
-        raise ValidationError(f"patient.name must be text in quotes, not {name!r}")
+        raise ValidationError(f"patient.name must be text in quotes, not {shown(name)}")
     check_text(name, "patient.name")
     sex = Sex.parse(table["sex"], "patient.sex") if "sex" in table else None
     weight = (
@@ -198,9 +198,9 @@ def _scan_fields(table: dict[str, Any], side: str) -> dict[str, Any]:
     out["scan"] = table["scan"]
     if "scan_units" in table:
         units = table["scan_units"]
-        if units not in UNITS_MM:
+        if not isinstance(units, str) or units not in UNITS_MM:
             raise ValidationError(
-                f"{side}.scan_units = {units!r} is not known; use one of " + ", ".join(f'"{u}"' for u in UNITS_MM)
+                f"{side}.scan_units = {shown(units)} is not known; use one of " + ", ".join(f'"{u}"' for u in UNITS_MM)
             )
         out["scan_units"] = units
     if "scan_condition" in table:
@@ -208,7 +208,7 @@ def _scan_fields(table: dict[str, Any], side: str) -> dict[str, Any]:
             out["scan_condition"] = ScanCondition.parse(table["scan_condition"])
         except ValidationError:
             raise ValidationError(
-                f"{side}.scan_condition = {table['scan_condition']!r} is not known; use one of "
+                f"{side}.scan_condition = {shown(table['scan_condition'])} is not known; use one of "
                 + ", ".join(f'"{c.value}"' for c in ScanCondition)
             ) from None
     return out
@@ -226,7 +226,7 @@ def _conditions(value: Any, field: str) -> tuple[str, ...]:
         name = str(item).strip().lower()
         if name not in CONDITIONS:
             options = ", ".join(repr(c) for c in CONDITIONS)
-            raise ValidationError(f"{field}: {item!r} is not a known condition; use {options}")
+            raise ValidationError(f"{field}: {shown(item)} is not a known condition; use {options}")
         out.append(name)
     return tuple(dict.fromkeys(out))
 
@@ -237,7 +237,7 @@ def _clinician(table: dict[str, Any]) -> Clinician:
     check_keys(table, _CLINICIAN_KEYS, "[clinician]", ValidationError)
     for key in ("name", "clinic"):
         if not isinstance(table.get(key, ""), str):
-            raise ValidationError(f"clinician.{key} must be text in quotes, not {table[key]!r}")
+            raise ValidationError(f"clinician.{key} must be text in quotes, not {shown(table[key])}")
     date = table.get("date", "")
     if isinstance(date, datetime.datetime):
         date = date.date()
@@ -248,7 +248,7 @@ def _clinician(table: dict[str, Any]) -> Clinician:
             date = datetime.date.fromisoformat(str(date)).isoformat()
         except ValueError:
             raise ValidationError(
-                f"clinician.date = {date!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-21"
+                f"clinician.date = {shown(date)} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-21"
             ) from None
     for key in ("name", "clinic"):
         check_text(table.get(key, ""), f"clinician.{key}")
@@ -276,7 +276,7 @@ def _symptoms(table: dict[str, Any]) -> Symptoms:
             sites.append(FootPainSite(str(item).strip().lower()))
         except ValueError:
             options = ", ".join(repr(s.value) for s in FootPainSite)
-            raise ValidationError(f"symptoms.foot_pain: {item!r} is not a known site; use {options}") from None
+            raise ValidationError(f"symptoms.foot_pain: {shown(item)} is not a known site; use {options}") from None
     return Symptoms(low_back_pain=lbp, foot_pain=tuple(dict.fromkeys(sites)))
 
 
@@ -314,7 +314,7 @@ def check_text(text: str, field: str) -> None:
 
 def _bool(value: Any, field: str) -> bool:
     if not isinstance(value, bool):
-        raise ValidationError(f"{field} must be true or false (no quotes), not {value!r}")
+        raise ValidationError(f"{field} must be true or false (no quotes), not {shown(value)}")
     return value
 
 
@@ -324,7 +324,9 @@ def number_in_range(value: Any, field: str, rng: Range, unit_hint: bool = False)
     unit a misplaced length looks typed in).
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(f"{field} must be a number ({rng.text()}), not {value!r}")
+        raise ValidationError(f"{field} must be a number ({rng.text()}), not {shown(value)}")
+    if isinstance(value, int) and abs(value) > 10**15:  # beyond any range, and beyond a float's reach
+        raise ValidationError(f"{field} is a {len(str(abs(value)))}-digit number; it must be {rng.text()}")
     if not math.isfinite(value):
         raise ValidationError(f"{field} is {value}; give a finite number ({rng.text()})")
     if not rng.low <= value <= rng.high:
@@ -357,7 +359,9 @@ def _fpi6(value: Any, field: str) -> tuple[int, ...]:
             or item != int(item)
             or not -2 <= item <= 2
         ):
-            raise ValidationError(f"{field} item {i} = {item!r} is out of range: each item is a whole number -2 to +2")
+            raise ValidationError(
+                f"{field} item {i} = {shown(item)} is out of range: each item is a whole number -2 to +2"
+            )
         items.append(int(item))
     return tuple(items)
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from orthofit.config.limits import MAX_GRID_CELLS, MAX_GRID_VALUE
 from orthofit.config.tomlfile import read_bytes
-from orthofit.errors import CaseFileError
+from orthofit.errors import CaseFileError, shown
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def load_grid(path: str | Path, pitch_mm: float) -> PressureGrid:
     """
     path = Path(path)
     if not (isinstance(pitch_mm, (int, float)) and 0.1 <= pitch_mm <= 20):
-        raise CaseFileError(f"pixel pitch {pitch_mm!r} mm is not plausible; give the cell size in mm (0.1-20)")
+        raise CaseFileError(f"pixel pitch {shown(pitch_mm)} mm is not plausible; give the cell size in mm (0.1-20)")
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".png"):
         raise CaseFileError(f"{path}: a footprint grid must be a .csv (values) or .png (picture)")

@@ -18,6 +18,10 @@ How a set is written into a folder ``out`` (one set: a case's STL/3MF, report, m
    Ctrl-C during the moves rolls back at once: the old set is restored and the error is one
    line.
 6. The journal, the backup and the staging folder are removed.
+
+With ``force`` and the set's manifest named, the files an earlier set of that manifest wrote
+and the new set does not (an insole for a foot no longer measured) move into the backup in
+the same swap: the folder never holds a stale file of an earlier set beside a new manifest.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from orthofit.errors import OutputError
+from orthofit.errors import OutputError, shown
 
 #: Names of orthofit's own bookkeeping entries inside an output folder.
 STAGE_PREFIX = ".orthofit-stage-"
@@ -40,7 +44,9 @@ BACKUP_PREFIX = ".orthofit-backup-"
 JOURNAL_PREFIX = ".orthofit-journal-"
 
 
-def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = False) -> list[Path]:
+def write_files(
+    out_dir: str | Path, files: dict[str, bytes], force: bool = False, earlier_manifest: str | None = None
+) -> list[Path]:
     """Write every file into ``out_dir``, all or none (see the module docstring).
 
     Parameters
@@ -51,6 +57,10 @@ def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = Fals
         File name (no folder part) -> contents.
     force : bool
         Replace files of the same names (regular files only).
+    earlier_manifest : str, optional
+        The name of the set's manifest. With ``force``, the files an earlier manifest of that
+        name lists and the new set does not write (an insole for a foot no longer sized) are
+        removed in the same swap, so no stale file of the earlier set is left beside the new one.
 
     Returns
     -------
@@ -66,7 +76,7 @@ def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = Fals
     out = make_folder(out_dir)
     for name in files:
         if not name or os.sep in name or name in (".", "..") or name.startswith(".orthofit-"):
-            raise OutputError(f"{name!r} cannot name an output file")
+            raise OutputError(f"{shown(name)} cannot name an output file")
     targets = [out / name for name in files]
     with folder_lock(out):
         recover(out)
@@ -79,8 +89,29 @@ def write_files(out_dir: str | Path, files: dict[str, bytes], force: bool = Fals
             if not stat.S_ISREG(mode):
                 kind = "a folder" if stat.S_ISDIR(mode) else "a link" if stat.S_ISLNK(mode) else "not a regular file"
                 raise OutputError(f"{t} is {kind}, not a file orthofit wrote; move it away and run again")
-        _write_set(out, files)
+        remove = _earlier_only(out, earlier_manifest, files) if force and earlier_manifest else []
+        _write_set(out, files, remove)
     return targets
+
+
+def _earlier_only(out: Path, manifest: str, files: dict[str, bytes]) -> list[str]:
+    """The regular files an earlier manifest ``out/manifest`` lists that ``files`` does not hold."""
+    try:
+        listed = json.loads((out / manifest).read_text(encoding="utf-8"))["outputs"]
+        names = [n for n in listed if isinstance(n, str)] if isinstance(listed, dict) else []
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [
+        n
+        for n in names
+        if n not in files
+        and n
+        and os.sep not in n
+        and n not in (".", "..")
+        and not n.startswith(".orthofit-")
+        and os.path.lexists(out / n)
+        and stat.S_ISREG(os.lstat(out / n).st_mode)
+    ]
 
 
 def make_folder(out_dir: str | Path) -> Path:
@@ -123,12 +154,13 @@ def recover(out: Path) -> None:
         try:
             entry = json.loads(journal.read_text(encoding="utf-8"))
             stage, backup, names = out / entry["stage"], out / entry["backup"], list(entry["names"])
+            remove = [str(n) for n in entry.get("remove", [])]
         except (OSError, ValueError, KeyError, TypeError):
             with contextlib.suppress(OSError):
                 journal.unlink(missing_ok=True)  # written atomically, so unreadable means not ours
             continue
         try:
-            _move_in(out, stage, backup, names)
+            _move_in(out, stage, backup, names, remove)
         except OSError as err:  # e.g. the folder was made read-only after the run was killed
             raise OutputError(
                 f"cannot finish the interrupted earlier run in {out}: {err.strerror}; make the folder "
@@ -140,7 +172,7 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _write_set(out: Path, files: dict[str, bytes]) -> None:
+def _write_set(out: Path, files: dict[str, bytes], remove: list[str]) -> None:
     try:
         stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
     except OSError as err:
@@ -157,7 +189,7 @@ def _write_set(out: Path, files: dict[str, bytes]) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
         backup.mkdir()
-        entry = json.dumps({"stage": stage.name, "backup": backup.name, "names": names})
+        entry = json.dumps({"stage": stage.name, "backup": backup.name, "names": names, "remove": remove})
         fd = os.open(stage / ".journal", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(entry)
@@ -172,9 +204,9 @@ def _write_set(out: Path, files: dict[str, bytes]) -> None:
             raise OutputError(_cannot_write(out, err)) from None
         raise
     try:
-        _move_in(out, stage, backup, names)
+        _move_in(out, stage, backup, names, remove)
     except BaseException as err:
-        _roll_back(out, stage, backup, names)
+        _roll_back(out, stage, backup, names, remove)
         _finish(journal, stage, backup)
         if isinstance(err, OSError):
             raise OutputError(_cannot_write(out, err)) from None
@@ -185,8 +217,14 @@ def _write_set(out: Path, files: dict[str, bytes]) -> None:
         _finish(journal, stage, backup)  # the new set is in place: even Ctrl-C here cleans up
 
 
-def _move_in(out: Path, stage: Path, backup: Path, names: list[str]) -> None:
-    """Move each old file into ``backup`` and each staged file into place (idempotent)."""
+def _move_in(out: Path, stage: Path, backup: Path, names: list[str], remove: list[str]) -> None:
+    """Move each old file into ``backup`` and each staged file into place, and the earlier
+    set's files the new one does not write into ``backup`` too (idempotent).
+    """
+    for name in remove:
+        target, old = out / name, backup / name
+        if os.path.lexists(target) and not os.path.lexists(old):
+            os.replace(target, old)
     for name in names:
         new, target, old = stage / name, out / name, backup / name
         if not os.path.lexists(new):
@@ -196,8 +234,12 @@ def _move_in(out: Path, stage: Path, backup: Path, names: list[str]) -> None:
         os.replace(new, target)
 
 
-def _roll_back(out: Path, stage: Path, backup: Path, names: list[str]) -> None:
+def _roll_back(out: Path, stage: Path, backup: Path, names: list[str], remove: list[str]) -> None:
     """Undo :func:`_move_in`: restore the old files, remove new files that replaced nothing."""
+    for name in remove:
+        with contextlib.suppress(OSError):
+            if os.path.lexists(backup / name):
+                os.replace(backup / name, out / name)
     for name in names:
         new, target, old = stage / name, out / name, backup / name
         with contextlib.suppress(OSError):

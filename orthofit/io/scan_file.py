@@ -17,7 +17,7 @@ import numpy as np
 
 from orthofit.config.limits import MAX_SCAN_TRIANGLES
 from orthofit.config.tomlfile import read_bytes
-from orthofit.errors import UserError
+from orthofit.errors import UserError, shown
 from orthofit.model.meshcheck import EdgeCheck, check_edges, triangle_checks
 
 
@@ -64,7 +64,7 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
     """
     path = Path(path)
     if units is not None and units not in UNITS_MM:
-        raise ScanError(f"units {units!r} are not known; use one of {', '.join(UNITS_MM)}")
+        raise ScanError(f"units {shown(units)} are not known; use one of {', '.join(UNITS_MM)}")
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ScanError(f"{path}: a scan must be an STL, OBJ or PLY file (not {suffix or 'no extension'})")

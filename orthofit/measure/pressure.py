@@ -31,7 +31,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon, box
 
-from orthofit.errors import FootprintError
+from orthofit.errors import FootprintError, shown
 from orthofit.io.grid_file import PressureGrid
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
 from orthofit.measure.raster import cells_outline
@@ -68,7 +68,7 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     """
     if not (isinstance(threshold, (int, float)) and math.isfinite(threshold) and threshold >= 0):
         raise FootprintError(
-            f"contact threshold {threshold!r}: give a number 0 or more, in the grid's unit (0 = any load)"
+            f"contact threshold {shown(threshold)}: give a number 0 or more, in the grid's unit (0 = any load)"
         )
     mask = grid.values > threshold
     if not mask.any():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Self
 
-from orthofit.errors import ValidationError
+from orthofit.errors import ValidationError, shown
 
 
 class _Choice(str, Enum):
@@ -24,7 +24,7 @@ class _Choice(str, Enum):
             if member.value == text:
                 return member
         options = ", ".join(repr(m.value) for m in cls)
-        raise ValidationError(f"{field} = {value!r} is not valid; use one of {options}")
+        raise ValidationError(f"{field} = {shown(value)} is not valid; use one of {options}")
 
     def __str__(self) -> str:  # print as the plain value, not "Side.LEFT"
         return self.value
@@ -86,7 +86,7 @@ class ScanCondition(str, Enum):
             if str(value).strip().lower() == m.value:
                 return m
         raise ValidationError(
-            f"scan condition {value!r} is not valid; use one of " + ", ".join(repr(m.value) for m in cls)
+            f"scan condition {shown(value)} is not valid; use one of " + ", ".join(repr(m.value) for m in cls)
         )
 
 

@@ -50,9 +50,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orthofit.config.limits import shown
 from orthofit.config.settings import Settings, load_settings
-from orthofit.errors import CaseFileError, OutputError, UserError, ValidationError
+from orthofit.errors import CaseFileError, OutputError, UserError, ValidationError, shown
 from orthofit.io.lab_csv import BatchCase, read_cases
 from orthofit.io.output import folder_lock, make_folder
 from orthofit.model.case import Case
@@ -310,9 +309,11 @@ def _check_names(cases: list[BatchCase]) -> None:
     seen: set[str] = set()
     for c in cases:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", c.name):
-            raise ValidationError(f"{c.source}: {c.name!r} cannot name a folder; use letters, digits, '.', '_' or '-'")
+            raise ValidationError(
+                f"{c.source}: {shown(c.name)} cannot name a folder; use letters, digits, '.', '_' or '-'"
+            )
         if c.name in seen:
-            raise ValidationError(f"{c.source}: two cases are named {c.name!r}; each needs its own id")
+            raise ValidationError(f"{c.source}: two cases are named {shown(c.name)}; each needs its own id")
         seen.add(c.name)
 
 

@@ -160,7 +160,7 @@ def write_fit(result: FitResult, out_dir: str | Path, force: bool = False) -> li
     """
     from orthofit.io.output import write_files
 
-    return write_files(out_dir, result.files, force=force)
+    return write_files(out_dir, result.files, force=force, earlier_manifest=f"{result.case.patient.id}-manifest.json")
 
 
 def fit_job(
