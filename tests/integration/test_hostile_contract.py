@@ -1048,7 +1048,7 @@ def _when(switch: bool, *examples):
 # --- the tests: quick ------------------------------------------------------------------------
 
 
-@_settings(300)
+@_settings(120)
 @_when(LONG_VALUES, example(case=REPRO_LONG_KEY, as_json=False))
 @_when(SCAN_UNITS_OTHER_TYPES, example(case=REPRO_SCAN_UNITS, as_json=False))
 @given(case=case_files(), as_json=st.booleans())
@@ -1057,7 +1057,7 @@ def test_assess_of_any_case_file_is_exit_0_or_one_line(cli, tmp_path, case, as_j
         _assess(cli, Path(d), case, as_json=as_json)
 
 
-@_settings(200)
+@_settings(80)
 @_when(LONG_VALUES, example(th=REPRO_LONG_NUMBER, example="child"))
 @_when(RAW_TEXT_IN_MESSAGES, example(th=REPRO_RAW_PRIORITY, example="child"))
 @given(th=thresholds_files(), example=st.sampled_from(sorted(EXAMPLE_CASES)))

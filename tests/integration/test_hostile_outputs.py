@@ -346,6 +346,7 @@ def test_a_read_only_output_folder_is_one_line_and_keeps_the_old_set(cli, tmp_pa
     assert _set(folder) == old
 
 
+@pytest.mark.slow  # about 18 s: it looks for the kill point that leaves a journal
 def test_an_interrupted_run_in_a_folder_made_read_only_is_finished_later(cli, tmp_path, sets, monkeypatch):
     """A kill while the new set was moving in leaves a journal; if the folder is then read-only,
     the next run says so in one line, and the run after it (writable again) finishes the set.
