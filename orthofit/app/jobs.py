@@ -75,3 +75,58 @@ class Jobs:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dict[str, str]) -> dict[str, Any]:
+    """Prescribe and build both insoles for the design page.
+
+    ``posted`` holds the parameter values the form sent (text); the ones that differ from
+    what the profile and the rules give become the clinician's overrides (``--set``), so the
+    reasons say which values came from rules and which the clinician changed.
+
+    Returns ``{"sides": {side: {"stl": bytes, "params": {...}, "reasons": [...],
+    "summary": str}}, "overrides": {...}}`` or ``{"error": str}``.
+    """
+    from orthofit.assess.assessment import assess
+    from orthofit.config.params import PARAMETERS
+    from orthofit.config.settings import load_settings
+    from orthofit.model.enums import Side
+    from orthofit.pipeline.inputs import load_measured_case
+    from orthofit.pipeline.insoles import make_insoles
+
+    with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
+        try:
+            measured = load_measured_case(lay_out(Path(tmp), case_toml, inputs))
+            sides = [s for s in Side if measured.case.foot(s).foot_length_mm is not None]
+            if not sides:
+                return {"error": "neither foot has a foot length, so no insole can be sized"}
+            base_settings = load_settings(profile)
+            a = assess(measured, base_settings)
+            base = {o.prescription.side: o.prescription.params.as_dict() for o in make_insoles(a, base_settings, sides)}
+            overrides: dict[str, Any] = {}
+            for name, text in posted.items():
+                spec = PARAMETERS.get(name)
+                if spec is None or text in ("", None):
+                    continue
+                try:
+                    value = float(text)
+                except ValueError:
+                    return {"error": f"{name} = {text[:20]!r} is not a number"}
+                # a value equal to every side's rule value is not a change
+                if any(abs(value - float(b.get(name, value))) > 1e-9 for b in base.values()):
+                    overrides[name] = value
+            settings = load_settings(profile, overrides=overrides) if overrides else base_settings
+            outputs = make_insoles(a, settings, sides)
+        except UserError as err:
+            return {"error": str(err)}
+    out: dict[str, Any] = {"sides": {}, "overrides": overrides}
+    for o in outputs:
+        rx = o.prescription
+        stl = next(data for name, data in o.files.items() if name.endswith(".stl"))
+        out["sides"][rx.side.value] = {
+            "stl": stl,
+            "params": {k: v for k, v in rx.params.as_dict().items() if isinstance(v, (int, float))},
+            "reasons": list(rx.reasons),
+            "size": [round(float(x), 1) for x in o.printability.size_mm] if hasattr(o.printability, "size_mm") else [],
+        }
+    return out

@@ -9,7 +9,9 @@ token (form field ``csrf`` or header ``X-CSRF-Token``). Pages are Jinja2 templat
 from __future__ import annotations
 
 import re
+import secrets
 import tomllib
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
@@ -29,7 +31,7 @@ from orthofit import __version__
 from orthofit.app import security
 from orthofit.app.config import AppConfig
 from orthofit.app.database import Database, upgrade
-from orthofit.app.jobs import Jobs, assess_job, safe_relative
+from orthofit.app.jobs import Jobs, assess_job, design_job, safe_relative
 from orthofit.app.models import Patient, Role, StoredFile, User, Visit, VisitFile
 from orthofit.app.store import FileStore
 from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case, measure_titles
@@ -46,9 +48,17 @@ class LoginRequired(Exception):
 
 
 def session_db(request: Request) -> Iterator[Session]:
-    """The request's database session: one transaction, committed when the route returns."""
-    with request.app.state.db.session() as s:
-        yield s
+    """The request's database session. A route that writes commits before it answers (the
+    browser follows a redirect at once, and this cleanup may run after the response is sent);
+    anything left is committed here, and an error rolls the whole request back.
+    """
+    with request.app.state.db.sessions() as s:
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
 
 
 Db = Annotated[Session, Depends(session_db)]
@@ -168,6 +178,7 @@ def create_app(config: AppConfig) -> FastAPI:
         u = s.scalar(select(User).where(User.username == name))
         if not security.verify_password(u.password_hash if u else security.DUMMY_HASH, password) or u is None:
             security.record_failure(s, name, address, now)
+            s.commit()
             return page(
                 request,
                 "login.html",
@@ -230,7 +241,7 @@ def create_app(config: AppConfig) -> FastAPI:
             return page(request, "patient_new.html", u, values=values, errors=errors, sexes=SEXES)
         p = Patient(clinic_id=u.clinic_id, code=values["code"], name=values["name"], sex=values["sex"] or None)
         s.add(p)
-        s.flush()
+        s.commit()
         return RedirectResponse(f"/patients/{p.id}", status_code=303)
 
     @app.get("/patients/{pid}", response_class=HTMLResponse)
@@ -267,7 +278,7 @@ def create_app(config: AppConfig) -> FastAPI:
             return _form_page(request, u, p, f.values, f.errors)
         v = Visit(patient_id=p.id, visit_date=date.today(), case_toml=f.case_toml, created_by=u.id)
         s.add(v)
-        s.flush()
+        s.commit()
         return RedirectResponse(f"/visits/{v.id}", status_code=303)
 
     @app.post("/patients/{pid}/import", response_class=HTMLResponse, dependencies=[Csrf])
@@ -289,7 +300,7 @@ def create_app(config: AppConfig) -> FastAPI:
             if s.get(StoredFile, sha) is None:
                 s.add(StoredFile(sha256=sha, size_bytes=len(data)))
             s.add(VisitFile(visit_id=v.id, name=name, kind="input", sha256=sha))
-        s.flush()
+        s.commit()
         return RedirectResponse(f"/visits/{v.id}", status_code=303)
 
     @app.get("/visits/{vid}", response_class=HTMLResponse)
@@ -298,6 +309,62 @@ def create_app(config: AppConfig) -> FastAPI:
         inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
         result = await state["jobs"].run(assess_job, v.case_toml, inputs)
         return page(request, "visit.html", u, visit=v, patient=v.patient, result=result, titles=measure_titles())
+
+    previews: OrderedDict[str, tuple[int, dict[str, bytes]]] = OrderedDict()  # token -> (clinic, side -> STL)
+
+    def _parameter_groups() -> list[tuple[str, list[Any]]]:
+        from orthofit.config.params import PARAMETERS
+
+        groups: dict[str, list[Any]] = {}
+        for spec in PARAMETERS.values():
+            groups.setdefault(spec.feature, []).append(spec)
+        return list(groups.items())
+
+    @app.get("/visits/{vid}/design", response_class=HTMLResponse)
+    def design(request: Request, vid: int, s: Db, u: CurrentUser, profile: str = "neutral") -> HTMLResponse:
+        from orthofit.config.profiles import profile_names
+
+        v = own_visit(s, u, vid)
+        names = profile_names()
+        return page(
+            request,
+            "design.html",
+            u,
+            visit=v,
+            patient=v.patient,
+            profiles=names,
+            profile=profile if profile in names else "neutral",
+            groups=_parameter_groups(),
+        )
+
+    @app.post("/visits/{vid}/preview", response_class=HTMLResponse, dependencies=[Csrf])
+    async def preview(request: Request, vid: int, s: Db, u: CurrentUser) -> HTMLResponse:
+        """Prescribe and build both insoles with the form's values; the 3D view loads the STLs."""
+        from orthofit.config.profiles import profile_names
+
+        v = own_visit(s, u, vid)
+        form = await request.form()
+        profile = str(form.get("profile", "neutral"))
+        if profile not in profile_names():
+            raise HTTPException(400, "Choose one of the listed profiles.")
+        posted = {k[len("p.") :]: str(val) for k, val in form.items() if k.startswith("p.") and isinstance(val, str)}
+        if form.get("reset"):
+            posted = {}
+        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        result = await state["jobs"].run(design_job, v.case_toml, inputs, profile, posted)
+        token = secrets.token_urlsafe(16)
+        if "sides" in result:
+            previews[token] = (u.clinic_id, {side: d.pop("stl") for side, d in result["sides"].items()})
+            while len(previews) > 64:  # a few per user is plenty: the oldest go
+                previews.popitem(last=False)
+        return page(request, "preview.html", u, visit=v, result=result, token=token, titles=measure_titles())
+
+    @app.get("/previews/{token}/{side}.stl")
+    def preview_stl(token: str, side: str, u: CurrentUser) -> Response:
+        entry = previews.get(token)
+        if entry is None or entry[0] != u.clinic_id or side not in entry[1]:
+            raise HTTPException(404, "No such preview (it may have expired): change a value to rebuild it.")
+        return Response(entry[1][side], media_type="model/stl")
 
     @app.get("/visits/{vid}/case.toml")
     def visit_case(vid: int, s: Db, u: CurrentUser) -> Response:
