@@ -77,6 +77,31 @@ class Jobs:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _overrides(assessment: Any, profile: str, sides: list[Any], posted: dict[str, str]) -> dict[str, float]:
+    """The posted parameter values that differ from what the profile and the rules give."""
+    from orthofit.config.params import PARAMETERS
+    from orthofit.config.settings import load_settings
+    from orthofit.pipeline.insoles import make_insoles
+
+    base = {
+        o.prescription.side: o.prescription.params.as_dict()
+        for o in make_insoles(assessment, load_settings(profile), sides)
+    }
+    overrides: dict[str, float] = {}
+    for name, text in posted.items():
+        spec = PARAMETERS.get(name)
+        if spec is None or text in ("", None):
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            raise UserError(f"{name} = {text[:20]!r} is not a number") from None
+        # a value equal to every side's rule value is not a change
+        if any(abs(value - float(b.get(name, value))) > 1e-9 for b in base.values()):
+            overrides[name] = value
+    return overrides
+
+
 def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dict[str, str]) -> dict[str, Any]:
     """Prescribe and build both insoles for the design page.
 
@@ -85,10 +110,9 @@ def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dic
     reasons say which values came from rules and which the clinician changed.
 
     Returns ``{"sides": {side: {"stl": bytes, "params": {...}, "reasons": [...],
-    "summary": str}}, "overrides": {...}}`` or ``{"error": str}``.
+    "size": [x, y, z]}}, "overrides": {...}}`` or ``{"error": str}``.
     """
     from orthofit.assess.assessment import assess
-    from orthofit.config.params import PARAMETERS
     from orthofit.config.settings import load_settings
     from orthofit.model.enums import Side
     from orthofit.pipeline.inputs import load_measured_case
@@ -100,23 +124,9 @@ def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dic
             sides = [s for s in Side if measured.case.foot(s).foot_length_mm is not None]
             if not sides:
                 return {"error": "neither foot has a foot length, so no insole can be sized"}
-            base_settings = load_settings(profile)
-            a = assess(measured, base_settings)
-            base = {o.prescription.side: o.prescription.params.as_dict() for o in make_insoles(a, base_settings, sides)}
-            overrides: dict[str, Any] = {}
-            for name, text in posted.items():
-                spec = PARAMETERS.get(name)
-                if spec is None or text in ("", None):
-                    continue
-                try:
-                    value = float(text)
-                except ValueError:
-                    return {"error": f"{name} = {text[:20]!r} is not a number"}
-                # a value equal to every side's rule value is not a change
-                if any(abs(value - float(b.get(name, value))) > 1e-9 for b in base.values()):
-                    overrides[name] = value
-            settings = load_settings(profile, overrides=overrides) if overrides else base_settings
-            outputs = make_insoles(a, settings, sides)
+            a = assess(measured, load_settings(profile))
+            overrides = _overrides(a, profile, sides, posted)
+            outputs = make_insoles(a, load_settings(profile, overrides=overrides), sides)
         except UserError as err:
             return {"error": str(err)}
     out: dict[str, Any] = {"sides": {}, "overrides": overrides}
@@ -127,6 +137,46 @@ def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dic
             "stl": stl,
             "params": {k: v for k, v in rx.params.as_dict().items() if isinstance(v, (int, float))},
             "reasons": list(rx.reasons),
-            "size": [round(float(x), 1) for x in o.printability.size_mm] if hasattr(o.printability, "size_mm") else [],
+            "size": [round(float(x), 1) for x in o.printability.size_mm],
         }
     return out
+
+
+def fit_command(profile: str, overrides: dict[str, float]) -> list[str]:
+    """The command line that makes a visit's files from its exported folder."""
+    cmd = ["orthofit", "fit", CASE_NAME, "--out", "out", "--profile", profile]
+    for name, value in sorted(overrides.items()):
+        cmd += ["--set", f"{name}={value:g}"]
+    return cmd
+
+
+def approve_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dict[str, str]) -> dict[str, Any]:
+    """The whole job of ``orthofit fit`` for an approved visit: ``{"files": {name: bytes},
+    "overrides": {...}}`` (the posted values that differ from the rules), or ``{"error": str}``.
+
+    Run in the laid-out folder with the case's relative name, exactly as
+    :func:`fit_command` runs on the exported folder, so the manifest (which names the inputs
+    as given) and every file are byte-identical to the command line's.
+    """
+    import os
+
+    from orthofit.assess.assessment import assess
+    from orthofit.config.settings import load_settings
+    from orthofit.model.enums import Side
+    from orthofit.pipeline.fit import fit
+    from orthofit.pipeline.inputs import load_measured_case
+
+    with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
+        lay_out(Path(tmp), case_toml, inputs)
+        here = os.getcwd()
+        os.chdir(tmp)  # a worker runs one job at a time
+        try:
+            measured = load_measured_case(CASE_NAME)
+            sides = [s for s in Side if measured.case.foot(s).foot_length_mm is not None]
+            overrides = _overrides(assess(measured, load_settings(profile)), profile, sides, posted) if sides else {}
+            result = fit(CASE_NAME, load_settings(profile, overrides=overrides))
+        except UserError as err:
+            return {"error": str(err)}
+        finally:
+            os.chdir(here)
+    return {"files": dict(result.files), "overrides": overrides}

@@ -85,6 +85,11 @@ class Visit(Base):
     )
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    #: The clinician's parameter changes (``--set``), JSON; frozen with the files on approval.
+    overrides_json: Mapped[str] = mapped_column(Text, server_default="{}", default="{}")
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    orthofit_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
     patient: Mapped[Patient] = relationship(back_populates="visits")
     files: Mapped[list[VisitFile]] = relationship(back_populates="visit", order_by="VisitFile.name")
 

@@ -84,7 +84,9 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() and "." not in text and "," not in text else value
 
 
-def case_from_form(code: str, name: str, sex: str | None, form: dict[str, str]) -> CaseForm:
+def case_from_form(
+    code: str, name: str, sex: str | None, form: dict[str, str], clinician: dict[str, str] | None = None
+) -> CaseForm:
     """Build a visit's case file from the form; every wrong field gets the command line's message.
 
     ``form`` keys: ``age``, ``weight_kg``, ``<side>.<field>``, ``<side>.fpi6.<1-6>``,
@@ -129,6 +131,8 @@ def case_from_form(code: str, name: str, sex: str | None, form: dict[str, str]) 
         if v.get("leg_length.shorter_side") in SIDES:
             leg["shorter_side"] = v["leg_length.shorter_side"]
         table["leg_length"] = leg
+    if clinician:
+        table["clinician"] = dict(clinician)  # who saw the patient, where and when: dates the report
     if out.errors:
         return out
     try:

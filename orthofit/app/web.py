@@ -8,6 +8,7 @@ token (form field ``csrf`` or header ``X-CSRF-Token``). Pages are Jinja2 templat
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import tomllib
@@ -31,8 +32,8 @@ from orthofit import __version__
 from orthofit.app import security
 from orthofit.app.config import AppConfig
 from orthofit.app.database import Database, upgrade
-from orthofit.app.jobs import Jobs, assess_job, design_job, safe_relative
-from orthofit.app.models import Patient, Role, StoredFile, User, Visit, VisitFile
+from orthofit.app.jobs import CASE_NAME, Jobs, approve_job, assess_job, design_job, fit_command, safe_relative
+from orthofit.app.models import OrderStatus, Patient, Role, StoredFile, User, Visit, VisitFile
 from orthofit.app.store import FileStore
 from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case, measure_titles
 from orthofit.config.limits import MAX_FILE_BYTES
@@ -273,7 +274,9 @@ def create_app(config: AppConfig) -> FastAPI:
     async def visit_create(request: Request, pid: int, s: Db, u: CurrentUser) -> Response:
         p = own_patient(s, u, pid)
         form = await request.form()
-        f = case_from_form(p.code, p.name, p.sex, {k: v for k, v in form.items() if isinstance(v, str)})
+        f = case_from_form(
+            p.code, p.name, p.sex, {k: v for k, v in form.items() if isinstance(v, str)}, _clinician(u, date.today())
+        )
         if not f.ok:
             return _form_page(request, u, p, f.values, f.errors)
         v = Visit(patient_id=p.id, visit_date=date.today(), case_toml=f.case_toml, created_by=u.id)
@@ -288,7 +291,7 @@ def create_app(config: AppConfig) -> FastAPI:
         form = await request.form()
         uploads = [x for x in form.getlist("files") if isinstance(x, UploadFile) and x.filename]
         try:
-            case_toml, inputs = await _read_upload(uploads, p)
+            case_toml, inputs = await _read_upload(uploads, p, _clinician(u, date.today()))
         except UserError as err:
             return page(request, "patient.html", u, patient=p, import_error=str(err))
         # Files first (each whole under its hash), then one transaction for the visit and its rows.
@@ -308,7 +311,20 @@ def create_app(config: AppConfig) -> FastAPI:
         v = own_visit(s, u, vid)
         inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
         result = await state["jobs"].run(assess_job, v.case_toml, inputs)
-        return page(request, "visit.html", u, visit=v, patient=v.patient, result=result, titles=measure_titles())
+        outputs = [f for f in v.files if f.kind == "output"]
+        step = NEXT.get(v.status)
+        return page(
+            request,
+            "visit.html",
+            u,
+            visit=v,
+            patient=v.patient,
+            result=result,
+            titles=measure_titles(),
+            outputs=outputs,
+            next_step=step[0] if step and u.role in step[1] else None,
+            overrides=json.loads(v.overrides_json or "{}"),
+        )
 
     previews: OrderedDict[str, tuple[int, dict[str, bytes]]] = OrderedDict()  # token -> (clinic, side -> STL)
 
@@ -343,6 +359,7 @@ def create_app(config: AppConfig) -> FastAPI:
         from orthofit.config.profiles import profile_names
 
         v = own_visit(s, u, vid)
+        _not_frozen(v)
         form = await request.form()
         profile = str(form.get("profile", "neutral"))
         if profile not in profile_names():
@@ -365,6 +382,106 @@ def create_app(config: AppConfig) -> FastAPI:
         if entry is None or entry[0] != u.clinic_id or side not in entry[1]:
             raise HTTPException(404, "No such preview (it may have expired): change a value to rebuild it.")
         return Response(entry[1][side], media_type="model/stl")
+
+    def _not_frozen(v: Visit) -> None:
+        if v.status is not OrderStatus.DRAFT:
+            raise HTTPException(409, f"Visit {v.id} is {v.status.value}: its prescription and files are frozen.")
+
+    @app.post("/visits/{vid}/approve", response_class=HTMLResponse, dependencies=[Csrf])
+    async def approve(request: Request, vid: int, s: Db, u: CurrentUser) -> Response:
+        """Freeze the visit: build every file once more (``orthofit fit``), store them with their SHA-256."""
+        from orthofit.config.profiles import profile_names
+
+        v = own_visit(s, u, vid)
+        if u.role is Role.LAB:
+            raise HTTPException(403, "A lab account cannot approve a prescription.")
+        _not_frozen(v)
+        form = await request.form()
+        profile = str(form.get("profile", "neutral"))
+        if profile not in profile_names():
+            raise HTTPException(400, "Choose one of the listed profiles.")
+        posted = {k[len("p.") :]: str(val) for k, val in form.items() if k.startswith("p.") and isinstance(val, str)}
+        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        result = await state["jobs"].run(approve_job, v.case_toml, inputs, profile, posted)
+        if "error" in result:
+            raise HTTPException(400, f"The visit cannot be approved: {result['error']}")
+        # Files first (each whole under its hash), then the visit's rows in this one transaction.
+        for name, data in result["files"].items():
+            sha = store.put(data)
+            if s.get(StoredFile, sha) is None:
+                s.add(StoredFile(sha256=sha, size_bytes=len(data)))
+            s.add(VisitFile(visit_id=v.id, name=name, kind="output", sha256=sha))
+        v.profile, v.overrides_json = profile, json.dumps(result["overrides"], sort_keys=True)
+        v.status, v.approved_at, v.approved_by = OrderStatus.APPROVED, datetime.now(UTC).replace(tzinfo=None), u.id
+        v.orthofit_version = __version__
+        s.commit()
+        return (
+            Response(status_code=204, headers={"HX-Redirect": f"/visits/{v.id}"})
+            if request.headers.get("hx-request")
+            else RedirectResponse(f"/visits/{v.id}", status_code=303)
+        )
+
+    #: Who may move an order to each next status.
+    NEXT: dict[OrderStatus, tuple[OrderStatus, set[Role]]] = {
+        OrderStatus.APPROVED: (OrderStatus.SENT, {Role.CLINICIAN, Role.ADMIN}),
+        OrderStatus.SENT: (OrderStatus.PRINTED, {Role.LAB, Role.ADMIN}),
+        OrderStatus.PRINTED: (OrderStatus.DELIVERED, {Role.CLINICIAN, Role.LAB, Role.ADMIN}),
+    }
+
+    @app.post("/visits/{vid}/advance", dependencies=[Csrf])
+    async def advance(request: Request, vid: int, s: Db, u: CurrentUser) -> Response:
+        """Move the order one step: approved -> sent to lab -> printed -> delivered."""
+        v = own_visit(s, u, vid)
+        form = await request.form()
+        step = NEXT.get(v.status)
+        if step is None or str(form.get("to", "")) != step[0].value:
+            raise HTTPException(
+                409, f"Visit {v.id} is {v.status.value}; it cannot move to {str(form.get('to', ''))[:30]!r}."
+            )
+        if u.role not in step[1]:
+            raise HTTPException(403, f"A {u.role.value} account cannot mark an order {step[0].value}.")
+        v.status = step[0]
+        s.commit()
+        return RedirectResponse(
+            str(form.get("back", "")) if str(form.get("back", "")) == "/lab" else f"/visits/{v.id}", status_code=303
+        )
+
+    @app.get("/lab", response_class=HTMLResponse)
+    def lab(request: Request, s: Db, u: CurrentUser) -> HTMLResponse:
+        """The lab's queue: orders sent to the lab and printed ones awaiting delivery, oldest first."""
+        visits = list(
+            s.scalars(
+                select(Visit)
+                .join(Patient)
+                .where(Patient.clinic_id == u.clinic_id, Visit.status.in_([OrderStatus.SENT, OrderStatus.PRINTED]))
+                .order_by(Visit.approved_at, Visit.id)
+            )
+        )
+        return page(request, "lab.html", u, visits=visits, NEXT=NEXT)
+
+    @app.get("/visits/{vid}/export.zip")
+    def export_zip(vid: int, s: Db, u: CurrentUser) -> Response:
+        """The visit as the command line reads it: ``case.toml``, the files it names, and the
+        command (``command.txt``) that gives the approved files byte for byte.
+        """
+        import io
+        import zipfile
+
+        v = own_visit(s, u, vid)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(CASE_NAME, v.case_toml)
+            for f in v.files:
+                if f.kind == "input":
+                    z.writestr(str(safe_relative(f.name)), store.get(f.sha256))
+            command = " ".join(fit_command(v.profile, json.loads(v.overrides_json or "{}")))
+            z.writestr("command.txt", command + "\n")
+        name = f"{v.patient.code}-visit-{v.id}.zip"
+        return Response(
+            buf.getvalue(),
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @app.get("/visits/{vid}/case.toml")
     def visit_case(vid: int, s: Db, u: CurrentUser) -> Response:
@@ -394,7 +511,6 @@ def create_app(config: AppConfig) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="{Path(row.name).name}"'},
         )
 
-    _ = Role  # roles: used by the order and lab pages
     return app
 
 
@@ -403,7 +519,14 @@ def _local(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/patients"
 
 
-async def _read_upload(uploads: list[UploadFile], patient: Patient) -> tuple[str, dict[str, bytes]]:
+def _clinician(u: User, day: date) -> dict[str, str]:
+    """The case file's ``[clinician]``: who saw the patient, where and when (the report's date)."""
+    return {"name": u.username, "clinic": u.clinic.name, "date": day.isoformat()}
+
+
+async def _read_upload(
+    uploads: list[UploadFile], patient: Patient, clinician: dict[str, str]
+) -> tuple[str, dict[str, bytes]]:
     """The case file (the one ``.toml``) and the files it names, from an upload; the case's
     patient id becomes this patient's number.
     """
@@ -426,6 +549,8 @@ async def _read_upload(uploads: list[UploadFile], patient: Patient) -> tuple[str
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as err:
         raise UserError(f"{case_name} is not a valid case file: {err}") from None
     raw.setdefault("patient", {})
+    if isinstance(raw.get("clinician", {}), dict):
+        raw["clinician"] = {**clinician, **raw.get("clinician", {})}  # the file's own values win
     if isinstance(raw["patient"], dict):
         raw["patient"]["id"] = patient.code
         raw["patient"].setdefault("name", patient.name)

@@ -76,3 +76,52 @@ def test_pages_have_no_console_errors(server, browser):
     page.wait_for_function("document.getElementById('viewer').dataset.loaded", timeout=90_000)
     assert errors == []
     page.close()
+
+
+def test_approval_downloads_and_the_lab_queue(server, browser, cli, tmp_path, monkeypatch):
+    """Approve in the browser; the downloads' hashes equal ``orthofit fit`` on the exported
+    visit; the lab account sees the order and marks it printed."""
+    import hashlib
+    import io
+    import shlex
+    import urllib.request
+    import zipfile
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    _login(page, server)
+    page.click("text=Jonas Berg")
+    page.click("a[href^='/visits/']")
+    page.click("text=Design insoles")
+    page.wait_for_function("document.getElementById('viewer').dataset.loaded", timeout=90_000)
+    page.click("text=Approve and freeze")
+    page.wait_for_url(re.compile(r".*/visits/\d+$"), timeout=90_000)
+    assert page.locator("h2", has_text="Approved prescription").count() == 1
+    downloads = {}
+    for link in page.locator("a[download]").all():
+        with page.expect_download() as d:
+            link.click()
+        downloads[d.value.suggested_filename] = hashlib.sha256(open(d.value.path(), "rb").read()).hexdigest()
+    assert len(downloads) == 7, downloads
+    # The export, fetched with the browser's session, and the command line on it.
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+    visit = page.url
+    req = urllib.request.Request(f"{visit}/export.zip", headers={"Cookie": cookies})
+    with zipfile.ZipFile(io.BytesIO(urllib.request.urlopen(req).read())) as z:
+        z.extractall(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    r = cli(*shlex.split((tmp_path / "command.txt").read_text())[1:])
+    assert r.code == 0, r
+    made = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "out").iterdir()}
+    assert made == downloads
+    page.click("text=Mark sent to lab")
+    page.click("text=Log out")
+    page.fill("input[name=username]", "lab")
+    page.fill("input[name=password]", "demo-lab-user")
+    page.click("button.primary")
+    page.goto(f"{server}/lab")
+    row = page.locator("tr", has_text="Jonas Berg")
+    assert row.count() == 1 and "sent to lab" in row.inner_text()
+    row.locator("text=Mark printed").click()
+    page.wait_for_url(f"{server}/lab")
+    assert "printed" in page.locator("tr", has_text="Jonas Berg").inner_text()
+    page.close()

@@ -1,0 +1,134 @@
+"""Approve and order (issue 13): approving freezes the prescription and the files with their
+SHA-256; the exported visit gives byte-identical files from the command line; the order moves
+draft -> approved -> sent to lab -> printed -> delivered, each step by the roles allowed; the
+lab sees its queue; upgrading the schema keeps every record."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shlex
+import zipfile
+
+from fastapi.testclient import TestClient
+
+from helpers.app import login
+
+
+def _visit_of(client, name: str) -> str:
+    page = client.get("/patients", params={"q": name}).text
+    pid = re.search(r'href="/patients/(\d+)"', page).group(1)
+    return re.search(r'href="(/visits/\d+)"', client.get(f"/patients/{pid}").text).group(1)
+
+
+def test_approval_freezes_files_that_the_command_line_makes_byte_for_byte(app, clinician, cli, tmp_path, monkeypatch):
+    client, token = clinician
+    visit = _visit_of(client, "Thomas Okafor")  # flat, pronated: rules change several parameters
+    r = client.post(f"{visit}/preview", data={"csrf": token, "profile": "neutral", "p.arch_height_mm": "14"})
+    assert r.status_code == 200 and "arch_height_mm = 14: set by the clinician" in r.text
+    r = client.post(
+        f"{visit}/approve", data={"csrf": token, "profile": "neutral", "p.arch_height_mm": "14"}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    page = client.get(visit).text
+    assert "approved" in page and "arch_height_mm = 14" in page
+    files = dict(re.findall(r'<a href="/files/([0-9a-f]{64})" download="([^"]+)"', page))
+    assert len(files) == 7, files  # assessment, 2 STL, 2 3MF, report, manifest
+    app_files = {}
+    for sha, name in files.items():
+        data = client.get(f"/files/{sha}").content
+        assert hashlib.sha256(data).hexdigest() == sha
+        app_files[name] = data
+    # Frozen: no more previews or approvals.
+    assert client.post(f"{visit}/preview", data={"csrf": token, "profile": "sport"}).status_code == 409
+    assert client.post(f"{visit}/approve", data={"csrf": token, "profile": "sport"}).status_code == 409
+    # The export and its command give the same bytes.
+    with zipfile.ZipFile(io.BytesIO(client.get(f"{visit}/export.zip").content)) as z:
+        z.extractall(tmp_path)
+    command = (tmp_path / "command.txt").read_text().strip()
+    assert (
+        command.startswith("orthofit fit case.toml --out out --profile neutral")
+        and "--set arch_height_mm=14" in command
+    )
+    monkeypatch.chdir(tmp_path)
+    r = cli(*shlex.split(command)[1:])
+    assert r.code == 0, r
+    made = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    assert made.keys() == app_files.keys()
+    for name in made:
+        assert made[name] == app_files[name], f"{name} differs from the app's"
+
+
+def test_the_order_moves_by_role_and_the_lab_sees_its_queue(app, clinician):
+    client, token = clinician
+    visit = _visit_of(client, "Maria Jensen")
+    assert (
+        client.post(f"{visit}/approve", data={"csrf": token, "profile": "neutral"}, follow_redirects=False).status_code
+        == 303
+    )
+    assert (
+        client.post(f"{visit}/advance", data={"csrf": token, "to": "printed"}).status_code == 409
+    )  # not the next step
+    assert (
+        client.post(f"{visit}/advance", data={"csrf": token, "to": "sent to lab"}, follow_redirects=False).status_code
+        == 303
+    )
+    assert client.post(f"{visit}/advance", data={"csrf": token, "to": "printed"}).status_code == 403  # the lab prints
+    lab = TestClient(app)
+    lab_token = login(lab, "lab", "demo-lab-user")
+    queue = lab.get("/lab").text
+    assert "Maria Jensen" in queue and "sent to lab" in queue and ".3mf" in queue
+    assert lab.post(f"{visit}/approve", data={"csrf": lab_token, "profile": "neutral"}).status_code in (403, 409)
+    r = lab.post(f"{visit}/advance", data={"csrf": lab_token, "to": "printed", "back": "/lab"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/lab"
+    assert (
+        client.post(f"{visit}/advance", data={"csrf": token, "to": "delivered"}, follow_redirects=False).status_code
+        == 303
+    )
+    assert "delivered" in client.get(visit).text and "Maria Jensen" not in lab.get("/lab").text
+
+
+def test_another_clinic_cannot_approve_or_move_an_order(app, clinician, stranger):
+    client, _ = clinician
+    other, other_token = stranger
+    visit = _visit_of(client, "Aiko Tanaka")
+    for path in (f"{visit}/approve", f"{visit}/advance", f"{visit}/preview"):
+        assert (
+            other.post(path, data={"csrf": other_token, "profile": "neutral", "to": "sent to lab"}).status_code == 404
+        )
+    assert other.get(f"{visit}/export.zip").status_code == 404
+
+
+def test_upgrading_the_schema_keeps_every_record(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from orthofit.app.database import alembic_config, upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0001")  # a database made by the first release of the app
+    engine = create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("insert into clinics (id, name) values (1, 'Old clinic')"))
+        c.execute(
+            text(
+                "insert into users (id, clinic_id, username, password_hash, role) values (1, 1, 'u', 'x', 'clinician')"
+            )
+        )
+        c.execute(text("insert into patients (id, clinic_id, code, name) values (1, 1, 'P-1', 'Old Patient')"))
+        c.execute(
+            text(
+                "insert into visits (id, patient_id, visit_date, case_toml, profile, status, created_by) "
+                "values (1, 1, '2026-01-05', '[patient]', 'sport', 'draft', 1)"
+            )
+        )
+    upgrade(url)
+    with engine.connect() as c:
+        row = c.execute(
+            text(
+                "select p.name, v.profile, v.case_toml, v.overrides_json, v.approved_at "
+                "from visits v join patients p on p.id = v.patient_id"
+            )
+        ).one()
+    assert tuple(row) == ("Old Patient", "sport", "[patient]", "{}", None)
