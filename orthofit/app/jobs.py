@@ -67,8 +67,18 @@ class Jobs:
     """A pool of worker processes; ``await jobs.run(fn, *args)`` runs one job."""
 
     def __init__(self, workers: int) -> None:
-        # spawn: the server has threads, and forking a threaded process can copy a held lock
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        import os
+
+        from orthofit.pipeline.batch import init_worker
+
+        # spawn: the server has threads, and forking a threaded process can copy a held lock.
+        # The workers ignore Ctrl-C (the server stops them) and die with the server if it is killed.
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(os.getpid(), False),
+        )
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)

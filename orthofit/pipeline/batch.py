@@ -337,7 +337,7 @@ def _clean_leftovers(out: Path) -> None:
 
 # --- the workers ---------------------------------------------------------------------------------
 
-_parent = 0  # in a worker: the batch process's pid (set by _init_worker)
+_parent = 0  # in a worker: the batch process's pid (set by init_worker)
 _reached: dict[str, int] = {}  # step -> how often this process reached it (for _kill_point)
 
 
@@ -386,14 +386,19 @@ def _watch_parent() -> None:
     os._exit(1)
 
 
-def _init_worker(parent: int) -> None:
-    """Pool initializer: Ctrl-C is the batch process's to handle; die with the batch process."""
+def init_worker(parent: int, pdeathsig: bool = True) -> None:
+    """Pool initializer: Ctrl-C is the parent's (the batch, the app) to handle; die with the parent.
+
+    ``pdeathsig=False`` watches the parent with a thread instead of ``prctl``: Linux sends the
+    death signal when the *thread* that started the worker ends, and a server may start
+    workers from short-lived threads.
+    """
     global _parent
     _parent = parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # also drops a Ctrl-C pending since the fork
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    if not _die_with_parent():
+    if not (pdeathsig and _die_with_parent()):
         threading.Thread(target=_watch_parent, name="orthofit-watch-parent", daemon=True).start()
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
@@ -542,7 +547,7 @@ def run_batch(
                 ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
                 before = set(multiprocessing.active_children())
                 with _sigint_blocked():  # a Ctrl-C now is raised once the pool is assigned
-                    pool = ctx.Pool(min(jobs, len(work)), initializer=_init_worker, initargs=(os.getpid(),))
+                    pool = ctx.Pool(min(jobs, len(work)), initializer=init_worker, initargs=(os.getpid(),))
                     workers = set(multiprocessing.active_children()) - before
                 for r in _pool_results(pool, sorted(workers, key=lambda p: p.pid or 0), work):
                     take(r)

@@ -53,7 +53,6 @@ def test_a_clinicians_visit_from_login_to_the_3d_view(server, browser):
     page.wait_for_timeout(500)
     first = page.get_attribute("#viewer", "data-loaded")
     before = page.locator("#viewer canvas").screenshot()
-    page.locator("summary", has_text="Arch").first.click()
     page.fill("input[name='p.arch_height_mm']", "24")
     page.press("input[name='p.arch_height_mm']", "Tab")
     page.wait_for_function(f"document.getElementById('viewer').dataset.loaded !== {first!r}", timeout=90_000)
