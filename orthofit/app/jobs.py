@@ -190,3 +190,33 @@ def approve_job(case_toml: str, inputs: dict[str, str], profile: str, posted: di
         finally:
             os.chdir(here)
     return {"files": dict(result.files), "overrides": overrides}
+
+
+def fhir_job(
+    case_toml: str,
+    inputs: dict[str, str],
+    profile: str,
+    overrides: dict[str, float],
+    visit_id: str,
+    issued: str,
+    status: str,
+) -> dict[str, Any]:
+    """The visit as an HL7 FHIR R4 Bundle (``{"bundle": dict}``), from the same pipeline steps."""
+    from orthofit.assess.assessment import assess
+    from orthofit.config.settings import load_settings
+    from orthofit.export.fhir import visit_bundle
+    from orthofit.model.enums import Side
+    from orthofit.pipeline.inputs import load_measured_case
+    from orthofit.pipeline.insoles import make_insoles
+
+    with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
+        try:
+            measured = load_measured_case(lay_out(Path(tmp), case_toml, inputs))
+            settings = load_settings(profile, overrides=overrides)
+            a = assess(measured, settings)
+            sides = [s for s in Side if measured.case.foot(s).foot_length_mm is not None]
+            outputs = make_insoles(a, settings, sides) if sides else []
+            bundle = visit_bundle(measured.case, a, outputs, visit_id=visit_id, issued=issued, status=status)
+        except UserError as err:
+            return {"error": str(err)}
+    return {"bundle": bundle}

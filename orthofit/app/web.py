@@ -32,7 +32,16 @@ from orthofit import __version__
 from orthofit.app import security
 from orthofit.app.config import AppConfig
 from orthofit.app.database import Database, upgrade
-from orthofit.app.jobs import CASE_NAME, Jobs, approve_job, assess_job, design_job, fit_command, safe_relative
+from orthofit.app.jobs import (
+    CASE_NAME,
+    Jobs,
+    approve_job,
+    assess_job,
+    design_job,
+    fhir_job,
+    fit_command,
+    safe_relative,
+)
 from orthofit.app.models import OrderStatus, Patient, Role, StoredFile, User, Visit, VisitFile
 from orthofit.app.store import FileStore
 from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case, measure_titles
@@ -480,6 +489,33 @@ def create_app(config: AppConfig) -> FastAPI:
         return Response(
             buf.getvalue(),
             media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @app.get("/visits/{vid}/fhir.json")
+    async def visit_fhir(vid: int, s: Db, u: CurrentUser) -> Response:
+        """The visit as an HL7 FHIR R4 Bundle: Patient, Observations, Flags, a DeviceRequest per insole
+        (status "active" once approved, "draft" before).
+        """
+        v = own_visit(s, u, vid)
+        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        status = "draft" if v.status is OrderStatus.DRAFT else "active"
+        args = (
+            v.case_toml,
+            inputs,
+            v.profile,
+            json.loads(v.overrides_json or "{}"),
+            f"visit-{v.id}",
+            v.visit_date.isoformat(),
+            status,
+        )
+        result = await state["jobs"].run(fhir_job, *args)
+        if "error" in result:
+            raise HTTPException(400, f"The visit cannot be exported: {result['error']}")
+        name = f"{v.patient.code}-visit-{v.id}-fhir.json"
+        return Response(
+            json.dumps(result["bundle"], indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            media_type="application/fhir+json",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 

@@ -132,3 +132,17 @@ def test_upgrading_the_schema_keeps_every_record(tmp_path):
             )
         ).one()
     assert tuple(row) == ("Old Patient", "sport", "[patient]", "{}", None)
+
+
+def test_a_visit_exports_as_a_fhir_r4_bundle(clinician):
+    from fhir.resources.R4B.bundle import Bundle
+
+    client, _ = clinician
+    visit = _visit_of(client, "Jonas Berg")
+    r = client.get(f"{visit}/fhir.json")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/fhir+json")
+    bundle = Bundle.model_validate_json(r.content)
+    kinds = [e.resource.get_resource_type() for e in bundle.entry]
+    assert kinds.count("Patient") == 1 and kinds.count("DeviceRequest") == 2 and "Observation" in kinds
+    requests = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "DeviceRequest"]
+    assert {q.status for q in requests} == {"draft"}  # not approved yet
