@@ -322,6 +322,7 @@ def create_app(config: AppConfig) -> FastAPI:
         result = await state["jobs"].run(assess_job, v.case_toml, inputs)
         outputs = [f for f in v.files if f.kind == "output"]
         step = NEXT.get(v.status)
+        note = request.session.pop("note", None)
         return page(
             request,
             "visit.html",
@@ -333,6 +334,7 @@ def create_app(config: AppConfig) -> FastAPI:
             outputs=outputs,
             next_step=step[0] if step and u.role in step[1] else None,
             overrides=json.loads(v.overrides_json or "{}"),
+            note=note,
         )
 
     previews: OrderedDict[str, tuple[int, dict[str, bytes]]] = OrderedDict()  # token -> (clinic, side -> STL)
@@ -491,6 +493,86 @@ def create_app(config: AppConfig) -> FastAPI:
             media_type="application/zip",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
+
+    @app.post("/visits/{vid}/reorder", dependencies=[Csrf])
+    async def reorder(request: Request, vid: int, s: Db, u: CurrentUser) -> Response:
+        """A new visit with the same case and prescription, built and approved now; the page then
+        says whether its files equal the originals and, if not, why (a newer version).
+        """
+        old = own_visit(s, u, vid)
+        if old.status is OrderStatus.DRAFT:
+            raise HTTPException(409, "Only an approved visit can be re-ordered.")
+        if u.role is Role.LAB:
+            raise HTTPException(403, "A lab account cannot order.")
+        inputs = {f.name: str(store.path(f.sha256)) for f in old.files if f.kind == "input"}
+        overrides = json.loads(old.overrides_json or "{}")
+        posted = {k: f"{val:g}" for k, val in overrides.items()}
+        result = await state["jobs"].run(approve_job, old.case_toml, inputs, old.profile, posted)
+        if "error" in result:
+            raise HTTPException(400, f"The visit cannot be rebuilt: {result['error']}")
+        v = Visit(
+            patient_id=old.patient_id,
+            visit_date=old.visit_date,
+            case_toml=old.case_toml,
+            profile=old.profile,
+            overrides_json=json.dumps(result["overrides"], sort_keys=True),
+            created_by=u.id,
+            status=OrderStatus.APPROVED,
+            approved_at=datetime.now(UTC).replace(tzinfo=None),
+            approved_by=u.id,
+            orthofit_version=__version__,
+        )
+        s.add(v)
+        s.flush()
+        for f in old.files:
+            if f.kind == "input":
+                s.add(VisitFile(visit_id=v.id, name=f.name, kind="input", sha256=f.sha256))
+        originals = {f.name: f.sha256 for f in old.files if f.kind == "output"}
+        differ = []
+        for name, data in result["files"].items():
+            sha = store.put(data)
+            if s.get(StoredFile, sha) is None:
+                s.add(StoredFile(sha256=sha, size_bytes=len(data)))
+            s.add(VisitFile(visit_id=v.id, name=name, kind="output", sha256=sha))
+            if originals.get(name) != sha:
+                differ.append(name)
+        if not differ:
+            note = f"Re-order of visit {old.id}: every file is identical to the originals."
+        else:
+            why = (
+                f"made with orthofit {__version__}, the originals with {old.orthofit_version}"
+                if old.orthofit_version != __version__
+                else "the same version made them: the inputs or the settings shipped with it changed"
+            )
+            note = f"Re-order of visit {old.id}: {', '.join(sorted(differ))} differ from the originals ({why})."
+        s.commit()
+        request.session["note"] = note
+        return RedirectResponse(f"/visits/{v.id}", status_code=303)
+
+    @app.get("/patients/{pid}/compare", response_class=HTMLResponse)
+    def compare(request: Request, pid: int, s: Db, u: CurrentUser, a: int = 0, b: int = 0) -> HTMLResponse:
+        """Two visits side by side: the measures typed and the approved parameters, changes marked."""
+        p = own_patient(s, u, pid)
+        va, vb = own_visit(s, u, a), own_visit(s, u, b)
+        if va.patient_id != p.id or vb.patient_id != p.id:
+            raise HTTPException(404, "No such visit of this patient.")
+
+        def params(v: Visit) -> dict[str, Any]:
+            for f in v.files:
+                if f.kind == "output" and f.name.endswith("-manifest.json"):
+                    m = json.loads(store.get(f.sha256))
+                    return {
+                        f"{side}.{k}": val
+                        for side, d in m.get("insoles", {}).items()
+                        for k, val in d.get("params", {}).items()
+                    }
+            return {}
+
+        ma, mb = form_from_case(va.case_toml), form_from_case(vb.case_toml)
+        pa, pb = params(va), params(vb)
+        measure_rows = [(k, ma.get(k, ""), mb.get(k, "")) for k in sorted(set(ma) | set(mb))]
+        param_rows = [(k, pa.get(k, ""), pb.get(k, "")) for k in sorted(set(pa) | set(pb))]
+        return page(request, "compare.html", u, patient=p, a=va, b=vb, measures=measure_rows, params=param_rows)
 
     @app.get("/visits/{vid}/fhir.json")
     async def visit_fhir(vid: int, s: Db, u: CurrentUser) -> Response:

@@ -146,3 +146,30 @@ def test_a_visit_exports_as_a_fhir_r4_bundle(clinician):
     assert kinds.count("Patient") == 1 and kinds.count("DeviceRequest") == 2 and "Observation" in kinds
     requests = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "DeviceRequest"]
     assert {q.status for q in requests} == {"draft"}  # not approved yet
+
+
+def test_a_reorder_says_whether_its_files_equal_the_originals_and_visits_compare(clinician):
+    client, token = clinician
+    visit = _visit_of(client, "Ruth Okafor")
+    form = {"csrf": token, "profile": "neutral", "p.heel_cup_depth_mm": "16"}
+    assert client.post(f"{visit}/approve", data=form, follow_redirects=False).status_code == 303
+    r = client.post(f"{visit}/reorder", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 303
+    again = r.headers["location"]
+    page = client.get(again).text
+    assert "every file is identical to the originals" in page and "heel_cup_depth_mm = 16" in page
+    assert "identical to the originals" not in client.get(again).text  # said once
+    pid = re.search(r'href="/patients/(\d+)">Ruth Okafor', client.get("/patients").text).group(1)
+    a, b = visit.rsplit("/", 1)[1], again.rsplit("/", 1)[1]
+    cmp = client.get(f"/patients/{pid}/compare", params={"a": a, "b": b}).text
+    assert "left.heel_cup_depth_mm" in cmp and 'class="changed"' not in cmp  # the same prescription
+    # A draft visit with another measure: the change is marked.
+    r = client.get(f"/patients/{pid}/visits/new")
+    values = dict(re.findall(r'name="([^"]+)" inputmode="decimal" value="([^"]*)"', r.text))
+    values.update({"csrf": token, "right.foot_length_mm": "250"})
+    r = client.post(f"/patients/{pid}/visits", data=values, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    c = r.headers["location"].rsplit("/", 1)[1]
+    cmp = client.get(f"/patients/{pid}/compare", params={"a": a, "b": c}).text
+    assert re.search(r'<tr class="changed"><th scope="row">right.foot_length_mm</th>', cmp)
+    assert client.post(f"/visits/{c}/reorder", data={"csrf": token}).status_code == 409  # a draft
