@@ -19,9 +19,11 @@ from orthofit.app.web import create_app
 OTHER_USER, OTHER_PASSWORD = "other", "other-clinic-pw"
 
 
-def make_app(data: Path):
-    """An app on a fresh data folder holding the demo clinic and a second clinic's user."""
-    config = AppConfig.make(data, None, 1)
+def make_app(data: Path, db_url: str | None = None):
+    """An app on a fresh data folder (and ``db_url``, SQLite in it by default) holding the demo
+    clinic and a second clinic's user.
+    """
+    config = AppConfig.make(data, db_url, 1)
     upgrade(config.db_url)
     db = Database(config.db_url)
     seed_demo(db, FileStore(config.files_dir))
