@@ -17,7 +17,11 @@ def make_engine(url: str) -> Engine:
     wait for a writer), so several requests and workers can share the file.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # A connection per concurrent request: the async routes wait for one on the event loop,
+        # so an exhausted pool would stall every request (20 clinicians at once need 20+).
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20, max_overflow=80
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn, _record) -> None:  # noqa: ANN001
@@ -28,7 +32,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40)
 
 
 def alembic_config(url: str):  # noqa: ANN201

@@ -64,39 +64,45 @@ def assess_job(case_toml: str, inputs: dict[str, str]) -> dict[str, Any]:
 
 
 class Jobs:
-    """A pool of worker processes; ``await jobs.run(fn, *args)`` runs one job."""
+    """Two pools of worker processes: ``await jobs.run(fn, *args)`` runs a build (previews,
+    approvals) in the main pool; ``light=True`` runs a page's job (an assessment, a FHIR
+    export) in a pool of its own, so a page never queues behind other users' builds.
+    """
 
     def __init__(self, workers: int) -> None:
-        import os
+        self.pool = _pool(workers)
+        self.light = _pool(1)
 
-        from orthofit.pipeline.batch import init_worker
-
-        # spawn: the server has threads, and forking a threaded process can copy a held lock.
-        # The workers ignore Ctrl-C (the server stops them) and die with the server if it is killed.
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_worker,
-            initargs=(os.getpid(), False),
-        )
-
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+    async def run(self, fn: Callable[..., Any], *args: Any, light: bool = False) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.light if light else self.pool, fn, *args)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+        self.light.shutdown(wait=False, cancel_futures=True)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    import os
+
+    from orthofit.pipeline.batch import init_worker
+
+    # spawn: the server has threads, and forking a threaded process can copy a held lock.
+    # The workers ignore Ctrl-C (the server stops them) and end with the server.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(os.getpid(), False),
+    )
 
 
 def _overrides(assessment: Any, profile: str, sides: list[Any], posted: dict[str, str]) -> dict[str, float]:
     """The posted parameter values that differ from what the profile and the rules give."""
     from orthofit.config.params import PARAMETERS
     from orthofit.config.settings import load_settings
-    from orthofit.pipeline.insoles import make_insoles
+    from orthofit.pipeline.insoles import rule_params
 
-    base = {
-        o.prescription.side: o.prescription.params.as_dict()
-        for o in make_insoles(assessment, load_settings(profile), sides)
-    }
+    base = rule_params(assessment, load_settings(profile), sides)
     overrides: dict[str, float] = {}
     for name, text in posted.items():
         spec = PARAMETERS.get(name)
@@ -113,7 +119,7 @@ def _overrides(assessment: Any, profile: str, sides: list[Any], posted: dict[str
 
 
 def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dict[str, str]) -> dict[str, Any]:
-    """Prescribe and build both insoles for the design page.
+    """Prescribe and build both insoles for the design page (a coarser mesh than the files').
 
     ``posted`` holds the parameter values the form sent (text); the ones that differ from
     what the profile and the rules give become the clinician's overrides (``--set``), so the
@@ -126,7 +132,7 @@ def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dic
     from orthofit.config.settings import load_settings
     from orthofit.model.enums import Side
     from orthofit.pipeline.inputs import load_measured_case
-    from orthofit.pipeline.insoles import make_insoles
+    from orthofit.pipeline.insoles import preview_insoles
 
     with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
         try:
@@ -136,18 +142,16 @@ def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dic
                 return {"error": "neither foot has a foot length, so no insole can be sized"}
             a = assess(measured, load_settings(profile))
             overrides = _overrides(a, profile, sides, posted)
-            outputs = make_insoles(a, load_settings(profile, overrides=overrides), sides)
+            previews = preview_insoles(a, load_settings(profile, overrides=overrides), sides)
         except UserError as err:
             return {"error": str(err)}
     out: dict[str, Any] = {"sides": {}, "overrides": overrides}
-    for o in outputs:
-        rx = o.prescription
-        stl = next(data for name, data in o.files.items() if name.endswith(".stl"))
+    for rx, stl, size in previews:
         out["sides"][rx.side.value] = {
             "stl": stl,
             "params": {k: v for k, v in rx.params.as_dict().items() if isinstance(v, (int, float))},
             "reasons": list(rx.reasons),
-            "size": [round(float(x), 1) for x in o.printability.size_mm],
+            "size": [round(x, 1) for x in size],
         }
     return out
 

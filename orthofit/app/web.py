@@ -8,6 +8,7 @@ token (form field ``csrf`` or header ``X-CSRF-Token``). Pages are Jinja2 templat
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -25,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -186,7 +188,9 @@ def create_app(config: AppConfig) -> FastAPI:
                 error="Too many failed attempts: wait five minutes and try again.",
             )
         u = s.scalar(select(User).where(User.username == name))
-        if not security.verify_password(u.password_hash if u else security.DUMMY_HASH, password) or u is None:
+        # Argon2 is slow on purpose: verified on a worker thread, not on the event loop.
+        ok = await run_in_threadpool(security.verify_password, u.password_hash if u else security.DUMMY_HASH, password)
+        if not ok or u is None:
             security.record_failure(s, name, address, now)
             s.commit()
             return page(
@@ -319,7 +323,16 @@ def create_app(config: AppConfig) -> FastAPI:
     async def visit(request: Request, vid: int, s: Db, u: CurrentUser) -> HTMLResponse:
         v = own_visit(s, u, vid)
         inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
-        result = await state["jobs"].run(assess_job, v.case_toml, inputs)
+        # A visit's case and files never change: its assessment is computed once per server.
+        key = hashlib.sha256(
+            json.dumps([v.case_toml, sorted((f.name, f.sha256) for f in v.files if f.kind == "input")]).encode()
+        ).hexdigest()
+        result = assessments.get(key)
+        if result is None:
+            result = await state["jobs"].run(assess_job, v.case_toml, inputs, light=True)
+            assessments[key] = result
+            while len(assessments) > 512:
+                assessments.popitem(last=False)
         outputs = [f for f in v.files if f.kind == "output"]
         step = NEXT.get(v.status)
         note = request.session.pop("note", None)
@@ -338,6 +351,7 @@ def create_app(config: AppConfig) -> FastAPI:
         )
 
     previews: OrderedDict[str, tuple[int, dict[str, bytes]]] = OrderedDict()  # token -> (clinic, side -> STL)
+    assessments: OrderedDict[str, dict[str, Any]] = OrderedDict()  # visit inputs' hash -> assessment
 
     def _parameter_groups() -> list[tuple[str, list[Any]]]:
         from orthofit.config.params import PARAMETERS
@@ -591,7 +605,7 @@ def create_app(config: AppConfig) -> FastAPI:
             v.visit_date.isoformat(),
             status,
         )
-        result = await state["jobs"].run(fhir_job, *args)
+        result = await state["jobs"].run(fhir_job, *args, light=True)
         if "error" in result:
             raise HTTPException(400, f"The visit cannot be exported: {result['error']}")
         name = f"{v.patient.code}-visit-{v.id}-fhir.json"

@@ -187,3 +187,38 @@ def insole_job(
     results = make_insoles(assess_case_file(case_path, settings), settings, sides)
     written = write_files(out_dir, {n: b for r in results for n, b in r.files.items()}, force)
     return results, written
+
+
+def rule_params(assessment: Assessment, settings: Settings, sides: Iterable[Side]) -> dict[Side, dict]:
+    """Each foot's parameters as the profile and the rules give them (no geometry built): what
+    the design page compares the clinician's values with.
+    """
+    return {side: prescribe(assessment, side, settings, {}, FEATURES).params.as_dict() for side in sides}
+
+
+#: The design preview's mesh edge, mm: coarser than a printed insole's (1.5 mm), so a change
+#: shows in a fraction of the time; the approved files are built at the full resolution.
+PREVIEW_EDGE_MM = 3.0
+
+
+def preview_insoles(
+    assessment: Assessment, settings: Settings, sides: Iterable[Side]
+) -> list[tuple[Prescription, bytes, tuple[float, float, float]]]:
+    """A quick look at each insole: (prescription, binary STL, size mm) built at
+    :data:`PREVIEW_EDGE_MM`, without the 3MF and its zones.
+    """
+    import dataclasses
+
+    coarse = dataclasses.replace(settings, edge_mm=max(settings.edge_mm, PREVIEW_EDGE_MM))
+    out = []
+    for side in sides:
+        foot = foot_dimensions(assessment.case, side)
+        rx = prescribe(assessment, side, coarse, {}, FEATURES)
+        insole, fit_reasons = _build_for(assessment, side, foot, rx.params, coarse.edge_mm)
+        if fit_reasons:
+            rx = Prescription(rx.side, rx.params, (*rx.reasons, *fit_reasons), rx.profile, rx.referral_first)
+        v, f = insole.solid.vertices, insole.solid.faces
+        dx, dy, dz = (float(x) for x in (v.max(axis=0) - v.min(axis=0)))
+        size = (dx, dy, dz)
+        out.append((rx, stl_bytes(v, f, f"{assessment.case.patient.id}-{side.value}"), size))
+    return out
