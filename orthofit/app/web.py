@@ -586,7 +586,13 @@ def create_app(config: AppConfig) -> FastAPI:
         pa, pb = params(va), params(vb)
         measure_rows = [(k, ma.get(k, ""), mb.get(k, "")) for k in sorted(set(ma) | set(mb))]
         param_rows = [(k, pa.get(k, ""), pb.get(k, "")) for k in sorted(set(pa) | set(pb))]
-        return page(request, "compare.html", u, patient=p, a=va, b=vb, measures=measure_rows, params=param_rows)
+        labels = {"age": "Age (years)", "weight_kg": "Weight (kg)"}
+        for side in SIDES:
+            labels.update({f"{side}.{k}": f"{side.capitalize()}: {label}" for k, label in FOOT_ROWS})
+            labels.update({f"{side}.fpi6.{i}": f"{side.capitalize()}: FPI-6 item {i}" for i in range(1, 7)})
+        return page(
+            request, "compare.html", u, patient=p, a=va, b=vb, measures=measure_rows, params=param_rows, labels=labels
+        )
 
     @app.get("/visits/{vid}/fhir.json")
     async def visit_fhir(vid: int, s: Db, u: CurrentUser) -> Response:

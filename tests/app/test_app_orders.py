@@ -171,5 +171,5 @@ def test_a_reorder_says_whether_its_files_equal_the_originals_and_visits_compare
     assert r.status_code == 303, r.text
     c = r.headers["location"].rsplit("/", 1)[1]
     cmp = client.get(f"/patients/{pid}/compare", params={"a": a, "b": c}).text
-    assert re.search(r'<tr class="changed"><th scope="row">right.foot_length_mm</th>', cmp)
+    assert re.search(r'<tr class="changed"><th scope="row">Right: Foot length</th>', cmp)
     assert client.post(f"/visits/{c}/reorder", data={"csrf": token}).status_code == 409  # a draft
