@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import or_, select
@@ -44,7 +44,7 @@ from orthofit.app.jobs import (
     fit_command,
     safe_relative,
 )
-from orthofit.app.models import OrderStatus, Patient, Role, StoredFile, User, Visit, VisitFile
+from orthofit.app.models import ApiToken, OrderStatus, Patient, Role, StoredFile, User, Visit, VisitFile
 from orthofit.app.store import FileStore
 from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case, measure_titles
 from orthofit.config.limits import MAX_FILE_BYTES
@@ -102,6 +102,21 @@ async def require_csrf(request: Request) -> None:
 Csrf = Depends(require_csrf)
 
 
+def api_user(request: Request, s: Db) -> User:
+    """The user a bearer token acts as; 401 without a valid, unrevoked one."""
+    auth = request.headers.get("authorization", "")
+    if not auth.lower().startswith("bearer "):
+        raise HTTPException(401, "Give a token: Authorization: Bearer <token> (made on the app's Tokens page).")
+    digest = hashlib.sha256(auth[7:].strip().encode()).hexdigest()
+    t = s.scalar(select(ApiToken).where(ApiToken.token_sha256 == digest, ApiToken.revoked.is_(False)))
+    if t is None:
+        raise HTTPException(401, "The token is not valid or was revoked.")
+    return t.user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+
+
 def create_app(config: AppConfig) -> FastAPI:
     """The app for ``config``: the database is upgraded and the store swept on start."""
     db = Database(config.db_url)
@@ -140,6 +155,8 @@ def create_app(config: AppConfig) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def _error_page(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return templates.TemplateResponse(
             request, "error.html", {"status": exc.status_code, "message": exc.detail}, status_code=exc.status_code
         )
@@ -594,6 +611,98 @@ def create_app(config: AppConfig) -> FastAPI:
             request, "compare.html", u, patient=p, a=va, b=vb, measures=measure_rows, params=param_rows, labels=labels
         )
 
+    # --- tokens and the JSON API for a lab's own software -------------------------------------
+
+    @app.get("/tokens", response_class=HTMLResponse)
+    def tokens(request: Request, s: Db, u: CurrentUser) -> HTMLResponse:
+        mine = list(s.scalars(select(ApiToken).where(ApiToken.user_id == u.id).order_by(ApiToken.id)))
+        return page(request, "tokens.html", u, tokens=mine, new_token=request.session.pop("new_token", None))
+
+    @app.post("/tokens", dependencies=[Csrf])
+    async def token_create(request: Request, s: Db, u: CurrentUser) -> Response:
+        """A token acting as this user; it is shown once and only its SHA-256 is kept."""
+        form = await request.form()
+        name = str(form.get("name", "")).strip()[:100] or "token"
+        token = "ofk_" + secrets.token_urlsafe(32)
+        s.add(ApiToken(user_id=u.id, name=name, token_sha256=hashlib.sha256(token.encode()).hexdigest()))
+        s.commit()
+        request.session["new_token"] = token
+        return RedirectResponse("/tokens", status_code=303)
+
+    @app.post("/tokens/{tid}/revoke", dependencies=[Csrf])
+    def token_revoke(tid: int, s: Db, u: CurrentUser) -> Response:
+        t = s.get(ApiToken, tid)
+        if t is None or t.user_id != u.id:
+            raise HTTPException(404, "No such token.")
+        t.revoked = True
+        s.commit()
+        return RedirectResponse("/tokens", status_code=303)
+
+    def _order(v: Visit) -> dict[str, Any]:
+        return {
+            "visit_id": v.id,
+            "patient_code": v.patient.code,
+            "status": v.status.value,
+            "visit_date": v.visit_date.isoformat(),
+            "approved_at": v.approved_at.isoformat() if v.approved_at else None,
+            "profile": v.profile,
+            "overrides": json.loads(v.overrides_json or "{}"),
+            "files": [
+                {"name": f.name, "sha256": f.sha256, "url": f"/api/v1/files/{f.sha256}"}
+                for f in v.files
+                if f.kind == "output"
+            ],
+        }
+
+    @app.get("/api/v1/orders", tags=["lab"])
+    def api_orders(s: Db, u: ApiUser, status: str = "sent to lab") -> list[dict[str, Any]]:
+        """The orders of the token's clinic in ``status`` (default: sent to lab), oldest first,
+        each with its files' names, SHA-256 and download URL.
+        """
+        try:
+            wanted = OrderStatus(status)
+        except ValueError:
+            raise HTTPException(400, f"status must be one of: {', '.join(x.value for x in OrderStatus)}") from None
+        visits = s.scalars(
+            select(Visit)
+            .join(Patient)
+            .where(Patient.clinic_id == u.clinic_id, Visit.status == wanted)
+            .order_by(Visit.approved_at, Visit.id)
+        )
+        return [_order(v) for v in visits]
+
+    @app.get("/api/v1/files/{sha}", tags=["lab"])
+    def api_file(sha: str, s: Db, u: ApiUser) -> Response:
+        """A file of one of the clinic's visits, by its SHA-256."""
+        row = s.scalar(
+            select(VisitFile)
+            .join(Visit)
+            .join(Patient)
+            .where(VisitFile.sha256 == sha, Patient.clinic_id == u.clinic_id)
+            .limit(1)
+        )
+        if row is None:
+            raise HTTPException(404, "No such file.")
+        return Response(store.get(sha), media_type="application/octet-stream")
+
+    @app.post("/api/v1/orders/{vid}/status", tags=["lab"])
+    async def api_status(request: Request, vid: int, s: Db, u: ApiUser) -> dict[str, Any]:
+        """Move an order one step (JSON body ``{"status": "printed"}``), as the token's user may."""
+        v = own_visit(s, u, vid)
+        try:
+            body = await request.json()
+            to = str(body["status"])
+        except (ValueError, KeyError, TypeError):
+            raise HTTPException(400, 'Send JSON: {"status": "printed"}') from None
+        step = NEXT.get(v.status)
+        if step is None or to != step[0].value:
+            raise HTTPException(409, f"Visit {v.id} is {v.status.value}; it cannot move to {to[:30]!r}.")
+        if u.role not in step[1]:
+            raise HTTPException(403, f"A {u.role.value} account cannot mark an order {step[0].value}.")
+        v.status = step[0]
+        s.commit()
+        return _order(v)
+
     @app.get("/visits/{vid}/fhir.json")
     async def visit_fhir(vid: int, s: Db, u: CurrentUser) -> Response:
         """The visit as an HL7 FHIR R4 Bundle: Patient, Observations, Flags, a DeviceRequest per insole
@@ -649,6 +758,9 @@ def create_app(config: AppConfig) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="{Path(row.name).name}"'},
         )
 
+    for route in app.routes:  # /openapi.json describes the API a lab's software uses, not the pages
+        if hasattr(route, "include_in_schema") and not getattr(route, "path", "").startswith("/api/"):
+            route.include_in_schema = False
     return app
 
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from helpers.app import csrf_of
 
-PUBLIC = {"/login", "/healthz", "/static", "/openapi.json"}
+PUBLIC = {"/login", "/healthz", "/static", "/openapi.json", "/api/"}  # /api/ needs a token instead (below)
 
 
 def _routes(app, method: str) -> list[str]:
@@ -123,3 +123,49 @@ def test_login_attempts_are_rate_limited(app):
     token = csrf_of(c.get("/login").text)
     r = c.post("/login", data={"username": "lab", "password": "demo-lab-user", "csrf": token}, follow_redirects=False)
     assert r.status_code == 200 and "Too many failed attempts" in r.text
+
+
+def _token(client, token: str, name: str = "printer") -> str:
+    r = client.post("/tokens", data={"csrf": token, "name": name})
+    m = re.search(r'<code class="mono" id="new-token">([^<]+)</code>', r.text)
+    assert m, "the new token is not shown"
+    assert m.group(1) not in client.get("/tokens").text  # shown once
+    return m.group(1)
+
+
+def test_the_json_api_needs_a_valid_token_of_the_clinic(app, anon, clinician, stranger):
+    client, token = clinician
+    paths = [re.sub(r"\{[^}]+\}", "1", r.path) for r in app.routes if getattr(r, "path", "").startswith("/api/")]
+    assert len(paths) >= 3
+    for path in paths:  # no token, a forged one
+        for headers in ({}, {"Authorization": "Bearer ofk_forged"}):
+            r = anon.request("POST" if path.endswith("/status") else "GET", path, headers=headers, json={"status": "x"})
+            assert r.status_code == 401 and "detail" in r.json(), (path, headers)
+    mine = {"Authorization": f"Bearer {_token(client, token)}"}
+    theirs = {"Authorization": f"Bearer {_token(*stranger)}"}
+    page = client.get("/patients", params={"q": "Lily"}).text
+    pid = re.search(r'href="/patients/(\d+)"', page).group(1)
+    visit = re.search(r'href="/visits/(\d+)"', client.get(f"/patients/{pid}").text).group(1)
+    assert client.post(f"/visits/{visit}/approve", data={"csrf": token, "profile": "neutral"}).status_code == 200
+    assert client.post(f"/visits/{visit}/advance", data={"csrf": token, "to": "sent to lab"}).status_code == 200
+    orders = anon.get("/api/v1/orders", headers=mine).json()
+    order = next(o for o in orders if o["visit_id"] == int(visit))
+    assert order["status"] == "sent to lab" and len(order["files"]) == 7
+    f = order["files"][0]
+    data = anon.get(f["url"], headers=mine).content
+    assert __import__("hashlib").sha256(data).hexdigest() == f["sha256"]
+    assert all(o["visit_id"] != int(visit) for o in anon.get("/api/v1/orders", headers=theirs).json())
+    assert anon.get(f["url"], headers=theirs).status_code == 404
+    assert anon.post(f"/api/v1/orders/{visit}/status", headers=theirs, json={"status": "printed"}).status_code == 404
+    # A clinician's token may not mark an order printed (the lab's step); the JSON says why.
+    r = anon.post(f"/api/v1/orders/{visit}/status", headers=mine, json={"status": "printed"})
+    assert r.status_code == 403 and "cannot mark" in r.json()["detail"]
+    # Revoked: refused.
+    tid = re.findall(r'action="/tokens/(\d+)/revoke"', client.get("/tokens").text)[0]
+    assert client.post(f"/tokens/{tid}/revoke", data={"csrf": token}).status_code == 200
+    assert anon.get("/api/v1/orders", headers=mine).status_code == 401
+
+
+def test_openapi_describes_the_api_only(anon):
+    spec = anon.get("/openapi.json").json()
+    assert set(spec["paths"]) == {"/api/v1/orders", "/api/v1/files/{sha}", "/api/v1/orders/{vid}/status"}
