@@ -146,9 +146,10 @@ def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dic
         except UserError as err:
             return {"error": str(err)}
     out: dict[str, Any] = {"sides": {}, "overrides": overrides}
-    for rx, stl, size in previews:
+    for rx, stl, size, zones in previews:
         out["sides"][rx.side.value] = {
             "stl": stl,
+            "zones": [{"name": n, "infill_pct": pct, "stl": data} for n, pct, data in zones],
             "params": {k: v for k, v in rx.params.as_dict().items() if isinstance(v, (int, float))},
             "reasons": list(rx.reasons),
             "size": [round(x, 1) for x in size],

@@ -413,13 +413,19 @@ def create_app(config: AppConfig) -> FastAPI:
         result = await state["jobs"].run(design_job, v.case_toml, inputs, profile, posted)
         token = secrets.token_urlsafe(16)
         if "sides" in result:
-            previews[token] = (u.clinic_id, {side: d.pop("stl") for side, d in result["sides"].items()})
+            meshes: dict[str, bytes] = {}
+            for side, d in result["sides"].items():
+                meshes[side] = d.pop("stl")
+                for i, z in enumerate(d["zones"]):
+                    meshes[f"{side}-zone{i}"] = z.pop("stl")
+            previews[token] = (u.clinic_id, meshes)
             while len(previews) > 64:  # a few per user is plenty: the oldest go
                 previews.popitem(last=False)
         return page(request, "preview.html", u, visit=v, result=result, token=token, titles=measure_titles())
 
     @app.get("/previews/{token}/{side}.stl")
     def preview_stl(token: str, side: str, u: CurrentUser) -> Response:
+        """A preview's insole (``left``, ``right``) or one of its zones (``left-zone0``...)."""
         entry = previews.get(token)
         if entry is None or entry[0] != u.clinic_id or side not in entry[1]:
             raise HTTPException(404, "No such preview (it may have expired): change a value to rebuild it.")

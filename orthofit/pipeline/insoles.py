@@ -203,9 +203,10 @@ PREVIEW_EDGE_MM = 3.0
 
 def preview_insoles(
     assessment: Assessment, settings: Settings, sides: Iterable[Side]
-) -> list[tuple[Prescription, bytes, tuple[float, float, float]]]:
-    """A quick look at each insole: (prescription, binary STL, size mm) built at
-    :data:`PREVIEW_EDGE_MM`, without the 3MF and its zones.
+) -> list[tuple[Prescription, bytes, tuple[float, float, float], list[tuple[str, float, bytes]]]]:
+    """A quick look at each insole: (prescription, binary STL, size mm, zones) built at
+    :data:`PREVIEW_EDGE_MM`, without the 3MF; ``zones`` are the 3MF's stiffness zones as
+    (name, infill %, binary STL of the zone's volume).
     """
     import dataclasses
 
@@ -220,5 +221,13 @@ def preview_insoles(
         v, f = insole.solid.vertices, insole.solid.faces
         dx, dy, dz = (float(x) for x in (v.max(axis=0) - v.min(axis=0)))
         size = (dx, dy, dz)
-        out.append((rx, stl_bytes(v, f, f"{assessment.case.patient.id}-{side.value}"), size))
+        zones = insole_zones(
+            foot,
+            rx.params,
+            (float(v[:, 0].min()), float(v[:, 0].max())),
+            float(v[:, 2].max()),
+            mirror=side is Side.LEFT,
+        )
+        zone_stls = [(z.name, z.density_pct, stl_bytes(z.vertices, z.faces, z.name)) for z in zones]
+        out.append((rx, stl_bytes(v, f, f"{assessment.case.patient.id}-{side.value}"), size, zone_stls))
     return out

@@ -30,26 +30,50 @@ function size() {
 window.addEventListener("resize", size);
 size();
 
-// Thickness colours: the height of each vertex above the floor (z = 0), pale blue low to deep blue high.
-function colour(geometry, on) {
+// Colours: "thickness" (height above the floor, pale to deep blue), or "zones" (each vertex
+// takes the infill of the last stiffness zone over it, as a slicer applies its modifiers:
+// pale orange sparse to deep orange dense; infill runs 5-100 %, clinical profiles use 10-40 %).
+const SPARSE = new THREE.Color(0xfde2c0), DENSE = new THREE.Color(0xb34700), PLAIN = new THREE.Color(0xc9d6e2);
+
+function colour(mesh) {
+  const geometry = mesh.geometry;
   const z = geometry.attributes.position;
   const colours = new Float32Array(z.count * 3);
+  const zonesOn = document.getElementById("zones").checked;
+  const thickness = document.getElementById("colour").checked;
   let top = 1;
   for (let i = 0; i < z.count; i++) top = Math.max(top, z.getZ(i));
   const low = new THREE.Color(0xcfe3f1), high = new THREE.Color(0x1f5f8b), c = new THREE.Color();
+  const zones = mesh.userData.zones || [];
   for (let i = 0; i < z.count; i++) {
-    c.copy(low).lerp(high, on ? Math.min(1, z.getZ(i) / top) : 0.35);
+    if (zonesOn) {
+      const x = z.getX(i), y = z.getY(i);
+      let infill = null;
+      for (const zone of zones) {
+        const b = zone.box;
+        if (x >= b.min.x && x <= b.max.x && y >= b.min.y && y <= b.max.y) infill = zone.infill_pct;
+      }
+      if (infill === null) c.copy(PLAIN); else c.copy(SPARSE).lerp(DENSE, Math.min(1, infill / 40));
+    } else {
+      c.copy(low).lerp(high, thickness ? Math.min(1, z.getZ(i) / top) : 0.35);
+    }
     colours.set([c.r, c.g, c.b], 3 * i);
   }
   geometry.setAttribute("color", new THREE.BufferAttribute(colours, 3));
 }
 
-async function load(token, sides) {
+async function load(token, sides, zones) {
   const meshes = await Promise.all(sides.map(async (side) => {
     const geometry = await loader.loadAsync(`/previews/${token}/${side}.stl`);
-    colour(geometry, document.getElementById("colour").checked);
+    // The zones' volumes, as boxes in the insole's own frame (only their plan extent is used).
+    const boxes = await Promise.all((zones[side] || []).map(async (z, i) => {
+      const g = await loader.loadAsync(`/previews/${token}/${side}-zone${i}.stl`);
+      g.computeBoundingBox();
+      return { infill_pct: z.infill_pct, box: g.boundingBox };
+    }));
     const mesh = new THREE.Mesh(geometry, new THREE.MeshStandardMaterial({ vertexColors: true, roughness: 0.8 }));
-    mesh.userData.side = side;
+    mesh.userData = { side, zones: boxes };
+    colour(mesh);
     return mesh;
   }));
   group.clear();
@@ -63,17 +87,18 @@ async function load(token, sides) {
   box.dataset.loaded = `${token}:${sides.join(",")}`;  // the browser tests wait for this
 }
 
-document.getElementById("colour").addEventListener("change", (e) => {
-  group.children.forEach((m) => colour(m.geometry, e.target.checked));
-});
+document.getElementById("zones").addEventListener("change", () => group.children.forEach(colour));
+
+document.getElementById("colour").addEventListener("change", () => group.children.forEach(colour));
 
 document.body.addEventListener("htmx:afterSwap", (e) => {
   if (e.detail.target.id !== "preview") return;
   const data = document.getElementById("stl-data");
   if (!data) return;
-  load(data.dataset.token, data.dataset.sides.split(","));
-  // Each empty control shows the value the profile and the rules give (left / right when they differ).
   const sides = JSON.parse(data.dataset.params);
+  const zones = Object.fromEntries(Object.entries(sides).map(([side, d]) => [side, d.zones || []]));
+  load(data.dataset.token, data.dataset.sides.split(","), zones);
+  // Each empty control shows the value the profile and the rules give (left / right when they differ).
   document.querySelectorAll("#design-form input[name^='p.']").forEach((input) => {
     const name = input.name.slice(2);
     const values = Object.values(sides).map((d) => d.params[name]).filter((v) => v !== undefined);
