@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from orthofit.app.database import Database
-from orthofit.app.models import Clinic, Patient, Role, StoredFile, User, Visit, VisitFile
+from orthofit.app.models import Clinic, Patient, Role, User, Visit, VisitFile
 from orthofit.app.security import hash_password
-from orthofit.app.store import FileStore
+from orthofit.app.store import FileStore, record_file
 
 DEMO_CLINIC = "Demo clinic"
 #: The demo accounts (user name, password, role): for trying the app on one's own machine.
@@ -66,11 +66,7 @@ def seed_demo(db: Database, store: FileStore, examples: Path | None = None) -> i
                     if ref and not s.scalar(
                         select(VisitFile).where(VisitFile.visit_id == visit.id, VisitFile.name == ref)
                     ):
-                        data = (path.parent / ref).read_bytes()
-                        sha = store.put(data)
-                        if s.get(StoredFile, sha) is None:
-                            s.add(StoredFile(sha256=sha, size_bytes=len(data)))
-                            s.flush()
-                        s.add(VisitFile(visit_id=visit.id, name=ref, kind="input", sha256=sha))
+                        record_file(store, s, visit.id, ref, "input", (path.parent / ref).read_bytes())
+                        s.flush()
             added += 1
     return added

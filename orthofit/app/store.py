@@ -14,6 +14,10 @@ import re
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from orthofit.app.models import StoredFile, VisitFile
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -68,3 +72,14 @@ class FileStore:
                     f.unlink(missing_ok=True)
                     removed += 1
         return removed
+
+
+def record_file(store: FileStore, session: Session, visit_id: int, name: str, kind: str, data: bytes) -> str:
+    """Store ``data`` (whole under its hash, before any row refers to it) and add the rows that
+    make it the visit's file ``name`` (``kind`` "input" or "output"); returns its SHA-256.
+    """
+    sha = store.put(data)
+    if session.get(StoredFile, sha) is None:
+        session.add(StoredFile(sha256=sha, size_bytes=len(data)))
+    session.add(VisitFile(visit_id=visit_id, name=name, kind=kind, sha256=sha))
+    return sha

@@ -45,7 +45,7 @@ from orthofit.app.jobs import (
     safe_relative,
 )
 from orthofit.app.models import ApiToken, OrderStatus, Patient, Role, StoredFile, User, Visit, VisitFile
-from orthofit.app.store import FileStore
+from orthofit.app.store import FileStore, record_file
 from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case, measure_titles
 from orthofit.config.limits import MAX_FILE_BYTES
 from orthofit.errors import UserError
@@ -179,6 +179,33 @@ def create_app(config: AppConfig) -> FastAPI:
         if v is None or v.patient.clinic_id != u.clinic_id:
             raise HTTPException(404, "No such visit.")
         return v
+
+    def inputs_of(v: Visit) -> dict[str, str]:
+        """The files a visit's case names (name -> path in the store), as a job lays them out."""
+        return {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+
+    def clinic_file(s: Session, u: User, sha: str) -> VisitFile:
+        """A stored file that a visit of the user's clinic has; 404 otherwise."""
+        row = s.scalar(
+            select(VisitFile)
+            .join(Visit)
+            .join(Patient)
+            .where(VisitFile.sha256 == sha, Patient.clinic_id == u.clinic_id)
+            .limit(1)
+        )
+        if row is None:
+            raise HTTPException(404, "No such file.")
+        return row
+
+    def move_order(s: Session, v: Visit, u: User, to: str) -> None:
+        """Move an order one step to ``to`` (409 if that is not its next step, 403 if the role may not)."""
+        step = NEXT.get(v.status)
+        if step is None or to != step[0].value:
+            raise HTTPException(409, f"Visit {v.id} is {v.status.value}; it cannot move to {to[:30]!r}.")
+        if u.role not in step[1]:
+            raise HTTPException(403, f"A {u.role.value} account cannot mark an order {step[0].value}.")
+        v.status = step[0]
+        s.commit()
 
     # --- public ---------------------------------------------------------------------------
 
@@ -329,17 +356,14 @@ def create_app(config: AppConfig) -> FastAPI:
         s.add(v)
         s.flush()
         for name, data in inputs.items():
-            sha = store.put(data)
-            if s.get(StoredFile, sha) is None:
-                s.add(StoredFile(sha256=sha, size_bytes=len(data)))
-            s.add(VisitFile(visit_id=v.id, name=name, kind="input", sha256=sha))
+            record_file(store, s, v.id, name, "input", data)
         s.commit()
         return RedirectResponse(f"/visits/{v.id}", status_code=303)
 
     @app.get("/visits/{vid}", response_class=HTMLResponse)
     async def visit(request: Request, vid: int, s: Db, u: CurrentUser) -> HTMLResponse:
         v = own_visit(s, u, vid)
-        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        inputs = inputs_of(v)
         # A visit's case and files never change: its assessment is computed once per server.
         key = hashlib.sha256(
             json.dumps([v.case_toml, sorted((f.name, f.sha256) for f in v.files if f.kind == "input")]).encode()
@@ -406,10 +430,10 @@ def create_app(config: AppConfig) -> FastAPI:
         profile = str(form.get("profile", "neutral"))
         if profile not in profile_names():
             raise HTTPException(400, "Choose one of the listed profiles.")
-        posted = {k[len("p.") :]: str(val) for k, val in form.items() if k.startswith("p.") and isinstance(val, str)}
+        posted = _posted(form)
         if form.get("reset"):
             posted = {}
-        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        inputs = inputs_of(v)
         result = await state["jobs"].run(design_job, v.case_toml, inputs, profile, posted)
         token = secrets.token_urlsafe(16)
         if "sides" in result:
@@ -448,17 +472,14 @@ def create_app(config: AppConfig) -> FastAPI:
         profile = str(form.get("profile", "neutral"))
         if profile not in profile_names():
             raise HTTPException(400, "Choose one of the listed profiles.")
-        posted = {k[len("p.") :]: str(val) for k, val in form.items() if k.startswith("p.") and isinstance(val, str)}
-        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        posted = _posted(form)
+        inputs = inputs_of(v)
         result = await state["jobs"].run(approve_job, v.case_toml, inputs, profile, posted)
         if "error" in result:
             raise HTTPException(400, f"The visit cannot be approved: {result['error']}")
         # Files first (each whole under its hash), then the visit's rows in this one transaction.
         for name, data in result["files"].items():
-            sha = store.put(data)
-            if s.get(StoredFile, sha) is None:
-                s.add(StoredFile(sha256=sha, size_bytes=len(data)))
-            s.add(VisitFile(visit_id=v.id, name=name, kind="output", sha256=sha))
+            record_file(store, s, v.id, name, "output", data)
         v.profile, v.overrides_json = profile, json.dumps(result["overrides"], sort_keys=True)
         v.status, v.approved_at, v.approved_by = OrderStatus.APPROVED, datetime.now(UTC).replace(tzinfo=None), u.id
         v.orthofit_version = __version__
@@ -481,15 +502,7 @@ def create_app(config: AppConfig) -> FastAPI:
         """Move the order one step: approved -> sent to lab -> printed -> delivered."""
         v = own_visit(s, u, vid)
         form = await request.form()
-        step = NEXT.get(v.status)
-        if step is None or str(form.get("to", "")) != step[0].value:
-            raise HTTPException(
-                409, f"Visit {v.id} is {v.status.value}; it cannot move to {str(form.get('to', ''))[:30]!r}."
-            )
-        if u.role not in step[1]:
-            raise HTTPException(403, f"A {u.role.value} account cannot mark an order {step[0].value}.")
-        v.status = step[0]
-        s.commit()
+        move_order(s, v, u, str(form.get("to", "")))
         return RedirectResponse(
             str(form.get("back", "")) if str(form.get("back", "")) == "/lab" else f"/visits/{v.id}", status_code=303
         )
@@ -541,7 +554,7 @@ def create_app(config: AppConfig) -> FastAPI:
             raise HTTPException(409, "Only an approved visit can be re-ordered.")
         if u.role is Role.LAB:
             raise HTTPException(403, "A lab account cannot order.")
-        inputs = {f.name: str(store.path(f.sha256)) for f in old.files if f.kind == "input"}
+        inputs = inputs_of(old)
         overrides = json.loads(old.overrides_json or "{}")
         posted = {k: f"{val:g}" for k, val in overrides.items()}
         result = await state["jobs"].run(approve_job, old.case_toml, inputs, old.profile, posted)
@@ -567,11 +580,7 @@ def create_app(config: AppConfig) -> FastAPI:
         originals = {f.name: f.sha256 for f in old.files if f.kind == "output"}
         differ = []
         for name, data in result["files"].items():
-            sha = store.put(data)
-            if s.get(StoredFile, sha) is None:
-                s.add(StoredFile(sha256=sha, size_bytes=len(data)))
-            s.add(VisitFile(visit_id=v.id, name=name, kind="output", sha256=sha))
-            if originals.get(name) != sha:
+            if originals.get(name) != record_file(store, s, v.id, name, "output", data):
                 differ.append(name)
         if not differ:
             note = f"Re-order of visit {old.id}: every file is identical to the originals."
@@ -680,15 +689,7 @@ def create_app(config: AppConfig) -> FastAPI:
     @app.get("/api/v1/files/{sha}", tags=["lab"])
     def api_file(sha: str, s: Db, u: ApiUser) -> Response:
         """A file of one of the clinic's visits, by its SHA-256."""
-        row = s.scalar(
-            select(VisitFile)
-            .join(Visit)
-            .join(Patient)
-            .where(VisitFile.sha256 == sha, Patient.clinic_id == u.clinic_id)
-            .limit(1)
-        )
-        if row is None:
-            raise HTTPException(404, "No such file.")
+        clinic_file(s, u, sha)
         return Response(store.get(sha), media_type="application/octet-stream")
 
     @app.post("/api/v1/orders/{vid}/status", tags=["lab"])
@@ -700,13 +701,7 @@ def create_app(config: AppConfig) -> FastAPI:
             to = str(body["status"])
         except (ValueError, KeyError, TypeError):
             raise HTTPException(400, 'Send JSON: {"status": "printed"}') from None
-        step = NEXT.get(v.status)
-        if step is None or to != step[0].value:
-            raise HTTPException(409, f"Visit {v.id} is {v.status.value}; it cannot move to {to[:30]!r}.")
-        if u.role not in step[1]:
-            raise HTTPException(403, f"A {u.role.value} account cannot mark an order {step[0].value}.")
-        v.status = step[0]
-        s.commit()
+        move_order(s, v, u, to)
         return _order(v)
 
     @app.get("/visits/{vid}/fhir.json")
@@ -715,7 +710,7 @@ def create_app(config: AppConfig) -> FastAPI:
         (status "active" once approved, "draft" before).
         """
         v = own_visit(s, u, vid)
-        inputs = {f.name: str(store.path(f.sha256)) for f in v.files if f.kind == "input"}
+        inputs = inputs_of(v)
         status = "draft" if v.status is OrderStatus.DRAFT else "active"
         args = (
             v.case_toml,
@@ -749,15 +744,7 @@ def create_app(config: AppConfig) -> FastAPI:
     @app.get("/files/{sha}")
     def file(sha: str, s: Db, u: CurrentUser) -> Response:
         """A stored file, only when a visit of the user's clinic has it."""
-        row = s.scalar(
-            select(VisitFile)
-            .join(Visit)
-            .join(Patient)
-            .where(VisitFile.sha256 == sha, Patient.clinic_id == u.clinic_id)
-            .limit(1)
-        )
-        if row is None:
-            raise HTTPException(404, "No such file.")
+        row = clinic_file(s, u, sha)
         return Response(
             store.get(sha),
             media_type="application/octet-stream",
@@ -768,6 +755,11 @@ def create_app(config: AppConfig) -> FastAPI:
         if hasattr(route, "include_in_schema") and not getattr(route, "path", "").startswith("/api/"):
             route.include_in_schema = False
     return app
+
+
+def _posted(form: Any) -> dict[str, str]:
+    """The design form's parameter values (fields ``p.<parameter>``), as typed."""
+    return {k[len("p.") :]: str(v) for k, v in form.items() if k.startswith("p.") and isinstance(v, str)}
 
 
 def _local(target: str) -> str:

@@ -7,6 +7,7 @@ cannot silently print "{pateint}".
 
 from __future__ import annotations
 
+import functools
 import string
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -40,6 +41,14 @@ def load_report_template(path: str | Path | None = None) -> dict[str, Any]:
 
     src = Path(path) if path is not None else templates_dir().joinpath(REPORT_TEMPLATE)
     return read_toml(src, "report template", TemplateError)
+
+
+@functools.cache
+def _shipped_template() -> dict[str, Any]:
+    """The shipped template, read once per process: the shape every template is checked against
+    (read only; callers must not change it).
+    """
+    return load_report_template(None)
 
 
 #: Every field orthofit fills in somewhere in the report template.
@@ -89,7 +98,7 @@ def check_template(template: dict[str, Any]) -> None:
             for i, v in enumerate(x):
                 yield from walk(v, f"{where}[{i}]")
 
-    check_shape(template, load_report_template(None), "")
+    check_shape(template, _shipped_template(), "")
     for where, text in walk(template, ""):
         try:
             unknown = fields_of(text) - KNOWN_FIELDS

@@ -41,6 +41,28 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
+def _killed_fit(folder, step: int, sig: str) -> subprocess.CompletedProcess:
+    """``fit --force --profile sport`` of the case into ``folder``, killed by ``sig`` at write step ``step``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _HARNESS,
+            str(ROOT),
+            "fit",
+            str(CASE),
+            "--out",
+            str(folder),
+            "--force",
+            "--profile",
+            "sport",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KILL_AT": str(step), "KILL_SIG": sig},
+    )
+
+
 def _set(folder) -> dict[str, bytes]:
     """The files of ``folder`` (orthofit's own bookkeeping entries aside)."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".orthofit-")}
@@ -107,25 +129,7 @@ def test_a_kill_at_every_write_step_leaves_the_old_or_the_new_set(tmp_path, sets
     while True:
         folder = tmp_path / f"{sig}-{step}"
         _fill(folder, old)
-        env = {**os.environ, "KILL_AT": str(step), "KILL_SIG": sig}
-        r = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                _HARNESS,
-                str(ROOT),
-                "fit",
-                str(CASE),
-                "--out",
-                str(folder),
-                "--force",
-                "--profile",
-                "sport",
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
+        r = _killed_fit(folder, step, sig)
         if r.returncode == 0:  # no step left to kill at: the run completed
             assert _set(folder) == new and _leftovers(folder) == []
             break
@@ -354,7 +358,6 @@ def test_an_interrupted_run_in_a_folder_made_read_only_is_finished_later(cli, tm
     old, new = sets
     folder = tmp_path / "D"
     _fill(folder, old)
-    env = {**os.environ, "KILL_AT": "0", "KILL_SIG": "SIGKILL"}
     # Count the steps of a whole run, then kill at the first rename after the journal is in place.
     steps = []
     for step in range(1, 80):
@@ -364,25 +367,7 @@ def test_an_interrupted_run_in_a_folder_made_read_only_is_finished_later(cli, tm
                 import shutil
 
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
-        env["KILL_AT"] = str(step)
-        r = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                _HARNESS,
-                str(ROOT),
-                "fit",
-                str(CASE),
-                "--out",
-                str(folder),
-                "--force",
-                "--profile",
-                "sport",
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
+        r = _killed_fit(folder, step, "SIGKILL")
         journals = [p for p in folder.iterdir() if p.name.startswith(".orthofit-journal")]
         if journals and _set(folder) not in (old,):
             steps.append(step)
