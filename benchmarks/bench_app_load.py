@@ -1,16 +1,23 @@
 """Benchmark: the clinic app under 20 clinicians at once, on SQLite and on PostgreSQL.
 
     python benchmarks/bench_app_load.py [--clinicians 20] [--db sqlite|postgresql|both]
+                                        [--mode paced|burst|both] [--routes]
 
-Starts ``orthofit serve`` on loopback (a fresh data folder; PostgreSQL as a throw-away
-cluster, as the tests make it), makes one account per simulated clinician, then runs every
-clinician's whole workflow at once, each in its own thread with its own session: log in, list
-and search patients, add a patient, type a visit, open its assessment, open the design page,
-rebuild the preview twice with changed values, approve, download the approved files, mark
-the order sent. Afterwards it counts what the database and the file store hold against what
-was done (no lost or duplicated record or file) and prints the latency of pages, previews and
-approvals (median, 95th percentile, max). Asserts nothing; ``tests/app/test_app_load.py`` runs
-the same with fewer clinicians and checks the counts.
+Starts ``orthofit serve --workers 2`` on loopback (a fresh data folder; PostgreSQL as a
+throw-away cluster, as the tests make it) and waits until its workers are warm, makes one
+account per simulated clinician, then runs every clinician's whole workflow at once, each in
+its own thread with its own session: log in, list and search patients, add a patient, type a
+visit, open its assessment, open the design page, rebuild the preview twice with changed
+values, approve, download the approved files, mark the order sent.
+
+Two modes (see :class:`Clinician`): *paced*, clinicians who arrive within 10 s and pause 1-4 s
+before each action (a clinic), and *burst*, all at the same instant with no pauses (a stress
+test: every approval is asked for within a second or two, so the figures measure the queue).
+
+Afterwards it counts what the database and the file store hold against what was done (no
+lost or duplicated record or file) and prints the latency of pages, previews and approvals
+(median, 95th percentile, max), and with ``--routes`` each route's. Asserts nothing;
+``tests/app/test_app_load.py`` runs the burst with fewer clinicians and checks the counts.
 """
 
 from __future__ import annotations
@@ -18,7 +25,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import itertools
+import math
 import os
+import random
 import re
 import socket
 import statistics
@@ -92,12 +102,13 @@ def serve(data: Path, db_url: str | None, clinicians: int):
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(600):  # until the workers are warm: a clinic's server is up before the clinic opens
         try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1)
-            break
+            if urllib.request.urlopen(f"{url}/healthz", timeout=1).read() == b"ok":
+                break
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     try:
         yield url
     finally:
@@ -105,20 +116,41 @@ def serve(data: Path, db_url: str | None, clinicians: int):
         proc.wait(timeout=30)
 
 
-class Clinician(threading.Thread):
-    """One clinician's whole workflow; records each request's latency by kind, and errors."""
+#: Paced clinicians arrive within this many seconds of each other, and pause this long
+#: (uniformly drawn, seeded) before each action: reading a page, typing, moving a slider.
+ARRIVAL_S = 10.0
+THINK_S = (1.0, 4.0)
 
-    def __init__(self, url: str, n: int, start: threading.Barrier) -> None:
+
+class Clinician(threading.Thread):
+    """One clinician's whole workflow; records each request's latency by kind, and errors.
+
+    ``paced=False`` is the burst: every clinician clicks the moment the previous answer
+    arrives, all starting together, so all 20 approvals are asked for within a second or two.
+    ``paced=True`` is a clinic: each arrives within :data:`ARRIVAL_S` and pauses
+    :data:`THINK_S` before each action (the whole workflow still overlaps for all of them).
+    """
+
+    def __init__(self, url: str, n: int, start: threading.Barrier, paced: bool = False) -> None:
         super().__init__()
-        self.url, self.n, self.start_line = url, n, start
+        self.url, self.n, self.start_line, self.paced = url, n, start, paced
+        self.rng = random.Random(n)
         self.times: dict[str, list[float]] = {"page": [], "preview": [], "approval": []}
         self.errors: list[str] = []
         self.files: dict[str, str] = {}
+        self.by_route: dict[str, list[float]] = {}
+
+    def think(self, low: float | None = None, high: float | None = None) -> None:
+        if self.paced:
+            time.sleep(self.rng.uniform(low if low is not None else THINK_S[0], high or THINK_S[1]))
 
     def request(self, kind: str, method: str, path: str, **kw):
         t = time.perf_counter()
         r = self.client.request(method, self.url + path, **kw)
-        self.times[kind].append(time.perf_counter() - t)
+        dt = time.perf_counter() - t
+        self.times[kind].append(dt)
+        route = re.sub(r"/[0-9a-f]{64}|/\d+", "/N", path)
+        self.by_route.setdefault(f"{method} {route}", []).append(dt)
         if r.status_code >= 400:
             self.errors.append(f"{method} {path}: {r.status_code}")
         return r
@@ -135,9 +167,13 @@ class Clinician(threading.Thread):
     def workflow(self) -> None:
         csrf = re.search(r'name="csrf" value="([^"]+)"', self.request("page", "GET", "/login").text).group(1)
         self.start_line.wait()
+        self.think(0.0, ARRIVAL_S)
         r = self.request("page", "POST", "/login", data={"username": f"c{self.n}", "password": PASSWORD, "csrf": csrf})
+        self.think()
         csrf = re.search(r'name="csrf" value="([^"]+)"', self.request("page", "GET", "/patients/new").text).group(1)
+        self.think()
         self.request("page", "GET", "/patients", params={"q": "Load"})
+        self.think()
         r = self.request(
             "page",
             "POST",
@@ -145,30 +181,36 @@ class Clinician(threading.Thread):
             data={"csrf": csrf, "name": f"Load Patient {self.n}", "code": f"L-{self.n}", "sex": ""},
         )
         patient = r.url.path
+        self.think()
         r = self.request("page", "POST", f"{patient}/visits", data={"csrf": csrf, **MEASURES})
         visit = r.url.path
+        self.think()
         self.request("page", "GET", f"{visit}/design")
         for value in ("12", "14"):
+            self.think()
             self.request(
                 "preview",
                 "POST",
                 f"{visit}/preview",
                 data={"csrf": csrf, "profile": "neutral", "p.arch_height_mm": value},
             )
+        self.think()
         r = self.request(
             "approval", "POST", f"{visit}/approve", data={"csrf": csrf, "profile": "neutral", "p.arch_height_mm": "14"}
         )
+        self.think()
         for sha, name in re.findall(r'<a href="/files/([0-9a-f]{64})" download="([^"]+)"', r.text):
             data = self.request("page", "GET", f"/files/{sha}").content
             if hashlib.sha256(data).hexdigest() != sha:
                 self.errors.append(f"{name}: its bytes do not match its SHA-256")
             self.files[name] = sha
+        self.think()
         self.request("page", "POST", f"{visit}/advance", data={"csrf": csrf, "to": "sent to lab"})
 
 
-def run_load(url: str, clinicians: int) -> list[Clinician]:
+def run_load(url: str, clinicians: int, paced: bool = False) -> list[Clinician]:
     barrier = threading.Barrier(clinicians)
-    threads = [Clinician(url, i, barrier) for i in range(clinicians)]
+    threads = [Clinician(url, i, barrier, paced) for i in range(clinicians)]
     for t in threads:
         t.start()
     for t in threads:
@@ -196,11 +238,25 @@ def count(db_url: str) -> dict[str, int]:
     return out
 
 
+def p95(xs: list[float]) -> float:
+    """The 95th percentile by nearest rank: the smallest value at least 95 % of them do not exceed."""
+    xs = sorted(xs)
+    return xs[max(0, math.ceil(0.95 * len(xs)) - 1)]
+
+
 def figures(threads: list[Clinician]) -> dict[str, tuple[float, float, float]]:
     out = {}
     for kind in ("page", "preview", "approval"):
-        xs = sorted(x for t in threads for x in t.times[kind])
-        out[kind] = (statistics.median(xs), xs[max(0, int(0.95 * len(xs)) - 1)], xs[-1]) if xs else (0.0, 0.0, 0.0)
+        xs = [x for t in threads for x in t.times[kind]]
+        out[kind] = (statistics.median(xs), p95(xs), max(xs)) if xs else (0.0, 0.0, 0.0)
+    return out
+
+
+def by_route(threads: list[Clinician]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for t in threads:
+        for route, xs in t.by_route.items():
+            out.setdefault(route, []).extend(xs)
     return out
 
 
@@ -212,26 +268,33 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clinicians", type=int, default=20)
     ap.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    ap.add_argument("--mode", choices=["paced", "burst", "both"], default="both")
+    ap.add_argument("--routes", action="store_true", help="also print each route's latency")
     args = ap.parse_args()
-    for backend in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
+    backends = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    modes = [True, False] if args.mode == "both" else [args.mode == "paced"]
+    for backend, paced in itertools.product(backends, modes):
         with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
             db_url = stack.enter_context(postgres_server()) if backend == "postgresql" else None
             data = Path(tmp)
             with serve(data, db_url, args.clinicians) as url:
                 t0 = time.perf_counter()
-                threads = run_load(url, args.clinicians)
+                threads = run_load(url, args.clinicians, paced)
                 wall = time.perf_counter() - t0
             counts = count(db_url or f"sqlite:///{data / 'orthofit.db'}")
             stored = sum(1 for p in (data / "files").rglob("*") if p.is_file())
             errors = [e for t in threads for e in t.errors]
-            print(
-                f"{backend}: {args.clinicians} clinicians, whole workflow at once, {wall:.1f} s; errors: {len(errors)}"
-            )
+            how = "paced like a clinic" if paced else "burst, no pauses"
+            print(f"{backend}, {how}: {args.clinicians} clinicians, {wall:.1f} s; errors: {len(errors)}")
             for e in errors[:5]:
                 print("   ", e)
             print(f"    records: {counts}; files in the store: {stored}")
-            for kind, (med, p95, top) in figures(threads).items():
-                print(f"    {kind:<9} median {1e3 * med:7.0f} ms   p95 {1e3 * p95:7.0f} ms   max {1e3 * top:7.0f} ms")
+            for kind, (med, high, top) in figures(threads).items():
+                print(f"    {kind:<9} median {1e3 * med:7.0f} ms   p95 {1e3 * high:7.0f} ms   max {1e3 * top:7.0f} ms")
+            if args.routes:
+                for route, xs in sorted(by_route(threads).items()):
+                    med, high = 1e3 * statistics.median(xs), 1e3 * p95(xs)
+                    print(f"      {route:<32} n {len(xs):3d}  median {med:6.0f} ms  p95 {high:6.0f} ms")
 
 
 if __name__ == "__main__":

@@ -8,15 +8,22 @@ pipeline function as the command line. A user error comes back as ``{"error": me
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import multiprocessing
 import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from enum import Enum
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orthofit.errors import UserError
+
+if TYPE_CHECKING:
+    from orthofit.assess.assessment import Assessment
+    from orthofit.config.settings import Override, Settings
 
 CASE_NAME = "case.toml"
 
@@ -51,58 +58,144 @@ def lay_out(folder: Path, case_toml: str, inputs: dict[str, str]) -> Path:
 
 def assess_job(case_toml: str, inputs: dict[str, str]) -> dict[str, Any]:
     """The assessment of a visit: ``{"assessment": dict, "text": str}`` or ``{"error": str}``."""
-    from orthofit.config.settings import load_settings
     from orthofit.pipeline.assess_case import assess_case_file
     from orthofit.report.summary import assessment_dict, assessment_text
 
     with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
         try:
-            a = assess_case_file(lay_out(Path(tmp), case_toml, inputs), load_settings("neutral"))
+            a = assess_case_file(lay_out(Path(tmp), case_toml, inputs), _settings("neutral"))
         except UserError as err:
             return {"error": str(err)}
         return {"assessment": assessment_dict(a), "text": assessment_text(a)}
 
 
+class Lane(Enum):
+    """Which pool a job runs in, and so how soon it gets the processor.
+
+    Each lane has its own worker processes, at a lower scheduling priority the longer its
+    jobs take (``nice``): the kernel hands the processor to a page's job first and to an
+    approval last, so a preview never queues behind other users' approvals and a page never
+    waits behind either. On 2 cores this is what keeps pages and previews quick while
+    approvals are being built.
+    """
+
+    PAGE = 0  # an assessment or a FHIR export, for a page being shown
+    PREVIEW = 5  # the design page's coarse insoles
+    BUILD = 15  # an approval's files (``orthofit fit``)
+
+    @property
+    def nice(self) -> int:
+        return self.value
+
+
 class Jobs:
-    """Two pools of worker processes: ``await jobs.run(fn, *args)`` runs a build (previews,
-    approvals) in the main pool; ``light=True`` runs a page's job (an assessment, a FHIR
-    export) in a pool of its own, so a page never queues behind other users' builds.
+    """Worker processes by :class:`Lane`: ``await jobs.run(Lane.PREVIEW, fn, *args)``.
+
+    Parameters
+    ----------
+    workers : int
+        Processes of the preview and of the build lanes each (the page lane has one).
     """
 
     def __init__(self, workers: int) -> None:
-        self.pool = _pool(workers)
-        self.light = _pool(1)
+        sizes = {lane: 1 if lane is Lane.PAGE else workers for lane in Lane}
+        self.pools = {lane: _pool(n, lane.nice) for lane, n in sizes.items()}
+        # started now, not awaited: the server answers at once, the workers are ready soon after
+        self.warming = [self.pools[lane].submit(_warm) for lane, n in sizes.items() for _ in range(n)]
 
-    async def run(self, fn: Callable[..., Any], *args: Any, light: bool = False) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self.light if light else self.pool, fn, *args)
+    def ready(self) -> bool:
+        """Whether every worker has started and imported the pipeline."""
+        return all(f.done() for f in self.warming)
+
+    async def run(self, lane: Lane, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.pools[lane], fn, *args)
+
+    async def design(
+        self, case_toml: str, inputs: dict[str, str], profile: str, posted: dict[str, str]
+    ) -> dict[str, Any]:
+        """:func:`design_job` for both feet, each foot in a preview worker of its own: the
+        two insoles are built side by side, so a preview takes the time of one (both took
+        0.19 s of one core on the examples; one takes 0.1 s).
+        """
+        from orthofit.model.enums import Side
+
+        parts = await asyncio.gather(
+            *(self.run(Lane.PREVIEW, design_job, case_toml, inputs, profile, posted, side.value) for side in Side)
+        )
+        for part in parts:
+            if "error" in part:
+                return part
+        return {"sides": {k: v for part in parts for k, v in part["sides"].items()}, "overrides": parts[0]["overrides"]}
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        self.light.shutdown(wait=False, cancel_futures=True)
+        for pool in self.pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, nice: int) -> ProcessPoolExecutor:
     import os
-
-    from orthofit.pipeline.batch import init_worker
 
     # spawn: the server has threads, and forking a threaded process can copy a held lock.
     # The workers ignore Ctrl-C (the server stops them) and end with the server.
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_worker,
-        initargs=(os.getpid(), False),
+        initializer=_init_worker,
+        initargs=(os.getpid(), nice),
     )
+
+
+def _init_worker(parent: int, nice: int) -> None:
+    import os
+
+    from orthofit.pipeline.batch import init_worker
+
+    init_worker(parent, False)
+    os.nice(nice)
+
+
+def _warm() -> None:
+    """Import what the jobs use, so the first user's job does not pay for it (about 1 s).
+
+    The short sleep keeps this worker busy while the other warm-ups are handed out, so each
+    worker of a pool gets one.
+    """
+    import time
+
+    import orthofit.pipeline.fit  # noqa: F401
+    import orthofit.pipeline.insoles  # noqa: F401
+
+    _settings("neutral")
+    time.sleep(0.3)
+
+
+@functools.lru_cache(maxsize=32)
+def _base_settings(profile: str) -> Settings:
+    from orthofit.config.settings import load_settings
+
+    return load_settings(profile)
+
+
+def _settings(profile: str, overrides: dict[str, float] | None = None) -> Settings:
+    """``load_settings(profile, overrides=overrides)``, the shipped files read once per worker
+    (they do not change while the server runs; reading them was a sixth of a preview).
+    """
+    from orthofit.config.params import check_names
+
+    base = _base_settings(profile)
+    if not overrides:
+        return base
+    values: dict[str, Override] = dict(overrides)
+    check_names(values, "the overrides (--set)")
+    return dataclasses.replace(base, overrides=values)
 
 
 def _overrides(assessment: Any, profile: str, sides: list[Any], posted: dict[str, str]) -> dict[str, float]:
     """The posted parameter values that differ from what the profile and the rules give."""
     from orthofit.config.params import PARAMETERS
-    from orthofit.config.settings import load_settings
     from orthofit.pipeline.insoles import rule_params
 
-    base = rule_params(assessment, load_settings(profile), sides)
+    base = rule_params(assessment, _settings(profile), sides)
     overrides: dict[str, float] = {}
     for name, text in posted.items():
         spec = PARAMETERS.get(name)
@@ -118,8 +211,26 @@ def _overrides(assessment: Any, profile: str, sides: list[Any], posted: dict[str
     return overrides
 
 
-def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dict[str, str]) -> dict[str, Any]:
-    """Prescribe and build both insoles for the design page (a coarser mesh than the files').
+@functools.lru_cache(maxsize=8)
+def _assessed(case_toml: str, inputs: tuple[tuple[str, str], ...], profile: str) -> Assessment:
+    """A visit's case read, measured and assessed with ``profile``'s settings, kept for the
+    next preview of the same visit in this worker (a clinician moves one control after
+    another; reading and measuring a case with a footprint or scan is a fifth of a preview).
+    A visit's case and inputs never change: the store paths name their contents' SHA-256.
+    """
+    from orthofit.assess.assessment import assess
+    from orthofit.pipeline.inputs import load_measured_case
+
+    with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
+        return assess(load_measured_case(lay_out(Path(tmp), case_toml, dict(inputs))), _settings(profile))
+
+
+def design_job(
+    case_toml: str, inputs: dict[str, str], profile: str, posted: dict[str, str], only: str | None = None
+) -> dict[str, Any]:
+    """Prescribe and build both insoles for the design page (a coarser mesh than the files'),
+    or only the ``only`` foot ("left", "right"): :meth:`Jobs.design` builds each foot in a
+    worker of its own.
 
     ``posted`` holds the parameter values the form sent (text); the ones that differ from
     what the profile and the rules give become the clinician's overrides (``--set``), so the
@@ -128,23 +239,20 @@ def design_job(case_toml: str, inputs: dict[str, str], profile: str, posted: dic
     Returns ``{"sides": {side: {"stl": bytes, "params": {...}, "reasons": [...],
     "size": [x, y, z]}}, "overrides": {...}}`` or ``{"error": str}``.
     """
-    from orthofit.assess.assessment import assess
-    from orthofit.config.settings import load_settings
     from orthofit.model.enums import Side
-    from orthofit.pipeline.inputs import load_measured_case
     from orthofit.pipeline.insoles import preview_insoles
 
-    with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
-        try:
-            measured = load_measured_case(lay_out(Path(tmp), case_toml, inputs))
-            sides = [s for s in Side if measured.case.foot(s).foot_length_mm is not None]
-            if not sides:
-                return {"error": "neither foot has a foot length, so no insole can be sized"}
-            a = assess(measured, load_settings(profile))
-            overrides = _overrides(a, profile, sides, posted)
-            previews = preview_insoles(a, load_settings(profile, overrides=overrides), sides)
-        except UserError as err:
-            return {"error": str(err)}
+    try:
+        a = _assessed(case_toml, tuple(sorted(inputs.items())), profile)
+        sides = [s for s in Side if a.measured.case.foot(s).foot_length_mm is not None]
+        if not sides:
+            return {"error": "neither foot has a foot length, so no insole can be sized"}
+        # over both feet: a value equal to every foot's rule value is not a change
+        overrides = _overrides(a, profile, sides, posted)
+        built = [s for s in sides if only is None or s.value == only]
+        previews = preview_insoles(a, _settings(profile, overrides), built) if built else []
+    except UserError as err:
+        return {"error": str(err)}
     out: dict[str, Any] = {"sides": {}, "overrides": overrides}
     for rx, stl, size, zones in previews:
         out["sides"][rx.side.value] = {
@@ -176,9 +284,8 @@ def approve_job(case_toml: str, inputs: dict[str, str], profile: str, posted: di
     import os
 
     from orthofit.assess.assessment import assess
-    from orthofit.config.settings import load_settings
     from orthofit.model.enums import Side
-    from orthofit.pipeline.fit import fit
+    from orthofit.pipeline.fit import fit_measured, input_files
     from orthofit.pipeline.inputs import load_measured_case
 
     with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
@@ -188,8 +295,10 @@ def approve_job(case_toml: str, inputs: dict[str, str], profile: str, posted: di
         try:
             measured = load_measured_case(CASE_NAME)
             sides = [s for s in Side if measured.case.foot(s).foot_length_mm is not None]
-            overrides = _overrides(assess(measured, load_settings(profile)), profile, sides, posted) if sides else {}
-            result = fit(CASE_NAME, load_settings(profile, overrides=overrides))
+            overrides = _overrides(assess(measured, _settings(profile)), profile, sides, posted) if sides else {}
+            settings = _settings(profile, overrides)
+            # what fit(CASE_NAME, settings) does, without reading and measuring the case again
+            result = fit_measured(measured, input_files(measured.case, Path(CASE_NAME), settings), settings)
         except UserError as err:
             return {"error": str(err)}
         finally:
@@ -208,7 +317,6 @@ def fhir_job(
 ) -> dict[str, Any]:
     """The visit as an HL7 FHIR R4 Bundle (``{"bundle": dict}``), from the same pipeline steps."""
     from orthofit.assess.assessment import assess
-    from orthofit.config.settings import load_settings
     from orthofit.export.fhir import visit_bundle
     from orthofit.model.enums import Side
     from orthofit.pipeline.inputs import load_measured_case
@@ -217,7 +325,7 @@ def fhir_job(
     with tempfile.TemporaryDirectory(prefix="orthofit-job-") as tmp:
         try:
             measured = load_measured_case(lay_out(Path(tmp), case_toml, inputs))
-            settings = load_settings(profile, overrides=overrides)
+            settings = _settings(profile, overrides)
             a = assess(measured, settings)
             sides = [s for s in Side if measured.case.foot(s).foot_length_mm is not None]
             outputs = make_insoles(a, settings, sides) if sides else []

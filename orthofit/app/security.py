@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 
 from orthofit.app.models import LoginAttempt
 
-_hasher = PasswordHasher()
+#: Argon2id with OWASP's first listed setting (19 MiB, 2 passes, 1 lane; Password Storage
+#: Cheat Sheet): about 25 ms of one core per login. The library's default (64 MiB, 3 passes,
+#: 4 lanes) took 190 ms of processor per login, so a room of clinicians logging in at 8:00
+#: held up everyone's pages on a 2-core clinic computer. Hashes made with other settings
+#: still verify, and are re-made with these at the next login (:func:`needs_rehash`).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 #: Failed logins allowed per user name or address in :data:`LOGIN_WINDOW` before refusing.
 LOGIN_FAILURES = 5
@@ -31,6 +36,11 @@ def verify_password(stored: str, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a verified hash was made with other settings than :data:`_hasher`'s."""
+    return _hasher.check_needs_rehash(stored)
 
 
 #: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.

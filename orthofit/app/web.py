@@ -37,9 +37,9 @@ from orthofit.app.database import Database, upgrade
 from orthofit.app.jobs import (
     CASE_NAME,
     Jobs,
+    Lane,
     approve_job,
     assess_job,
-    design_job,
     fhir_job,
     fit_command,
     safe_relative,
@@ -211,7 +211,11 @@ def create_app(config: AppConfig) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
-        return PlainTextResponse("ok")
+        """``ok`` once the worker processes have started and imported the pipeline (a second
+        or two after start), ``starting`` before: what a monitor or a load test waits for.
+        """
+        jobs = state.get("jobs")
+        return PlainTextResponse("ok" if jobs and jobs.ready() else "starting")
 
     @app.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "/patients") -> HTMLResponse:
@@ -244,6 +248,9 @@ def create_app(config: AppConfig) -> FastAPI:
                 next=_local(str(form.get("next", ""))),
                 error="Wrong user name or password.",
             )
+        if security.needs_rehash(u.password_hash):
+            u.password_hash = await run_in_threadpool(security.hash_password, password)
+            s.commit()
         request.session.clear()
         request.session.update(user_id=u.id, csrf=security.new_csrf_token())
         return RedirectResponse(_local(str(form.get("next", ""))), status_code=303)
@@ -370,7 +377,7 @@ def create_app(config: AppConfig) -> FastAPI:
         ).hexdigest()
         result = assessments.get(key)
         if result is None:
-            result = await state["jobs"].run(assess_job, v.case_toml, inputs, light=True)
+            result = await state["jobs"].run(Lane.PAGE, assess_job, v.case_toml, inputs)
             assessments[key] = result
             while len(assessments) > 512:
                 assessments.popitem(last=False)
@@ -434,7 +441,7 @@ def create_app(config: AppConfig) -> FastAPI:
         if form.get("reset"):
             posted = {}
         inputs = inputs_of(v)
-        result = await state["jobs"].run(design_job, v.case_toml, inputs, profile, posted)
+        result = await state["jobs"].design(v.case_toml, inputs, profile, posted)
         token = secrets.token_urlsafe(16)
         if "sides" in result:
             meshes: dict[str, bytes] = {}
@@ -474,7 +481,7 @@ def create_app(config: AppConfig) -> FastAPI:
             raise HTTPException(400, "Choose one of the listed profiles.")
         posted = _posted(form)
         inputs = inputs_of(v)
-        result = await state["jobs"].run(approve_job, v.case_toml, inputs, profile, posted)
+        result = await state["jobs"].run(Lane.BUILD, approve_job, v.case_toml, inputs, profile, posted)
         if "error" in result:
             raise HTTPException(400, f"The visit cannot be approved: {result['error']}")
         # Files first (each whole under its hash), then the visit's rows in this one transaction.
@@ -557,7 +564,7 @@ def create_app(config: AppConfig) -> FastAPI:
         inputs = inputs_of(old)
         overrides = json.loads(old.overrides_json or "{}")
         posted = {k: f"{val:g}" for k, val in overrides.items()}
-        result = await state["jobs"].run(approve_job, old.case_toml, inputs, old.profile, posted)
+        result = await state["jobs"].run(Lane.BUILD, approve_job, old.case_toml, inputs, old.profile, posted)
         if "error" in result:
             raise HTTPException(400, f"The visit cannot be rebuilt: {result['error']}")
         v = Visit(
@@ -721,7 +728,7 @@ def create_app(config: AppConfig) -> FastAPI:
             v.visit_date.isoformat(),
             status,
         )
-        result = await state["jobs"].run(fhir_job, *args, light=True)
+        result = await state["jobs"].run(Lane.PAGE, fhir_job, *args)
         if "error" in result:
             raise HTTPException(400, f"The visit cannot be exported: {result['error']}")
         name = f"{v.patient.code}-visit-{v.id}-fhir.json"

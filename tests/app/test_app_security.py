@@ -169,3 +169,25 @@ def test_the_json_api_needs_a_valid_token_of_the_clinic(app, anon, clinician, st
 def test_openapi_describes_the_api_only(anon):
     spec = anon.get("/openapi.json").json()
     assert set(spec["paths"]) == {"/api/v1/orders", "/api/v1/files/{sha}", "/api/v1/orders/{vid}/status"}
+
+
+def test_a_password_hashed_with_older_settings_still_logs_in_and_is_rehashed(tmp_path):
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from helpers.app import login, make_app
+    from orthofit.app.config import AppConfig
+    from orthofit.app.database import Database
+    from orthofit.app.models import User
+
+    app = make_app(tmp_path)
+    db = Database(AppConfig.make(tmp_path).db_url)
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("demo-clinician")
+    with db.session() as s:
+        s.scalar(select(User).where(User.username == "demo")).password_hash = old
+    with TestClient(app) as c:
+        login(c)
+    with db.session() as s:
+        new = s.scalar(select(User).where(User.username == "demo")).password_hash
+    db.engine.dispose()
+    assert new != old and new.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
