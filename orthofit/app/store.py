@@ -14,6 +14,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from orthofit.app.models import StoredFile, VisitFile
@@ -79,7 +81,10 @@ def record_file(store: FileStore, session: Session, visit_id: int, name: str, ki
     make it the visit's file ``name`` (``kind`` "input" or "output"); returns its SHA-256.
     """
     sha = store.put(data)
-    if session.get(StoredFile, sha) is None:
-        session.add(StoredFile(sha256=sha, size_bytes=len(data)))
+    # The file's row once, even when two saves of the same file (a scan uploaded by two
+    # clinicians at once) race: the later insert waits for the earlier transaction and then
+    # does nothing, where "select, then add if missing" made the later commit fail.
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(StoredFile).values(sha256=sha, size_bytes=len(data)).on_conflict_do_nothing())
     session.add(VisitFile(visit_id=visit_id, name=name, kind=kind, sha256=sha))
     return sha
