@@ -128,8 +128,12 @@ class Jobs:
         return {"sides": {k: v for part in parts for k, v in part["sides"].items()}, "overrides": parts[0]["overrides"]}
 
     def close(self) -> None:
+        """Stop the workers: queued jobs are dropped, running ones finish (a second at most).
+        Waiting for them also lets each pool release its queues' semaphores, which otherwise
+        showed as a "leaked semaphore objects" warning every time the app was stopped.
+        """
         for pool in self.pools.values():
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pool(workers: int, nice: int) -> ProcessPoolExecutor:

@@ -93,6 +93,13 @@ class Visit(Base):
     patient: Mapped[Patient] = relationship(back_populates="visits")
     files: Mapped[list[VisitFile]] = relationship(back_populates="visit", order_by="VisitFile.name")
 
+    @property
+    def number(self) -> int:
+        """The visit's number for its patient (1 for the first, by date): what pages show,
+        where the id (the URL's) counts every clinic's visits.
+        """
+        return sorted(self.patient.visits, key=lambda v: (v.visit_date, v.id)).index(self) + 1
+
 
 class VisitFile(Base):
     """A file of a visit: an input the case file names (a scan, a grid) or an approved output."""

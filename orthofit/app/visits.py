@@ -8,6 +8,7 @@ line uses, so a field shows the very message ``orthofit assess`` would print, be
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -184,3 +185,70 @@ def form_from_case(case_toml: str) -> dict[str, str]:
         values["leg_length.difference_mm"] = f"{leg['difference_mm']:g}"
         values["leg_length.shorter_side"] = str(leg.get("shorter_side", ""))
     return values
+
+
+#: Names of the design page's parameter groups (the parameters' features) and of the
+#: parameters whose spelt-out name would mislead; the rest are their names in words.
+FEATURE_LABELS = {
+    "core": "Size, infill and limits",
+    "heel_spur_relief": "Heel-spur relief",
+    "mortons_extension": "Morton's extension",
+    "reverse_mortons": "Reverse Morton's extension",
+    "metatarsal": "Metatarsal pad and bar",
+}
+PARAM_LABELS = {
+    "base_thickness_rearfoot_mm": "Base thickness, rearfoot",
+    "base_thickness_forefoot_mm": "Base thickness, forefoot",
+    "arch_apex_pct": "Arch apex position",
+    "arch_length_pct": "Arch support length",
+    "arch_width_mm": "Arch support width",
+    "arch_fill_mm": "Arch fill (scan-fitted insoles)",
+    "min_thickness_mm": "Thinnest wall",
+    "mortons_extension_mm": "Morton's extension",
+    "mortons_extension_infill_pct": "Morton's extension infill",
+    "reverse_mortons_mm": "Reverse Morton's depth",
+    "reverse_mortons_diameter_mm": "Reverse Morton's diameter",
+    "heel_spur_relief_mm": "Heel-spur relief depth",
+    "heel_spur_relief_diameter_mm": "Heel-spur relief diameter",
+}
+
+
+def feature_label(feature: str) -> str:
+    """A parameter group's name as the design page shows it: ``"heel_cup"`` -> ``"Heel cup"``."""
+    return FEATURE_LABELS.get(feature, feature.replace("_", " ").capitalize())
+
+
+def param_label(name: str) -> str:
+    """A parameter's name in words: ``"met_pad_height_mm"`` -> ``"Metatarsal pad height"``
+    (its unit and range are shown beside it).
+    """
+    if name in PARAM_LABELS:
+        return PARAM_LABELS[name]
+    words = re.sub(r"_(mm|deg|pct)$", "", name).split("_")
+    words = ["metatarsal" if w == "met" else w for w in words]
+    if words[0] == "infill":  # infill_heel -> Infill, heel
+        return "Infill, " + " ".join(words[1:])
+    return " ".join(words).capitalize()
+
+
+#: An approved visit's files by how their names end: what each is, in the order shown.
+FILE_KINDS = (
+    ("-report.pdf", "Patient report (PDF)"),
+    ("-left.3mf", "Left insole, 3MF with its stiffness zones"),
+    ("-left.stl", "Left insole, STL"),
+    ("-right.3mf", "Right insole, 3MF with its stiffness zones"),
+    ("-right.stl", "Right insole, STL"),
+    ("-manifest.json", "Manifest: inputs, parameters and every file's SHA-256"),
+    ("-assessment.json", "Assessment (JSON)"),
+)
+
+
+def file_kind(name: str) -> str:
+    """What an approved file is, in words (its name when it is none of :data:`FILE_KINDS`)."""
+    return next((what for end, what in FILE_KINDS if name.endswith(end)), name)
+
+
+def files_in_order(files: list[Any]) -> list[Any]:
+    """Files (with a ``name``) in the order of :data:`FILE_KINDS`, the others last by name."""
+    rank = {end: i for i, (end, _) in enumerate(FILE_KINDS)}
+    return sorted(files, key=lambda f: (next((r for e, r in rank.items() if f.name.endswith(e)), len(rank)), f.name))

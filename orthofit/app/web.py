@@ -46,7 +46,19 @@ from orthofit.app.jobs import (
 )
 from orthofit.app.models import ApiToken, OrderStatus, Patient, Role, StoredFile, User, Visit, VisitFile
 from orthofit.app.store import FileStore, record_file
-from orthofit.app.visits import FOOT_ROWS, FPI6_ITEMS, SIDES, case_from_form, form_from_case, measure_titles
+from orthofit.app.visits import (
+    FOOT_ROWS,
+    FPI6_ITEMS,
+    SIDES,
+    case_from_form,
+    feature_label,
+    file_kind,
+    files_in_order,
+    form_from_case,
+    measure_titles,
+    param_label,
+)
+from orthofit.assess.assessment import format_value
 from orthofit.config.limits import MAX_FILE_BYTES
 from orthofit.errors import UserError
 
@@ -145,6 +157,12 @@ def create_app(config: AppConfig) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
+    # a measure's value with its unit, as the command line and the report print it
+    templates.env.filters["measure"] = lambda value, name: "—" if value is None else format_value(name, value)
+    templates.env.filters["param_label"] = param_label
+    templates.env.filters["feature_label"] = feature_label
+    templates.env.filters["file_kind"] = file_kind
+    templates.env.filters["files_in_order"] = files_in_order
     app.state.db, app.state.store, app.state.config = db, store, config
 
     @app.exception_handler(LoginRequired)
@@ -157,9 +175,16 @@ def create_app(config: AppConfig) -> FastAPI:
     async def _error_page(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return templates.TemplateResponse(
-            request, "error.html", {"status": exc.status_code, "message": exc.detail}, status_code=exc.status_code
-        )
+        # The page keeps its frame (menu, who is logged in, version) when there is a session.
+        u = None
+        if "user_id" in request.session:
+            with db.session() as s:
+                u = s.get(User, request.session["user_id"])
+                if u is not None:
+                    _ = u.clinic.name  # loaded before the session closes
+        response = page(request, "error.html", u, status=exc.status_code, message=exc.detail)
+        response.status_code = exc.status_code
+        return response
 
     def page(request: Request, name: str, u: User | None, **ctx: Any) -> HTMLResponse:
         if "csrf" not in request.session:
@@ -201,7 +226,7 @@ def create_app(config: AppConfig) -> FastAPI:
         """Move an order one step to ``to`` (409 if that is not its next step, 403 if the role may not)."""
         step = NEXT.get(v.status)
         if step is None or to != step[0].value:
-            raise HTTPException(409, f"Visit {v.id} is {v.status.value}; it cannot move to {to[:30]!r}.")
+            raise HTTPException(409, f"Visit {v.number} is {v.status.value}; it cannot move to {to[:30]!r}.")
         if u.role not in step[1]:
             raise HTTPException(403, f"A {u.role.value} account cannot mark an order {step[0].value}.")
         v.status = step[0]
@@ -464,7 +489,7 @@ def create_app(config: AppConfig) -> FastAPI:
 
     def _not_frozen(v: Visit) -> None:
         if v.status is not OrderStatus.DRAFT:
-            raise HTTPException(409, f"Visit {v.id} is {v.status.value}: its prescription and files are frozen.")
+            raise HTTPException(409, f"Visit {v.number} is {v.status.value}: its prescription and files are frozen.")
 
     @app.post("/visits/{vid}/approve", response_class=HTMLResponse, dependencies=[Csrf])
     async def approve(request: Request, vid: int, s: Db, u: CurrentUser) -> Response:
@@ -590,14 +615,14 @@ def create_app(config: AppConfig) -> FastAPI:
             if originals.get(name) != record_file(store, s, v.id, name, "output", data):
                 differ.append(name)
         if not differ:
-            note = f"Re-order of visit {old.id}: every file is identical to the originals."
+            note = f"Re-order of visit {old.number}: every file is identical to the originals."
         else:
             why = (
                 f"made with orthofit {__version__}, the originals with {old.orthofit_version}"
                 if old.orthofit_version != __version__
                 else "the same version made them: the inputs or the settings shipped with it changed"
             )
-            note = f"Re-order of visit {old.id}: {', '.join(sorted(differ))} differ from the originals ({why})."
+            note = f"Re-order of visit {old.number}: {', '.join(sorted(differ))} differ from the originals ({why})."
         s.commit()
         request.session["note"] = note
         return RedirectResponse(f"/visits/{v.id}", status_code=303)

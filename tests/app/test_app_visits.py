@@ -11,7 +11,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers.app import make_app
+from helpers.app import make_app, visit_of
 from helpers.repo import EXAMPLES
 
 
@@ -126,3 +126,26 @@ def test_serve_create_user(cli, tmp_path, monkeypatch, role, password, code, wor
     if code == 0:
         r = cli("serve", "--data", tmp_path, "--create-user", "boss", role, "Clinic A")
         assert r.code == 2 and "exists already" in r.err
+
+
+def test_pages_name_parameters_files_and_units_as_a_clinician_reads_them(clinician):
+    from types import SimpleNamespace
+
+    from orthofit.app.visits import feature_label, file_kind, files_in_order, param_label
+    from orthofit.config.params import PARAMETERS
+
+    labels = {name: param_label(name) for name in PARAMETERS}
+    assert labels["met_pad_height_mm"] == "Metatarsal pad height"
+    assert labels["mortons_extension_mm"] == "Morton's extension" and labels["infill_heel_pct"] == "Infill, heel"
+    assert all("_" not in x and x[0].isupper() for x in labels.values()), labels
+    assert len(set(labels.values())) == len(labels)  # no two parameters look alike
+    assert feature_label("heel_cup") == "Heel cup" and feature_label("reverse_mortons") == "Reverse Morton's extension"
+    names = ["X-assessment.json", "X-right.stl", "X-manifest.json", "X-left.stl", "X-report.pdf", "X-left.3mf"]
+    ordered = [f.name for f in files_in_order([SimpleNamespace(name=n) for n in names])]
+    expected = ("report.pdf", "left.3mf", "left.stl", "right.stl", "manifest.json", "assessment.json")
+    assert ordered == [f"X-{n}" for n in expected]
+    assert file_kind("X-report.pdf") == "Patient report (PDF)" and file_kind("notes.txt") == "notes.txt"
+    # The assessment's values carry their units, as the command line prints them.
+    client, _ = clinician
+    page = client.get(visit_of(client, "Aiko Tanaka")).text
+    assert re.search(r'<td class="num">\d+\.\d mm</td>', page) and re.search(r'<td class="num">\d+\.\d°</td>', page)

@@ -60,12 +60,14 @@ def test_a_clinicians_visit_from_login_to_the_3d_view(server, browser):
     after = page.locator("#viewer canvas").screenshot()
     assert before != after, "the 3D view did not change with the arch height"
     assert "arch_height_mm = 24: set by the clinician" in page.locator("#preview").inner_text()
-    # The stiffness zones on and off.
+    # Coloured by stiffness zone, with its legend, and back to thickness.
+    assert page.is_visible("#legend-thickness") and not page.is_visible("#legend-zones")
     page.check("#zones")
     page.wait_for_timeout(500)
     zoned = page.locator("#viewer canvas").screenshot()
     assert zoned != after, "the zones did not show"
-    page.uncheck("#zones")
+    assert page.is_visible("#legend-zones") and not page.is_visible("#legend-thickness")
+    page.check("#colour")
     page.wait_for_timeout(500)
     assert page.locator("#viewer canvas").screenshot() != zoned
     page.close()

@@ -44,3 +44,13 @@ def login(client: TestClient, user: str = "demo", password: str = "demo-clinicia
     r = client.post("/login", data={"username": user, "password": password, "csrf": token}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/patients", r.text
     return csrf_of(client.get("/patients/new").text)
+
+
+def visit_of(client: TestClient, name: str) -> str:
+    """The path of the first visit of the patient called ``name`` (``/visits/N``)."""
+    page = client.get("/patients", params={"q": name}).text
+    pid = re.search(r'href="/patients/(\d+)"', page)
+    assert pid, f"no patient {name!r}"
+    visit = re.search(r'href="(/visits/\d+)"', client.get(f"/patients/{pid.group(1)}").text)
+    assert visit, f"{name!r} has no visit"
+    return visit.group(1)

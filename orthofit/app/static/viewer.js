@@ -1,4 +1,5 @@
-// The design page's 3D view: both insoles (STL from the server), coloured by thickness.
+// The design page's 3D view: both insoles (STL from the server), coloured by thickness or by
+// stiffness zone, with a legend.
 import * as THREE from "three";
 import { OrbitControls } from "/static/vendor/three-0.187.0/OrbitControls.js";
 import { STLLoader } from "/static/vendor/three-0.187.0/STLLoader.js";
@@ -11,7 +12,7 @@ const scene = new THREE.Scene();
 scene.background = new THREE.Color(0xf4f6f9);
 const camera = new THREE.PerspectiveCamera(35, 1, 1, 5000);
 camera.up.set(0, 0, 1);
-camera.position.set(0, -420, 380);
+camera.position.set(0, -300, 520);  // from in front of the toes, looking down at about 60°
 const controls = new OrbitControls(camera, renderer.domElement);
 scene.add(new THREE.HemisphereLight(0xffffff, 0x8899aa, 2.2));
 const sun = new THREE.DirectionalLight(0xffffff, 1.6);
@@ -30,36 +31,76 @@ function size() {
 window.addEventListener("resize", size);
 size();
 
-// Colours: "thickness" (height above the floor, pale to deep blue), or "zones" (each vertex
-// takes the infill of the last stiffness zone over it, as a slicer applies its modifiers:
-// pale orange sparse to deep orange dense; infill runs 5-100 %, clinical profiles use 10-40 %).
-const SPARSE = new THREE.Color(0xfde2c0), DENSE = new THREE.Color(0xb34700), PLAIN = new THREE.Color(0xc9d6e2);
+// Colours (one of "plain", "thickness", "zones", chosen by the radio buttons):
+// thickness: height above the floor, pale yellow (thin) through teal to deep blue (the
+//   tallest point: the heel cup rim or the arch), with a legend in mm;
+// zones: each vertex takes the infill of the last stiffness zone over it, as a slicer applies
+//   its modifiers: pale (sparse) to deep brown-orange (dense, 40 % and more); grey = no zone.
+const THICK = [0xffffcc, 0xa1dab4, 0x41b6c4, 0x2c7fb8, 0x253494].map((h) => new THREE.Color(h));
+const INFILL = [0xfff2d0, 0xfdb863, 0xe66101, 0x7f2704].map((h) => new THREE.Color(h));
+const PLAIN = new THREE.Color(0xc9d6e2), NOZONE = new THREE.Color(0xe3e7ec);
+
+function ramp(stops, t, out) {
+  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  return out.copy(stops[i]).lerp(stops[i + 1], x - i);
+}
+
+function mode() {
+  const on = document.querySelector("input[name=colouring]:checked");
+  return on ? on.value : "thickness";
+}
+
+let tallest = 1;
 
 function colour(mesh) {
   const geometry = mesh.geometry;
   const z = geometry.attributes.position;
   const colours = new Float32Array(z.count * 3);
-  const zonesOn = document.getElementById("zones").checked;
-  const thickness = document.getElementById("colour").checked;
-  let top = 1;
-  for (let i = 0; i < z.count; i++) top = Math.max(top, z.getZ(i));
-  const low = new THREE.Color(0xcfe3f1), high = new THREE.Color(0x1f5f8b), c = new THREE.Color();
+  const how = mode(), c = new THREE.Color();
   const zones = mesh.userData.zones || [];
   for (let i = 0; i < z.count; i++) {
-    if (zonesOn) {
+    if (how === "zones") {
       const x = z.getX(i), y = z.getY(i);
       let infill = null;
       for (const zone of zones) {
         const b = zone.box;
         if (x >= b.min.x && x <= b.max.x && y >= b.min.y && y <= b.max.y) infill = zone.infill_pct;
       }
-      if (infill === null) c.copy(PLAIN); else c.copy(SPARSE).lerp(DENSE, Math.min(1, infill / 40));
+      if (infill === null) c.copy(NOZONE); else ramp(INFILL, (infill - 5) / 35, c);
+    } else if (how === "thickness") {
+      ramp(THICK, z.getZ(i) / tallest, c);
     } else {
-      c.copy(low).lerp(high, thickness ? Math.min(1, z.getZ(i) / top) : 0.35);
+      c.copy(PLAIN);
     }
     colours.set([c.r, c.g, c.b], 3 * i);
   }
   geometry.setAttribute("color", new THREE.BufferAttribute(colours, 3));
+}
+
+function legend() {
+  const how = mode();
+  document.getElementById("legend-thickness").hidden = how !== "thickness";
+  document.getElementById("legend-zones").hidden = how !== "zones";
+  document.getElementById("tallest").textContent = `${tallest.toFixed(0)} mm`;
+}
+
+// Frame both insoles once (the clinician's own turning and zooming is kept after that):
+// from the current direction, move the camera so that they fill most of the view.
+function frame() {
+  const bounds = new THREE.Box3().setFromObject(group);
+  const centre = bounds.getCenter(new THREE.Vector3());
+  controls.target.copy(centre);
+  const direction = camera.position.clone().sub(centre).normalize();
+  camera.position.copy(centre).addScaledVector(direction, 600);
+  camera.updateMatrixWorld();
+  let reach = 0;
+  for (const x of [bounds.min.x, bounds.max.x]) for (const y of [bounds.min.y, bounds.max.y]) for (const zz of [bounds.min.z, bounds.max.z]) {
+    const p = new THREE.Vector3(x, y, zz).project(camera);
+    reach = Math.max(reach, Math.abs(p.x), Math.abs(p.y));
+  }
+  camera.position.copy(centre).addScaledVector(direction, 600 * reach / 0.9);
+  controls.update();
 }
 
 async function load(token, sides, zones) {
@@ -73,10 +114,16 @@ async function load(token, sides, zones) {
     }));
     const mesh = new THREE.Mesh(geometry, new THREE.MeshStandardMaterial({ vertexColors: true, roughness: 0.8 }));
     mesh.userData = { side, zones: boxes };
-    colour(mesh);
     return mesh;
   }));
   group.clear();
+  tallest = 1;
+  meshes.forEach((mesh) => {
+    const z = mesh.geometry.attributes.position;
+    for (let i = 0; i < z.count; i++) tallest = Math.max(tallest, z.getZ(i));
+  });
+  meshes.forEach(colour);
+  legend();
   // Side by side, toes up the screen: the library's frame has toes toward +x.
   meshes.forEach((mesh) => {
     mesh.rotation.z = Math.PI / 2;
@@ -84,12 +131,12 @@ async function load(token, sides, zones) {
     mesh.position.y = -140;
     group.add(mesh);
   });
+  if (!box.dataset.loaded) frame();
   box.dataset.loaded = `${token}:${sides.join(",")}`;  // the browser tests wait for this
 }
 
-document.getElementById("zones").addEventListener("change", () => group.children.forEach(colour));
-
-document.getElementById("colour").addEventListener("change", () => group.children.forEach(colour));
+document.querySelectorAll("input[name=colouring]").forEach((radio) =>
+  radio.addEventListener("change", () => { group.children.forEach(colour); legend(); }));
 
 document.body.addEventListener("htmx:afterSwap", (e) => {
   if (e.detail.target.id !== "preview") return;
