@@ -90,16 +90,34 @@ def measure_foot_scan(
     check_foot_shape(oriented, m, scan.source)
     loaded = condition in (ScanCondition.STANDING, ScanCondition.SITTING)
     if condition is ScanCondition.STANDING and oriented.floor != "flat contact":
-        notes.append(
-            "no flat contact with the floor was found: this does not look like a standing "
-            "(weight-bearing) scan; check the scan condition"
+        # The scan contradicts its declared condition: the loaded measures would be read from
+        # a foot that bore no weight, so they are refused, not reported with a note.
+        why = (
+            "the scan was declared standing, but its sole has no flat contact with a floor: it "
+            "does not look weight-bearing, so its standing heights and footprint are not used; "
+            "check the scan condition (--condition)"
         )
+        notes.append(why)
+        m = refuse_loaded(m, why)
     elif not loaded and oriented.floor == "flat contact":
         notes.append(
             f"the sole lies flat on the floor over {oriented.flat_contact_mm2:.0f} mm², like a "
             f"weight-bearing scan, but the condition given is {condition.value}"
         )
     return ScanRecord(scan.source, scan.units, scan.units_inferred, condition, oriented, m, tuple(notes))
+
+
+#: The measures only a weight-bearing scan gives (the footprint too).
+LOADED_MEASURES = ("dorsal_height_standing_mm", "plantar_arch_height_mm", "navicular_height_standing_mm")
+
+
+def refuse_loaded(m: ScanMeasurements, why: str) -> ScanMeasurements:
+    """``m`` without its loaded measures and footprint, each saying ``why``."""
+    measures = dict(m.measures)
+    for name in LOADED_MEASURES:
+        if name in measures:
+            measures[name] = replace(measures[name], value=None, uncertainty_mm=None, note=why)
+    return replace(m, measures=measures, footprint=None, footprint_note=why, footprint_rings=())
 
 
 #: What makes a scan plausibly a foot, as ranges of shape ratios [D]. Each is wide around

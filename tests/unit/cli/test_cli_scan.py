@@ -91,9 +91,14 @@ def test_non_weight_bearing_scan_says_what_it_cannot_give(cli):
     # without a condition it is not taken as standing: there is no flat contact
     d = scan_json(cli, shared_data("scans", "find_template_lowres_left_m.obj"))
     assert d["condition"] == "non-weight-bearing"
-    # called standing, it is measured so, with a warning
+    # called standing, the scan contradicts it: the loaded measures are refused, with the reason
     d = scan_json(cli, shared_data("scans", "find_template_lowres_left_m.obj"), "--condition", "standing")
-    assert any("does not look like a standing" in n for n in d["notes"])
+    assert any("declared standing, but its sole has no flat contact" in n for n in d["notes"])
+    assert d["footprint_indices"] is None and "no flat contact" in d["footprint_note"]
+    for f in ("dorsal_height_standing_mm", "navicular_height_standing_mm", "plantar_arch_height_mm"):
+        assert d["measurements"][f]["value"] is None and "no flat contact" in d["measurements"][f]["note"]
+    assert d["assessment"]["arch_type"] is None
+    assert d["measurements"]["foot_length_mm"]["value"] > 200  # what needs no load is still measured
 
 
 @pytest.mark.shared_data

@@ -163,3 +163,25 @@ def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_pat
     V = ins.solid.vertices
     centre = V[(np.abs(V[:, 1]) < 10) & (V[:, 0] > 0.3 * true_length) & (V[:, 0] < 0.6 * true_length)]
     assert centre[:, 2].max() < params.base_thickness_rearfoot_mm + params.arch_fill_mm + 1.5
+
+
+def test_a_scan_declared_standing_without_floor_contact_gives_no_loaded_measures(tmp_path):
+    """A rocker-soled foot (the sole curves up 15 mm at both ends, as a foot held in the air
+    does) rests on no floor: called standing, its standing heights and footprint are refused
+    with the reason, and what needs no load is still measured."""
+    from orthofit.measure.scan_case import LOADED_MEASURES, measure_foot_scan
+
+    solid, true_length, _ = synthetic_foot(262, 101, 68)
+    v = solid.vertices.copy()
+    mid = 0.5 * (v[:, 0].min() + v[:, 0].max())
+    v[:, 2] += 15.0 * ((v[:, 0] - mid) / (0.5 * true_length)) ** 2
+    path = tmp_path / "rocker.stl"
+    trimesh.Trimesh(v, solid.faces, process=False).export(path)
+    record = measure_foot_scan(load_scan(path, "mm"), Side.RIGHT, ScanCondition.STANDING)
+    assert record.oriented.floor == "support plane"
+    m = record.measurements
+    for name in LOADED_MEASURES:
+        assert m.measures[name].value is None and "no flat contact" in (m.measures[name].note or "")
+    assert m.footprint is None and "no flat contact" in (m.footprint_note or "")
+    assert any("declared standing" in n for n in record.notes)
+    assert abs(m.measures["foot_length_mm"].value - true_length) < 0.1 * true_length
