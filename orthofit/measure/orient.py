@@ -51,6 +51,9 @@ class OrientedScan:
     flat_contact_mm2: float
     cropped_at_mm: float | None
     notes: tuple[str, ...]
+    #: Whether the side cues agreed enough (:data:`SIDE_CERTAIN_SCORE`); each cue's reading.
+    side_certain: bool = True
+    side_cues: tuple[SideCue, ...] = ()
 
 
 def _face_data(v: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -107,12 +110,13 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
         pts, faces = _crop(pts, faces, cropped)
         pts[:, 0] -= pts[:, 0].min()
         notes.append(f"cropped at {cropped:.0f} mm above the floor (the scan includes the leg)")
-    side_from_scan, evidence = _side_from_arch(pts, faces)
+    side_from_scan, side_certain, cues, evidence = _side_from_arch(pts, faces)
     notes.append(f"side read as {side_from_scan.value} ({evidence})")
     if side is not None and side is not side_from_scan:
+        said = [c.name for c in cues if c.vote == (1 if side_from_scan is Side.RIGHT else -1)]
         notes.append(
-            f"the scan looks like a {side_from_scan.value} foot (its arch is on that side); "
-            f"measured as {side.value} as given"
+            f"the scan looks like a {side_from_scan.value} foot (by its {', '.join(said) or 'cues'}"
+            f"{'' if side_certain else ', though uncertainly'}); measured as {side.value} as given"
         )
         pts[:, 1] *= -1.0  # mirror it so the arch lands on that side
         faces = faces[:, ::-1]
@@ -120,7 +124,9 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     # Centre y on the heel's midline.
     heel = pts[:, 0] < 0.2 * np.ptp(pts[:, 0])
     pts[:, 1] -= 0.5 * (pts[heel, 1].max() + pts[heel, 1].min())
-    return OrientedScan(pts, faces, side, side_from_scan, floor_kind, flat_area, cropped, tuple(notes))
+    return OrientedScan(
+        pts, faces, side, side_from_scan, floor_kind, flat_area, cropped, tuple(notes), side_certain, tuple(cues)
+    )
 
 
 def _candidate_dirs(
@@ -315,19 +321,60 @@ def _crop(pts: np.ndarray, faces: np.ndarray, height: float) -> tuple[np.ndarray
     return pts[used], remap[faces]
 
 
-def _side_from_arch(pts: np.ndarray, faces: np.ndarray) -> tuple[Side, str]:
-    """Which foot, from three cues that each say where the medial side is (+1: +y, -1: -y):
+#: How far each side cue must lean, mm, to vote (below it, it abstains), and its weight [D].
+#: The plantar arch is the most direct evidence when a scan has relief under the midfoot.
+SIDE_CUES = {
+    "plantar arch": (1.5, 2.5),
+    "dorsum": (3.0, 1.0),
+    "ball line": (3.0, 1.0),
+    "longest toe": (3.0, 1.0),
+}
+#: The side is taken as read when the weighted votes lean this far one way [D]: the plantar
+#: arch alone, or two other cues that agree with none against them.
+SIDE_CERTAIN_SCORE = 2.0
+#: Points within this distance of an extreme stand for it, mm: an extreme measured on the
+#: surface, not on one vertex, so that re-meshing the same surface does not move it.
+_EXTREME_BAND_MM = 1.5
 
-    * the plantar arch: the midfoot's underside is higher medially (when it has relief; a
-      glass-plate scan flattens it);
-    * the dorsum: the midfoot's top is highest over the medial arch;
-    * the toes: the longest toe (hallux or 2nd) lies medial of the forefoot's centre line.
 
-    In the plan view a right foot's medial side is +y.
+@dataclass(frozen=True)
+class SideCue:
+    """One cue's reading: ``lean_mm`` > 0 says the medial side is +y (a right foot)."""
+
+    name: str
+    lean_mm: float
+    threshold_mm: float
+    weight: float
+
+    @property
+    def vote(self) -> int:
+        """+1 right, -1 left, 0 abstains (leans less than its threshold)."""
+        return 0 if abs(self.lean_mm) < self.threshold_mm else (1 if self.lean_mm > 0 else -1)
+
+    def text(self) -> str:
+        if self.vote == 0:
+            return f"{self.name} abstains ({abs(self.lean_mm):.1f} mm, under {self.threshold_mm:g})"
+        return f"{self.name} says {'right' if self.vote > 0 else 'left'} by {abs(self.lean_mm):.1f} mm"
+
+
+def _near_max(a: np.ndarray, band: float = _EXTREME_BAND_MM) -> np.ndarray:
+    """The points within ``band`` of ``a``'s largest value (a mask)."""
+    return a >= a.max() - band
+
+
+def _side_cues(pts: np.ndarray) -> list[SideCue]:
+    """Four cues that each lean toward where the medial side is (in the plan view a right
+    foot's medial side is +y), each measured as a distance on the surface, mm:
+
+    * plantar arch: the midfoot's underside is higher medially (when it has relief; a
+      glass-plate scan flattens it): the medial third's underside minus the lateral third's;
+    * dorsum: the instep's top lies over the medial arch: its offset from the centre line;
+    * ball line: the ball line slopes back laterally, so the medial bulge (1st metatarsal
+      head) is further forward than the lateral (5th): their difference along the foot;
+    * longest toe: the longest toe (hallux or 2nd) lies medial of the forefoot's centre line.
     """
     x, y, z = pts.T
     length = np.ptp(x)
-    votes: dict[str, float] = {}
     mid = (x > 0.35 * length) & (x < 0.60 * length)
     if mid.sum() < 10:
         raise ScanError("the scan's midfoot is missing: it cannot be measured")
@@ -336,27 +383,38 @@ def _side_from_arch(pts: np.ndarray, faces: np.ndarray) -> tuple[Side, str]:
     bins = np.clip(((ym - lo) / max(hi - lo, 1e-9) * 12).astype(int), 0, 11)
     under = np.full(12, np.inf)
     np.minimum.at(under, bins, zm)
-    top = np.full(12, -np.inf)
-    np.maximum.at(top, bins, zm)
-    relief = under[2:10].max() - under[2:10].min()
-    if relief > 3.0:
-        # the most direct evidence when the scan has it; 2.5 also makes ties impossible
-        votes["plantar arch"] = 2.5 if under[7:10].mean() > under[2:5].mean() else -2.5
+    seen = under[2:10][np.isfinite(under[2:10])]
+    relief = float(seen.max() - seen.min()) if len(seen) else 0.0
+    arch = float(
+        np.nanmean(np.where(np.isfinite(under[7:10]), under[7:10], np.nan))
+        - np.nanmean(np.where(np.isfinite(under[2:5]), under[2:5], np.nan))
+    )
+    cues = [SideCue("plantar arch", arch if relief > 3.0 and np.isfinite(arch) else 0.0, *SIDE_CUES["plantar arch"])]
     instep = (x > 0.55 * length) & (x < 0.70 * length)  # in front of any ankle cut
-    yi = y[instep]
-    peak = yi[np.argmax(z[instep])]
-    votes["dorsum"] = 1.0 if peak > 0.5 * (yi.min() + yi.max()) else -1.0
+    yi, zi = y[instep], z[instep]
+    cues.append(SideCue("dorsum", float(yi[_near_max(zi)].mean() - 0.5 * (yi.min() + yi.max())), *SIDE_CUES["dorsum"]))
     ball = (x > 0.5 * length) & (x < 0.9 * length)
     xb, yb = x[ball], y[ball]
-    # The ball line slopes back laterally: the medial bulge (1st MTH) is further forward.
-    votes["ball line"] = 1.0 if xb[np.argmax(yb)] > xb[np.argmin(yb)] else -1.0
+    medial_x = xb[_near_max(yb)].mean()
+    lateral_x = xb[_near_max(-yb)].mean()
+    cues.append(SideCue("ball line", float(medial_x - lateral_x), *SIDE_CUES["ball line"]))
     fore = x > 0.7 * length
     mid_fore = 0.5 * (y[fore].min() + y[fore].max())
-    tip = y[np.argmax(x)]
-    votes["longest toe"] = 1.0 if tip > mid_fore else -1.0
-    total = sum(votes.values())
-    side = Side.RIGHT if total > 0 else Side.LEFT
-    detail = ", ".join(f"{k} says {'right' if s > 0 else 'left'}" for k, s in votes.items())
-    if len({np.sign(s) for s in votes.values()}) > 1:
-        detail += "; the cues disagree: give --side if you know it"
-    return side, detail
+    tip = y[_near_max(x)].mean()
+    cues.append(SideCue("longest toe", float(tip - mid_fore), *SIDE_CUES["longest toe"]))
+    return cues
+
+
+def _side_from_arch(pts: np.ndarray, faces: np.ndarray) -> tuple[Side, bool, list[SideCue], str]:
+    """Which foot: (side, certain, cues, what they said). The weighted votes decide; with
+    less than :data:`SIDE_CERTAIN_SCORE` between them (cues that disagree or abstain), the
+    side is a guess and the text says to give ``--side``.
+    """
+    cues = _side_cues(pts)
+    score = sum(c.weight * c.vote for c in cues)
+    side = Side.RIGHT if score > 0 else Side.LEFT
+    certain = abs(score) >= SIDE_CERTAIN_SCORE
+    detail = ", ".join(c.text() for c in cues)
+    if not certain:
+        detail += "; the side is uncertain: give --side"
+    return side, certain, cues, detail

@@ -250,6 +250,11 @@ def scan_dict(record, assessment: Assessment) -> dict[str, Any]:
         "source": record.source,
         "side": record.side.value,
         "side_from_scan": record.oriented.side_from_scan.value,
+        "side_certain": record.oriented.side_certain,
+        "side_cues": {
+            c.name: {"lean_mm": round(c.lean_mm, 1), "threshold_mm": c.threshold_mm, "vote": c.vote}
+            for c in record.oriented.side_cues
+        },
         "units": record.units,
         "units_inferred": record.units_inferred,
         "condition": record.condition.value,

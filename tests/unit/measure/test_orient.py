@@ -57,3 +57,38 @@ def test_any_pose(real_scans, seed):
     assert b.side is Side.RIGHT
     assert np.ptp(b.vertices[:, 0]) == pytest.approx(np.ptp(a.vertices[:, 0]), abs=1.0)
     assert np.ptp(b.vertices[:, 2]) == pytest.approx(np.ptp(a.vertices[:, 2]), abs=1.0)
+
+
+@pytest.mark.parametrize("key", list(REAL_SCANS))
+def test_each_side_cue_keeps_its_vote_on_a_subdivided_copy(real_scans, key):
+    """The cues are read from the surface (points near an extreme, not one vertex), so the
+    same surface with 4 and 16 times the triangles votes the same and leans within 5 mm."""
+    s = real_scans[key]
+    o = orient_scan(s)
+    v, f = s.vertices, s.faces
+    for _ in range(2):
+        v, f = trimesh.remesh.subdivide(v, f)
+        d = orient_scan(replace(s, vertices=v, faces=f))
+        assert [c.vote for c in d.side_cues] == [c.vote for c in o.side_cues]
+        assert all(abs(a.lean_mm - b.lean_mm) < 5.0 for a, b in zip(o.side_cues, d.side_cues, strict=True))
+        assert (d.side, d.side_certain) == (o.side, o.side_certain)
+
+
+def test_cues_that_disagree_make_the_side_uncertain_and_the_notes_ask_for_it(real_scans):
+    key = next(k for k in REAL_SCANS if not k.startswith("dupontgu"))
+    o = orient_scan(real_scans[key])
+    votes = {c.name: c.vote for c in o.side_cues}
+    assert set(votes.values()) == {1, -1}  # this scan's cues disagree...
+    assert not o.side_certain  # ...and no side leans far enough to be taken as read
+    note = next(n for n in o.notes if n.startswith("side read as"))
+    assert "the side is uncertain: give --side" in note
+    assert all(f"{name} says" in note for name in votes)  # each cue's vote, with its lean in mm
+    certain = orient_scan(real_scans["dupontgu-left"])
+    assert certain.side_certain and "uncertain" not in " ".join(certain.notes)
+
+
+def test_the_wrong_side_note_names_the_cues_that_said_so(real_scans):
+    o = orient_scan(real_scans["dupontgu-left"], side=Side.RIGHT)
+    note = next(n for n in o.notes if "looks like a left foot" in n)
+    said = [c.name for c in o.side_cues if c.vote == -1]
+    assert said and f"by its {', '.join(said)})" in note and "arch is on that side" not in note
