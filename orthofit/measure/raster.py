@@ -149,3 +149,76 @@ def smooth_outline(cells: BaseGeometry, pitch: float) -> BaseGeometry:
     if smooth.is_empty:
         return cells
     return smooth.simplify(0.2 * pitch)
+
+
+def triangle_heights(
+    xy: np.ndarray, z: np.ndarray, tri: np.ndarray, pitch: float, lowest: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """The surface's height at every cell centre, by linear interpolation in the triangles
+    over it: the highest (or with ``lowest``, the lowest) where several lie over a centre.
+
+    Measured on the surface, not at its vertices, so the same surface meshed finer or
+    coarser gives the same heights.
+
+    Parameters
+    ----------
+    xy : (n, 2) float
+        Vertex positions in plan, mm.
+    z : (n,) float
+        Vertex heights, mm.
+    tri : (m, 3) int
+        The triangles.
+    pitch : float
+        Cell size, mm.
+
+    Returns
+    -------
+    heights : (rows, cols) float
+        ±inf where no triangle covers the centre (-inf for the highest, +inf the lowest).
+        One cell of margin all round.
+    origin : (2,) float
+        Lower left corner of cell (0, 0), mm.
+    """
+    used = np.zeros(len(xy), dtype=bool)
+    used[tri.ravel()] = True  # cheaper than np.unique on 600 000 indices
+    used = xy[used]
+    origin = used.min(axis=0) - pitch
+    q = (xy - origin) / pitch - 0.5  # cell units: cell (r, c) has its centre at (c, r)
+    qa, qb, qc = q[tri[:, 0]], q[tri[:, 1]], q[tri[:, 2]]
+    lo = np.ceil(np.minimum(np.minimum(qa, qb), qc)).astype(np.int64)
+    hi = np.floor(np.maximum(np.maximum(qa, qb), qc)).astype(np.int64)
+    shape = (
+        int(np.ceil((used[:, 1].max() - origin[1]) / pitch)) + 2,
+        int(np.ceil((used[:, 0].max() - origin[0]) / pitch)) + 2,
+    )
+    size = np.clip(hi - lo + 1, 0, None)
+    count = size[:, 0] * size[:, 1]
+    # Most triangles of a fine mesh hold no cell centre: keep the others, then make one
+    # candidate per (triangle, centre in its bounding box), all in flat arrays.
+    hit = np.flatnonzero(count)
+    count = count[hit]
+    t = np.repeat(hit, count)
+    k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    col = lo[t, 0] + k % size[t, 0]
+    row = lo[t, 1] + k // size[t, 0]
+    a = qa[t]
+    e0, e1 = qb[t] - a, qc[t] - a
+    px, py = col - a[:, 0], row - a[:, 1]
+    det = e0[:, 0] * e1[:, 1] - e0[:, 1] * e1[:, 0]
+    ok = np.abs(det) > 1e-12
+    det = np.where(ok, det, 1.0)
+    wb = (px * e1[:, 1] - py * e1[:, 0]) / det
+    wc = (e0[:, 0] * py - e0[:, 1] * px) / det
+    eps = 1e-9
+    inside = ok & (wb >= -eps) & (wc >= -eps) & (wb + wc <= 1 + eps)
+    za, zb, zc = (z[tri[t[inside], j]] for j in range(3))
+    wb, wc = wb[inside], wc[inside]
+    values = za + wb * (zb - za) + wc * (zc - za)
+    # A centre on a shared edge is found in both triangles, with the same height.
+    if lowest:
+        heights = np.full(shape, np.inf)
+        np.minimum.at(heights, (row[inside], col[inside]), values)
+    else:
+        heights = np.full(shape, -np.inf)
+        np.maximum.at(heights, (row[inside], col[inside]), values)
+    return heights, origin

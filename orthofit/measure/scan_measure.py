@@ -1,10 +1,14 @@
 """Measuring an oriented foot scan (orthofit frame, mm), each measure with its definition and
 an uncertainty.
 
-Uncertainty = sqrt((mesh edge / 2)² + method²): the first term is how far the surface may lie
-between vertices, the second how well the definition's landmark is found on a surface (a
-design estimate [D], listed in :data:`METHOD_ERROR_MM`). Orientation errors add little (1° of
-floor tilt moves a 60 mm height by about 1 mm) and are inside the method term.
+Uncertainty = sqrt((surface resolution / 2)² + method²): the first term is how far the true
+surface may lie between the scan's samples of it, the second how well the definition's
+landmark is found on a surface (a design estimate [D], listed in :data:`METHOD_ERROR_MM`).
+The resolution is the spacing of the surface's independent samples
+(:func:`surface_resolution_mm`), not the triangles' size: subdividing a mesh adds triangles
+but no samples of the foot, so it must not make a measure look more certain. Orientation
+errors add little (1° of floor tilt moves a 60 mm height by about 1 mm) and are inside the
+method term.
 
 Which measures a scan can give depends on how it was taken (the user says): a standing scan
 gives the standing heights and a footprint; a sitting one the sitting heights; a
@@ -21,7 +25,7 @@ import shapely
 from orthofit.errors import FootprintError
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
 from orthofit.measure.orient import OrientedScan
-from orthofit.measure.raster import cells_outline, rasterize_triangles, smooth_outline
+from orthofit.measure.raster import cells_outline, smooth_outline, triangle_heights
 from orthofit.model.enums import ScanCondition, Side
 
 #: Contact height for a scan footprint: the sole within this height of the floor [D]. Glass-
@@ -85,12 +89,56 @@ class ScanMeasurements:
     footprint: FootprintIndices | None
     footprint_height_mm: float
     footprint_note: str | None
-    edge_mm: float
+    edge_mm: float  # the median triangle edge, mm (slices are at least this thick)
     footprint_rings: tuple = ()  # the contact outline(s), (n, 2) arrays, mm (plan view)
+    resolution_mm: float = 0.0  # spacing of the surface's samples (surface_resolution_mm)
 
     def values(self) -> dict[str, float]:
         """The measured values by case-file field name (not-measured ones left out)."""
         return {k: m.value for k, m in self.measures.items() if m.value is not None}
+
+
+#: Neighbouring faces closer to coplanar than this are one flat piece of surface (the new
+#: edges of a subdivision, a scanner's flat patches), not two samples of it [D].
+CREASE_DEG = 0.05
+
+
+def surface_resolution_mm(v: np.ndarray, f: np.ndarray) -> float:
+    """The spacing of a mesh's independent samples of its surface, mm.
+
+    An even triangulation with edge h has 2√3 / h of edge length per mm² of surface; only the
+    edges where the surface bends (faces more than :data:`CREASE_DEG` apart) sample its
+    shape, so the resolution is 2√3 × area / (length of those edges). Subdividing a mesh
+    leaves it unchanged (its new edges are flat); decimating raises it; on a scanner's mesh,
+    which bends at nearly every edge, it is about the edge length.
+
+    Parameters
+    ----------
+    v : (n, 3) float
+        Vertices, mm.
+    f : (m, 3) int
+        Triangles.
+    """
+    tri = v[f]
+    cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    norm = np.linalg.norm(cross, axis=1)
+    area = 0.5 * float(norm.sum())
+    unit = cross / np.where(norm > 0, norm, 1.0)[:, None]
+    # Faces sharing an edge: each face's three edges as sorted vertex pairs, one int64 key
+    # each; equal keys side by side after sorting are the two faces of an edge.
+    e = np.sort(np.stack([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]], axis=1).reshape(-1, 2), axis=1)
+    key = e[:, 0].astype(np.int64) * len(v) + e[:, 1]
+    order = np.argsort(key, kind="stable")
+    same = key[order[1:]] == key[order[:-1]]
+    first, second = order[:-1][same], order[1:][same]
+    if len(first) == 0:
+        return float(np.sqrt(area)) if area > 0 else 0.0
+    cos = np.einsum("ij,ij->i", unit[first // 3], unit[second // 3])
+    bent = first[cos < np.cos(np.radians(CREASE_DEG))]
+    length = float(np.linalg.norm(v[e[bent, 0]] - v[e[bent, 1]], axis=1).sum())
+    if length <= 0:  # every face coplanar: a flat plate, sampled by its outline only
+        return float(np.sqrt(area))
+    return 2.0 * np.sqrt(3.0) * area / length
 
 
 def _robust_extremes(a: np.ndarray) -> tuple[float, float]:
@@ -105,6 +153,13 @@ def _breadth(y: np.ndarray) -> float:
     return hi - lo
 
 
+def _bulge(pts: np.ndarray, out: np.ndarray, band_mm: float = 1.5) -> np.ndarray:
+    """Where a side bulges furthest: the mean of the points within ``band_mm`` of the
+    furthest along ``out`` (one vertex would move with the meshing, not with the foot).
+    """
+    return pts[out >= out.max() - band_mm].mean(axis=0)
+
+
 def measure_scan(
     scan: OrientedScan, condition: ScanCondition, footprint_height_mm: float = FOOTPRINT_HEIGHT_MM
 ) -> ScanMeasurements:
@@ -113,6 +168,7 @@ def measure_scan(
     x, y, z = v.T
     edges = np.linalg.norm(v[f[:, [1, 2, 0]]] - v[f], axis=2)
     edge = float(np.median(edges))
+    resolution = surface_resolution_mm(v, f)
     x0, x1 = _robust_extremes(x)
     fl = x1 - x0
     medial = scan.side.medial_sign * y  # > 0 toward the medial side
@@ -133,11 +189,11 @@ def measure_scan(
     # hallux can bulge further); 5th MTH: the lateral bulge.
     low = z < 30.0
     fm = (x > x0 + 0.62 * fl) & (x < x0 + 0.80 * fl) & low
-    mth1 = v[fm][np.argmax(medial[fm])] if fm.any() else None
+    mth1 = _bulge(v[fm], medial[fm]) if fm.any() else None
     lat = (x > x0 + 0.5 * fl) & (x < x0 + 0.8 * fl) & low
-    mth5 = v[lat][np.argmin(medial[lat])] if lat.any() else None
+    mth5 = _bulge(v[lat], -medial[lat]) if lat.any() else None
     values["truncated_foot_length_mm"] = float(mth1[0] - x0) if mth1 is not None else None
-    values["ball_girth_mm"] = _girth(v, mth1, mth5) if mth1 is not None and mth5 is not None else None
+    values["ball_girth_mm"] = _girth(v, f, mth1, mth5) if mth1 is not None and mth5 is not None else None
     top50 = slice_at(0.50)
     top55 = slice_at(0.55)
     dorsal = float(z[top50].max()) if top50.any() else None
@@ -151,7 +207,7 @@ def measure_scan(
     notes[other] = f"needs a {'sitting' if loaded else 'standing'} scan"
     values["instep_height_mm"] = float(z[top55].max()) if top55.any() else None
     if condition in (ScanCondition.STANDING, ScanCondition.SITTING):
-        values["plantar_arch_height_mm"] = _plantar_arch(v, f, medial, x0, fl, max(3.0, 1.5 * edge))
+        values["plantar_arch_height_mm"] = _plantar_arch(v, f, medial, x0, fl)
     else:
         notes["plantar_arch_height_mm"] = (
             f"a {condition.value} foot does not rest its midfoot on a plane: "
@@ -164,7 +220,7 @@ def measure_scan(
     measures = {}
     for name, definition in DEFINITIONS.items():
         val = values.get(name)
-        unc = None if val is None else float(np.hypot(edge / 2.0, METHOD_ERROR_MM[name]))
+        unc = None if val is None else float(np.hypot(resolution / 2.0, METHOD_ERROR_MM[name]))
         measures[name] = Measure(
             name,
             None if val is None else round(float(val), 2),
@@ -177,45 +233,69 @@ def measure_scan(
         fp, fp_note, rings = _footprint(v, f, scan.side, footprint_height_mm)
     else:
         fp_note = f"footprint indices need a standing (weight-bearing) scan; this one is {condition.value}"
-    return ScanMeasurements(scan.side, condition, measures, fp, footprint_height_mm, fp_note, edge, rings)
+    return ScanMeasurements(
+        scan.side, condition, measures, fp, footprint_height_mm, fp_note, edge, rings, round(resolution, 2)
+    )
 
 
-def _girth(v: np.ndarray, mth1: np.ndarray, mth5: np.ndarray) -> float | None:
-    """Convex perimeter of the section through both metatarsal heads (a vertical plane)."""
+def _girth(v: np.ndarray, f: np.ndarray, mth1: np.ndarray, mth5: np.ndarray) -> float | None:
+    """Convex perimeter of the section through both metatarsal heads (a vertical plane).
+
+    The section is the surface's own: where each triangle edge crosses the plane, so a coarse
+    mesh (few vertices near the plane) gives it as well as a fine one.
+    """
     d = mth1[:2] - mth5[:2]
-    n = np.array([-d[1], d[0]]) / np.linalg.norm(d)
-    near = np.abs((v[:, :2] - mth1[:2]) @ n) < 2.0
-    if near.sum() < 10:
+    length = float(np.linalg.norm(d))
+    if length == 0:
         return None
-    along = (v[near, :2] - mth1[:2]) @ (d / np.linalg.norm(d))
-    pts = np.column_stack([along, v[near, 2]])
-    return float(shapely.MultiPoint(pts).convex_hull.length)
+    u = d / length
+    n = np.array([-u[1], u[0]])
+    dist = (v[:, :2] - mth1[:2]) @ n  # signed distance of each vertex from the plane, mm
+    above = dist[f] >= 0
+    cut = f[above.any(axis=1) & ~above.all(axis=1)]  # the faces the plane passes through
+    edges = np.unique(np.sort(np.concatenate([cut[:, [0, 1]], cut[:, [1, 2]], cut[:, [2, 0]]]), axis=1), axis=0)
+    da, db = dist[edges[:, 0]], dist[edges[:, 1]]
+    cross = (da * db < 0) | (da == 0)
+    if cross.sum() < 10:
+        return None
+    a, b = v[edges[cross, 0]], v[edges[cross, 1]]
+    t = (da[cross] / np.where(da[cross] != db[cross], da[cross] - db[cross], 1.0))[:, None]
+    pts = a + t * (b - a)
+    along = (pts[:, :2] - mth1[:2]) @ u
+    return float(shapely.MultiPoint(np.column_stack([along, pts[:, 2]])).convex_hull.length)
 
 
-def _plantar_arch(v, f, medial, x0, fl, cell: float) -> float | None:
-    """Highest point of the underside (downward-facing faces) in the medial midfoot.
+#: Grid pitch the sole's height is sampled on for the plantar arch, mm [D].
+PLANTAR_PITCH_MM = 1.0
 
-    Columns are ``cell`` mm wide, wider than the mesh's triangles, so that every column holds
-    some of the sole and its lowest face is the sole, not a higher overhang.
+
+def _plantar_arch(v, f, medial, x0, fl) -> float | None:
+    """Highest point of the underside in the medial midfoot (30-60 % of the length, the
+    medial 40 % of its width), mm above the floor.
+
+    The underside is the downward-facing surface (within 45° of straight down: the sole, not
+    the side wall); its height is sampled on a 1 mm grid of the plan view, each point taking
+    the lowest surface over it, so the same surface meshed finer or coarser gives the same
+    arch.
     """
     tri = v[f]
     cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    down = cross[:, 2] < -0.7 * np.linalg.norm(cross, axis=1)  # the sole, not the overhanging side wall
-    c = tri.mean(axis=1)
-    m = medial[f].mean(axis=1)
-    region = down & (c[:, 0] > x0 + 0.3 * fl) & (c[:, 0] < x0 + 0.6 * fl)
+    down = cross[:, 2] < -0.7 * np.linalg.norm(cross, axis=1)
+    xs = tri[:, :, 0]
+    region = down & (xs.max(axis=1) > x0 + 0.3 * fl) & (xs.min(axis=1) < x0 + 0.6 * fl)
     if region.sum() < 5:
         return None
-    cut = m[region].max() - 0.4 * np.ptp(m[region])
-    sel = region & (m >= cut)
-    if not sel.any():
+    plan = np.column_stack([v[:, 0], medial])
+    heights, origin = triangle_heights(plan, v[:, 2], f[region], PLANTAR_PITCH_MM, lowest=True)
+    rows, cols = np.indices(heights.shape)
+    cx = origin[0] + (cols + 0.5) * PLANTAR_PITCH_MM
+    cm = origin[1] + (rows + 0.5) * PLANTAR_PITCH_MM
+    seen = np.isfinite(heights) & (cx > x0 + 0.3 * fl) & (cx < x0 + 0.6 * fl)
+    if not seen.any():
         return None
-    # The underside in each column is its lowest face.
-    key = np.floor(c[sel, 0] / cell).astype(int) * 100000 + np.floor(m[sel] / cell).astype(int)
-    order = np.argsort(key)
-    key, zs = key[order], c[sel, 2][order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    return float(np.minimum.reduceat(zs, starts).max())
+    cut = cm[seen].max() - 0.4 * np.ptp(cm[seen])
+    sel = seen & (cm >= cut)
+    return float(heights[sel].max()) if sel.any() else None
 
 
 def _navicular(x, z, medial, x0, fl) -> float | None:
@@ -226,14 +306,19 @@ def _navicular(x, z, medial, x0, fl) -> float | None:
 
 
 def _footprint(v, f, side: Side, height: float) -> tuple[FootprintIndices | None, str | None, tuple]:
-    """Footprint indices of the contact: the triangles lying wholly within ``height`` mm of
-    the floor, seen from below, as grid cells (:mod:`orthofit.measure.raster`) smoothed into an
+    """Footprint indices of the contact: where the surface lies within ``height`` mm of the
+    floor, seen from below, as grid cells (:mod:`orthofit.measure.raster`) smoothed into an
     outline; parts of 50 mm² or less are specks.
+
+    The surface's lowest height is sampled at every cell centre inside the triangles that
+    reach below ``height`` (not "triangles lying wholly below it", which made the contact
+    grow as the same surface was meshed finer).
     """
-    low = (v[:, 2] <= height)[f].all(axis=1)
+    low = (v[:, 2] <= height)[f].any(axis=1)
     if low.sum() < 20:
         return None, f"no sole contact within {height:g} mm of the floor: footprint indices not available", ()
-    mask, origin = rasterize_triangles(v[:, :2][f[low]], FOOTPRINT_PITCH_MM)
+    heights, origin = triangle_heights(v[:, :2], v[:, 2], f[low], FOOTPRINT_PITCH_MM, lowest=True)
+    mask = heights <= height
     contact = smooth_outline(cells_outline(mask, FOOTPRINT_PITCH_MM, origin), FOOTPRINT_PITCH_MM)
     parts = [g for g in getattr(contact, "geoms", [contact]) if g.geom_type == "Polygon" and g.area > 50]
     rings = [np.asarray(g.exterior.coords)[:-1] for g in parts]

@@ -519,7 +519,7 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
                         condition=rec.condition.value,
                         units=rec.units + (" inferred" if rec.units_inferred else ""),
                         floor=rec.oriented.floor,
-                        edge=f"{sm.edge_mm:.1f}",
+                        edge=f"{sm.edge_mm:.1f} mm, the surface sampled every {sm.resolution_mm:.1f}",
                     ),
                     "small",
                 )

@@ -26,7 +26,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from shapely.geometry.base import BaseGeometry
 
 from orthofit.measure.footprint import FootprintIndices, width_sections
-from orthofit.measure.raster import run_rectangles
+from orthofit.measure.raster import run_rectangles, triangle_heights
 from orthofit.model.enums import Side
 from orthofit.report.fonts import register_fonts
 
@@ -669,46 +669,10 @@ def _sample_heights(xy: np.ndarray, z: np.ndarray, tri: np.ndarray, pitch: float
     """
     from scipy import ndimage
 
-    used = np.zeros(len(xy), dtype=bool)
-    used[tri.ravel()] = True  # cheaper than np.unique on 600 000 indices
-    used = xy[used]
-    origin = used.min(axis=0) - pitch
-    q = (xy - origin) / pitch - 0.5  # cell units: cell (r, c) has its centre at (c, r)
-    qa, qb, qc = q[tri[:, 0]], q[tri[:, 1]], q[tri[:, 2]]
-    lo = np.ceil(np.minimum(np.minimum(qa, qb), qc)).astype(np.int64)
-    hi = np.floor(np.maximum(np.maximum(qa, qb), qc)).astype(np.int64)
-    shape = (
-        int(np.ceil((used[:, 1].max() - origin[1]) / pitch)) + 2,
-        int(np.ceil((used[:, 0].max() - origin[0]) / pitch)) + 2,
-    )
-    size = np.clip(hi - lo + 1, 0, None)
-    count = size[:, 0] * size[:, 1]
-    # Most triangles of a fine mesh hold no cell centre: keep the others, then make one
-    # candidate per (triangle, centre in its bounding box), all in flat arrays.
-    hit = np.flatnonzero(count)
-    count = count[hit]
-    t = np.repeat(hit, count)
-    k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    col = lo[t, 0] + k % size[t, 0]
-    row = lo[t, 1] + k // size[t, 0]
-    a = qa[t]
-    e0, e1 = qb[t] - a, qc[t] - a
-    px, py = col - a[:, 0], row - a[:, 1]
-    det = e0[:, 0] * e1[:, 1] - e0[:, 1] * e1[:, 0]
-    ok = np.abs(det) > 1e-12
-    det = np.where(ok, det, 1.0)
-    wb = (px * e1[:, 1] - py * e1[:, 0]) / det
-    wc = (e0[:, 0] * py - e0[:, 1] * px) / det
-    eps = 1e-9
-    inside = ok & (wb >= -eps) & (wc >= -eps) & (wb + wc <= 1 + eps)
-    za, zb, zc = (z[tri[t[inside], j]] for j in range(3))
-    wb, wc = wb[inside], wc[inside]
-    heights = np.full(shape, -np.inf)
-    # A centre on a shared edge is found in both triangles, with the same height.
-    np.maximum.at(heights, (row[inside], col[inside]), za + wb * (zb - za) + wc * (zc - za))
+    heights, origin = triangle_heights(xy, z, tri, pitch)
     empty = ~np.isfinite(heights)
     if empty.all():
-        return np.zeros(shape), origin
+        return np.zeros(heights.shape), origin
     nearest = ndimage.distance_transform_edt(empty, return_distances=False, return_indices=True)
     return heights[tuple(nearest)], origin
 

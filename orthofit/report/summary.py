@@ -260,6 +260,7 @@ def scan_dict(record, assessment: Assessment) -> dict[str, Any]:
         "condition": record.condition.value,
         "floor": record.oriented.floor,
         "mesh_edge_mm": round(sm.edge_mm, 2),
+        "surface_resolution_mm": sm.resolution_mm,
         "notes": list(record.notes),
         "measurements": {
             name: {"value": m.value, "uncertainty_mm": m.uncertainty_mm, "definition": m.definition, "note": m.note}
