@@ -50,6 +50,9 @@ _TITLES = {
     "cpei_proxy_pct": "CPEI, static proxy",
 }
 
+#: The label of measures that mostly contradict the deciding one (ArchType / Pronation MIXED).
+MIXED = ArchType.MIXED.value
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -254,17 +257,28 @@ def _finding(th: Thresholds, name: str, value: float, age: float, criterion: Nav
     )
 
 
+#: The label is "mixed" when at least this many of the other measures disagree with the
+#: deciding one and they outnumber those that agree [D]: one dissenting measure is the usual
+#: disagreement between posture measures (Langley 2016) and the label follows the first; a
+#: majority against it means the measures do not say one thing, and a clinician should
+#: check by hand.
+MIXED_MIN_DISAGREEING = 2
+
+
 def _label(priority: tuple[str, ...], by_name: dict[str, Finding]) -> Label:
     usable = [by_name[n] for n in priority if n in by_name and by_name[n].suggests is not None]
     if not usable:
         return Label(None)
     first = usable[0]
+    agreeing = tuple(f for f in usable[1:] if f.suggests == first.suggests)
+    disagreeing = tuple(f for f in usable[1:] if f.suggests != first.suggests)
+    mixed = len(disagreeing) >= MIXED_MIN_DISAGREEING and len(disagreeing) > len(agreeing)
     return Label(
-        value=first.suggests,
-        severity=first.severity,
+        value=MIXED if mixed else first.suggests,
+        severity=None if mixed else first.severity,
         decided_by=first,
-        agreeing=tuple(f for f in usable[1:] if f.suggests == first.suggests),
-        disagreeing=tuple(f for f in usable[1:] if f.suggests != first.suggests),
+        agreeing=agreeing,
+        disagreeing=disagreeing,
     )
 
 
@@ -281,6 +295,15 @@ def _label_reasons(kind: str, label: Label, names: tuple[str, ...], by_name: dic
             out.append(f"{kind} not determined: none of its measures was taken.")
         return out
     d = label.decided_by
+    if label.value == MIXED:
+        against = "; ".join(f.describe() for f in label.disagreeing)
+        out.append(
+            f"{kind} mixed: {d.describe()}, but most of the other measures say otherwise ({against}); "
+            "check by hand. The prescription takes the neutral path for it."
+        )
+        for f in label.agreeing:
+            out.append(f"Agrees with the {d.title}: {f.describe()}.")
+        return out
     out.append(f"{kind} {label.text}, from {d.describe()}.")
     for f in label.agreeing:
         out.append(f"Agrees: {f.describe()}.")

@@ -50,12 +50,16 @@ class ArchType(_Choice):
     CAVUS = "cavus"
     NORMAL = "normal"
     PLANUS = "planus"
+    #: The deciding measure is contradicted by most of the others (assess.assessment._label).
+    MIXED = "mixed"
 
 
 class Pronation(_Choice):
     SUPINATED = "supinated"
     NEUTRAL = "neutral"
     PRONATED = "pronated"
+    #: The deciding measure is contradicted by most of the others (assess.assessment._label).
+    MIXED = "mixed"
 
 
 class NavicularDropCriterion(_Choice):

@@ -229,6 +229,13 @@ def _posture_rules(draft: Draft, a: Assessment, foot: FootAssessment, rules: Rul
         _pronated_rule(draft, foot, rules)
     elif lateral:
         _cavus_rule(draft, foot, rules)
+    for kind, label in (("arch type", foot.arch_type), ("pronation", foot.pronation)):
+        if label.value == ArchType.MIXED.value:
+            against = ", ".join(f"{_SHORT.get(f.measure, f.title)} {f.value_text}, {f.band}" for f in label.disagreeing)
+            draft.reasons.append(
+                f"no {kind} rule: its measures are mixed ({_why(label)}, but {against}), so it takes the "
+                "neutral path; check it by hand"
+            )
 
 
 def _pronated_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> None:

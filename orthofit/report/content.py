@@ -15,7 +15,7 @@ from typing import Any
 
 from orthofit import __version__
 from orthofit.assess.assessment import INDEX_UNITS, Assessment, format_value
-from orthofit.config.templates import TemplateError, check_template, fill
+from orthofit.config.templates import TemplateError, check_template, fill, shipped_text
 from orthofit.geometry.features import FEATURES
 from orthofit.model.enums import ArchType, Pronation, Side
 
@@ -244,8 +244,12 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
         if not f.measured:
             blocks.append(Para(fill(s["foot_not_measured"], side=_side_word(side))))
             continue
-        arch = s["arch"].get(f.arch_type.value or "unknown", s["arch"]["unknown"])
-        pron = s["pronation"].get(f.pronation.value or "unknown", s["pronation"]["unknown"])
+        arch = s["arch"].get(f.arch_type.value or "unknown") or shipped_text(
+            ("summary", "arch", f.arch_type.value or "unknown")
+        )
+        pron = s["pronation"].get(f.pronation.value or "unknown") or shipped_text(
+            ("summary", "pronation", f.pronation.value or "unknown")
+        )
         blocks.append(Para(fill(s["foot_line"], side=_side_word(side), arch=arch, pronation=pron)))
     if a.is_child:
         blocks.append(Para(s["child_note"]))
@@ -309,7 +313,12 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
                 blocks.append(Para(fill(fe["not_decided"], side=_side_word(side))))
                 continue
             measure = fe["measure_names"].get(label.decided_by.measure, label.decided_by.title)
-            blocks.append(Para(fill(fe["label_line"], side=_side_word(side), text=texts[label.value], measure=measure)))
+            text = texts.get(label.value) or shipped_text(("feet", f"{kind.split('_')[0]}_text", label.value))
+            if label.value == ArchType.MIXED.value:  # no one measure is "based on"; the text says why
+                line = fe.get("mixed_line") or shipped_text(("feet", "mixed_line"))
+                blocks.append(Para(fill(line, side=_side_word(side), text=text)))
+                continue
+            blocks.append(Para(fill(fe["label_line"], side=_side_word(side), text=text, measure=measure)))
             if label.disagreeing:
                 names = ", ".join(fe["measure_names"].get(f.measure, f.title) for f in label.disagreeing)
                 blocks.append(Para(fill(fe["disagree_line"], measures=names), "small"))

@@ -163,11 +163,14 @@ def test_a_server_killed_mid_save_keeps_the_whole_visit_or_none(database, die_af
     data, db, db_url = database()
     _create_user(data, db, "k")
     proc, url = _serve(data, db, die_after)
-    with httpx.Client(follow_redirects=True, timeout=60) as client:
-        csrf = _login(client, url, "k")
-        with contextlib.suppress(httpx.HTTPError):
-            _import_and_approve(client, url, csrf, "K-1")
-    assert proc.wait(timeout=30) == -signal.SIGKILL
+    try:
+        with httpx.Client(follow_redirects=True, timeout=60) as client:
+            csrf = _login(client, url, "k")
+            with contextlib.suppress(httpx.HTTPError):
+                _import_and_approve(client, url, csrf, "K-1")
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        proc.kill()  # a server that did not die as planned is not left behind
     # Started again: the files of the unfinished save are swept; what was committed is whole.
     proc, url = _serve(data, db)
     try:
@@ -200,7 +203,7 @@ def test_a_server_killed_at_a_random_moment_of_concurrent_saves_keeps_them_whole
         proc.send_signal(signal.SIGKILL)
         for t in threads:
             t.join()
-        proc.wait(timeout=30)
+        proc.wait(timeout=30)  # SIGKILL cannot be ignored
         assert failures == []
         proc, url = _serve(data, db)  # the sweep runs at start
         proc.terminate()

@@ -48,7 +48,7 @@ def test_assess_json_on_examples(cli, example):
         foot = data["feet"][side]
         for key in ("arch_type", "pronation", "indices", "reasons", "shoe_size"):
             assert key in foot, f"feet.{side}.{key} missing"
-        assert foot["arch_type"] in ("cavus", "normal", "planus", None)
+        assert foot["arch_type"] in ("cavus", "normal", "planus", "mixed", None)
         assert foot["pronation"] in ("supinated", "neutral", "pronated", None)
         indices = foot["indices"]
         assert isinstance(indices, dict) and indices

@@ -50,8 +50,10 @@ def test_scan_json_contract(cli, name, side):
         / d["measurements"]["truncated_foot_length_mm"]["value"],
         abs=1e-3,
     )
-    assert a["arch_type"] in ("cavus", "normal", "planus")
-    assert a["arch_type_detail"]["decided_by"]
+    # These glass-plate scans: the AHI says high arch, the footprint's indices say flat. With
+    # most measures against the deciding one, the label is "mixed" with both sides named.
+    assert a["arch_type"] == "mixed"
+    assert a["arch_type_detail"]["decided_by"] and len(a["arch_type_detail"]["disagreeing"]) >= 2
     assert set(a["measurement_sources"].values()) == {"scan"}
 
 

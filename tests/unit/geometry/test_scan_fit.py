@@ -132,11 +132,13 @@ def test_heel_cup_reaches_the_prescribed_rim(records):
 
 
 def test_case_with_scans_gives_scan_fitted_insoles_and_says_so(tmp_path, records):
-    # a typed sitting height 2 mm above the scanned standing one: the fill is capped at 2 mm
+    # a typed sitting height 2 mm above the scanned standing one: a 4 mm fill (the clinician's;
+    # these scans' arch labels are mixed, so no rule fills the arch) is capped at 2 mm
     standing = merge_scan(FootMeasurements(), records[Side.LEFT])[0].dorsal_height_standing_mm
     typed = {Side.LEFT: FootMeasurements(dorsal_height_sitting_mm=standing + 2.0)}
     measured = measured_from_scans(records, Patient("SF", 40), typed)
-    out = make_insoles(assess(measured, settings("pronation-control")), settings("pronation-control"), list(Side))
+    s = settings("pronation-control", overrides={"arch_fill_mm": 4.0})
+    out = make_insoles(assess(measured, s), s, list(Side))
     for r in out:
         assert any(t.startswith("scan-fitted to") for t in r.prescription.reasons)
         check = check_solid(r.insole.solid)
