@@ -88,6 +88,8 @@ def measure_foot_scan(
             )
     m = measure_scan(oriented, condition, footprint_height_mm)
     check_foot_shape(oriented, m, scan.source)
+    m, implausible = drop_implausible(m)
+    notes.extend(implausible)
     loaded = condition in (ScanCondition.STANDING, ScanCondition.SITTING)
     if condition is ScanCondition.STANDING and oriented.floor != "flat contact":
         # The scan contradicts its declared condition: the loaded measures would be read from
@@ -105,6 +107,45 @@ def measure_foot_scan(
             f"weight-bearing scan, but the condition given is {condition.value}"
         )
     return ScanRecord(scan.source, scan.units, scan.units_inferred, condition, oriented, m, tuple(notes))
+
+
+#: Each scan measure's plausible range as a fraction of the foot length: the range over the
+#: 6,068 adults of ANSUR II (../shared/data/anthropometry; ball breadth 0.312-0.456, heel
+#: breadth 0.199-0.354, ball-of-foot length 0.688-0.798, ball circumference 0.776-1.100),
+#: widened by :data:`IMPLAUSIBLE_MARGIN` [D]. A scan measure outside it is more likely a
+#: measuring error (a sock, a cut, a landmark found in the wrong place) than a foot.
+PLAUSIBLE_FRACTION = {
+    "ball_width_mm": (0.312, 0.456),
+    "heel_width_mm": (0.199, 0.354),
+    "truncated_foot_length_mm": (0.688, 0.798),
+    "ball_girth_mm": (0.776, 1.100),
+}
+#: How far beyond the ANSUR II range a value must lie to be implausible, as a fraction of the
+#: range's own bounds ("by a wide margin", issue 14) [D].
+IMPLAUSIBLE_MARGIN = 0.10
+
+
+def drop_implausible(m: ScanMeasurements) -> tuple[ScanMeasurements, list[str]]:
+    """``m`` without the measures far outside the adult range for its foot length (flagged,
+    not used), and a note for each.
+    """
+    length = m.values().get("foot_length_mm")
+    if not length:
+        return m, []
+    measures, notes = dict(m.measures), []
+    for name, (lo, hi) in PLAUSIBLE_FRACTION.items():
+        value = measures[name].value if name in measures else None
+        if value is None:
+            continue
+        low, high = lo * (1 - IMPLAUSIBLE_MARGIN) * length, hi * (1 + IMPLAUSIBLE_MARGIN) * length
+        if not low <= value <= high:
+            why = (
+                f"{name} {value:.1f} mm is implausible for a foot {length:.0f} mm long (adults measure "
+                f"{lo * length:.0f}-{hi * length:.0f} mm, ANSUR II): not used; check the scan or type the value"
+            )
+            measures[name] = replace(measures[name], value=None, uncertainty_mm=None, note=why)
+            notes.append(why)
+    return (replace(m, measures=measures), notes) if notes else (m, [])
 
 
 #: The measures only a weight-bearing scan gives (the footprint too).

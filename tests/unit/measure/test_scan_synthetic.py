@@ -185,3 +185,24 @@ def test_a_scan_declared_standing_without_floor_contact_gives_no_loaded_measures
     assert m.footprint is None and "no flat contact" in (m.footprint_note or "")
     assert any("declared standing" in n for n in record.notes)
     assert abs(m.measures["foot_length_mm"].value - true_length) < 0.1 * true_length
+
+
+def test_a_scan_measure_far_outside_the_adult_range_is_flagged_and_not_used(tmp_path):
+    """Plausible ranges from ANSUR II as fractions of the foot length: a real-shaped foot
+    keeps every measure; a heel width of half the foot length (a sock, a cut, a misplaced
+    landmark) is dropped with a note saying what adults measure."""
+    from dataclasses import replace as dc_replace
+
+    from orthofit.measure.scan_case import drop_implausible
+
+    solid, _, _ = synthetic_foot(262, 101, 68)
+    path = tmp_path / "foot.stl"
+    trimesh.Trimesh(solid.vertices, solid.faces, process=False).export(path)
+    m = measure_scan(orient_scan(load_scan(path, "mm")), ScanCondition.STANDING)
+    same, notes = drop_implausible(m)
+    assert same is m and notes == []
+    wide = dc_replace(m.measures["heel_width_mm"], value=131.0)
+    flagged, notes = drop_implausible(dc_replace(m, measures={**m.measures, "heel_width_mm": wide}))
+    assert flagged.measures["heel_width_mm"].value is None
+    assert len(notes) == 1 and "heel_width_mm 131.0 mm is implausible" in notes[0] and "ANSUR II" in notes[0]
+    assert flagged.measures["ball_width_mm"].value == m.measures["ball_width_mm"].value  # the others stay
