@@ -61,11 +61,15 @@ DEFINITIONS = {
     "clinical-basis.md §4.1)",
     "truncated_foot_length_mm": "heel to the 1st metatarsal head: the medial bulge of the forefoot "
     "between 62 and 80 % of foot length (metatarsale tibiale), along the axis",
-    "dorsal_height_standing_mm": "top of the foot at 50 % of foot length, standing (AHI; clinical-basis.md §2.1)",
+    "dorsal_height_standing_mm": "top of the foot at 50 % of foot length, standing: what shoe fitters and foot "
+    "scanners call the instep height, and the height the Arch Height Index (the arch label) uses "
+    "(clinical-basis.md §2.1)",
     "dorsal_height_sitting_mm": "top of the foot at 50 % of foot length, unloaded (AHI; clinical-basis.md §2.1)",
-    "instep_height_mm": "top of the foot at 55 % of foot length (the cuneiform prominence) [D]",
+    "instep_height_mm": "top of the foot at 55 % of foot length (the cuneiform prominence) [D]; not the "
+    "shoe fitters' instep, which is the dorsal height at 50 %; not used by the arch label",
     "plantar_arch_height_mm": "highest point of the sole's medial arch above the floor, 30-60 % of foot "
-    "length, medial 40 % of the width",
+    "length, medial 40 % of the width (the underside within 45° of facing down); shapes the "
+    "scan-fitted insole's arch, not used by the arch label",
     "navicular_height_standing_mm": "ESTIMATE: height of the navicular prominence, taken as the most medial "
     "point of the midfoot's medial surface (35-50 % of foot length, 15-70 mm "
     "high); a shape landmark, not palpation: expect about ±6 mm [D]",
