@@ -98,7 +98,7 @@ class Visit(Base):
         """The visit's number for its patient (1 for the first, by date): what pages show,
         where the id (the URL's) counts every clinic's visits.
         """
-        return sorted(self.patient.visits, key=lambda v: (v.visit_date, v.id)).index(self) + 1
+        return self.patient.visits.index(self) + 1  # the relationship is ordered by date, then id
 
 
 class VisitFile(Base):

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from orthofit import __version__
 from orthofit.assess.assessment import Assessment
 from orthofit.config.params import InsoleParams
@@ -18,7 +20,7 @@ from orthofit.geometry.features import FEATURES
 from orthofit.geometry.outline import FootDimensions
 from orthofit.geometry.printability import printability
 from orthofit.geometry.product import InsoleOutput
-from orthofit.geometry.zones import INFILL_PATTERN, insole_zones
+from orthofit.geometry.zones import INFILL_PATTERN, Zone, insole_zones
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
 from orthofit.prescribe.prescription import Prescription, prescribe
@@ -71,13 +73,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         name = f"{case.patient.id}-{side.value}"
         v, f = insole.solid.vertices, insole.solid.faces
-        zones = insole_zones(
-            foot,
-            rx.params,
-            (float(v[:, 0].min()), float(v[:, 0].max())),
-            float(v[:, 2].max()),
-            mirror=side is Side.LEFT,
-        )
+        zones = _zones_of(foot, rx.params, v, side)
         meta = _metadata(case, rx, name)
         meta["orthofit:zones"] = json.dumps(
             [{"name": z.name, "fill_density_pct": z.density_pct, "fill_pattern": INFILL_PATTERN} for z in zones],
@@ -196,6 +192,15 @@ def rule_params(assessment: Assessment, settings: Settings, sides: Iterable[Side
     return {side: prescribe(assessment, side, settings, {}, FEATURES).params.as_dict() for side in sides}
 
 
+def _zones_of(foot: FootDimensions, params: InsoleParams, v: np.ndarray, side: Side) -> tuple[Zone, ...]:
+    """The stiffness zones of an insole whose vertices are ``v`` (n, 3) mm: the 3MF's infill
+    modifiers, over its length and up to its top.
+    """
+    return insole_zones(
+        foot, params, (float(v[:, 0].min()), float(v[:, 0].max())), float(v[:, 2].max()), mirror=side is Side.LEFT
+    )
+
+
 #: The design preview's mesh edge, mm: coarser than a printed insole's (1.5 mm), so a change
 #: shows in a fraction of the time; the approved files are built at the full resolution.
 PREVIEW_EDGE_MM = 3.0
@@ -221,13 +226,7 @@ def preview_insoles(
         v, f = insole.solid.vertices, insole.solid.faces
         dx, dy, dz = (float(x) for x in (v.max(axis=0) - v.min(axis=0)))
         size = (dx, dy, dz)
-        zones = insole_zones(
-            foot,
-            rx.params,
-            (float(v[:, 0].min()), float(v[:, 0].max())),
-            float(v[:, 2].max()),
-            mirror=side is Side.LEFT,
-        )
+        zones = _zones_of(foot, rx.params, v, side)
         zone_stls = [(z.name, z.density_pct, stl_bytes(z.vertices, z.faces, z.name)) for z in zones]
         out.append((rx, stl_bytes(v, f, f"{assessment.case.patient.id}-{side.value}"), size, zone_stls))
     return out
