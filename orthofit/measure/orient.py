@@ -13,6 +13,13 @@ Method (choices marked [D] in the constants):
 4. The side comes from the medial arch: the plantar surface of the midfoot is higher on the
    medial side. The user's side wins, and a disagreement is reported.
 5. A scan that reaches above ankle height is cropped there.
+
+Before all of this, "up" is settled by anatomy that cannot be confused: a scan is cut above
+the ankle (an open rim, or a flat cap where the scanner closed it), and the cut is the narrow
+end: the surface near it spans a leg's or an ankle's width, not the foot's length, while the
+sole's neighbourhood spans the whole foot. When such a cut is found, the floor is sought only
+on the side opposite it, and a long leg is cropped before the long axis and the floor are
+fitted, so that the leg can neither tilt the axis nor offer its own cut as the floor.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 
 from orthofit.io.scan_file import LoadedScan, ScanError
 from orthofit.model.enums import Side
@@ -72,6 +80,12 @@ FLOOR_SAMPLE_FACES = 20000
 def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     """Put ``scan`` in the orthofit frame (see the module docstring)."""
     v, f = scan.vertices, scan.faces
+    notes: list[str] = []
+    cut = _ankle_cut(v, f)
+    if cut is not None:
+        v, f, cropped_leg = _crop_leg(v, f, cut)
+        if cropped_leg:
+            notes.append(f"the leg was cropped {cropped_leg:.0f} mm from the cut before the floor was sought")
     centroid, area, normal = _face_data(v, f)
     if len(f) > FLOOR_SAMPLE_FACES:
         pick = np.random.default_rng(0).choice(len(f), FLOOR_SAMPLE_FACES, replace=False, p=area / area.sum())
@@ -81,11 +95,10 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     cov = (d * area[:, None]).T @ d
     evals, evecs = np.linalg.eigh(cov)
     e1 = evecs[:, 2]
-    notes: list[str] = []
 
     # Candidate floor normals: directions perpendicular-ish to the long axis, sampled on the
     # great circle around e1 and tilted toward it, plus the normals of large flat regions.
-    up, floor_kind, flat_area = _find_floor(v, centroid, area, normal, e1)
+    up, floor_kind, flat_area = _find_floor(v, centroid, area, normal, e1, None if cut is None else cut.normal)
     z = v @ up
     z = z - _floor_level(z.min(), centroid @ up, area, normal @ up, floor_kind)
     # The long axis, in the floor plane.
@@ -216,13 +229,20 @@ def _contact_scores(v, centroid, area, normal, e1, dirs, band_mm: float, flat_on
     return contact, np.where(np.isfinite(span), span, 0.0)
 
 
-def _find_floor(v, centroid, area, normal, e1) -> tuple[np.ndarray, str, float]:
-    """The floor's upward normal, how it was found, and the flat contact area (mm²)."""
+def _find_floor(v, centroid, area, normal, e1, leg: np.ndarray | None) -> tuple[np.ndarray, str, float]:
+    """The floor's upward normal, how it was found, and the flat contact area (mm²); with
+    ``leg`` (the ankle cut's outward normal), only floors whose up is within
+    :data:`LEG_MAX_TILT_DEG` of it.
+    """
     length = np.ptp(v @ e1)
     # The floor's normal is minus the normal of the flat contact faces: try the main modes of
     # the face normals, and a sweep around the long axis.
     dirs = np.vstack([_candidate_dirs(e1, 10.0, FLOOR_MAX_TILT_DEG), -_normal_modes(normal, area)])
     dirs = dirs[np.abs(dirs @ e1) <= np.sin(np.radians(FLOOR_MAX_TILT_DEG)) + 1e-9]
+    if leg is not None:
+        dirs = dirs[dirs @ leg >= np.cos(np.radians(LEG_MAX_TILT_DEG))]
+        if len(dirs) == 0:
+            return _resting_floor(v, e1, leg), "support plane", 0.0
     # A coarse score with a loose band finds the candidates; a plane fit to each one's contact
     # makes it exact (a sweep step or a noisy mode is a degree or so off, and over a foot's
     # length a degree lifts much of the sole out of the contact band).
@@ -232,13 +252,15 @@ def _find_floor(v, centroid, area, normal, e1) -> tuple[np.ndarray, str, float]:
     flat, span = _contact_scores(v, centroid, area, normal, e1, dirs, CONTACT_HEIGHT_MM, True)
     # A sole pressed on glass is flat from heel to ball; an ankle cut is flat but short.
     ok = span >= 0.6 * length
+    if leg is not None:  # a refined plane must still face away from the leg
+        ok &= dirs @ leg >= np.cos(np.radians(LEG_MAX_TILT_DEG))
     if ok.any() and flat[ok].max() >= MIN_FLAT_CONTACT_MM2:
         k = np.flatnonzero(ok)[np.argmax(flat[ok])]
         return dirs[k], "flat contact", float(flat[k])
     # No flat contact (not weight-bearing): the foot rests, under gravity, on the facet of its
     # convex hull that lies below its centroid. "Down" is away from the ankle: the rear third
     # spreads most, across the long axis, toward the leg.
-    return _resting_floor(v, e1), "support plane", 0.0
+    return _resting_floor(v, e1, leg), "support plane", 0.0
 
 
 def _floor_level(lowest: float, h: np.ndarray, area: np.ndarray, facing: np.ndarray, kind: str) -> float:
@@ -254,21 +276,25 @@ def _floor_level(lowest: float, h: np.ndarray, area: np.ndarray, facing: np.ndar
     return float(h[c][order][np.searchsorted(cum, 0.5 * cum[-1])])
 
 
-def _resting_floor(v: np.ndarray, e1: np.ndarray) -> np.ndarray:
+def _resting_floor(v: np.ndarray, e1: np.ndarray, leg: np.ndarray | None = None) -> np.ndarray:
     from scipy.spatial import ConvexHull
 
-    x = v @ e1
-    length = np.ptp(x)
-    ends = [v[x < x.min() + 0.3 * length], v[x > x.max() - 0.3 * length]]
-    rear = max(ends, key=lambda p: np.ptp(p - np.outer(p @ e1, e1), axis=0).max())  # the ankle end
-    fore = ends[1] if rear is ends[0] else ends[0]
-    r = rear - np.outer(rear @ e1, e1)
-    r0 = r - r.mean(axis=0)
-    up = np.linalg.eigh(r0.T @ r0)[1][:, 2]
-    up = up - (up @ e1) * e1
-    up /= np.linalg.norm(up)
-    if (fore @ up).mean() > (rear @ up).mean():
-        up = -up  # the forefoot lies low, the ankle high
+    if leg is not None:  # the ankle cut says which way is up
+        up = leg - (leg @ e1) * e1
+        up /= np.linalg.norm(up)
+    else:
+        x = v @ e1
+        length = np.ptp(x)
+        ends = [v[x < x.min() + 0.3 * length], v[x > x.max() - 0.3 * length]]
+        rear = max(ends, key=lambda p: np.ptp(p - np.outer(p @ e1, e1), axis=0).max())  # the ankle end
+        fore = ends[1] if rear is ends[0] else ends[0]
+        r = rear - np.outer(rear @ e1, e1)
+        r0 = r - r.mean(axis=0)
+        up = np.linalg.eigh(r0.T @ r0)[1][:, 2]
+        up = up - (up @ e1) * e1
+        up /= np.linalg.norm(up)
+        if (fore @ up).mean() > (rear @ up).mean():
+            up = -up  # the forefoot lies low, the ankle high
     hull = ConvexHull(v)
     normals = hull.equations[:, :3]  # outward unit normals
     offsets = hull.equations[:, 3]
@@ -307,6 +333,176 @@ def _refine(centroid, area, normal, up: np.ndarray, rounds: int = 4) -> np.ndarr
         n = np.linalg.eigh((d * w[:, None]).T @ d)[1][:, 0]
         up = n if n @ up > 0 else -n
     return up
+
+
+#: The leg may lean this far from the floor's normal (a relaxed, plantarflexed foot on a
+#: non-weight-bearing scan leans its leg 20-30° back; standing, it is near vertical) [D].
+LEG_MAX_TILT_DEG = 60.0
+#: A cut is the narrow end: the surface within each distance (mm) of it spans at most that share
+#: of the scan's extent across its normal [D]. An ankle or a leg against a foot's length spans
+#: 0.3-0.4 within 15 mm and 0.3-0.47 within 30 mm on the shared scans and a synthetic leg; the
+#: sole on glass spans 1.0, the heel's back 0.8, the toes 0.7 and a side 0.9 within 30 mm.
+CUT_SLABS = ((15.0, 0.5), (30.0, 0.6))
+#: An open rim or a flat cap is a cut only if it is at least this long round, or this large
+#: (a small adult's ankle, 55 by 65 mm, has 2,800 mm²) [D].
+CUT_MIN_RIM_MM = 120.0
+CUT_MIN_CAP_MM2 = 1500.0
+#: A flat cap: the faces within this distance of the scan's extreme along a direction, lying
+#: within this RMS distance of one plane and covering this share of their outline [D]. A
+#: scanner closes its cut with one plane; skin that flat over 1,500 mm² is a sole on glass.
+CAP_BAND_MM = 1.5
+CAP_RMS_MM = 0.4
+CAP_MIN_FILL = 0.6
+#: ... its faces within this angle of the plane's normal (scanner noise on small faces); and
+#: of the surface 1.5-6 mm below the plane, at most this share faces within that angle of it
+#: [D]. At a cut the skin turns away at the rim (0 % on the shared scans), while a flat
+#: stretch of skin or wall runs on past the band (46-78 % on the sides and top of a foot
+#: with vertical walls).
+CAP_FACE_DEG = 30.0
+CAP_MAX_RUN_ON = 0.25
+#: A long leg is cropped this far (a share of the foot's extent across the cut's normal) above
+#: the scan's lowest point along that normal, before the floor is fitted [D]: high enough to
+#: keep the toes of a foot whose leg leans 30° from its floor's normal.
+LEG_PRECROP_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class AnkleCut:
+    """Where a scan was cut above the foot: a plane, its outward normal (toward the cut-off
+    leg, so "up"-ish), and how it was found.
+    """
+
+    centre: np.ndarray  # (3,) mm
+    normal: np.ndarray  # (3,) unit
+    kind: str  # "open rim" or "flat cap"
+
+
+def _span(points: np.ndarray, normal: np.ndarray) -> float:
+    """The largest extent of ``points`` across ``normal``, mm (along their main axis in the plane)."""
+    p = points - np.outer(points @ normal, normal)
+    p = p - p.mean(axis=0)
+    axis = np.linalg.eigh(p.T @ p)[1][:, 2]
+    return float(np.ptp(p @ axis))
+
+
+def _rims(v: np.ndarray, f: np.ndarray) -> list[np.ndarray]:
+    """The vertex indices of each open rim: a closed loop of edges used by one face, each of
+    its vertices on two of them (faces lost here and there leave webs of such edges, not
+    loops).
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    e = np.sort(np.stack([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]], axis=1).reshape(-1, 2), axis=1)
+    key = e[:, 0].astype(np.int64) * len(v) + e[:, 1]
+    uniq, count = np.unique(key, return_counts=True)
+    lone = uniq[count == 1]
+    if len(lone) == 0:
+        return []
+    a, b = lone // len(v), lone % len(v)
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(v), len(v)))
+    _, label = connected_components(graph, directed=False)
+    ends = np.concatenate([a, b])
+    degree = np.bincount(ends, minlength=len(v))
+    rims = []
+    for k in np.unique(label[ends]):
+        members = np.unique(ends[label[ends] == k])
+        if (degree[members] == 2).all():  # a simple loop: as many edges as vertices
+            rims.append(members)
+    return rims
+
+
+def _ankle_cut(v: np.ndarray, f: np.ndarray) -> AnkleCut | None:
+    """The cut above the ankle, if the scan shows one (see the module docstring).
+
+    Candidates are the open rims at least :data:`CUT_MIN_RIM_MM` round and lying in a plane,
+    and the flat caps (a main direction of the face normals whose faces, at least
+    :data:`CUT_MIN_CAP_MM2`, lie at the scan's extreme along it). A candidate is a cut when
+    the whole scan lies on one side of it and it is the narrow end; the largest one wins.
+    """
+    centroid, area, normal = _face_data(v, f)
+    found: list[tuple[float, AnkleCut]] = []
+    middle = v.mean(axis=0)
+    for rim in _rims(v, f):
+        p = v[rim]
+        c = p.mean(axis=0)
+        evals, evecs = np.linalg.eigh((p - c).T @ (p - c))
+        spread = np.sqrt(np.maximum(evals, 0.0) / len(p))
+        hull = shapely.MultiPoint((p - c) @ evecs[:, 1:]).convex_hull
+        if hull.length < CUT_MIN_RIM_MM or hull.area < CUT_MIN_CAP_MM2 or spread[0] > 0.05 * spread[2]:
+            continue  # a small hole, or a rim that does not lie in a plane
+        n = evecs[:, 0] if (middle - c) @ evecs[:, 0] < 0 else -evecs[:, 0]
+        found.append((float(hull.area), AnkleCut(c, n, "open rim")))
+    for n in _normal_modes(normal, area):
+        cap = np.zeros(len(f), bool)
+        # The faces at the extreme along n, and the plane through them; a mode may be 10° or
+        # more off the cap's normal, so the first bands are wide enough to hold the whole cap.
+        for band in (20.0, 8.0, 3.0, CAP_BAND_MM):
+            h = centroid @ n
+            cap = h >= h.max() - band
+            w = area[cap]
+            if w.sum() < CUT_MIN_CAP_MM2:
+                break
+            c = (centroid[cap] * w[:, None]).sum(axis=0) / w.sum()
+            d = centroid[cap] - c
+            m = np.linalg.eigh((d * w[:, None]).T @ d)[1][:, 0]
+            n = m if m @ n > 0 else -m
+        else:
+            # A scanner closes its cut with one plane and fills it: its faces lie in the plane
+            # (scanner noise aside) and cover its outline.
+            cap &= normal @ n > np.cos(np.radians(CAP_FACE_DEG))  # not the wall below its rim
+            d = (centroid[cap] - c) @ n
+            rms = np.sqrt((area[cap] * d**2).sum() / max(area[cap].sum(), 1e-9))
+            a, b = np.linalg.eigh(np.eye(3) - np.outer(n, n))[1][:, 1:].T
+            corners = v[f[cap]].reshape(-1, 3) - c
+            hull = shapely.MultiPoint(np.column_stack([corners @ a, corners @ b])).convex_hull
+            if (
+                rms <= CAP_RMS_MM
+                and area[cap].sum() >= max(CUT_MIN_CAP_MM2, CAP_MIN_FILL * hull.area)
+                and _runs_on(centroid, area, normal, n) <= CAP_MAX_RUN_ON
+            ):
+                found.append((float(area[cap].sum()), AnkleCut(c, n, "flat cap")))
+    best: AnkleCut | None = None
+    best_size = 0.0
+    for size, cut in found:
+        h = (v - cut.centre) @ cut.normal
+        if (h > 3.0).mean() > 0.01:
+            continue  # the scan reaches past it: not an end
+        whole = _span(v, cut.normal)
+        if any(
+            (h > -depth).sum() < 3 or _span(v[h > -depth], cut.normal) > share * whole for depth, share in CUT_SLABS
+        ):
+            continue  # the broad end (a sole on glass), or a side of the foot: not a cut
+        if size > best_size:
+            best, best_size = cut, size
+    return best
+
+
+def _runs_on(centroid: np.ndarray, area: np.ndarray, normal: np.ndarray, n: np.ndarray) -> float:
+    """The share of the surface 1.5-6 mm below the extreme along ``n`` that still faces
+    within :data:`CAP_FACE_DEG` of ``n`` (0 when there is none there).
+    """
+    h = centroid @ n
+    ring = (h < h.max() - CAP_BAND_MM) & (h >= h.max() - 6.0)
+    if area[ring].sum() <= 0:
+        return 0.0
+    return float(area[ring & (normal @ n > np.cos(np.radians(CAP_FACE_DEG)))].sum() / area[ring].sum())
+
+
+def _crop_leg(v: np.ndarray, f: np.ndarray, cut: AnkleCut) -> tuple[np.ndarray, np.ndarray, float]:
+    """Crop a long leg (see :data:`LEG_PRECROP_SHARE`): the kept vertices and faces, and how
+    far from the cut the crop was, mm (0 when nothing was cropped).
+    """
+    h = (v - cut.centre) @ cut.normal  # <= 0: depth below the cut
+    keep_below = h.min() + LEG_PRECROP_SHARE * _span(v, cut.normal)
+    if h.max() <= keep_below:
+        return v, f, 0.0
+    keep = (h[f] <= keep_below).all(axis=1)
+    faces = f[keep]
+    used = np.unique(faces)
+    remap = np.full(len(v), -1)
+    remap[used] = np.arange(len(used))
+    return v[used], remap[faces], float(-keep_below)
 
 
 def _crop(pts: np.ndarray, faces: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:

@@ -1,57 +1,23 @@
-"""Scan measurement accuracy on synthetic feet nobody tuned to, and on the real scans.
+"""Scan measurement accuracy on synthetic feet nobody tuned to (helpers.synthetic), and on the
+real scans.
 
-A synthetic foot: the anatomical insole outline of a foot of known size as its plan, vertical
-sides, a flat sole (a weight-bearing scan) and a dorsum that rises to the ankle and peaks
-medially. Its true length and ball width come from the outline polygon itself. Each is then
-put in a random pose, written in mm, m or inches, mirrored for a left foot, given noise
-(sigma 0.5 mm), 10 % of its faces dropped and three holes.
+Each synthetic foot is put in a random pose, written in mm, m or inches, mirrored for a left
+foot, given noise (sigma 0.5 mm), 10 % of its faces dropped and three holes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-import shapely
 import trimesh
 
+from helpers.synthetic import synthetic_foot
 from orthofit.config.params import InsoleParams
-from orthofit.geometry.outline import FootDimensions, insole_outline
-from orthofit.geometry.solid import Solid, triangulate_outline
+from orthofit.geometry.outline import FootDimensions
 from orthofit.io.scan_file import UNITS_MM, load_scan
 from orthofit.measure.orient import orient_scan
 from orthofit.measure.scan_measure import ScanCondition, measure_scan
 from orthofit.model.enums import Side
-
-
-def synthetic_foot(fl: float, ball: float, heel: float):
-    dims = FootDimensions.from_measurements(fl - 10.0, ball, heel)
-    outline = insole_outline(dims, InsoleParams(length_allowance_mm=10.0))
-    x0, _, x1, _ = outline.bounds
-    length = x1 - x0
-
-    def top(xy):
-        x, y = xy[:, 0] / length, xy[:, 1]
-        ankle = 30.0 + 55.0 * np.clip((0.55 - x) / 0.35, 0, 1) ** 1.5  # high at the heel
-        medial = 8.0 * (0.5 + 0.5 * np.tanh(y / 12.0))  # the medial arch's dorsum
-        return ankle + medial * np.clip((0.85 - x) / 0.3, 0, 1)
-
-    # Top and sole on the same even 3 mm lattice, like a scanner's mesh (the insole builder's
-    # own flat bottom is a few long slivers), joined by vertical walls.
-    pts, tri, n_ring = triangulate_outline(outline, 3.0)
-    n = len(pts)
-    v = np.vstack([np.column_stack([pts, top(pts)]), np.column_stack([pts, np.zeros(n)])])
-    i = np.arange(n_ring)
-    j = (i + 1) % n_ring
-    f = np.vstack([tri, tri[:, ::-1] + n, np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
-    solid = Solid(v, f)
-    # The truth, from the outline: its length, and its largest breadth at 55-85 % of length.
-    xs = x0 + length * np.linspace(0.55, 0.85, 200)
-    lines = shapely.linestrings(
-        np.stack([np.stack([xs, np.full_like(xs, -500)], 1), np.stack([xs, np.full_like(xs, 500)], 1)], 1)
-    )
-    b = shapely.bounds(shapely.intersection(lines, outline))
-    return solid, length, float(np.max(b[:, 3] - b[:, 1]))
-
 
 CASES = [
     (seed, fl, units, side, fmt)
@@ -84,7 +50,9 @@ def _cases(cases, ids):
 )
 def test_synthetic_feet_in_any_pose_unit_and_side(tmp_path, seed, fl, units, side, fmt):
     rng = np.random.default_rng(seed)
-    solid, true_length, true_ball = synthetic_foot(fl, rng.uniform(0.36, 0.41) * fl, rng.uniform(0.24, 0.28) * fl)
+    solid = synthetic_foot(fl, rng.uniform(0.36, 0.41) * fl, rng.uniform(0.24, 0.28) * fl)
+    true_length = solid.length_mm
+    true_ball = solid.ball_width_mm
     v, f = solid.vertices.copy(), solid.faces.copy()
     if side is Side.LEFT:
         v[:, 1] *= -1
@@ -113,7 +81,7 @@ def test_synthetic_feet_in_any_pose_unit_and_side(tmp_path, seed, fl, units, sid
 
 
 def test_units_inferred_for_synthetic_inches_say_so(tmp_path):
-    solid, _, _ = synthetic_foot(262, 100, 68)
+    solid = synthetic_foot(262, 100, 68)
     mesh = trimesh.Trimesh(solid.vertices / 25.4, solid.faces)
     mesh.export(tmp_path / "foot.stl")
     scan = load_scan(tmp_path / "foot.stl")
@@ -134,7 +102,8 @@ def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_pat
     from orthofit.measure.scan_case import measure_foot_scan
 
     rng = np.random.default_rng(seed)
-    solid, true_length, _ = synthetic_foot(fl, 0.385 * fl, 0.26 * fl)
+    solid = synthetic_foot(fl, 0.385 * fl, 0.26 * fl)
+    true_length = solid.length_mm
     v, f = solid.vertices.copy(), solid.faces.copy()
     if side is Side.LEFT:
         v[:, 1] *= -1
@@ -171,7 +140,8 @@ def test_a_scan_declared_standing_without_floor_contact_gives_no_loaded_measures
     with the reason, and what needs no load is still measured."""
     from orthofit.measure.scan_case import LOADED_MEASURES, measure_foot_scan
 
-    solid, true_length, _ = synthetic_foot(262, 101, 68)
+    solid = synthetic_foot(262, 101, 68)
+    true_length = solid.length_mm
     v = solid.vertices.copy()
     mid = 0.5 * (v[:, 0].min() + v[:, 0].max())
     v[:, 2] += 15.0 * ((v[:, 0] - mid) / (0.5 * true_length)) ** 2
@@ -195,7 +165,7 @@ def test_a_scan_measure_far_outside_the_adult_range_is_flagged_and_not_used(tmp_
 
     from orthofit.measure.scan_case import drop_implausible
 
-    solid, _, _ = synthetic_foot(262, 101, 68)
+    solid = synthetic_foot(262, 101, 68)
     path = tmp_path / "foot.stl"
     trimesh.Trimesh(solid.vertices, solid.faces, process=False).export(path)
     m = measure_scan(orient_scan(load_scan(path, "mm")), ScanCondition.STANDING)

@@ -1,0 +1,99 @@
+"""Synthetic feet with known truth, for the scan tests.
+
+A synthetic foot: the anatomical insole outline of a foot of known size as its plan, vertical
+sides, a sole and a dorsum that rises to the ankle and peaks medially. Its true length and
+ball width come from the outline polygon itself. The sole is flat (a weight-bearing scan
+pressed on glass) or curved (a relaxed, non-weight-bearing foot: heel and toes curl up 18 mm
+and the medial arch lifts 10 mm). A leg may rise from the rearfoot: an elliptic tube 68 by
+78 mm across, leaning ``leg_tilt_deg`` toward the toes (negative: toward the heel, as a
+plantarflexed foot's leg does), cut ``leg_height_mm`` along its axis and left open (a rim) or
+closed (a flat cap), as scanners leave it. ``dorsum_medial=False`` puts the dorsum's peak
+on the lateral side, so that the side cues disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from orthofit.config.params import InsoleParams
+from orthofit.geometry.outline import FootDimensions, insole_outline
+from orthofit.geometry.solid import triangulate_outline
+
+
+@dataclass(frozen=True)
+class SyntheticFoot:
+    vertices: np.ndarray  # (n, 3) mm, a right foot: heel at x = x0, toes +x, medial +y
+    faces: np.ndarray  # (m, 3)
+    length_mm: float  # true foot length (the outline's)
+    ball_width_mm: float  # true largest breadth at 55-85 % of the length
+
+
+def synthetic_foot(
+    fl: float,
+    ball: float,
+    heel: float,
+    *,
+    curved_sole: bool = False,
+    leg_tilt_deg: float | None = None,
+    leg_height_mm: float = 250.0,
+    leg_open: bool = True,
+    pitch_mm: float = 3.0,
+    dorsum_medial: bool = True,
+) -> SyntheticFoot:
+    dims = FootDimensions.from_measurements(fl - 10.0, ball, heel)
+    outline = insole_outline(dims, InsoleParams(length_allowance_mm=10.0))
+    x0, _, x1, _ = outline.bounds
+    length = x1 - x0
+
+    def sole(xy):
+        if not curved_sole:
+            return np.zeros(len(xy))
+        x, y = (xy[:, 0] - x0) / length, xy[:, 1]
+        rocker = 18.0 * ((x - 0.45) / 0.55) ** 2
+        arch = 10.0 * np.exp(-(((x - 0.45) / 0.15) ** 2)) * (0.5 + 0.5 * np.tanh(y / 10.0))
+        return rocker + arch
+
+    def top(xy):
+        x, y = (xy[:, 0] - x0) / length, xy[:, 1]
+        ankle = 30.0 + 55.0 * np.clip((0.55 - x) / 0.35, 0, 1) ** 1.5  # high at the heel
+        # the dorsum peaks over the medial arch (or, to confuse the side cues, laterally)
+        medial = 8.0 * (0.5 + 0.5 * np.tanh((y if dorsum_medial else -y) / 12.0))
+        return sole(xy) + ankle + medial * np.clip((0.85 - x) / 0.3, 0, 1)
+
+    # Top and sole on the same even lattice, like a scanner's mesh, joined by vertical walls.
+    pts, tri, n_ring = triangulate_outline(outline, pitch_mm)
+    n = len(pts)
+    v = np.vstack([np.column_stack([pts, top(pts)]), np.column_stack([pts, sole(pts)])])
+    i = np.arange(n_ring)
+    j = (i + 1) % n_ring
+    f = np.vstack([tri, tri[:, ::-1] + n, np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
+    if leg_tilt_deg is not None:
+        v, f = _with_leg(v, f, x0 + 0.22 * length, leg_tilt_deg, leg_height_mm, leg_open)
+    # The truth, from the outline: its length, and its largest breadth at 55-85 % of length.
+    xs = x0 + length * np.linspace(0.55, 0.85, 200)
+    lines = shapely.linestrings(
+        np.stack([np.stack([xs, np.full_like(xs, -500)], 1), np.stack([xs, np.full_like(xs, 500)], 1)], 1)
+    )
+    b = shapely.bounds(shapely.intersection(lines, outline))
+    return SyntheticFoot(v, f, float(length), float(np.max(b[:, 3] - b[:, 1])))
+
+
+def _with_leg(v, f, x_leg, tilt_deg, height, open_top):
+    import manifold3d
+
+    foot = manifold3d.Manifold(manifold3d.Mesh(v.astype(np.float32), f.astype(np.uint32)))
+    leg = manifold3d.Manifold.cylinder(height, 34.0, 34.0, 96).scale([1.0, 1.15, 1.0])
+    leg = leg.rotate([0.0, tilt_deg, 0.0]).translate([x_leg, 0.0, 25.0])
+    mesh = (foot + leg).to_mesh()
+    V = np.asarray(mesh.vert_properties)[:, :3].astype(float)
+    F = np.asarray(mesh.tri_verts).astype(np.int64)
+    if open_top:  # the scanner's cut left open: drop the cap
+        t = V[F]
+        nrm = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+        nrm /= np.linalg.norm(nrm, axis=1)[:, None]
+        axis = np.array([np.sin(np.radians(tilt_deg)), 0.0, np.cos(np.radians(tilt_deg))])
+        F = F[~((nrm @ axis > 0.99) & (t[:, :, 2].min(axis=1) > 100.0))]
+    return V, F
