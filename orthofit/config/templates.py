@@ -80,6 +80,8 @@ KNOWN_FIELDS = frozenset(
         "length",
         "eu",
         "uk",
+        "eu_scale",
+        "uk_scale",
         "grade",
         "sources",
         "profile",

@@ -63,11 +63,12 @@ _SIZING_KEYS = {
     "allowance_range_mm",
     "mondopoint_step_mm",
     "eu_per_cm",
-    "uk_adult_offset",
-    "uk_child_offset",
-    "us_men_offset",
-    "us_women_offset",
-    "us_child_offset",
+    "uk_adult_brannock_offset",
+    "uk_child_brannock_offset",
+    "us_men_brannock_offset",
+    "us_women_brannock_offset",
+    "us_child_brannock_offset",
+    "brannock_allowance_mm",
     "half_size_step",
     "source",
 }
@@ -146,15 +147,24 @@ class Classified:
 
 @dataclass(frozen=True)
 class SizingRules:
+    """The thresholds' ``[sizing]``: how a foot length becomes shoe sizes (orthofit.assess.sizing).
+
+    The ``*_brannock_offset`` are subtracted from 3 x the foot length in inches (the Brannock
+    convention: US men 3F - 22); ``allowance_mm`` is the Paris-point (EU) last's allowance
+    beyond the foot; ``brannock_allowance_mm`` the one the Brannock scale implies, used only to
+    turn a marked US or UK size into a shoe's inside length.
+    """
+
     allowance_mm: float
     allowance_range_mm: tuple[float, float]
     mondopoint_step_mm: float
     eu_per_cm: float
-    uk_adult_offset: float
-    uk_child_offset: float
-    us_men_offset: float
-    us_women_offset: float
-    us_child_offset: float
+    uk_adult_brannock_offset: float
+    uk_child_brannock_offset: float
+    us_men_brannock_offset: float
+    us_women_brannock_offset: float
+    us_child_brannock_offset: float
+    brannock_allowance_mm: float
     half_size_step: float
     source: str
 
@@ -238,8 +248,36 @@ def load_thresholds(override: str | Path | None = None) -> Thresholds:
     raw = _read_toml(default_thresholds_path())
     if override is not None:
         user = _read_toml(Path(override))
+        _refuse_last_based_offsets(user)
         raw = _merge(raw, user, "the thresholds file")
     return _build(raw)
+
+
+#: The last-based US/UK offsets of orthofit before the Brannock scales (3 x last - 24 ...), with
+#: the foot-based key that replaced each. Copying such a number into its new key would size
+#: shoes two sizes small, so a file that still has one is refused with the conversion.
+_LAST_BASED_OFFSETS = {
+    "uk_adult_offset": "uk_adult_brannock_offset",
+    "uk_child_offset": "uk_child_brannock_offset",
+    "us_men_offset": "us_men_brannock_offset",
+    "us_women_offset": "us_women_brannock_offset",
+    "us_child_offset": "us_child_brannock_offset",
+}
+
+
+def _refuse_last_based_offsets(user: dict[str, Any]) -> None:
+    """Refuse a user file's ``[sizing]`` that still gives a last-based offset."""
+    sizing = user.get("sizing")
+    if not isinstance(sizing, dict):
+        return
+    for old, new in _LAST_BASED_OFFSETS.items():
+        if old in sizing:
+            raise ThresholdsError(
+                f"sizing.{old} is no longer read: US and UK sizes now come from the foot length on the "
+                f"Brannock scale (3 x foot (in) - offset) instead of the last (3 x last (in) - offset); "
+                f"give sizing.{new} instead: the old value minus 2, as the Brannock scale's last is two "
+                f"barleycorns (2/3 in) longer than the foot (clinical-basis.md §4.2)"
+            )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -367,11 +405,12 @@ LIMITS: dict[str, tuple[float, float]] = {
     "sizing.allowance_range_mm": (0.0, 60.0),
     "sizing.mondopoint_step_mm": (1.0, 20.0),
     "sizing.eu_per_cm": (0.5, 5.0),
-    "sizing.uk_adult_offset": (-60.0, 60.0),
-    "sizing.uk_child_offset": (-60.0, 60.0),
-    "sizing.us_men_offset": (-60.0, 60.0),
-    "sizing.us_women_offset": (-60.0, 60.0),
-    "sizing.us_child_offset": (-60.0, 60.0),
+    "sizing.uk_adult_brannock_offset": (-60.0, 60.0),
+    "sizing.uk_child_brannock_offset": (-60.0, 60.0),
+    "sizing.us_men_brannock_offset": (-60.0, 60.0),
+    "sizing.us_women_brannock_offset": (-60.0, 60.0),
+    "sizing.us_child_brannock_offset": (-60.0, 60.0),
+    "sizing.brannock_allowance_mm": (0.0, 60.0),
     "sizing.half_size_step": (0.1, 2.0),
 }
 

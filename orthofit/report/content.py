@@ -327,15 +327,17 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
         blocks.append(Heading(fe["sizes_heading"], 2))
         for sd, sz, fl in sizes:
             if sz is not None:
-                labels = sz.labels()
+                eu, uk = sz.scale("eu"), sz.scale("uk")
                 blocks.append(
                     Para(
                         fill(
                             fe["size_line"],
                             side=_side_word(sd),
                             length=f"{fl:.0f} mm",
-                            eu=labels["EU"],
-                            uk=labels["UK"],
+                            eu=eu.size,
+                            uk=uk.size,
+                            eu_scale=eu.convention,
+                            uk_scale=uk.convention,
                         )
                     )
                 )

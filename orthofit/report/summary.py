@@ -101,9 +101,27 @@ def _cell(foot: FootAssessment, name: str) -> str:
     return "not measured" if v is None else format_value(name, v)
 
 
-def _size_cell(foot: FootAssessment, title: str) -> str:
-    size = foot.shoe_size
-    return "not measured" if size is None else size.labels()[title]
+#: The shoe-size scales in print order and their row titles ("EU size": a bare "EU" does not
+#: read as a shoe size); a foot's size adds the convention its scale follows.
+_SIZE_ROWS = (
+    ("mondopoint", "Mondopoint"),
+    ("eu", "EU size"),
+    ("uk", "UK size"),
+    ("us_men", "US men"),
+    ("us_women", "US women"),
+)
+
+
+def _size_rows(a: Assessment) -> list[tuple[str, str, str]]:
+    """One row per shoe-size scale, titled with the convention it follows ("US men (Brannock)")."""
+    rows = []
+    for key, plain in _SIZE_ROWS:
+        scales = [f.shoe_size.scale(key) if f.shoe_size else None for f in (a.left, a.right)]
+        named = next((s for s in scales if s is not None), None)
+        title = plain if named is None else f"{plain} ({named.convention})"
+        left, right = ("not measured" if s is None else s.size for s in scales)
+        rows.append((title, left, right))
+    return rows
 
 
 def assessment_text(a: Assessment) -> str:
@@ -122,10 +140,7 @@ def assessment_text(a: Assessment) -> str:
         rows.append((a.titles[name], _cell(a.left, name), _cell(a.right, name)))
     rows.append(("Arch type", a.left.arch_type.text, a.right.arch_type.text))
     rows.append(("Pronation", a.left.pronation.text, a.right.pronation.text))
-    for title in ("Mondopoint", "EU", "UK", "US men", "US women"):
-        rows.append(
-            (f"{title} size" if title in ("EU", "UK") else title, _size_cell(a.left, title), _size_cell(a.right, title))
-        )
+    rows.extend(_size_rows(a))
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     lines.append("")

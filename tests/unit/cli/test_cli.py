@@ -64,6 +64,11 @@ def test_assess_json_on_examples(cli, example):
         if "foot_length_mm" in written[side] or "scan" in written[side]:  # typed, or from a scan
             assert isinstance(foot["shoe_size"], dict)
             assert {"mondopoint", "eu", "uk", "us_men", "us_women"} <= foot["shoe_size"].keys()
+            # each scale says which convention it follows
+            conventions = foot["shoe_size"]["conventions"]
+            assert set(conventions) == {"mondopoint", "eu", "uk", "us_men", "us_women"}
+            assert conventions["us_men"].startswith("US men (Brannock): ")
+            assert conventions["eu"].startswith("EU (Paris point, last = foot + 15 mm): ")
         else:
             assert foot["shoe_size"] is None
 
@@ -90,6 +95,20 @@ def test_assess_text_on_examples(cli, example):
     assert any(line.startswith("Pronation ") for line in lines), result.out
     patient_id = tomllib.loads(example.read_text(encoding="utf-8"))["patient"]["id"]
     assert patient_id in lines[0]
+
+
+def test_assess_text_names_each_size_scales_convention(cli):
+    """The size rows name their scale's convention; a 245/246 mm foot is US men 7 (3 x 9.65 - 22)."""
+    out = cli("assess", ROOT / "examples" / "normal-adult.toml").out
+    rows = {title: values.split() for title, _, values in (line.partition("  ") for line in out.splitlines())}
+    assert [t for t in rows if t.split(" ")[0] in ("Mondopoint", "EU", "UK", "US")] == [
+        "Mondopoint (ISO 9407)",
+        "EU size (Paris point, last = foot + 15 mm)",
+        "UK size (Brannock)",
+        "US men (Brannock)",
+        "US women (Brannock)",
+    ]
+    assert rows["US men (Brannock)"] == ["7", "7"]
 
 
 @pytest.mark.parametrize("criterion", [c.value for c in NavicularDropCriterion])

@@ -162,6 +162,8 @@ def test_user_file_overrides_a_table(tmp_path):
             ["last band"],
         ),
         ("[sizing]\nallowance_mm = nan\n", ["sizing.allowance_mm", "finite"]),
+        # a last-based offset of orthofit before the Brannock scales would size two sizes small
+        ("[sizing]\nus_men_offset = 24\n", ["sizing.us_men_offset", "sizing.us_men_brannock_offset", "minus 2"]),
         ("not toml [", ["not valid TOML"]),
     ],
 )

@@ -78,6 +78,21 @@ MUST = {
 NEVER = ["will cure", "cures", "guarantee", "will relieve", "will fix", "corrects your posture", "100%"]
 
 
+def test_the_size_line_names_each_scales_convention():
+    """The patient's shoe sizes say which convention each follows (clinical-basis.md §4.2)."""
+    from orthofit.report.content import build_content
+
+    a = assess_case(load_case(EXAMPLES / "normal-adult.toml"))
+    content = build_content(a, [], load_report_template(), settings().thresholds, "neutral", DATE)
+    lines = [b.text for b in content.blocks if "Shoe size" in getattr(b, "text", "")]
+    assert lines == [
+        "Left foot: 245 mm long. Shoe size EU 39 (Paris point, last = foot + 15 mm), "
+        "UK 6 (Brannock scale, as shoe shops measure).",
+        "Right foot: 246 mm long. Shoe size EU 39 (Paris point, last = foot + 15 mm), "
+        "UK 6 (Brannock scale, as shoe shops measure).",
+    ]
+
+
 def test_every_example_has_expectations():
     assert set(MUST) == {p.stem for p in EXAMPLES.glob("*.toml")}
 
