@@ -9,7 +9,9 @@ Method (choices marked [D] in the constants):
    largest flat contact, weighted by how far the contact runs along the foot (so an ankle cut,
    also flat, loses). A scan with no flat contact (non-weight-bearing, a foam box) rests on the
    support plane whose touching region (within a few mm) is largest.
-3. The heel is the end of the long axis under the ankle (the higher end).
+3. The heel is the end of the long axis under the ankle (the higher end). Once the side is
+   known, x is turned in the plan view onto the foot axis (:data:`FOOT_AXIS`): the shape's
+   main axis is not the foot's, and a foot measured along it comes out short.
 4. The side comes from the medial arch: the plantar surface of the midfoot is higher on the
    medial side. The user's side wins, and a disagreement is reported.
 5. A scan that reaches above ankle height is cropped there.
@@ -134,12 +136,55 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
         pts[:, 1] *= -1.0  # mirror it so the arch lands on that side
         faces = faces[:, ::-1]
     side = side or side_from_scan
+    for _ in range(2):  # x along the foot axis (its landmarks are found along the current x)
+        pts = _turned(pts, -_foot_axis_angle(pts, side))
+    pts[:, 0] -= pts[:, 0].min()
     # Centre y on the heel's midline.
     heel = pts[:, 0] < 0.2 * np.ptp(pts[:, 0])
     pts[:, 1] -= 0.5 * (pts[heel, 1].max() + pts[heel, 1].min())
     return OrientedScan(
         pts, faces, side, side_from_scan, floor_kind, flat_area, cropped, tuple(notes), side_certain, tuple(cues)
     )
+
+
+#: The foot axis [D, stated in the output]: the heel-centre-ball-centre line, from the middle of
+#: the heel's breadth at 15 % of the foot's length (below 15 % of it in height) to the middle
+#: of the 1st and 5th metatarsal heads (the medial bulge of the forefoot at 62-80 % of the
+#: length and the lateral bulge at 50-80 %, below 30 mm), as foot scanners take it when the
+#: second toe's tip cannot be told from its neighbours.
+FOOT_AXIS = (
+    "heel centre (middle of the heel at 15 % of length) to ball centre (middle of the 1st and 5th metatarsal heads)"
+)
+
+
+def _bulge(pts: np.ndarray, out: np.ndarray, band_mm: float = 1.5) -> np.ndarray:
+    """The mean of the points within ``band_mm`` of the furthest along ``out``."""
+    return pts[out >= out.max() - band_mm].mean(axis=0)
+
+
+def _foot_axis_angle(pts: np.ndarray, side: Side) -> float:
+    """The angle of the foot axis (:data:`FOOT_AXIS`) from +x in the plan view, radians; 0 if
+    its landmarks are not on the scan.
+    """
+    x, y, z = pts.T
+    x0, length = x.min(), np.ptp(x)
+    medial = side.medial_sign * y
+    heel = (x > x0 + 0.10 * length) & (x < x0 + 0.20 * length) & (z < 0.15 * length)
+    first = (x > x0 + 0.62 * length) & (x < x0 + 0.80 * length) & (z < 30.0)
+    fifth = (x > x0 + 0.50 * length) & (x < x0 + 0.80 * length) & (z < 30.0)
+    if heel.sum() < 5 or first.sum() < 5 or fifth.sum() < 5:
+        return 0.0
+    heel_y = 0.5 * (_bulge(pts[heel], y[heel])[1] + _bulge(pts[heel], -y[heel])[1])
+    ball = 0.5 * (_bulge(pts[first], medial[first]) + _bulge(pts[fifth], -medial[fifth]))
+    return float(np.arctan2(ball[1] - heel_y, ball[0] - (x0 + 0.15 * length)))
+
+
+def _turned(pts: np.ndarray, angle: float) -> np.ndarray:
+    """``pts`` turned by ``angle`` (radians) about z."""
+    c, s = np.cos(angle), np.sin(angle)
+    out = pts.copy()
+    out[:, 0], out[:, 1] = c * pts[:, 0] - s * pts[:, 1], s * pts[:, 0] + c * pts[:, 1]
+    return out
 
 
 def _candidate_dirs(

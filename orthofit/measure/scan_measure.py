@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 
 from orthofit.errors import FootprintError
+from orthofit.measure.extremes import surface_extreme
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
 from orthofit.measure.orient import OrientedScan
 from orthofit.measure.raster import cells_outline, smooth_outline, triangle_heights
@@ -52,11 +53,13 @@ METHOD_ERROR_MM = {
 }
 DEFINITIONS = {
     "foot_length_mm": (
-        "heel (pternion) to the tip of the longest toe, along the foot axis (AIST; clinical-basis.md §4.1)"
+        "heel (pternion) to the tip of the longest toe, along the foot axis: the heel-centre-ball-centre "
+        "line (ISO 7250-1 foot length; clinical-basis.md §4.1)"
     ),
-    "ball_width_mm": "largest breadth across the foot axis between 55 and 85 % of foot length (clinical-basis.md §4.1)",
-    "heel_width_mm": "largest breadth across the foot axis between 5 and 25 % of foot length, "
-    "below 15 % of foot length in height (below the malleoli)",
+    "ball_width_mm": "medial to lateral extreme of the forefoot (55-85 % of foot length: the 1st and 5th "
+    "metatarsal heads) perpendicular to the foot axis (ISO 7250-1 foot breadth; clinical-basis.md §4.1)",
+    "heel_width_mm": "medial to lateral extreme of the heel (5-25 % of foot length, below 15 % of foot length "
+    "in height: below the malleoli) perpendicular to the foot axis",
     "ball_girth_mm": "around the foot through the 1st and 5th metatarsal heads (convex, as a tape lies; "
     "clinical-basis.md §4.1)",
     "truncated_foot_length_mm": "heel to the 1st metatarsal head: the medial bulge of the forefoot "
@@ -145,16 +148,30 @@ def surface_resolution_mm(v: np.ndarray, f: np.ndarray) -> float:
     return 2.0 * np.sqrt(3.0) * area / length
 
 
-def _robust_extremes(a: np.ndarray) -> tuple[float, float]:
-    """Min and max ignoring the few most extreme points (noise), mm."""
-    k = max(2, int(0.0005 * len(a)))
-    part = np.partition(a, (k, len(a) - 1 - k))
-    return float(part[k]), float(part[len(a) - 1 - k])
+def _section_breadth(v: np.ndarray, f: np.ndarray, xs: np.ndarray, below: float | None = None) -> float | None:
+    """The largest breadth of the surface's cross-sections perpendicular to the foot axis at
+    ``xs`` (mm along it), counting only the section below ``below`` mm if given, mm.
 
-
-def _breadth(y: np.ndarray) -> float:
-    lo, hi = _robust_extremes(y) if len(y) > 20 else (y.min(), y.max())
-    return hi - lo
+    Each section is where the triangle edges cross the plane x = c, so it is the surface's
+    own, however the surface is meshed (the vertices near a plane move with the meshing).
+    """
+    e = np.unique(np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1), axis=0)
+    a, b = v[e[:, 0]], v[e[:, 1]]
+    lo, hi = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
+    best = None
+    for c in xs:
+        cross = (lo <= c) & (hi > c)
+        if cross.sum() < 4:
+            continue
+        pa, pb = a[cross], b[cross]
+        t = ((c - pa[:, 0]) / (pb[:, 0] - pa[:, 0]))[:, None]
+        p = pa + t * (pb - pa)
+        if below is not None:
+            p = p[p[:, 2] < below]
+        if len(p) >= 4:
+            width = float(np.ptp(p[:, 1]))
+            best = width if best is None else max(best, width)
+    return best
 
 
 def _bulge(pts: np.ndarray, out: np.ndarray, band_mm: float = 1.5) -> np.ndarray:
@@ -173,7 +190,8 @@ def measure_scan(
     edges = np.linalg.norm(v[f[:, [1, 2, 0]]] - v[f], axis=2)
     edge = float(np.median(edges))
     resolution = surface_resolution_mm(v, f)
-    x0, x1 = _robust_extremes(x)
+    ex = np.array([1.0, 0.0, 0.0])
+    x0, x1 = -surface_extreme(v, f, -ex), surface_extreme(v, f, ex)
     fl = x1 - x0
     medial = scan.side.medial_sign * y  # > 0 toward the medial side
     values: dict[str, float | None] = {"foot_length_mm": fl}
@@ -184,11 +202,8 @@ def measure_scan(
     def slice_at(frac: float) -> np.ndarray:
         return np.abs(x - (x0 + frac * fl)) <= half
 
-    widths = [_breadth(y[s]) for c in np.arange(0.55, 0.85, 0.01) if (s := slice_at(c)).sum() > 5]
-    values["ball_width_mm"] = max(widths) if widths else None
-    heel = (x > x0 + 0.05 * fl) & (x < x0 + 0.25 * fl) & (z < 0.15 * fl)
-    hw = [_breadth(y[heel & slice_at(c)]) for c in np.arange(0.05, 0.25, 0.01) if (heel & slice_at(c)).sum() > 5]
-    values["heel_width_mm"] = max(hw) if hw else None
+    values["ball_width_mm"] = _section_breadth(v, f, x0 + fl * np.arange(0.55, 0.851, 0.01))
+    values["heel_width_mm"] = _section_breadth(v, f, x0 + fl * np.arange(0.05, 0.251, 0.01), below=0.15 * fl)
     # 1st MTH: the medial bulge of the forefoot (62-80 % of the length: in front of it the
     # hallux can bulge further); 5th MTH: the lateral bulge.
     low = z < 30.0

@@ -72,7 +72,12 @@ def synthetic_foot(
     f = np.vstack([tri, tri[:, ::-1] + n, np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
     if leg_tilt_deg is not None:
         v, f = _with_leg(v, f, x0 + 0.22 * length, leg_tilt_deg, leg_height_mm, leg_open)
-    # The truth, from the outline: its length, and its largest breadth at 55-85 % of length.
+    # The truth, from the outline, along the foot axis as orthofit defines it (the heel's middle
+    # at 15 % of length to the middle of the medial bulge at 62-80 % and the lateral at 50-80 %):
+    # the length, and the largest breadth across the axis at 55-85 % of length.
+    outline = _along_foot_axis(outline)
+    x0, _, x1, _ = outline.bounds
+    length = x1 - x0
     xs = x0 + length * np.linspace(0.55, 0.85, 200)
     lines = shapely.linestrings(
         np.stack([np.stack([xs, np.full_like(xs, -500)], 1), np.stack([xs, np.full_like(xs, 500)], 1)], 1)
@@ -97,3 +102,28 @@ def _with_leg(v, f, x_leg, tilt_deg, height, open_top):
         axis = np.array([np.sin(np.radians(tilt_deg)), 0.0, np.cos(np.radians(tilt_deg))])
         F = F[~((nrm @ axis > 0.99) & (t[:, :, 2].min(axis=1) > 100.0))]
     return V, F
+
+
+def _along_foot_axis(outline):
+    """The outline turned so that its foot axis is +x."""
+    from shapely import affinity
+
+    for _ in range(2):
+        x0, _, x1, _ = outline.bounds
+        length = x1 - x0
+
+        def band(a, b, outline=outline, x0=x0, length=length):
+            return shapely.intersection(outline, shapely.box(x0 + a * length, -500, x0 + b * length, 500))
+
+        heel = shapely.intersection(
+            outline.exterior, shapely.box(x0 + 0.15 * length - 0.01, -500, x0 + 0.15 * length + 0.01, 500)
+        )
+        hy = 0.5 * (heel.bounds[1] + heel.bounds[3])
+        first = np.asarray(band(0.62, 0.80).exterior.coords)
+        fifth = np.asarray(band(0.50, 0.80).exterior.coords)
+        m1 = first[np.argmax(first[:, 1])]
+        m5 = fifth[np.argmin(fifth[:, 1])]
+        ball = 0.5 * (m1 + m5)
+        angle = np.degrees(np.arctan2(ball[1] - hy, ball[0] - (x0 + 0.15 * length)))
+        outline = affinity.rotate(outline, -angle, origin=(0, 0))
+    return outline

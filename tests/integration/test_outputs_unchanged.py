@@ -13,7 +13,9 @@ content in the feature and report tests.)
 
 Changed on purpose since, each by an issue: ``scanned-adult`` (issue 14: its scans are
 measured on the surface, and its arch label, which the footprint contradicts, is now
-"mixed", so the insole no longer takes the cavus rule's arch fill and lateral support).
+"mixed", so the insole no longer takes the cavus rule's arch fill and lateral support; then
+its scans are measured along the foot axis with their ends trimmed by surface area, so the
+insole is 1 mm shorter).
 """
 
 from __future__ import annotations

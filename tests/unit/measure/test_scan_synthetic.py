@@ -176,3 +176,40 @@ def test_a_scan_measure_far_outside_the_adult_range_is_flagged_and_not_used(tmp_
     assert flagged.measures["heel_width_mm"].value is None
     assert len(notes) == 1 and "heel_width_mm 131.0 mm is implausible" in notes[0] and "ANSUR II" in notes[0]
     assert flagged.measures["ball_width_mm"].value == m.measures["ball_width_mm"].value  # the others stay
+
+
+def test_length_and_ball_width_are_along_the_foot_axis_not_the_shapes_main_axis(tmp_path):
+    """A foot whose main axis is 8° off its foot axis (here: turned 8° after orienting) is
+    measured along the foot axis (heel centre to ball centre): as long and as wide as the
+    truth; measured along the turned x, it would read 2 mm or more short."""
+    from dataclasses import replace as dc_replace
+
+    from orthofit.measure.orient import _foot_axis_angle, _turned
+
+    foot = synthetic_foot(262, 101, 68)
+    path = tmp_path / "foot.stl"
+    trimesh.Trimesh(foot.vertices, foot.faces, process=False).export(path)
+    o = orient_scan(load_scan(path, "mm"))
+    turned = _turned(o.vertices, np.radians(8.0))
+    assert np.degrees(_foot_axis_angle(turned, Side.RIGHT)) == pytest.approx(8.0, abs=0.5)
+    along_turned = measure_scan(dc_replace(o, vertices=turned), ScanCondition.STANDING)
+    assert along_turned.measures["foot_length_mm"].value < foot.length_mm - 2.0
+    m = measure_scan(o, ScanCondition.STANDING)
+    assert m.measures["foot_length_mm"].value == pytest.approx(foot.length_mm, abs=0.5)
+    assert m.measures["ball_width_mm"].value == pytest.approx(foot.ball_width_mm, abs=1.0)
+    assert "heel-centre-ball-centre" in m.measures["foot_length_mm"].definition
+
+
+@pytest.mark.parametrize("subdivisions", [0, 2])
+def test_a_clean_mesh_measures_its_full_length_however_fine(tmp_path, subdivisions):
+    """The ends are trimmed by surface area (10 mm² left beyond), not by a share of the
+    vertices, which read every mesh 0.9-1.3 mm short: a noiseless foot reads its length to
+    0.3 mm on its own 3 mm mesh and 16 times finer."""
+    foot = synthetic_foot(262, 101, 68)
+    v, f = foot.vertices, foot.faces
+    for _ in range(subdivisions):
+        v, f = trimesh.remesh.subdivide(v, f)
+    path = tmp_path / "foot.stl"
+    trimesh.Trimesh(v, f, process=False).export(path)
+    m = measure_scan(orient_scan(load_scan(path, "mm")), ScanCondition.STANDING)
+    assert m.measures["foot_length_mm"].value == pytest.approx(foot.length_mm, abs=0.3)
