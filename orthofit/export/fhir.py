@@ -135,6 +135,8 @@ _FIELD_TITLES = {
     "dorsal_height_standing_mm": "Dorsal height (standing)",
     "navicular_height_sitting_mm": "Navicular height (sitting)",
     "navicular_height_standing_mm": "Navicular height (standing)",
+    "ball_girth_mm": "Ball girth",
+    "arch_edge_height_mm": "Arch edge height (shop scanner's arch height)",
 }
 
 #: The six FPI-6 items (Redmond, Crosbie & Ouvrier 2006), in the order of the case file.
