@@ -17,6 +17,7 @@ _API = {
     "load_case": "orthofit.io.case_file",
     "parse_case": "orthofit.io.case_file",
     "load_measured_case": "orthofit.pipeline.inputs",
+    "read_case": "orthofit.pipeline.inputs",
     "measure_case": "orthofit.measure.case",
     "assess": "orthofit.assess.assessment",
     "make_insoles": "orthofit.pipeline.insoles",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from orthofit.assess.estimate import AHI, ESTIMATED_FIELD, AhiEstimate, classify_estimate, estimate_ahi
 from orthofit.assess.sizing import ShoeSize, shoe_size
 from orthofit.config.settings import Settings
 from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
@@ -67,9 +68,16 @@ class Finding:
     limit: str | None
     source: str
     note: str | None = None
+    #: Set when the value rests on an estimated input (the truncated length of an AHI).
+    estimate: AhiEstimate | None = None
+    #: The bands the estimate's interval reaches when it reaches more than one (then no band).
+    spans: tuple[str, ...] = ()
 
     @property
     def value_text(self) -> str:
+        if self.estimate is not None:
+            e = self.estimate
+            return f"≈{e.value:.3f} ({e.low:.3f} to {e.high:.3f}, truncated length estimated)"
         return format_value(self.measure, self.value)
 
     def describe(self) -> str:
@@ -87,6 +95,9 @@ class Label:
     decided_by: Finding | None = None
     agreeing: tuple[Finding, ...] = ()
     disagreeing: tuple[Finding, ...] = ()
+    #: Measures left out because their estimate's interval spans two bands (each says what
+    #: measurement would decide it).
+    undecided: tuple[Finding, ...] = ()
 
     @property
     def text(self) -> str:
@@ -110,6 +121,7 @@ class FootAssessment:
     development: str | None = None  # children: what a flat foot means at this age
     sources: dict[str, ValueSource] = field(default_factory=dict)  # measurement -> where it came from
     footprint_rings: tuple[np.ndarray, ...] = ()  # the outline(s) behind ``footprint``, (n, 2) arrays, mm
+    ahi_estimate: AhiEstimate | None = None  # the standing AHI when its truncated length was estimated
 
 
 @dataclass(frozen=True)
@@ -205,10 +217,15 @@ def _title(th: Thresholds, name: str) -> str:
 
 
 def _assess_foot(case: Case, mf: MeasuredFoot, th: Thresholds, criterion: NavicularDropCriterion) -> FootAssessment:
-    side, m, values = mf.side, mf.values, mf.indices
+    side, m, values = mf.side, mf.values, dict(mf.indices)
     age = case.patient.age_years
+    estimate = _ahi_estimate(m, values, th)
+    if estimate is not None:
+        values[AHI] = estimate.value
     findings = tuple(
-        _finding(th, name, value, age, criterion)
+        _estimated_finding(th, estimate, age)
+        if name == AHI and estimate is not None
+        else _finding(th, name, value, age, criterion)
         for name in (*ARCH_INDICES, *PRONATION_INDICES)
         if (value := values[name]) is not None
     )
@@ -216,7 +233,7 @@ def _assess_foot(case: Case, mf: MeasuredFoot, th: Thresholds, criterion: Navicu
     arch = _label(th.arch_measure_priority, by_name)
     pron = _label(th.pronation_measure_priority, by_name)
     size = shoe_size(m.foot_length_mm, th.sizing) if m.foot_length_mm is not None else None
-    reasons = _reasons(th, side, m, values, findings, arch, pron, age)
+    reasons = _reasons(th, side, m, values, findings, arch, pron, estimate)
     development = (
         _child_flat_foot_reason(th, m, age)
         if arch.value == ArchType.PLANUS.value and age < th.adult_age_years
@@ -238,6 +255,36 @@ def _assess_foot(case: Case, mf: MeasuredFoot, th: Thresholds, criterion: Navicu
         development=development,
         sources=dict(mf.sources),
         footprint_rings=mf.footprint_rings,
+        ahi_estimate=estimate,
+    )
+
+
+def _ahi_estimate(m: FootMeasurements, values: dict[str, float | None], th: Thresholds) -> AhiEstimate | None:
+    """The standing AHI estimated from foot length, when it was not measured but the dorsal
+    height and the foot length were (a shop scanner's export; clinical-basis.md §2.5).
+    """
+    dorsal, length = m.dorsal_height_standing_mm, m.foot_length_mm
+    if values[AHI] is not None or dorsal is None or length is None or dorsal <= 0 or length <= 0:
+        return None  # measured, or nothing to estimate from (a scan's height may be 0)
+    return estimate_ahi(dorsal, length, th.truncated_length)
+
+
+def _estimated_finding(th: Thresholds, est: AhiEstimate, age: float) -> Finding:
+    """The AHI finding of an estimate: a band only when its whole interval lies in that band."""
+    placed = classify_estimate(th, est, age)
+    c, band = placed.classified, placed.classified.band
+    return Finding(
+        measure=AHI,
+        title=th.rules[AHI].title,
+        value=est.value,
+        band=band.label if band else None,
+        suggests=band.suggests if band else None,
+        severity=band.severity if band else None,
+        limit=c.limit,
+        source=c.source,
+        note=c.note,
+        estimate=est,
+        spans=placed.spans,
     )
 
 
@@ -267,8 +314,9 @@ MIXED_MIN_DISAGREEING = 2
 
 def _label(priority: tuple[str, ...], by_name: dict[str, Finding]) -> Label:
     usable = [by_name[n] for n in priority if n in by_name and by_name[n].suggests is not None]
+    undecided = tuple(by_name[n] for n in priority if n in by_name and by_name[n].spans)
     if not usable:
-        return Label(None)
+        return Label(None, undecided=undecided)
     first = usable[0]
     agreeing = tuple(f for f in usable[1:] if f.suggests == first.suggests)
     disagreeing = tuple(f for f in usable[1:] if f.suggests != first.suggests)
@@ -279,6 +327,7 @@ def _label(priority: tuple[str, ...], by_name: dict[str, Finding]) -> Label:
         decided_by=first,
         agreeing=agreeing,
         disagreeing=disagreeing,
+        undecided=undecided,
     )
 
 
@@ -286,7 +335,9 @@ def _label_reasons(kind: str, label: Label, names: tuple[str, ...], by_name: dic
     out = []
     if label.decided_by is None:
         measured = [by_name[n] for n in names if n in by_name]
-        if measured:
+        if label.undecided:
+            out.append(f"{kind} not determined: {'; '.join(f.describe() for f in label.undecided)}.")
+        elif measured:
             out.append(
                 f"{kind} not determined: no measure present has a threshold for this age "
                 f"({'; '.join(f.describe() for f in measured)})."
@@ -327,17 +378,39 @@ def _reasons(
     findings: tuple[Finding, ...],
     arch: Label,
     pron: Label,
-    age: float,
+    estimate: AhiEstimate | None,
 ) -> list[str]:
     by_name = {f.measure: f for f in findings}
     if m.is_empty:
         return [f"No measurements for the {side.value} foot."]
     reasons = _label_reasons("Arch type", arch, ARCH_INDICES, by_name)
+    if estimate is not None:
+        reasons.append(_estimate_reason(estimate, arch))
+    if m.arch_edge_height_mm is not None:
+        reasons.append(
+            f"Arch edge height (a shop scanner's arch height) {m.arch_edge_height_mm:.1f} mm: reported only; "
+            "no published cut-off turns it into an arch type (clinical-basis.md §2.5)."
+        )
     reasons += _label_reasons("Pronation", pron, PRONATION_INDICES, by_name)
     missing = [n for n in INDEX_UNITS if values[n] is None]
     if missing:
         reasons.append("Not measured: " + "; ".join(f"{_title(th, n)} (needs {_NEEDS[n]})" for n in missing) + ".")
     return reasons
+
+
+def _estimate_reason(est: AhiEstimate, arch: Label) -> str:
+    """What was estimated, how sure it is, and what the estimate did to the arch label."""
+    head = (
+        f"The truncated foot length ({ESTIMATED_FIELD}) was not measured: estimated as "
+        f"{est.truncated_length.text()}, so the standing "
+        f"Arch Height Index is an estimate, {est.value:.3f} ({est.low:.3f} to {est.high:.3f})"
+    )
+    d = arch.decided_by
+    if d is not None and d.measure == AHI:
+        return head + "; its whole interval lies in one band, so it labels the arch (measuring the length confirms it)."
+    if d is not None:
+        return head + f"; the label comes from the {d.title}."
+    return head + "."
 
 
 def _child_flat_foot_reason(th: Thresholds, m: FootMeasurements, age: float) -> str:

@@ -13,7 +13,7 @@ def debug(p: argparse.ArgumentParser) -> None:
 
 
 def case(p: argparse.ArgumentParser) -> None:
-    p.add_argument("case", help="case file (TOML)")
+    p.add_argument("case", help="case file (TOML) or a shop scanner's CSV (one patient, a row per foot)")
 
 
 def out_dir(p: argparse.ArgumentParser, what: str = "output folder (created if missing)") -> None:

@@ -23,6 +23,7 @@ MAX_FILE_BYTES = {
     "scan": 60 * MB,
     "footprint grid": 20 * MB,
     "batch CSV": 20 * MB,
+    "shop CSV": 1 * MB,
 }
 
 #: Most triangles in a scan (a foot scanned at 0.5 mm detail has about 200,000): a case with two
@@ -43,6 +44,9 @@ MAX_FOOTPRINT_OUTLINES = 12
 
 #: Most rows in a batch CSV (one patient each).
 MAX_BATCH_ROWS = 10_000
+
+#: Most rows in a shop scanner's CSV: one patient, one row per foot.
+MAX_SHOP_ROWS = 2
 
 #: Largest whole number accepted in any TOML file (beyond it a float cannot hold it exactly,
 #: and no measurement or setting comes near it).

@@ -39,6 +39,7 @@ _TOP_KEYS = {
     "asymmetry",
     "leg_length",
     "sizing",
+    "truncated_length_estimate",
     *ARCH_INDICES,
     *PRONATION_INDICES,
 }
@@ -71,6 +72,15 @@ _SIZING_KEYS = {
     "brannock_allowance_mm",
     "half_size_step",
     "source",
+}
+_ESTIMATE_KEYS = {
+    "ratio_mean",
+    "ratio_sd",
+    "ratio_source",
+    "coverage_factor",
+    "foot_length_uncertainty_mm",
+    "dorsal_height_uncertainty_mm",
+    "uncertainty_source",
 }
 
 
@@ -170,6 +180,30 @@ class SizingRules:
 
 
 @dataclass(frozen=True)
+class TruncatedLengthRatio:
+    """How a truncated foot length not measured is estimated from the foot length, and how
+    sure the estimate is (clinical-basis.md §2.5).
+
+    Attributes
+    ----------
+    ratio_mean, ratio_sd : float
+        Truncated length / foot length in adults: mean and standard deviation (ANSUR II).
+    coverage_factor : float
+        The interval is the estimate ± this many standard uncertainties.
+    foot_length_uncertainty_mm, dorsal_height_uncertainty_mm : float
+        Standard uncertainty of the measured foot length and dorsal height, mm.
+    """
+
+    ratio_mean: float
+    ratio_sd: float
+    ratio_source: str
+    coverage_factor: float
+    foot_length_uncertainty_mm: float
+    dorsal_height_uncertainty_mm: float
+    uncertainty_source: str
+
+
+@dataclass(frozen=True)
 class Thresholds:
     """Every clinical constant orthofit uses, with sources. Build with :func:`load_thresholds`."""
 
@@ -192,6 +226,7 @@ class Thresholds:
     lld_significance_source: str
     sizing: SizingRules
     population_source: str
+    truncated_length: TruncatedLengthRatio
 
     def classify(
         self, name: str, value: float, age_years: float, nd_criterion: NavicularDropCriterion | None = None
@@ -303,6 +338,7 @@ def _build(raw: dict[str, Any]) -> Thresholds:
     asym = _table(raw, "asymmetry", _ASYMMETRY_KEYS)
     leg = _table(raw, "leg_length", _LEG_KEYS)
     siz = _table(raw, "sizing", _SIZING_KEYS)
+    est = _table(raw, "truncated_length_estimate", _ESTIMATE_KEYS)
     rules = {name: _rule(name, _table(raw, name, _RULE_KEYS)) for name in (*ARCH_INDICES, *PRONATION_INDICES)}
     nd = raw["navicular_drop_mm"]
     limits = {
@@ -372,6 +408,14 @@ def _build(raw: dict[str, Any]) -> Thresholds:
             source=str(siz["source"]),
         ),
         population_source=str(pop.get("source", "")),
+        truncated_length=TruncatedLengthRatio(
+            **{
+                k: _number(est[k], f"truncated_length_estimate.{k}")
+                for k in sorted(_ESTIMATE_KEYS - {"ratio_source", "uncertainty_source"})
+            },
+            ratio_source=str(est["ratio_source"]),
+            uncertainty_source=str(est["uncertainty_source"]),
+        ),
     )
 
 
@@ -412,6 +456,13 @@ LIMITS: dict[str, tuple[float, float]] = {
     "sizing.us_child_brannock_offset": (-60.0, 60.0),
     "sizing.brannock_allowance_mm": (0.0, 60.0),
     "sizing.half_size_step": (0.1, 2.0),
+    # A ratio outside 0.5-0.9 is no adult foot's (ANSUR II: 0.688-0.798); an SD or a
+    # scanner's uncertainty of 0 would claim a certainty no estimate has.
+    "truncated_length_estimate.ratio_mean": (0.5, 0.9),
+    "truncated_length_estimate.ratio_sd": (0.001, 0.1),
+    "truncated_length_estimate.coverage_factor": (1.0, 4.0),
+    "truncated_length_estimate.foot_length_uncertainty_mm": (0.1, 20.0),
+    "truncated_length_estimate.dorsal_height_uncertainty_mm": (0.1, 20.0),
 }
 
 

@@ -135,6 +135,8 @@ _FIELD_TITLES = {
     "dorsal_height_standing_mm": "Dorsal height (standing)",
     "navicular_height_sitting_mm": "Navicular height (sitting)",
     "navicular_height_standing_mm": "Navicular height (standing)",
+    "ball_girth_mm": "Ball girth",
+    "arch_edge_height_mm": "Arch edge height (shop scanner's arch height)",
 }
 
 #: The six FPI-6 items (Redmond, Crosbie & Ouvrier 2006), in the order of the case file.
@@ -497,6 +499,9 @@ def _foot_labels(b: _Builder, foot: FootAssessment, measures: dict[str, str], su
 
 def _label_absent(label: Label, kind: str, foot: FootAssessment) -> dict[str, Any]:
     names = ARCH_INDICES if kind == "arch_type" else PRONATION_INDICES
+    if label.undecided:  # an estimate's interval spans two bands: its note says what decides it
+        f = label.undecided[0]
+        return {"coding": [_coding(DATA_ABSENT, "unknown", "Unknown")], "text": f"not determined: {f.describe()}"}
     if any(foot.indices.get(n) is not None for n in names):
         return {
             "coding": [_coding(DATA_ABSENT, "unknown", "Unknown")],

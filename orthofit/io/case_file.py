@@ -41,11 +41,15 @@ FOOT_FIELDS: dict[str, Range] = {
     "ball_width_mm": Range(25, 160, "mm"),
     "heel_width_mm": Range(15, 110, "mm"),
     "truncated_foot_length_mm": Range(40, 300, "mm"),
+    "ball_girth_mm": Range(40, 450, "mm"),
     "dorsal_height_sitting_mm": Range(10, 150, "mm"),
     "dorsal_height_standing_mm": Range(10, 150, "mm"),
     "navicular_height_sitting_mm": Range(3, 120, "mm"),
     "navicular_height_standing_mm": Range(3, 120, "mm"),
     "navicular_drop_mm": Range(-20, 40, "mm"),
+    # The height of the medial arch's edge above the floor, as a shop scanner prints its "arch
+    # height"; 0 is an edge that touches the floor. Not the plantar arch apex of a 3D scan.
+    "arch_edge_height_mm": Range(0, 80, "mm"),
     "rcsp_deg": Range(-30, 30, "degrees"),
 }
 _FOOT_OTHER = (
@@ -318,10 +322,10 @@ def _bool(value: Any, field: str) -> bool:
     return value
 
 
-def number_in_range(value: Any, field: str, rng: Range, unit_hint: bool = False) -> float:
+def number_in_range(value: Any, field: str, rng: Range, unit_hint: bool = False, taker: str = "the case file") -> float:
     """``value`` as a float if it is a finite number within ``rng``; else a
     :class:`ValidationError` naming ``field`` and the range (and, with ``unit_hint``, the
-    unit a misplaced length looks typed in).
+    unit a misplaced length looks typed in; ``taker`` names the input that takes millimetres).
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(f"{field} must be a number ({rng.text()}), not {shown(value)}")
@@ -330,12 +334,12 @@ def number_in_range(value: Any, field: str, rng: Range, unit_hint: bool = False)
     if not math.isfinite(value):
         raise ValidationError(f"{field} is {value}; give a finite number ({rng.text()})")
     if not rng.low <= value <= rng.high:
-        hint = _unit_hint(value, rng) if unit_hint else ""
+        hint = _unit_hint(value, rng, taker) if unit_hint else ""
         raise ValidationError(f"{field} = {value:g} is out of range: it must be {rng.text()}{hint}")
     return float(value)
 
 
-def _unit_hint(value: float, rng: Range) -> str:
+def _unit_hint(value: float, rng: Range, taker: str) -> str:
     """Guess which unit a misplaced length was typed in."""
     guesses = [
         name
@@ -344,7 +348,7 @@ def _unit_hint(value: float, rng: Range) -> str:
     ]
     if not guesses:
         return ""
-    return f"; it looks like {' or '.join(guesses)}: the case file takes millimetres"
+    return f"; it looks like {' or '.join(guesses)}: {taker} takes millimetres"
 
 
 def _fpi6(value: Any, field: str) -> tuple[int, ...]:

@@ -62,6 +62,7 @@ class FootMeasurements:
     ball_width_mm: float | None = None
     heel_width_mm: float | None = None
     truncated_foot_length_mm: float | None = None
+    ball_girth_mm: float | None = None
     dorsal_height_sitting_mm: float | None = None
     dorsal_height_standing_mm: float | None = None
     navicular_height_sitting_mm: float | None = None
@@ -69,6 +70,9 @@ class FootMeasurements:
     navicular_drop_mm: float | None = None
     fpi6: tuple[int, int, int, int, int, int] | None = None
     rcsp_deg: float | None = None
+    #: A shop scanner's "arch height": the medial arch's edge above the floor, standing. Not the
+    #: plantar arch apex (scan measure plantar_arch_height_mm) and not navicular height.
+    arch_edge_height_mm: float | None = None
     footprint_mm: tuple[tuple[tuple[float, float], ...], ...] | None = None
     arch_on_tiptoe: bool | None = None
     footprint_grid: str | None = None  # path of a footprint/pressure grid (CSV or PNG), as typed

@@ -29,11 +29,10 @@ from orthofit.config.settings import Settings
 from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import CaseFileError, ValidationError
 from orthofit.geometry.product import InsoleOutput
-from orthofit.io.case_file import load_case
 from orthofit.measure.case import MeasuredCase
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
-from orthofit.pipeline.inputs import measure_files, named_inputs
+from orthofit.pipeline.inputs import case_kind, measure_files, named_inputs, read_case
 from orthofit.pipeline.insoles import make_insoles
 from orthofit.report.document import make_report, report_date
 from orthofit.report.summary import assessment_dict
@@ -59,7 +58,7 @@ def input_files(case: Case, case_path: Path, settings: Settings | None) -> dict[
     """Every file the result depends on -> its SHA-256 (a rerun with equal hashes is equal):
     the case file, the scans and grids it names, and the settings files given.
     """
-    return hash_files([(case_path, "case"), *named_inputs(case), *named_settings(settings)])
+    return hash_files([(case_path, case_kind(case_path)), *named_inputs(case), *named_settings(settings)])
 
 
 def named_settings(settings: Settings | None) -> list[tuple[Path, str]]:
@@ -81,7 +80,7 @@ def fit(case_path: str | Path, settings: Settings) -> FitResult:
     Parameters
     ----------
     case_path : path
-        The case file (TOML).
+        The case file (TOML) or a shop scanner's CSV.
     settings : Settings
         From :func:`orthofit.config.settings.load_settings` (profile, thresholds, wording,
         paper, overrides).
@@ -93,7 +92,7 @@ def fit(case_path: str | Path, settings: Settings) -> FitResult:
         been written.
     """
     case_path = Path(case_path)
-    case = load_case(case_path)
+    case = read_case(case_path)
     measured = measure_files(case)
     return fit_measured(measured, input_files(case, case_path, settings), settings)
 

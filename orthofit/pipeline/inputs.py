@@ -1,4 +1,9 @@
-"""Reading a case and the files it names, and measuring it: the first steps of every job."""
+"""Reading a case and the files it names, and measuring it: the first steps of every job.
+
+A case is a case file (TOML) or a shop scanner's export (a ``.csv``: one patient, a row per
+foot; :mod:`orthofit.io.shop_csv`); :func:`read_case` picks the reader by the file's suffix, so
+every command that takes a case takes either.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,24 @@ from pathlib import Path
 from orthofit.io.case_file import load_case
 from orthofit.io.grid_file import PressureGrid, load_grid
 from orthofit.io.scan_file import LoadedScan, ScanError, load_scan
+from orthofit.io.shop_csv import load_shop_csv
 from orthofit.measure.case import MeasuredCase, measure_case
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
+
+#: The suffix of a shop scanner's export; any other file is read as a case file (TOML).
+SHOP_CSV_SUFFIX = ".csv"
+
+
+def read_case(path: str | Path) -> Case:
+    """Read and validate a case: a shop scanner's CSV by its ``.csv`` suffix, else a case file."""
+    path = Path(path)
+    return load_shop_csv(path) if path.suffix.lower() == SHOP_CSV_SUFFIX else load_case(path)
+
+
+def case_kind(path: str | Path) -> str:
+    """The kind of case file ``path`` is, as :data:`orthofit.config.limits.MAX_FILE_BYTES` names it."""
+    return "shop CSV" if Path(path).suffix.lower() == SHOP_CSV_SUFFIX else "case"
 
 
 def read_files(case: Case) -> tuple[dict[Side, LoadedScan], dict[Side, PressureGrid]]:
@@ -43,8 +63,8 @@ def measure_files(case: Case) -> MeasuredCase:
 
 
 def load_measured_case(path: str | Path) -> MeasuredCase:
-    """Read a case file and the files it names, and measure it."""
-    return measure_files(load_case(path))
+    """Read a case (a case file or a shop scanner's CSV) and the files it names, and measure it."""
+    return measure_files(read_case(path))
 
 
 def input_paths(case: Case) -> list[Path]:

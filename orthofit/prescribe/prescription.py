@@ -461,6 +461,9 @@ def _undetermined_reasons(a: Assessment, foot: FootAssessment) -> list[str]:
     ):
         if label.value is not None:
             continue
+        if label.undecided:  # an estimate's interval spans two bands: its note says what decides it
+            out.append(f"{kind} not determined: {label.undecided[0].describe()}")
+            continue
         missing = [a.titles.get(n, n) for n in names if foot.indices.get(n) is None]
         if len(missing) == len(names):
             out.append(f"{kind} not determined: not measured ({', '.join(missing)})")

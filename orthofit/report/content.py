@@ -291,9 +291,14 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
             continue
         rng = usual_range(a, name, th)
         cells = []
-        for v in vals:
+        for v, sd in zip(vals, Side, strict=True):
             text = _value(name, v, t)
-            if v is not None and rng is not None:
+            # an AHI from an estimated truncated length is marked as approximate, and placed
+            # against the usual range only when its whole interval lies in one band (§2.5)
+            estimate = a.foot(sd).ahi_estimate if name == "ahi_standing" else None
+            if estimate is not None:
+                text = "≈" + text
+            if v is not None and rng is not None and not (estimate is not None and a.foot(sd).arch_type.undecided):
                 text += f" ({_where(v, rng, t)})"
             cells.append(text)
         rows.append((fe["measure_names"][name], *cells, _range_text(name, rng) if rng else fe["no_range"]))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from orthofit import __version__
-from orthofit.assess.assessment import INDEX_UNITS, Assessment, FootAssessment, Label, format_value
+from orthofit.assess.assessment import INDEX_UNITS, Assessment, Finding, FootAssessment, Label, format_value
+from orthofit.assess.estimate import ESTIMATED_FIELD, AhiEstimate
 from orthofit.model.enums import Side
 
 
@@ -15,8 +16,38 @@ def _label_dict(label: Label) -> dict[str, Any]:
         "value": label.value,
         "severity": label.severity,
         "decided_by": d.measure if d else None,
+        "decided_by_estimate": d is not None and d.estimate is not None,
         "agreeing": [f.measure for f in label.agreeing],
         "disagreeing": [f.measure for f in label.disagreeing],
+        "undecided": [_undecided_dict(f) for f in label.undecided],
+    }
+
+
+def _undecided_dict(f: Finding) -> dict[str, Any]:
+    """A measure left out of a label because its estimate's interval spans bands."""
+    e = f.estimate
+    return {
+        "measure": f.measure,
+        "interval": None if e is None else [round(e.low, 4), round(e.high, 4)],
+        "bands": list(f.spans),
+        "would_decide": ESTIMATED_FIELD,
+        "note": f.note,
+    }
+
+
+def _estimates_dict(est: AhiEstimate | None) -> dict[str, Any]:
+    """What was estimated for a foot (the truncated length, and the AHI from it), with its ±."""
+    if est is None:
+        return {}
+    t = est.truncated_length
+    return {
+        "truncated_foot_length_mm": {
+            "value": round(t.value_mm, 1),
+            "plus_minus": round(t.plus_minus_mm, 1),
+            "ratio_to_foot_length": t.ratio,
+            "source": t.source,
+        },
+        "ahi_standing": {"value": round(est.value, 4), "low": round(est.low, 4), "high": round(est.high, 4)},
     }
 
 
@@ -48,6 +79,7 @@ def _foot_dict(foot: FootAssessment) -> dict[str, Any]:
         "notes": list(foot.notes),
         "shoe_size": foot.shoe_size.as_dict() if foot.shoe_size else None,
         "measurement_sources": dict(foot.sources),
+        "estimates": _estimates_dict(foot.ahi_estimate),
         "footprint": None
         if fp is None
         else {
@@ -98,6 +130,9 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
 
 def _cell(foot: FootAssessment, name: str) -> str:
     v = foot.indices[name]
+    e = foot.ahi_estimate
+    if e is not None and name == "ahi_standing":
+        return f"≈{e.value:.3f} (estimated, {e.low:.3f}-{e.high:.3f})"
     return "not measured" if v is None else format_value(name, v)
 
 

@@ -503,9 +503,11 @@ footprints = st.one_of(
 
 
 def _number_for(rng_low: float, rng_high: float):
+    # whole numbers only where the range holds one (a ratio's range of 0.5-0.9 holds none)
+    whole = [st.integers(math.ceil(rng_low), math.floor(rng_high))] if math.ceil(rng_low) <= rng_high else []
     return st.one_of(
         st.floats(rng_low, rng_high),
-        st.integers(math.ceil(rng_low), math.floor(rng_high)),
+        *whole,
         st.sampled_from([rng_low, rng_high, rng_low - 1e-9, rng_high + 1e-6, 0, -0.0, rng_high * 10, rng_low / 10]),
     )
 

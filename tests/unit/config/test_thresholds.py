@@ -174,3 +174,24 @@ def test_bad_user_file(tmp_path, text, words):
         load_thresholds(f)
     for w in words:
         assert w in str(info.value)
+
+
+def test_the_truncated_length_estimate_is_data_with_its_sources(thresholds):
+    """The estimate's constants as clinical-basis.md §2.5 gives them (typed here, not read)."""
+    r = thresholds.truncated_length
+    assert (r.ratio_mean, r.ratio_sd, r.coverage_factor) == (0.7404, 0.0143, 2.0)
+    assert (r.foot_length_uncertainty_mm, r.dorsal_height_uncertainty_mm) == (1.5, 1.5)
+    assert "ANSUR II" in r.ratio_source and "§2.5" in r.ratio_source
+    assert "JFAR 2014;7:44" in r.uncertainty_source and "§2.5" in r.uncertainty_source
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [("ratio_mean", "7.4"), ("ratio_sd", "0"), ("coverage_factor", "0"), ("dorsal_height_uncertainty_mm", "-1")],
+)
+def test_a_truncated_length_estimate_out_of_its_legal_range_is_refused(tmp_path, key, value):
+    f = tmp_path / "bad.toml"
+    f.write_text(f"[truncated_length_estimate]\n{key} = {value}\n")
+    with pytest.raises(ThresholdsError) as info:
+        load_thresholds(f)
+    assert f"truncated_length_estimate.{key}" in str(info.value) and "out of range" in str(info.value)
