@@ -5,7 +5,9 @@ Conventions (clinical-basis.md §1.0; one choice, documented once):
 * **Toes** are removed first. Outlines lying wholly in front of the ball line (the widest
   cross-section of the front half) are toe prints; a single outline with a narrow neck in
   front of the ball (the toe sulcus) is cut at the neck. An outline with neither is taken as
-  toe-free, and the result says so.
+  toe-free, and the result says so. A scan's footprint is cut before it gets here, along the
+  toe sulcus its sole shows (:func:`orthofit.measure.scan_measure.toe_sulcus`): the caller
+  says so (``toes_cut``), and these rules are skipped.
 * **Foot axis**: from the heel centre (centroid of the rear quarter of the toe-free print) to
   the forefoot centre (centroid of its front fifth). A traced outline does not mark the 2nd
   toe; the forefoot centre lies on the 2nd-3rd metatarsal, so this line is within a few
@@ -65,11 +67,11 @@ class FootprintIndices:
     print_length_mm: float  # toe-free print, along the axis
     axis_origin_mm: tuple[float, float]  # rear tangent point on the axis, input frame
     axis_direction: tuple[float, float]  # unit vector heel -> toes, input frame
-    toes_removed: str  # "islands", "neck" or "none found"
+    toes_removed: str  # "islands", "neck", "sulcus" (a scan's) or "none found"
     notes: tuple[str, ...]
 
 
-def footprint_indices(rings, side: Side) -> FootprintIndices:
+def footprint_indices(rings, side: Side, toes_cut: str | None = None) -> FootprintIndices:
     """Measure a footprint outline.
 
     Parameters
@@ -79,13 +81,16 @@ def footprint_indices(rings, side: Side) -> FootprintIndices:
         toward +x; medial side +y for a right foot, -y for a left foot).
     side : Side
         Which foot; decides the medial side for Clarke's angle.
+    toes_cut : str, optional
+        How the caller already cut the toes off (a scan's toe sulcus): the outline's own
+        toe rules are then skipped and this is reported as ``toes_removed``.
 
     Raises
     ------
     FootprintError
         The outline is degenerate, too small or too large to be a foot.
     """
-    local, origin, direction, s_min, length, toes, notes = _axis_frame(rings, side)
+    local, origin, direction, s_min, length, toes, notes = _axis_frame(rings, side, toes_cut)
     cuts = s_min + length * np.array([0.0, 1 / 3, 2 / 3, 1.0])
     _, t_min, _, t_max = local.bounds
     pad = 1.0
@@ -174,13 +179,13 @@ def _input_point(p: np.ndarray, origin: np.ndarray, direction: np.ndarray, norma
     return float(x), float(y)
 
 
-def _axis_frame(rings, side: Side):
+def _axis_frame(rings, side: Side, toes_cut: str | None = None):
     """Toe-free print in the foot-axis frame: (local geometry, origin, direction, s_min,
     length, toes_removed, notes); s along the axis (heel -> toes), t across it, medial t > 0.
     """
     geom = _to_geometry(rings)
     notes: list[str] = []
-    geom, toes = _remove_toes(geom)
+    geom, toes = (geom, toes_cut) if toes_cut else _remove_toes(geom)
     if toes == "none found":
         notes.append(
             "footprint: no toe print found, so the outline was taken as toe-free "

@@ -17,7 +17,7 @@ non-weight-bearing scan or a foam-box impression gives neither a footprint nor l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -338,10 +338,90 @@ def _footprint(v, f, side: Side, height: float) -> tuple[FootprintIndices | None
         return None, f"no sole contact within {height:g} mm of the floor: footprint indices not available", ()
     heights, origin = triangle_heights(v[:, :2], v[:, 2], f[low], FOOTPRINT_PITCH_MM, lowest=True)
     mask = heights <= height
+    sole, sole_origin = triangle_heights(v[:, :2], v[:, 2], f, SULCUS_PITCH_MM, lowest=True)
+    sulcus = toe_sulcus(sole, sole_origin, SULCUS_PITCH_MM, height)
+    toes_cut = None
+    if sulcus is not None:
+        a, b = sulcus
+        cx = origin[0] + (np.arange(mask.shape[1]) + 0.5) * FOOTPRINT_PITCH_MM
+        cy = origin[1] + (np.arange(mask.shape[0]) + 0.5) * FOOTPRINT_PITCH_MM
+        mask &= cx[None, :] < a + b * cy[:, None]  # the toe pads' contact lies in front of it
+        toes_cut = "sulcus"
     contact = smooth_outline(cells_outline(mask, FOOTPRINT_PITCH_MM, origin), FOOTPRINT_PITCH_MM)
     parts = [g for g in getattr(contact, "geoms", [contact]) if g.geom_type == "Polygon" and g.area > 50]
     rings = [np.asarray(g.exterior.coords)[:-1] for g in parts]
     try:
-        return footprint_indices(rings, side), None, tuple(rings)
+        fp = footprint_indices(rings, side, toes_cut)
     except FootprintError as err:
         return None, f"footprint indices not available: {err}", ()
+    if fp.toes_removed == "none found":  # the outline's rule's advice does not fit a scan
+        fp = replace(
+            fp,
+            notes=tuple(n for n in fp.notes if not n.startswith("footprint: no toe print found"))
+            + (
+                "footprint: the scan's sole shows no toe sulcus (it touches the floor from the ball to "
+                "the toe pads without rising, as on a glass plate), so the print keeps the toes and its "
+                "indices read flatter than a toe-free print's",
+            ),
+        )
+    return fp, None, tuple(rings)
+
+
+#: Toe sulcus on a scan [D]: the sole is sampled on a 1 mm grid and read in bands 8 mm wide
+#: across the forefoot; in a band, the sulcus is the highest point of the underside between
+#: the ball's contact and the toe pads' contact, at least SULCUS_RISE_MM above the contact
+#: height. Two bands or more make a line (the sulcus runs obliquely, as the ball line does).
+SULCUS_PITCH_MM = 1.0
+SULCUS_BAND_MM = 8.0
+SULCUS_RISE_MM = 1.0
+
+
+def toe_sulcus(heights: np.ndarray, origin: np.ndarray, pitch: float, contact_mm: float) -> tuple[float, float] | None:
+    """The toe sulcus of a scanned sole, as the line x = a + b y in the plan view (mm), or
+    None when the sole shows none (a glass-plate scan whose underside is flat to the toe
+    tips, or toes that do not touch).
+
+    Parameters
+    ----------
+    heights : (rows, cols) float
+        The sole's lowest height over each cell (NaN where there is no surface), mm; rows
+        along y, columns along x (:func:`orthofit.measure.raster.triangle_heights`).
+    origin : (2,) float
+        The grid's corner (x, y), mm.
+    pitch : float
+        Cell size, mm.
+    contact_mm : float
+        What counts as contact: the footprint height, mm.
+    """
+    xs = origin[0] + (np.arange(heights.shape[1]) + 0.5) * pitch
+    ys = origin[1] + (np.arange(heights.shape[0]) + 0.5) * pitch
+    touching = np.isfinite(heights) & (heights <= contact_mm)
+    if not touching.any():
+        return None
+    seen = np.flatnonzero(touching.any(axis=0))
+    x0, x1 = xs[seen[0]], xs[seen[-1]]
+    length = x1 - x0
+    points = []
+    for lo in np.arange(ys[0], ys[-1], SULCUS_BAND_MM):
+        rows = (ys >= lo) & (ys < lo + SULCUS_BAND_MM)
+        h = np.where(np.isfinite(heights[rows]), heights[rows], np.inf).min(axis=0)
+        fore = xs > x0 + 0.6 * length
+        contact = fore & (h <= contact_mm)
+        if contact.sum() < 2:
+            continue
+        idx = np.flatnonzero(contact)
+        gaps = np.flatnonzero(np.diff(idx) > 1)  # a run of contact, a rise, another run
+        for g in gaps:
+            between = slice(idx[g] + 1, idx[g + 1])
+            peak = h[between]
+            if np.isfinite(peak).all() and peak.max() >= contact_mm + SULCUS_RISE_MM:
+                k = idx[g] + 1 + int(np.argmax(peak))
+                points.append((xs[k], lo + 0.5 * SULCUS_BAND_MM))
+                break
+    if len(points) < 2:
+        return None
+    px, py = np.array(points).T
+    if np.ptp(py) <= 0:
+        return None
+    b, a = np.polyfit(py, px, 1)
+    return float(a), float(b)

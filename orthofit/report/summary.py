@@ -324,6 +324,8 @@ def scan_dict(record, assessment: Assessment) -> dict[str, Any]:
             "chippaux_smirak_pct": round(fp.chippaux_smirak_pct, 2),
             "staheli": round(fp.staheli, 4),
             "clarke_angle_deg": None if fp.clarke_angle_deg is None else round(fp.clarke_angle_deg, 2),
+            "toes_removed": fp.toes_removed,
+            "notes": list(fp.notes),
         },
         "footprint_note": sm.footprint_note,
         "assessment": _foot_dict(foot),
@@ -354,10 +356,16 @@ def scan_text(record, assessment: Assessment) -> str:
     if d["footprint_indices"] is None:
         lines.append(f"Footprint: {d['footprint_note']}")
     else:
-        lines.append(f"Footprint (sole within {d['footprint_height_mm']:g} mm of the floor):")
+        toes = d["footprint_indices"]["toes_removed"]
+        lines.append(
+            f"Footprint (sole within {d['footprint_height_mm']:g} mm of the floor; toes "
+            + ("kept" if toes == "none found" else f"left out at the {toes}")
+            + "):"
+        )
         for name in ("arch_index", "chippaux_smirak_pct", "staheli", "clarke_angle_deg"):
             v = foot.indices[name]
             lines.append(f"  {assessment.titles[name]}: {'not measured' if v is None else format_value(name, v)}")
+        lines.extend(f"  - {n}" for n in d["footprint_indices"]["notes"])
     lines.append("")
     lines.append(f"Assessment ({d['side']} foot): arch type {foot.arch_type.text}, pronation {foot.pronation.text}")
     lines.extend(f"  - {r}" for r in foot.reasons)

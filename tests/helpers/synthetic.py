@@ -8,7 +8,8 @@ and the medial arch lifts 10 mm). A leg may rise from the rearfoot: an elliptic 
 78 mm across, leaning ``leg_tilt_deg`` toward the toes (negative: toward the heel, as a
 plantarflexed foot's leg does), cut ``leg_height_mm`` along its axis and left open (a rim) or
 closed (a flat cap), as scanners leave it. ``dorsum_medial=False`` puts the dorsum's peak
-on the lateral side, so that the side cues disagree.
+on the lateral side, so that the side cues disagree. ``toe_sulcus_mm`` raises a ridge that high
+under the toes' bases (the toe sulcus), so that the toe pads' contact is apart from the ball's.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from orthofit.config.params import InsoleParams
 from orthofit.geometry.outline import FootDimensions, insole_outline
 from orthofit.geometry.solid import triangulate_outline
 
+#: Where a synthetic foot's toe sulcus runs: x = SULCUS_AT x length + SULCUS_SLOPE x y (mm,
+#: heel at 0, medial +y).
+SULCUS_AT = 0.80
+SULCUS_SLOPE = 0.15
+
 
 @dataclass(frozen=True)
 class SyntheticFoot:
@@ -29,6 +35,7 @@ class SyntheticFoot:
     faces: np.ndarray  # (m, 3)
     length_mm: float  # true foot length (the outline's)
     ball_width_mm: float  # true largest breadth at 55-85 % of the length
+    toe_free_plan: object = None  # with a toe sulcus: the plan outline cut along it (shapely)
 
 
 def synthetic_foot(
@@ -42,6 +49,7 @@ def synthetic_foot(
     leg_open: bool = True,
     pitch_mm: float = 3.0,
     dorsum_medial: bool = True,
+    toe_sulcus_mm: float = 0.0,
 ) -> SyntheticFoot:
     dims = FootDimensions.from_measurements(fl - 10.0, ball, heel)
     outline = insole_outline(dims, InsoleParams(length_allowance_mm=10.0))
@@ -49,12 +57,14 @@ def synthetic_foot(
     length = x1 - x0
 
     def sole(xy):
-        if not curved_sole:
-            return np.zeros(len(xy))
         x, y = (xy[:, 0] - x0) / length, xy[:, 1]
+        # the toe sulcus: a ridge under the toes' bases, further forward medially (+y)
+        ridge = toe_sulcus_mm * np.exp(-((((xy[:, 0] - x0) - (SULCUS_AT * length + SULCUS_SLOPE * y)) / 6.0) ** 2))
+        if not curved_sole:
+            return ridge
         rocker = 18.0 * ((x - 0.45) / 0.55) ** 2
         arch = 10.0 * np.exp(-(((x - 0.45) / 0.15) ** 2)) * (0.5 + 0.5 * np.tanh(y / 10.0))
-        return rocker + arch
+        return rocker + arch + ridge
 
     def top(xy):
         x, y = (xy[:, 0] - x0) / length, xy[:, 1]
@@ -70,6 +80,11 @@ def synthetic_foot(
     i = np.arange(n_ring)
     j = (i + 1) % n_ring
     f = np.vstack([tri, tri[:, ::-1] + n, np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
+    toe_free = None
+    if toe_sulcus_mm:
+        line = np.array([[x0 + SULCUS_AT * length + SULCUS_SLOPE * y, y] for y in (-500.0, 500.0)])
+        behind = shapely.Polygon(np.vstack([line, [[x0 - 500.0, 500.0], [x0 - 500.0, -500.0]]]))
+        toe_free = shapely.intersection(outline, behind)
     if leg_tilt_deg is not None:
         v, f = _with_leg(v, f, x0 + 0.22 * length, leg_tilt_deg, leg_height_mm, leg_open)
     # The truth, from the outline, along the foot axis as orthofit defines it (the heel's middle
@@ -83,7 +98,7 @@ def synthetic_foot(
         np.stack([np.stack([xs, np.full_like(xs, -500)], 1), np.stack([xs, np.full_like(xs, 500)], 1)], 1)
     )
     b = shapely.bounds(shapely.intersection(lines, outline))
-    return SyntheticFoot(v, f, float(length), float(np.max(b[:, 3] - b[:, 1])))
+    return SyntheticFoot(v, f, float(length), float(np.max(b[:, 3] - b[:, 1])), toe_free)
 
 
 def _with_leg(v, f, x_leg, tilt_deg, height, open_top):

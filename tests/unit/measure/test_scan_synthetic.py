@@ -213,3 +213,27 @@ def test_a_clean_mesh_measures_its_full_length_however_fine(tmp_path, subdivisio
     trimesh.Trimesh(v, f, process=False).export(path)
     m = measure_scan(orient_scan(load_scan(path, "mm")), ScanCondition.STANDING)
     assert m.measures["foot_length_mm"].value == pytest.approx(foot.length_mm, abs=0.3)
+
+
+def test_a_scan_footprint_leaves_the_toes_out_where_the_sole_rises_at_the_toe_sulcus(tmp_path):
+    """A sole that rises 4 mm under the toes' bases (the sulcus, oblique as the ball line is)
+    and touches again under the toe pads: the footprint is cut along the sulcus, so its Arch
+    Index is the toe-free print's (the synthetic outline cut along its own sulcus line), not
+    the flatter one of a print that keeps the toes; a sole with no such rise keeps its toes
+    and says so."""
+    from orthofit.measure.footprint import footprint_indices
+
+    foot = synthetic_foot(262, 101, 68, toe_sulcus_mm=4.0)
+    path = tmp_path / "foot.stl"
+    trimesh.Trimesh(foot.vertices, foot.faces, process=False).export(path)
+    m = measure_scan(orient_scan(load_scan(path, "mm")), ScanCondition.STANDING)
+    assert m.footprint is not None and m.footprint.toes_removed == "sulcus"
+    truth = footprint_indices([np.asarray(foot.toe_free_plan.exterior.coords)[:-1]], Side.RIGHT, "sulcus")
+    assert m.footprint.arch_index == pytest.approx(truth.arch_index, abs=0.01)
+    # the contact ends where the sole lifts 2 mm, about 5 mm behind the sulcus's crest
+    assert truth.print_length_mm - 8.0 < m.footprint.print_length_mm < truth.print_length_mm
+    flat = synthetic_foot(262, 101, 68)
+    trimesh.Trimesh(flat.vertices, flat.faces, process=False).export(tmp_path / "flat.stl")
+    kept = measure_scan(orient_scan(load_scan(tmp_path / "flat.stl", "mm")), ScanCondition.STANDING)
+    assert kept.footprint is not None and kept.footprint.toes_removed == "none found"
+    assert kept.footprint.arch_index > truth.arch_index + 0.01  # the toes kept: flatter
