@@ -33,6 +33,7 @@ CASE_FIELDS = (
     "dorsal_height_standing_mm",
     "dorsal_height_sitting_mm",
     "navicular_height_standing_mm",
+    "arch_edge_height_mm",
 )
 
 
@@ -149,7 +150,12 @@ def drop_implausible(m: ScanMeasurements) -> tuple[ScanMeasurements, list[str]]:
 
 
 #: The measures only a weight-bearing scan gives (the footprint too).
-LOADED_MEASURES = ("dorsal_height_standing_mm", "plantar_arch_height_mm", "navicular_height_standing_mm")
+LOADED_MEASURES = (
+    "dorsal_height_standing_mm",
+    "plantar_arch_height_mm",
+    "navicular_height_standing_mm",
+    "arch_edge_height_mm",
+)
 
 
 def refuse_loaded(m: ScanMeasurements, why: str) -> ScanMeasurements:

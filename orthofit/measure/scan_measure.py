@@ -50,6 +50,7 @@ METHOD_ERROR_MM = {
     "instep_height_mm": 2.0,
     "plantar_arch_height_mm": 2.0,
     "navicular_height_standing_mm": 6.0,
+    "arch_edge_height_mm": 2.5,
 }
 DEFINITIONS = {
     "foot_length_mm": (
@@ -73,6 +74,10 @@ DEFINITIONS = {
     "plantar_arch_height_mm": "highest point of the sole's medial arch above the floor, 30-60 % of foot "
     "length, medial 40 % of the width (the underside within 45° of facing down); shapes the "
     "scan-fitted insole's arch, not used by the arch label",
+    "arch_edge_height_mm": "height above the floor of the medial arch's edge, where the sole turns into the "
+    "medial side: in cross-sections at 30-60 % of foot length, the point furthest toward medial-and-down at 45°; "
+    "the highest of these [D]. What foot scanners print as 'arch height'; not the plantar arch apex, and not used "
+    "by the arch label",
     "navicular_height_standing_mm": "ESTIMATE: height of the navicular prominence, taken as the most medial "
     "point of the midfoot's medial surface (35-50 % of foot length, 15-70 mm "
     "high); a shape landmark, not palpation: expect about ±6 mm [D]",
@@ -232,6 +237,10 @@ def measure_scan(
             f"a {condition.value} foot does not rest its midfoot on a plane: "
             "the arch height needs a standing or sitting scan"
         )
+    if condition in (ScanCondition.STANDING, ScanCondition.SITTING):
+        values["arch_edge_height_mm"] = _arch_edge(v, f, scan.side.medial_sign, x0, fl)
+    else:
+        notes["arch_edge_height_mm"] = f"a {condition.value} foot does not rest on a floor to measure it from"
     if loaded:
         values["navicular_height_standing_mm"] = _navicular(x, z, medial, x0, fl)
     else:
@@ -315,6 +324,35 @@ def _plantar_arch(v, f, medial, x0, fl) -> float | None:
     cut = cm[seen].max() - 0.4 * np.ptp(cm[seen])
     sel = seen & (cm >= cut)
     return float(heights[sel].max()) if sel.any() else None
+
+
+def _sections(v: np.ndarray, f: np.ndarray, xs: np.ndarray) -> list[np.ndarray]:
+    """The surface's cross-sections perpendicular to x at ``xs``: for each, the (k, 3) points
+    where triangle edges cross the plane (the surface's own, however it is meshed).
+    """
+    e = np.unique(np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1), axis=0)
+    a, b = v[e[:, 0]], v[e[:, 1]]
+    lo, hi = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
+    out = []
+    for c in xs:
+        cross = (lo <= c) & (hi > c)
+        pa, pb = a[cross], b[cross]
+        t = ((c - pa[:, 0]) / (pb[:, 0] - pa[:, 0]))[:, None]
+        out.append(pa + t * (pb - pa))
+    return out
+
+
+def _arch_edge(v, f, medial_sign: int, x0: float, fl: float) -> float | None:
+    """The medial arch's edge height (see :data:`DEFINITIONS`), mm above the floor."""
+    heights = []
+    for p in _sections(v, f, x0 + fl * np.arange(0.30, 0.601, 0.01)):
+        if len(p) < 4:
+            continue
+        # the section's corner toward medial-and-down (the point furthest along that 45°
+        # direction): where the sole turns into the medial wall
+        corner = medial_sign * p[:, 1] - p[:, 2]
+        heights.append(float(p[np.argmax(corner), 2]))
+    return max(heights) if heights else None
 
 
 def _navicular(x, z, medial, x0, fl) -> float | None:

@@ -9,7 +9,8 @@ and the medial arch lifts 10 mm). A leg may rise from the rearfoot: an elliptic 
 plantarflexed foot's leg does), cut ``leg_height_mm`` along its axis and left open (a rim) or
 closed (a flat cap), as scanners leave it. ``dorsum_medial=False`` puts the dorsum's peak
 on the lateral side, so that the side cues disagree. ``toe_sulcus_mm`` raises a ridge that high
-under the toes' bases (the toe sulcus), so that the toe pads' contact is apart from the ball's.
+under the toes' bases (the toe sulcus), so that the toe pads' contact is apart from the ball's;
+``medial_arch_mm`` lifts the sole toward its medial border at mid-foot (a standing arch).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class SyntheticFoot:
     length_mm: float  # true foot length (the outline's)
     ball_width_mm: float  # true largest breadth at 55-85 % of the length
     toe_free_plan: object = None  # with a toe sulcus: the plan outline cut along it (shapely)
+    arch_edge_mm: float = 0.0  # the sole's highest point on the medial border at 30-60 %
 
 
 def synthetic_foot(
@@ -50,6 +52,7 @@ def synthetic_foot(
     pitch_mm: float = 3.0,
     dorsum_medial: bool = True,
     toe_sulcus_mm: float = 0.0,
+    medial_arch_mm: float = 0.0,
 ) -> SyntheticFoot:
     dims = FootDimensions.from_measurements(fl - 10.0, ball, heel)
     outline = insole_outline(dims, InsoleParams(length_allowance_mm=10.0))
@@ -60,6 +63,8 @@ def synthetic_foot(
         x, y = (xy[:, 0] - x0) / length, xy[:, 1]
         # the toe sulcus: a ridge under the toes' bases, further forward medially (+y)
         ridge = toe_sulcus_mm * np.exp(-((((xy[:, 0] - x0) - (SULCUS_AT * length + SULCUS_SLOPE * y)) / 6.0) ** 2))
+        # a standing foot's medial arch: the sole lifts toward the medial border at mid-foot
+        ridge = ridge + medial_arch_mm * np.exp(-(((x - 0.45) / 0.12) ** 2)) * np.clip(y / 45.0, 0.0, 1.0)
         if not curved_sole:
             return ridge
         rocker = 18.0 * ((x - 0.45) / 0.55) ** 2
@@ -80,6 +85,10 @@ def synthetic_foot(
     i = np.arange(n_ring)
     j = (i + 1) % n_ring
     f = np.vstack([tri, tri[:, ::-1] + n, np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
+    # the medial arch's edge: the sole's height under the outline's medial border, 30-60 %
+    ring = np.asarray(outline.segmentize(0.5).exterior.coords)
+    mid = ring[(ring[:, 0] > x0 + 0.30 * length) & (ring[:, 0] < x0 + 0.60 * length) & (ring[:, 1] > 0)]
+    arch_edge = float(sole(mid).max()) if len(mid) else 0.0
     toe_free = None
     if toe_sulcus_mm:
         line = np.array([[x0 + SULCUS_AT * length + SULCUS_SLOPE * y, y] for y in (-500.0, 500.0)])
@@ -98,7 +107,7 @@ def synthetic_foot(
         np.stack([np.stack([xs, np.full_like(xs, -500)], 1), np.stack([xs, np.full_like(xs, 500)], 1)], 1)
     )
     b = shapely.bounds(shapely.intersection(lines, outline))
-    return SyntheticFoot(v, f, float(length), float(np.max(b[:, 3] - b[:, 1])), toe_free)
+    return SyntheticFoot(v, f, float(length), float(np.max(b[:, 3] - b[:, 1])), toe_free, arch_edge)
 
 
 def _with_leg(v, f, x_leg, tilt_deg, height, open_top):

@@ -237,3 +237,16 @@ def test_a_scan_footprint_leaves_the_toes_out_where_the_sole_rises_at_the_toe_su
     kept = measure_scan(orient_scan(load_scan(tmp_path / "flat.stl", "mm")), ScanCondition.STANDING)
     assert kept.footprint is not None and kept.footprint.toes_removed == "none found"
     assert kept.footprint.arch_index > truth.arch_index + 0.01  # the toes kept: flatter
+
+
+@pytest.mark.parametrize("arch_mm", [0.0, 12.0, 22.0])
+def test_the_arch_edge_height_is_the_sole_s_height_at_its_medial_border(tmp_path, arch_mm):
+    """The scanner-style arch height (the medial arch's edge above the floor) of a foot whose
+    sole lifts ``arch_mm`` toward its medial border at mid-foot: the sole's height on the
+    outline's medial border, to its uncertainty; a flat sole reads about 0."""
+    foot = synthetic_foot(262, 101, 68, medial_arch_mm=arch_mm)
+    path = tmp_path / "foot.stl"
+    trimesh.Trimesh(foot.vertices, foot.faces, process=False).export(path)
+    m = measure_scan(orient_scan(load_scan(path, "mm")), ScanCondition.STANDING).measures["arch_edge_height_mm"]
+    assert m.value == pytest.approx(foot.arch_edge_mm, abs=m.uncertainty_mm)
+    assert "medial arch's edge" in m.definition and "not used by the arch label" in m.definition
