@@ -232,7 +232,16 @@ def _assess_foot(case: Case, mf: MeasuredFoot, th: Thresholds, criterion: Navicu
     by_name = {f.measure: f for f in findings}
     arch = _label(th.arch_measure_priority, by_name)
     pron = _label(th.pronation_measure_priority, by_name)
-    size = shoe_size(m.foot_length_mm, th.sizing) if m.foot_length_mm is not None else None
+    size = (
+        shoe_size(
+            m.foot_length_mm,
+            th.sizing,
+            truncated_foot_length_mm=m.truncated_foot_length_mm,
+            arch_ratio=th.truncated_length.ratio_mean,
+        )
+        if m.foot_length_mm is not None
+        else None
+    )
     reasons = _reasons(th, side, m, values, findings, arch, pron, estimate)
     development = (
         _child_flat_foot_reason(th, m, age)

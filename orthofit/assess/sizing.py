@@ -136,7 +136,23 @@ def _minus(offset: float) -> str:
     return f"{offset:.2f}".rstrip("0").rstrip(".")
 
 
-def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | None = None) -> ShoeSize:
+def brannock_length_mm(foot_length_mm: float, truncated_foot_length_mm: float | None, arch_ratio: float) -> float:
+    """The length a Brannock fitter sizes by: the longer of heel-to-toe and the heel-to-ball
+    (arch) reading, the device's arch scale giving the foot length of an average-proportioned
+    foot with that heel-to-ball length (truncated / ``arch_ratio``), mm.
+    """
+    if truncated_foot_length_mm is None:
+        return foot_length_mm
+    return max(foot_length_mm, truncated_foot_length_mm / arch_ratio)
+
+
+def shoe_size(
+    foot_length_mm: float,
+    rules: SizingRules,
+    allowance_mm: float | None = None,
+    truncated_foot_length_mm: float | None = None,
+    arch_ratio: float | None = None,
+) -> ShoeSize:
     """Shoe sizes for a foot of ``foot_length_mm`` (mm) on every scale.
 
     Parameters
@@ -148,10 +164,20 @@ def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | N
     allowance_mm : float, optional
         The Paris-point (EU) last's allowance beyond the foot; ``rules.allowance_mm`` by default.
         The Brannock sizes (US, UK) do not use it: their scale holds its own allowance.
+    truncated_foot_length_mm, arch_ratio : float, optional
+        Heel to the 1st metatarsal head, and the adult mean of its ratio to the foot length:
+        with both, the Brannock sizes follow the longer of the foot's length and its arch
+        length (:func:`brannock_length_mm`), as Brannock fitters do.
     """
     allowance = rules.allowance_mm if allowance_mm is None else allowance_mm
     last = foot_length_mm + allowance
-    foot_in = foot_length_mm / MM_PER_INCH
+    sized = (
+        foot_length_mm
+        if arch_ratio is None
+        else brannock_length_mm(foot_length_mm, truncated_foot_length_mm, arch_ratio)
+    )
+    by_arch = sized > foot_length_mm
+    foot_in = sized / MM_PER_INCH
     step = rules.half_size_step
     mondopoint = f"{_nearest(foot_length_mm, rules.mondopoint_step_mm):.0f}"
     eu = _nearest(rules.eu_per_cm * last / 10.0, step)
@@ -160,6 +186,12 @@ def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | N
     us_men = _label(3 * foot_in - rules.us_men_brannock_offset, us_child, step)
     us_women = _label(3 * foot_in - rules.us_women_brannock_offset, us_child, step)
     half = "nearest half size (a foot exactly midway takes the larger)"
+    brannock_half = half
+    if by_arch:  # the arch length decided: say so in every Brannock scale's rule
+        brannock_half += (
+            f"; sized by the arch length: heel to ball {truncated_foot_length_mm:.0f} mm reads as a "
+            f"{sized:.0f} mm foot, longer than the {foot_length_mm:.0f} mm heel to toe"
+        )
     us_child_rule = f"children's scale 3 x foot length (in) - {_minus(rules.us_child_brannock_offset)} below adult 1"
     scales = (
         ScaleSize(
@@ -181,7 +213,7 @@ def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | N
             "UK",
             "Brannock",
             uk,
-            f"3 x foot length (in) - {_minus(rules.uk_adult_brannock_offset)}, {half}; children's scale "
+            f"3 x foot length (in) - {_minus(rules.uk_adult_brannock_offset)}, {brannock_half}; children's scale "
             f"3 x foot length (in) - {_minus(rules.uk_child_brannock_offset)} below adult 1",
         ),
         ScaleSize(
@@ -189,14 +221,14 @@ def shoe_size(foot_length_mm: float, rules: SizingRules, allowance_mm: float | N
             "US men",
             "Brannock",
             us_men,
-            f"3 x foot length (in) - {_minus(rules.us_men_brannock_offset)}, {half}; {us_child_rule}",
+            f"3 x foot length (in) - {_minus(rules.us_men_brannock_offset)}, {brannock_half}; {us_child_rule}",
         ),
         ScaleSize(
             "us_women",
             "US women",
             "Brannock",
             us_women,
-            f"3 x foot length (in) - {_minus(rules.us_women_brannock_offset)}, {half}; {us_child_rule}",
+            f"3 x foot length (in) - {_minus(rules.us_women_brannock_offset)}, {brannock_half}; {us_child_rule}",
         ),
     )
     return ShoeSize(

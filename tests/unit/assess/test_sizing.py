@@ -183,3 +183,21 @@ def test_a_marked_brannock_size_round_trips(rules, system, key, offset):
         foot_mm = _mm((size + offset) / 3)
         assert getattr(shoe_size(foot_mm, rules), key) == f"{size:g}"
         assert last_length_mm(system, size, rules) - foot_mm == pytest.approx(_mm(2 / 3))
+
+
+def test_a_long_arch_sizes_the_brannock_scales_by_its_arch_length(thresholds):
+    """A Brannock fitter sizes by the longer of heel-to-toe and heel-to-ball: a foot of
+    average proportions (truncated length 0.7404 of its length) keeps its length's size; one
+    whose ball lies further forward (0.77) takes the size of a foot 0.77/0.7404 as long on
+    the US and UK scales, and says so; EU and Mondopoint stay with the foot length."""
+    rules, ratio = thresholds.sizing, thresholds.truncated_length.ratio_mean
+    plain = shoe_size(260.0, rules)
+    average = shoe_size(260.0, rules, truncated_foot_length_mm=ratio * 260.0, arch_ratio=ratio)
+    assert average.labels() == plain.labels()
+    long_arch = shoe_size(260.0, rules, truncated_foot_length_mm=0.77 * 260.0, arch_ratio=ratio)
+    as_long = shoe_size(0.77 * 260.0 / ratio, rules)
+    assert (long_arch.us_men, long_arch.us_women, long_arch.uk) == (as_long.us_men, as_long.us_women, as_long.uk)
+    assert float(long_arch.us_men) >= float(plain.us_men) + 1.0
+    assert (long_arch.eu, long_arch.mondopoint) == (plain.eu, plain.mondopoint)
+    assert "sized by the arch length" in long_arch.scale("us_men").rule
+    assert "arch length" not in long_arch.scale("eu").rule
