@@ -125,6 +125,7 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
         pts, faces = _crop(pts, faces, cropped)
         pts[:, 0] -= pts[:, 0].min()
         notes.append(f"cropped at {cropped:.0f} mm above the floor (the scan includes the leg)")
+    _check_sole(pts)
     side_from_scan, side_certain, cues, evidence = _side_from_arch(pts, faces)
     notes.append(f"side read as {side_from_scan.value} ({evidence})")
     if side is not None and side is not side_from_scan:
@@ -548,6 +549,26 @@ def _crop_leg(v: np.ndarray, f: np.ndarray, cut: AnkleCut) -> tuple[np.ndarray, 
     remap = np.full(len(v), -1)
     remap[used] = np.arange(len(used))
     return v[used], remap[faces], float(-keep_below)
+
+
+#: Once oriented, the surface within this height of the floor must span at least this share of
+#: the foot's length [D]: a sole does (1.0 on the shared scans, 0.97 or more on relaxed
+#: synthetic feet with a leg), a leg's cut or a foot's side put on the floor does not.
+SOLE_SLAB_MM = 30.0
+SOLE_MIN_SPAN_SHARE = 0.8
+
+
+def _check_sole(pts: np.ndarray) -> None:
+    """Refuse an orientation whose floor is not under a sole (see :data:`SOLE_MIN_SPAN_SHARE`)."""
+    x = pts[:, 0]
+    low = pts[:, 2] < SOLE_SLAB_MM
+    if np.ptp(x[low]) < SOLE_MIN_SPAN_SHARE * np.ptp(x):
+        raise ScanError(
+            f"it does not look like a foot from below: the surface within {SOLE_SLAB_MM:g} mm of the floor found "
+            f"spans {100 * np.ptp(x[low]) / np.ptp(x):.0f} % of its length (a sole spans at least "
+            f"{100 * SOLE_MIN_SPAN_SHARE:.0f} %); if it is a foot scanned with its leg, crop the leg at the ankle, "
+            "flat, and try again"
+        )
 
 
 def _crop(pts: np.ndarray, faces: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:

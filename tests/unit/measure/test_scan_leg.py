@@ -70,3 +70,20 @@ def test_a_scan_with_its_leg_is_right_way_up_in_any_pose(tmp_path, seed, tilt, o
     assert np.ptp(low[:, 0]) > 0.9 * foot.length_mm
     assert p[p[:, 0] < 0.3 * foot.length_mm, 2].max() > p[p[:, 0] > 0.7 * foot.length_mm, 2].max() + 20.0
     assert p[:, 2].max() < 0.6 * foot.length_mm  # the leg cropped
+
+
+def test_a_floor_that_is_not_under_a_sole_is_refused_not_measured():
+    """The failure the ankle cut prevents, if it ever happens again: the leg's cut taken as
+    the floor puts the foot 200 mm up; the surface near that floor spans a leg's width, not
+    a foot's length, and the scan is refused with how to fix it."""
+    from orthofit.io.scan_file import ScanError
+    from orthofit.measure.orient import _check_sole
+
+    foot = synthetic_foot(262, 100, 68, curved_sole=True, leg_tilt_deg=0.0)
+    p = foot.vertices.copy()
+    p[:, 0] -= p[:, 0].min()
+    p[:, 2] -= p[:, 2].min()
+    _check_sole(p)  # right way up: the sole spans the foot
+    upside_down = p * np.array([1.0, 1.0, -1.0]) + np.array([0.0, 0.0, p[:, 2].max()])
+    with pytest.raises(ScanError, match="does not look like a foot from below.*crop the leg at the ankle"):
+        _check_sole(upside_down)
