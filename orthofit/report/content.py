@@ -307,6 +307,8 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
             (fe["col_measure"], fe["col_left"], fe["col_right"], fe["col_range"]), tuple(rows), (0.34, 0.22, 0.22, 0.22)
         )
     )
+    if any(a.foot(sd).ahi_estimate is not None for sd in Side):  # say what the "≈" means
+        blocks.append(Para(fe.get("estimate_note") or shipped_text(("feet", "estimate_note")), "small"))
     for kind, heading, texts in (
         ("arch_type", fe["arch_heading"], fe["arch_text"]),
         ("pronation", fe["pronation_heading"], fe["pronation_text"]),

@@ -370,5 +370,9 @@ def scan_text(record, assessment: Assessment) -> str:
     lines.append(f"Assessment ({d['side']} foot): arch type {foot.arch_type.text}, pronation {foot.pronation.text}")
     lines.extend(f"  - {r}" for r in foot.reasons)
     lines.extend(f"  - Note: {n}" for n in assessment.notes)
+    lines.append(
+        "Lengths and breadths are along the foot axis (heel centre to ball centre); every measure's definition "
+        "is in --json and the README."
+    )
     lines.append("Measures are the scan's; give the rest (FPI-6, navicular drop, sitting heights) in a case file.")
     return "\n".join(lines) + "\n"

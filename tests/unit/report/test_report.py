@@ -226,3 +226,17 @@ def test_an_edited_template_with_an_unknown_field_is_a_clear_error(cli, tmp_path
     assert not out.exists()
     with pytest.raises(TemplateError):
         build(load_case(EXAMPLES / "normal-adult.toml"), template={"meta": {}})
+
+
+def test_an_estimated_arch_height_index_is_marked_and_the_mark_explained():
+    """A shop scanner's case (no truncated length): its AHI is estimated from the foot
+    length; the table marks it "≈" and a line under the table says what that means, in the
+    patient's words; a case whose AHI is measured has neither."""
+    from orthofit.pipeline.inputs import read_case
+
+    text = " ".join(pages_text(build(read_case(EXAMPLES / "shop-scanner.csv"))))
+    assert "≈0.3" in text
+    assert "≈ marks a value worked out from your foot length" in text
+    assert "and it has no measurement that shows how it rolls" in text and "and it we" not in text
+    measured = " ".join(pages_text(build(load_case(EXAMPLES / "normal-adult.toml"))))
+    assert "≈" not in measured
