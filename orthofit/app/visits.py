@@ -30,6 +30,8 @@ FOOT_ROWS: tuple[tuple[str, str], ...] = (
     ("navicular_height_standing_mm", "Navicular height, standing"),
     ("navicular_drop_mm", "Navicular drop"),
     ("rcsp_deg", "Resting calcaneal stance position"),
+    ("ball_girth_mm", "Ball girth"),
+    ("arch_edge_height_mm", "Arch edge height (a foot scanner's 'arch height')"),
 )
 #: The six FPI-6 items, each -2 to +2.
 FPI6_ITEMS = (

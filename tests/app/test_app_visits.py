@@ -149,3 +149,22 @@ def test_pages_name_parameters_files_and_units_as_a_clinician_reads_them(clinici
     client, _ = clinician
     page = client.get(visit_of(client, "Aiko Tanaka")).text
     assert re.search(r'<td class="num">\d+\.\d mm</td>', page) and re.search(r'<td class="num">\d+\.\d°</td>', page)
+
+
+def test_the_visit_form_keeps_a_shop_scanners_girth_and_arch_edge_height(clinician):
+    """The case fields a shop scanner's export adds (ball girth, arch edge height) are on the
+    form, so a visit typed or edited in the app keeps them in its case file."""
+    client, token = clinician
+    patient = _new_patient(client, token, "SHOP-1")
+    form = {
+        "csrf": token,
+        "age": "45",
+        "left.foot_length_mm": "248",
+        "right.foot_length_mm": "250",
+        "right.ball_girth_mm": "245",
+        "right.arch_edge_height_mm": "18",
+    }
+    r = client.post(f"{patient}/visits", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    case = client.get(f"{r.headers['location']}/case.toml").text
+    assert "ball_girth_mm = 245" in case and "arch_edge_height_mm = 18" in case
