@@ -29,9 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
 from orthofit.io.scan_file import LoadedScan, ScanError
+from orthofit.measure.directions import directions_within, fibonacci_sphere, nearest_directions
+from orthofit.measure.hull import convex_hull, exit_facet
 from orthofit.model.enums import Side
 
 #: Candidate floor normals must be within this angle of perpendicular to the long axis [D].
@@ -83,15 +84,22 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     """Put ``scan`` in the orthofit frame (see the module docstring)."""
     v, f = scan.vertices, scan.faces
     notes: list[str] = []
-    cut = _ankle_cut(v, f)
+    # The faces' data and main normals serve both the cut and, on the same faces (a scan of
+    # at most FLOOR_SAMPLE_FACES, no leg cropped), the floor: computed once.
+    face_data = _face_data(v, f)
+    cut_modes = _normal_modes(face_data[2], face_data[1])
+    cut = _ankle_cut(v, f, face_data, cut_modes)
+    modes: np.ndarray | None = cut_modes
     if cut is not None:
         v, f, cropped_leg = _crop_leg(v, f, cut)
         if cropped_leg:
             notes.append(f"the leg was cropped {cropped_leg:.0f} mm from the cut before the floor was sought")
-    centroid, area, normal = _face_data(v, f)
+            face_data, modes = _face_data(v, f), None
+    centroid, area, normal = face_data
     if len(f) > FLOOR_SAMPLE_FACES:
         pick = np.random.default_rng(0).choice(len(f), FLOOR_SAMPLE_FACES, replace=False, p=area / area.sum())
         centroid, area, normal = centroid[pick], np.full(len(pick), area.sum() / len(pick)), normal[pick]
+        modes = None
     mean = (centroid * area[:, None]).sum(0) / area.sum()
     d = centroid - mean
     cov = (d * area[:, None]).T @ d
@@ -100,7 +108,7 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
 
     # Candidate floor normals: directions perpendicular-ish to the long axis, sampled on the
     # great circle around e1 and tilted toward it, plus the normals of large flat regions.
-    up, floor_kind, flat_area = _find_floor(v, centroid, area, normal, e1, None if cut is None else cut.normal)
+    up, floor_kind, flat_area = _find_floor(v, centroid, area, normal, e1, None if cut is None else cut.normal, modes)
     z = v @ up
     z = z - _floor_level(z.min(), centroid @ up, area, normal @ up, floor_kind)
     # The long axis, in the floor plane.
@@ -227,18 +235,12 @@ def _normal_modes(
     its few large ones in one. The ``top`` best directions (no two within a cone of each
     other) each give the area-weighted mean normal of their cone.
     """
-    from scipy.spatial import cKDTree
-
-    i = np.arange(bins) + 0.5
-    phi = np.arccos(1 - 2 * i / bins)
-    theta = np.pi * (1 + 5**0.5) * i
-    sphere = np.column_stack([np.cos(theta) * np.sin(phi), np.sin(theta) * np.sin(phi), np.cos(phi)])
-    which = cKDTree(sphere).query(normal)[1]
-    weight = np.bincount(which, area, bins)
-    chord = 2 * np.sin(np.radians(cone_deg) / 2)
-    tree = cKDTree(sphere)
-    pairs = tree.sparse_distance_matrix(tree, chord, output_type="coo_matrix")
-    cone = np.bincount(pairs.row, weight[pairs.col], bins) + weight  # the diagonal is dropped
+    sphere = fibonacci_sphere(bins)
+    weight = np.bincount(nearest_directions(normal, sphere), area, bins)
+    row, col = directions_within(bins, 2 * np.sin(np.radians(cone_deg) / 2))
+    # A bin's own area counts twice (once as its own neighbour), as it did when these pairs
+    # came from scipy's cKDTree.sparse_distance_matrix, whose result keeps its zero diagonal.
+    cone = np.bincount(row, weight[col], bins) + weight
     out: list[np.ndarray] = []
     for b in np.argsort(cone)[::-1]:
         if len(out) == top:
@@ -275,15 +277,20 @@ def _contact_scores(v, centroid, area, normal, e1, dirs, band_mm: float, flat_on
     return contact, np.where(np.isfinite(span), span, 0.0)
 
 
-def _find_floor(v, centroid, area, normal, e1, leg: np.ndarray | None) -> tuple[np.ndarray, str, float]:
+def _find_floor(
+    v, centroid, area, normal, e1, leg: np.ndarray | None, modes: np.ndarray | None = None
+) -> tuple[np.ndarray, str, float]:
     """The floor's upward normal, how it was found, and the flat contact area (mm²); with
     ``leg`` (the ankle cut's outward normal), only floors whose up is within
-    :data:`LEG_MAX_TILT_DEG` of it.
+    :data:`LEG_MAX_TILT_DEG` of it. ``modes`` are :func:`_normal_modes` of these faces, if
+    already known.
     """
     length = np.ptp(v @ e1)
     # The floor's normal is minus the normal of the flat contact faces: try the main modes of
     # the face normals, and a sweep around the long axis.
-    dirs = np.vstack([_candidate_dirs(e1, 10.0, FLOOR_MAX_TILT_DEG), -_normal_modes(normal, area)])
+    if modes is None:
+        modes = _normal_modes(normal, area)
+    dirs = np.vstack([_candidate_dirs(e1, 10.0, FLOOR_MAX_TILT_DEG), -modes])
     dirs = dirs[np.abs(dirs @ e1) <= np.sin(np.radians(FLOOR_MAX_TILT_DEG)) + 1e-9]
     if leg is not None:
         dirs = dirs[dirs @ leg >= np.cos(np.radians(LEG_MAX_TILT_DEG))]
@@ -323,8 +330,9 @@ def _floor_level(lowest: float, h: np.ndarray, area: np.ndarray, facing: np.ndar
 
 
 def _resting_floor(v: np.ndarray, e1: np.ndarray, leg: np.ndarray | None = None) -> np.ndarray:
-    from scipy.spatial import ConvexHull
-
+    """The up direction of the plane a scan with no flat contact rests on: the facet of its
+    convex hull where the ray from its centroid straight down (away from the ankle) leaves it.
+    """
     if leg is not None:  # the ankle cut says which way is up
         up = leg - (leg @ e1) * e1
         up /= np.linalg.norm(up)
@@ -341,15 +349,32 @@ def _resting_floor(v: np.ndarray, e1: np.ndarray, leg: np.ndarray | None = None)
         up /= np.linalg.norm(up)
         if (fore @ up).mean() > (rear @ up).mean():
             up = -up  # the forefoot lies low, the ankle high
+    c = v.mean(axis=0)
+    # The exit facet without building the hull (nor importing scipy, 0.3 s of a fresh process);
+    # qhull's hull when that finds none (degenerate points) or a steep one (the rule below).
+    facet = exit_facet(v, c, up)
+    if facet is not None and facet @ -up > RESTING_MIN_FACING:
+        return -facet
+    return _resting_facet_qhull(v, c, up)
+
+
+#: The resting facet must face down at least this much (the cosine of its tilt from "down").
+RESTING_MIN_FACING = 0.3
+
+
+def _resting_facet_qhull(v: np.ndarray, c: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """:func:`_resting_floor`'s facet from scipy's convex hull: of the facets facing down at
+    least :data:`RESTING_MIN_FACING`, the first the ray from ``c`` along ``-up`` meets.
+    """
+    from scipy.spatial import ConvexHull
+
     hull = ConvexHull(v)
     normals = hull.equations[:, :3]  # outward unit normals
     offsets = hull.equations[:, 3]
-    c = v.mean(axis=0)
     facing = normals @ -up
-    ok = facing > 0.3
+    ok = facing > RESTING_MIN_FACING
     if not ok.any():
         raise ScanError("no plane under this scan supports it: it does not look like a foot")
-    # Where the ray from the centroid straight down leaves the hull: the resting facet.
     t = -(normals[ok] @ c + offsets[ok]) / facing[ok]
     k = np.flatnonzero(ok)[np.argmin(np.where(t > 0, t, np.inf))]
     return -normals[k]
@@ -436,9 +461,6 @@ def _rims(v: np.ndarray, f: np.ndarray) -> list[np.ndarray]:
     its vertices on two of them (faces lost here and there leave webs of such edges, not
     loops).
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     e = np.sort(np.stack([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]], axis=1).reshape(-1, 2), axis=1)
     key = e[:, 0].astype(np.int64) * len(v) + e[:, 1]
     uniq, count = np.unique(key, return_counts=True)
@@ -446,8 +468,7 @@ def _rims(v: np.ndarray, f: np.ndarray) -> list[np.ndarray]:
     if len(lone) == 0:
         return []
     a, b = lone // len(v), lone % len(v)
-    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(v), len(v)))
-    _, label = connected_components(graph, directed=False)
+    label = _components(a, b, len(v))
     ends = np.concatenate([a, b])
     degree = np.bincount(ends, minlength=len(v))
     rims = []
@@ -458,15 +479,42 @@ def _rims(v: np.ndarray, f: np.ndarray) -> list[np.ndarray]:
     return rims
 
 
-def _ankle_cut(v: np.ndarray, f: np.ndarray) -> AnkleCut | None:
+def _components(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """The connected components of the graph on ``n`` vertices with edges ``a`` -- ``b``:
+    (n,) each vertex's smallest fellow member (so the components come in the order
+    scipy.sparse.csgraph numbers them, whose import alone costs a fresh process 0.2 s).
+
+    Each round hooks every edge's higher root onto its lower one, then halves every path to
+    a root until each vertex points at one: a loop of k vertices takes about log2(k) rounds.
+    """
+    label = np.arange(n)
+    while True:
+        la, lb = label[a], label[b]
+        if np.array_equal(la, lb):
+            return label
+        low = np.minimum(la, lb)
+        np.minimum.at(label, la, low)
+        np.minimum.at(label, lb, low)
+        while True:  # every vertex to its root
+            up = label[label]
+            if np.array_equal(up, label):
+                break
+            label = up
+
+
+def _ankle_cut(
+    v: np.ndarray, f: np.ndarray, faces: tuple[np.ndarray, np.ndarray, np.ndarray], modes: np.ndarray
+) -> AnkleCut | None:
     """The cut above the ankle, if the scan shows one (see the module docstring).
 
     Candidates are the open rims at least :data:`CUT_MIN_RIM_MM` round and lying in a plane,
     and the flat caps (a main direction of the face normals whose faces, at least
     :data:`CUT_MIN_CAP_MM2`, lie at the scan's extreme along it). A candidate is a cut when
     the whole scan lies on one side of it and it is the narrow end; the largest one wins.
+    ``faces`` are :func:`_face_data` of ``v``, ``f`` and ``modes`` their
+    :func:`_normal_modes`.
     """
-    centroid, area, normal = _face_data(v, f)
+    centroid, area, normal = faces
     found: list[tuple[float, AnkleCut]] = []
     middle = v.mean(axis=0)
     for rim in _rims(v, f):
@@ -474,12 +522,12 @@ def _ankle_cut(v: np.ndarray, f: np.ndarray) -> AnkleCut | None:
         c = p.mean(axis=0)
         evals, evecs = np.linalg.eigh((p - c).T @ (p - c))
         spread = np.sqrt(np.maximum(evals, 0.0) / len(p))
-        hull = shapely.MultiPoint((p - c) @ evecs[:, 1:]).convex_hull
+        hull = convex_hull((p - c) @ evecs[:, 1:])
         if hull.length < CUT_MIN_RIM_MM or hull.area < CUT_MIN_CAP_MM2 or spread[0] > 0.05 * spread[2]:
             continue  # a small hole, or a rim that does not lie in a plane
         n = evecs[:, 0] if (middle - c) @ evecs[:, 0] < 0 else -evecs[:, 0]
         found.append((float(hull.area), AnkleCut(c, n, "open rim")))
-    for n in _normal_modes(normal, area):
+    for n in modes:
         cap = np.zeros(len(f), bool)
         # The faces at the extreme along n, and the plane through them; a mode may be 10° or
         # more off the cap's normal, so the first bands are wide enough to hold the whole cap.
@@ -501,7 +549,7 @@ def _ankle_cut(v: np.ndarray, f: np.ndarray) -> AnkleCut | None:
             rms = np.sqrt((area[cap] * d**2).sum() / max(area[cap].sum(), 1e-9))
             a, b = np.linalg.eigh(np.eye(3) - np.outer(n, n))[1][:, 1:].T
             corners = v[f[cap]].reshape(-1, 3) - c
-            hull = shapely.MultiPoint(np.column_stack([corners @ a, corners @ b])).convex_hull
+            hull = convex_hull(np.column_stack([corners @ a, corners @ b]))
             if (
                 rms <= CAP_RMS_MM
                 and area[cap].sum() >= max(CUT_MIN_CAP_MM2, CAP_MIN_FILL * hull.area)

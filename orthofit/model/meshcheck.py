@@ -40,20 +40,20 @@ def check_edges(faces: np.ndarray, n_vertices: int) -> EdgeCheck:
     n_vertices : int
         Number of vertices (the indices are below it).
     """
-    from scipy import sparse
-
-    a = faces.ravel()
-    b = faces[:, [1, 2, 0]].ravel()
+    a = faces.ravel().astype(np.int64)
+    b = faces[:, [1, 2, 0]].ravel().astype(np.int64)
     forward = a < b
-    # One entry per use of an edge at (low, high) vertex: 1 + 2^32 if it runs low -> high.
-    # Converting to CSR sums the uses of each edge with a counting sort by row, about three
-    # times faster than sorting the 3 m edge keys.
-    use = np.where(forward, np.int64(1 + (1 << 32)), np.int64(1))
-    edges = sparse.coo_array(
-        (use, (np.where(forward, a, b), np.where(forward, b, a))), shape=(n_vertices, n_vertices)
-    ).tocsr()
-    edges.sum_duplicates()
-    count, runs_forward = edges.data & 0xFFFFFFFF, edges.data >> 32
+    # One key per use of an edge: its (low, high) vertices, and in the lowest bit whether it
+    # runs low -> high. Sorted, the uses of an edge lie side by side. numpy's sort, not a
+    # scipy.sparse sum of duplicates: importing scipy.sparse cost a fresh `orthofit scan`
+    # 0.2 s, the sort costs 0.05 s more on a million triangles.
+    key = np.sort(((np.where(forward, a, b) * n_vertices + np.where(forward, b, a)) << 1) | forward)
+    if len(key) == 0:
+        return EdgeCheck(True, True, 0)
+    edge = key >> 1
+    start = np.flatnonzero(np.r_[True, edge[1:] != edge[:-1]])
+    count = np.diff(np.r_[start, len(key)])
+    runs_forward = np.add.reduceat(key & 1, start)
     two = count == 2
     return EdgeCheck(bool(two.all()), bool((runs_forward[two] == 1).all()), int((count == 1).sum()))
 
