@@ -268,7 +268,7 @@ def measure_scan(
             "the arch height needs a standing or sitting scan"
         )
     if condition in (ScanCondition.STANDING, ScanCondition.SITTING):
-        values["arch_edge_height_mm"] = _arch_edge(v, f, scan.side.medial_sign, x0, fl)
+        values["arch_edge_height_mm"] = _arch_edge(v, e, scan.side.medial_sign, x0, fl)
     else:
         notes["arch_edge_height_mm"] = f"a {condition.value} foot does not rest on a floor to measure it from"
     if loaded:
@@ -356,33 +356,37 @@ def _plantar_arch(v, f, medial, x0, fl) -> float | None:
     return float(heights[sel].max()) if sel.any() else None
 
 
-def _sections(v: np.ndarray, f: np.ndarray, xs: np.ndarray) -> list[np.ndarray]:
-    """The surface's cross-sections perpendicular to x at ``xs``: for each, the (k, 3) points
-    where triangle edges cross the plane (the surface's own, however it is meshed).
+def _plane_points(v: np.ndarray, e: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the edges ``e`` (:func:`mesh_edges`) cross the planes x = ``xs`` (ascending): the
+    (k, 3) points and, for each, the index of its plane (as in :func:`_section_breadth`).
     """
-    e = np.unique(np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1), axis=0)
     a, b = v[e[:, 0]], v[e[:, 1]]
     lo, hi = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
-    out = []
-    for c in xs:
-        cross = (lo <= c) & (hi > c)
-        pa, pb = a[cross], b[cross]
-        t = ((c - pa[:, 0]) / (pb[:, 0] - pa[:, 0]))[:, None]
-        out.append(pa + t * (pb - pa))
-    return out
+    first, stop = np.searchsorted(xs, lo, "left"), np.searchsorted(xs, hi, "left")
+    count = np.maximum(stop - first, 0)
+    edge = np.repeat(np.arange(len(e)), count)
+    plane = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count) + first[edge]
+    pa, pb, c = a[edge], b[edge], xs[plane]
+    t = ((c - pa[:, 0]) / (pb[:, 0] - pa[:, 0]))[:, None]
+    return pa + t * (pb - pa), plane
 
 
-def _arch_edge(v, f, medial_sign: int, x0: float, fl: float) -> float | None:
-    """The medial arch's edge height (see :data:`DEFINITIONS`), mm above the floor."""
-    heights = []
-    for p in _sections(v, f, x0 + fl * np.arange(0.30, 0.601, 0.01)):
-        if len(p) < 4:
-            continue
-        # the section's corner toward medial-and-down (the point furthest along that 45°
-        # direction): where the sole turns into the medial wall
-        corner = medial_sign * p[:, 1] - p[:, 2]
-        heights.append(float(p[np.argmax(corner), 2]))
-    return max(heights) if heights else None
+def _arch_edge(v: np.ndarray, e: np.ndarray, medial_sign: int, x0: float, fl: float) -> float | None:
+    """The medial arch's edge height (see :data:`DEFINITIONS`), mm above the floor: in each
+    section, the corner toward medial-and-down (the point furthest along that 45° direction),
+    where the sole turns into the medial wall; the highest of these corners.
+    """
+    xs = x0 + fl * np.arange(0.30, 0.601, 0.01)
+    p, plane = _plane_points(v, e, xs)
+    if len(p) == 0:
+        return None
+    corner = medial_sign * p[:, 1] - p[:, 2]
+    order = np.lexsort((corner, plane))  # by plane, then by the corner score
+    last = np.r_[plane[order][1:] != plane[order][:-1], True]  # each plane's best
+    counts = np.bincount(plane, minlength=len(xs))
+    best = order[last]
+    best = best[counts[plane[best]] >= 4]
+    return float(p[best, 2].max()) if len(best) else None
 
 
 def _navicular(x, z, medial, x0, fl) -> float | None:
@@ -406,8 +410,13 @@ def _footprint(v, f, side: Side, height: float) -> tuple[FootprintIndices | None
         return None, f"no sole contact within {height:g} mm of the floor: footprint indices not available", ()
     heights, origin = triangle_heights(v[:, :2], v[:, 2], f[low], FOOTPRINT_PITCH_MM, lowest=True)
     mask = heights <= height
-    sole, sole_origin = triangle_heights(v[:, :2], v[:, 2], f, SULCUS_PITCH_MM, lowest=True)
-    sulcus = toe_sulcus(sole, sole_origin, SULCUS_PITCH_MM, height)
+    # the sole under the forefoot only (the sulcus is looked for there): faces facing down
+    tri = v[f]
+    normal_z = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])[:, 2]
+    x_lo, x_hi = v[:, 0].min(), v[:, 0].max()
+    fore = (normal_z < 0) & (tri[:, :, 0].max(axis=1) > x_lo + 0.55 * (x_hi - x_lo))
+    sole, sole_origin = triangle_heights(v[:, :2], v[:, 2], f[fore], SULCUS_PITCH_MM, lowest=True)
+    sulcus = toe_sulcus(sole, sole_origin, SULCUS_PITCH_MM, height, x_lo + 0.6 * (x_hi - x_lo))
     toes_cut = None
     if sulcus is not None:
         a, b = sulcus
@@ -444,7 +453,9 @@ SULCUS_BAND_MM = 8.0
 SULCUS_RISE_MM = 1.0
 
 
-def toe_sulcus(heights: np.ndarray, origin: np.ndarray, pitch: float, contact_mm: float) -> tuple[float, float] | None:
+def toe_sulcus(
+    heights: np.ndarray, origin: np.ndarray, pitch: float, contact_mm: float, from_x: float | None = None
+) -> tuple[float, float] | None:
     """The toe sulcus of a scanned sole, as the line x = a + b y in the plan view (mm), or
     None when the sole shows none (a glass-plate scan whose underside is flat to the toe
     tips, or toes that do not touch).
@@ -460,6 +471,8 @@ def toe_sulcus(heights: np.ndarray, origin: np.ndarray, pitch: float, contact_mm
         Cell size, mm.
     contact_mm : float
         What counts as contact: the footprint height, mm.
+    from_x : float, optional
+        Where the forefoot starts, mm; by default 60 % of the way along the contact.
     """
     xs = origin[0] + (np.arange(heights.shape[1]) + 0.5) * pitch
     ys = origin[1] + (np.arange(heights.shape[0]) + 0.5) * pitch
@@ -473,7 +486,7 @@ def toe_sulcus(heights: np.ndarray, origin: np.ndarray, pitch: float, contact_mm
     for lo in np.arange(ys[0], ys[-1], SULCUS_BAND_MM):
         rows = (ys >= lo) & (ys < lo + SULCUS_BAND_MM)
         h = np.where(np.isfinite(heights[rows]), heights[rows], np.inf).min(axis=0)
-        fore = xs > x0 + 0.6 * length
+        fore = xs > (x0 + 0.6 * length if from_x is None else from_x)
         contact = fore & (h <= contact_mm)
         if contact.sum() < 2:
             continue
