@@ -44,19 +44,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from orthofit.io.scan_header import refuse_over_limit
     from orthofit.model.enums import ScanCondition, Side
+
+    settings = options.settings(args)
+    # A binary STL over the triangle limit is refused from its header, before numpy and the
+    # measuring modules are imported (two thirds of a fresh process).
+    refuse_over_limit(args.scan)
     from orthofit.pipeline.scan import scan_file
-    from orthofit.report.summary import scan_dict, scan_text
 
     r = scan_file(
         args.scan,
-        options.settings(args),
+        settings,
         args.units,
         Side(args.side) if args.side else None,
         ScanCondition.parse(args.condition) if args.condition else None,
         args.footprint_height,
         args.age,
     )
+    # Imported once the scan is measured: a scan refused as not a foot never needs the
+    # assessment's modules (about 30 ms of a fresh process).
+    from orthofit.report.summary import scan_dict, scan_text
+
     if args.json:
         print(json.dumps(scan_dict(r.record, r.assessment), indent=2, ensure_ascii=False, allow_nan=False))
     else:

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
-from orthofit.config.limits import MAX_SCAN_TRIANGLES
 from orthofit.config.tomlfile import read_bytes
-from orthofit.errors import UserError, shown
+from orthofit.errors import shown
+from orthofit.io.scan_header import (  # noqa: F401  (ScanError re-exported: raised by every scan reader)
+    FORMATS,
+    ScanError,
+    check_stl,
+    check_triangle_count,
+    is_binary_stl,
+)
 from orthofit.model.meshcheck import EdgeCheck, check_edges, triangle_checks
-
-
-class ScanError(UserError):
-    """A scan file cannot be read, is empty or corrupt, or is not measurable."""
-
 
 #: Millimetres per unit.
 UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
@@ -31,7 +32,6 @@ UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
 PLAUSIBLE_EXTENT_MM = (80.0, 700.0)
 #: A typical adult foot scan's longest extent, to choose between two plausible units [D].
 TYPICAL_EXTENT_MM = 270.0
-FORMATS = (".stl", ".obj", ".ply")
 #: One binary STL triangle: normal, three corners (little-endian float32) and a 2-byte attribute.
 _STL_RECORD = np.dtype([("n", "<f4", 3), ("v", "<f4", (3, 3)), ("a", "<u2")])
 
@@ -72,11 +72,11 @@ def load_scan(path: str | Path, units: str | None = None) -> LoadedScan:
     if not data.strip():
         raise ScanError(f"{path} is empty; export the scan again from the scanner software")
     if suffix == ".stl":
-        _check_stl(data, path)
-        if _is_binary_stl(data):
-            _check_triangle_count(int.from_bytes(data[80:84], "little"), path)
+        check_stl(data, path)
+        if is_binary_stl(data):
+            check_triangle_count(int.from_bytes(data[80:84], "little"), path)
     vertices, faces = _read_mesh(data, suffix, path)
-    _check_triangle_count(len(faces), path)
+    check_triangle_count(len(faces), path)
     if len(faces) == 0:
         raise ScanError(
             f"{path} holds no triangles (an empty or unreadable {suffix[1:].upper()} file); "
@@ -117,7 +117,7 @@ def _read_mesh(data: bytes, suffix: str, path: Path) -> tuple[np.ndarray, np.nda
     """Triangles as stored, vertices not merged: vertices (n, 3) float in the file's unit,
     faces (m, 3) int64 (m = 0 when the file holds no mesh).
     """
-    if suffix == ".stl" and _is_binary_stl(data):
+    if suffix == ".stl" and is_binary_stl(data):
         return _read_binary_stl(data)
     import trimesh
 
@@ -132,11 +132,6 @@ def _read_mesh(data: bytes, suffix: str, path: Path) -> tuple[np.ndarray, np.nda
     if not isinstance(mesh, trimesh.Trimesh):
         return np.empty((0, 3)), np.empty((0, 3), dtype=np.int64)
     return np.asarray(mesh.vertices, dtype=float), np.asarray(mesh.faces, dtype=np.int64)
-
-
-def _is_binary_stl(data: bytes) -> bool:
-    """Whether the size matches the triangle count in the header (as trimesh decides too)."""
-    return len(data) >= 84 and len(data) == 84 + 50 * int.from_bytes(data[80:84], "little")
 
 
 def _read_binary_stl(data: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -154,36 +149,6 @@ def _read_binary_stl(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     records = np.frombuffer(data, dtype=_STL_RECORD, count=n, offset=84)
     vertices = records["v"].reshape(-1, 3)  # a copy: the records are 50 bytes apart
     return vertices, np.arange(3 * n, dtype=np.int64).reshape(-1, 3)
-
-
-def _check_stl(data: bytes, path: Path) -> None:
-    """A binary STL's size must match the triangle count in its header; anything else must be
-    ASCII text. Checked here so that the message does not depend on trimesh's optional
-    text-encoding detectors.
-    """
-    if _is_binary_stl(data):
-        return
-    if data[:5].lower() != b"solid":
-        if len(data) >= 84:
-            # No figure from the header is printed: a file that is not an STL at all (a link
-            # to some other file) would have its bytes shown as a "triangle count".
-            raise ScanError(
-                f"{path} is not a binary STL or is truncated (its size does not match the triangle "
-                "count in its header): export it again"
-            )
-        raise ScanError(f"{path} is too short to be an STL file: export it again")
-    try:
-        data.decode("ascii")
-    except UnicodeDecodeError:
-        raise ScanError(f"{path} starts like a text STL but is not text: it is corrupt; export it again") from None
-
-
-def _check_triangle_count(n: int, path: Path) -> None:
-    if n > MAX_SCAN_TRIANGLES:
-        raise ScanError(
-            f"{path} has {n:,} triangles; a scan may have at most {MAX_SCAN_TRIANGLES:,} (see 'Input limits' in "
-            "the README): decimate it in the scanner software (0.5-1 mm detail is plenty)"
-        )
 
 
 def _candidates(extent: float) -> list[str]:

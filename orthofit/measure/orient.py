@@ -537,8 +537,9 @@ def _ankle_cut(
             w = area[cap]
             if w.sum() < CUT_MIN_CAP_MM2:
                 break
-            c = (centroid[cap] * w[:, None]).sum(axis=0) / w.sum()
-            d = centroid[cap] - c
+            on_cap = centroid[cap]
+            c = (on_cap * w[:, None]).sum(axis=0) / w.sum()
+            d = on_cap - c
             m = np.linalg.eigh((d * w[:, None]).T @ d)[1][:, 0]
             n = m if m @ n > 0 else -m
         else:

@@ -203,3 +203,31 @@ def test_orthofit_scan_imports_no_heavy_module():
     r = subprocess.run([sys.executable, "-c", code, str(scan)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stderr.strip() == "[]"
+
+
+def test_an_stl_over_the_limit_is_refused_from_its_header_before_numpy(tmp_path):
+    import struct
+
+    from orthofit.io.scan_file import ScanError, load_scan
+    from orthofit.io.scan_header import refuse_over_limit
+
+    huge = tmp_path / "huge.stl"
+    with open(huge, "wb") as fh:
+        fh.write(b"\0" * 80 + struct.pack("<I", 1_000_000))
+        fh.truncate(84 + 50 * 1_000_000)  # sparse
+    with pytest.raises(ScanError) as from_header:
+        refuse_over_limit(huge)
+    with pytest.raises(ScanError) as from_loading:
+        load_scan(huge)
+    assert str(from_header.value) == str(from_loading.value)
+    code = (
+        "import sys; from orthofit.cli import main; c = main(['scan', sys.argv[1]]); print(c, 'numpy' in sys.modules)"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(huge)], capture_output=True, text=True, cwd=ROOT)
+    assert r.stdout.split() == ["2", "False"] and "1,000,000 triangles" in r.stderr
+    # anything else passes, for load_scan to check in full
+    (tmp_path / "text.stl").write_text("solid x\nendsolid x\n")
+    (tmp_path / "short.stl").write_bytes(b"\0" * 90)
+    (tmp_path / "folder.stl").mkdir()
+    for path in ("text.stl", "short.stl", "folder.stl", "missing.stl"):
+        refuse_over_limit(tmp_path / path)
