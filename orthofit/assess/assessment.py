@@ -6,14 +6,14 @@ that disagrees is listed, because clinical foot-type measures often disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from orthofit.assess.estimate import AHI, ESTIMATED_FIELD, AhiEstimate, classify_estimate, estimate_ahi
 from orthofit.assess.sizing import ShoeSize, shoe_size
 from orthofit.config.settings import Settings
-from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
+from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Classified, Thresholds
 from orthofit.measure import indices as ix
 from orthofit.measure.case import INDEX_UNITS, MeasuredCase, MeasuredFoot
 from orthofit.measure.footprint import FootprintIndices
@@ -281,24 +281,15 @@ def _ahi_estimate(m: FootMeasurements, values: dict[str, float | None], th: Thre
 def _estimated_finding(th: Thresholds, est: AhiEstimate, age: float) -> Finding:
     """The AHI finding of an estimate: a band only when its whole interval lies in that band."""
     placed = classify_estimate(th, est, age)
-    c, band = placed.classified, placed.classified.band
-    return Finding(
-        measure=AHI,
-        title=th.rules[AHI].title,
-        value=est.value,
-        band=band.label if band else None,
-        suggests=band.suggests if band else None,
-        severity=band.severity if band else None,
-        limit=c.limit,
-        source=c.source,
-        note=c.note,
-        estimate=est,
-        spans=placed.spans,
-    )
+    return replace(_finding_of(th, AHI, est.value, placed.classified), estimate=est, spans=placed.spans)
 
 
 def _finding(th: Thresholds, name: str, value: float, age: float, criterion: NavicularDropCriterion) -> Finding:
-    c = th.classify(name, value, age, criterion)
+    return _finding_of(th, name, value, th.classify(name, value, age, criterion))
+
+
+def _finding_of(th: Thresholds, name: str, value: float, c: Classified) -> Finding:
+    """The finding of ``value`` of measure ``name`` as ``c`` (its classification) places it."""
     band = c.band
     return Finding(
         measure=name,

@@ -67,3 +67,10 @@ def surface_extreme(
         else:
             hi = mid
     return 0.5 * (lo + hi)
+
+
+def bulge(pts: np.ndarray, out: np.ndarray, band_mm: float = 1.5) -> np.ndarray:
+    """Where a side bulges furthest: the mean of ``pts`` (n, 3) within ``band_mm`` of the
+    furthest along ``out`` (n,), mm (one vertex would move with the meshing, not with the foot).
+    """
+    return pts[out >= out.max() - band_mm].mean(axis=0)

@@ -32,6 +32,7 @@ import numpy as np
 
 from orthofit.io.scan_file import LoadedScan, ScanError
 from orthofit.measure.directions import directions_within, fibonacci_sphere, nearest_directions
+from orthofit.measure.extremes import bulge
 from orthofit.measure.hull import convex_hull, exit_facet
 from orthofit.model.enums import Side
 
@@ -166,11 +167,6 @@ FOOT_AXIS = (
 )
 
 
-def _bulge(pts: np.ndarray, out: np.ndarray, band_mm: float = 1.5) -> np.ndarray:
-    """The mean of the points within ``band_mm`` of the furthest along ``out``."""
-    return pts[out >= out.max() - band_mm].mean(axis=0)
-
-
 def _foot_axis_angle(pts: np.ndarray, side: Side) -> float:
     """The angle of the foot axis (:data:`FOOT_AXIS`) from +x in the plan view, radians; 0 if
     its landmarks are not on the scan.
@@ -183,8 +179,8 @@ def _foot_axis_angle(pts: np.ndarray, side: Side) -> float:
     fifth = (x > x0 + 0.50 * length) & (x < x0 + 0.80 * length) & (z < 30.0)
     if heel.sum() < 5 or first.sum() < 5 or fifth.sum() < 5:
         return 0.0
-    heel_y = 0.5 * (_bulge(pts[heel], y[heel])[1] + _bulge(pts[heel], -y[heel])[1])
-    ball = 0.5 * (_bulge(pts[first], medial[first]) + _bulge(pts[fifth], -medial[fifth]))
+    heel_y = 0.5 * (bulge(pts[heel], y[heel])[1] + bulge(pts[heel], -y[heel])[1])
+    ball = 0.5 * (bulge(pts[first], medial[first]) + bulge(pts[fifth], -medial[fifth]))
     return float(np.arctan2(ball[1] - heel_y, ball[0] - (x0 + 0.15 * length)))
 
 
@@ -592,12 +588,17 @@ def _crop_leg(v: np.ndarray, f: np.ndarray, cut: AnkleCut) -> tuple[np.ndarray, 
     keep_below = h.min() + LEG_PRECROP_SHARE * _span(v, cut.normal)
     if h.max() <= keep_below:
         return v, f, 0.0
-    keep = (h[f] <= keep_below).all(axis=1)
-    faces = f[keep]
+    kept, faces = _submesh(v, f, (h[f] <= keep_below).all(axis=1))
+    return kept, faces, float(-keep_below)
+
+
+def _submesh(pts: np.ndarray, faces: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The faces where ``keep`` (m,) holds and the vertices they use, renumbered."""
+    faces = faces[keep]
     used = np.unique(faces)
-    remap = np.full(len(v), -1)
+    remap = np.full(len(pts), -1)
     remap[used] = np.arange(len(used))
-    return v[used], remap[faces], float(-keep_below)
+    return pts[used], remap[faces]
 
 
 #: Once oriented, the surface within this height of the floor must span at least this share of
@@ -622,14 +623,10 @@ def _check_sole(pts: np.ndarray) -> None:
 
 def _crop(pts: np.ndarray, faces: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
     """Keep the faces wholly below ``height`` (an open surface is fine for measuring)."""
-    keep = (pts[faces, 2] <= height).all(axis=1)
-    faces = faces[keep]
-    used = np.unique(faces)
-    remap = np.full(len(pts), -1)
-    remap[used] = np.arange(len(used))
-    if len(used) < 10:
+    kept, faces = _submesh(pts, faces, (pts[faces, 2] <= height).all(axis=1))
+    if len(kept) < 10:
         raise ScanError("nothing of the foot is left below ankle height: check the scan's orientation")
-    return pts[used], remap[faces]
+    return kept, faces
 
 
 #: How far each side cue must lean, mm, to vote (below it, it abstains), and its weight [D].

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from orthofit.errors import FootprintError
-from orthofit.measure.extremes import surface_extreme
+from orthofit.measure.extremes import bulge, surface_extreme
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
 from orthofit.measure.hull import convex_hull
 from orthofit.measure.orient import OrientedScan
@@ -170,20 +170,10 @@ def _section_breadth(v: np.ndarray, e: np.ndarray, xs: np.ndarray, below: float 
 
     Each section is where the triangle edges ``e`` (k, 2) (:func:`mesh_edges`) cross the
     plane x = c, so it is the surface's own, however the surface is meshed (the vertices near
-    a plane move with the meshing). All planes at once: each edge meets the planes with
-    ``lo <= c < hi`` (its ends' x), found by a binary search rather than a pass over every
-    edge per plane.
+    a plane move with the meshing); the crossings are :func:`_plane_points`'.
     """
-    a, b = v[e[:, 0]], v[e[:, 1]]
-    lo, hi = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
-    first, stop = np.searchsorted(xs, lo, "left"), np.searchsorted(xs, hi, "left")
-    count = np.maximum(stop - first, 0)
-    edge = np.repeat(np.arange(len(e)), count)
-    plane = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count) + first[edge]
+    p, plane = _plane_points(v, e, xs)
     crossing = np.bincount(plane, minlength=len(xs))
-    pa, pb, c = a[edge], b[edge], xs[plane]
-    t = ((c - pa[:, 0]) / (pb[:, 0] - pa[:, 0]))[:, None]
-    p = pa + t * (pb - pa)
     if below is not None:
         keep = p[:, 2] < below
         p, plane = p[keep], plane[keep]
@@ -206,13 +196,6 @@ def mesh_edges(f: np.ndarray) -> np.ndarray:
     key = np.sort(e[:, 0] * n + e[:, 1])
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     return np.column_stack([key // n, key % n])
-
-
-def _bulge(pts: np.ndarray, out: np.ndarray, band_mm: float = 1.5) -> np.ndarray:
-    """Where a side bulges furthest: the mean of the points within ``band_mm`` of the
-    furthest along ``out`` (one vertex would move with the meshing, not with the foot).
-    """
-    return pts[out >= out.max() - band_mm].mean(axis=0)
 
 
 def measure_scan(
@@ -243,9 +226,9 @@ def measure_scan(
     # hallux can bulge further); 5th MTH: the lateral bulge.
     low = z < 30.0
     fm = (x > x0 + 0.62 * fl) & (x < x0 + 0.80 * fl) & low
-    mth1 = _bulge(v[fm], medial[fm]) if fm.any() else None
+    mth1 = bulge(v[fm], medial[fm]) if fm.any() else None
     lat = (x > x0 + 0.5 * fl) & (x < x0 + 0.8 * fl) & low
-    mth5 = _bulge(v[lat], -medial[lat]) if lat.any() else None
+    mth5 = bulge(v[lat], -medial[lat]) if lat.any() else None
     values["truncated_foot_length_mm"] = float(mth1[0] - x0) if mth1 is not None else None
     values["ball_girth_mm"] = _girth(v, f, mth1, mth5) if mth1 is not None and mth5 is not None else None
     top50 = slice_at(0.50)
@@ -358,7 +341,9 @@ def _plantar_arch(v, f, medial, x0, fl) -> float | None:
 
 def _plane_points(v: np.ndarray, e: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where the edges ``e`` (:func:`mesh_edges`) cross the planes x = ``xs`` (ascending): the
-    (k, 3) points and, for each, the index of its plane (as in :func:`_section_breadth`).
+    (k, 3) points and, for each, the index of its plane. All planes at once: each edge meets
+    the planes with ``lo <= c < hi`` (its ends' x), found by a binary search rather than a
+    pass over every edge per plane.
     """
     a, b = v[e[:, 0]], v[e[:, 1]]
     lo, hi = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
