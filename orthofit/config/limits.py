@@ -27,7 +27,9 @@ MAX_FILE_BYTES = {
 }
 
 #: Most triangles in a scan (a foot scanned at 0.5 mm detail has about 200,000): a case with two
-#: scans of 750,000 open-surfaced triangles took 9.5 s and 0.58 GB to fit on 2 cores.
+#: scans of 750,000 open-surfaced triangles took 9.5 s and 0.58 GB to fit on 2 cores. Kept at
+#: 600,000 by issue 14: measuring a million faces takes 12.5 s (benchmarks/bench_scan.py
+#: --lift-limit), far from the 2 s asked.
 MAX_SCAN_TRIANGLES = 600_000
 
 #: Largest footprint grid (CSV cells or PNG pixels): 4000 x 4000 pixels is a 0.1 mm scan
