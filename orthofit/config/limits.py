@@ -26,11 +26,11 @@ MAX_FILE_BYTES = {
     "shop CSV": 1 * MB,
 }
 
-#: Most triangles in a scan (a foot scanned at 0.5 mm detail has about 200,000): a case with two
-#: scans of 750,000 open-surfaced triangles took 9.5 s and 0.58 GB to fit on 2 cores. Kept at
-#: 600,000 by issue 14: measuring a million faces takes 12.5 s (benchmarks/bench_scan.py
-#: --lift-limit), far from the 2 s asked.
-MAX_SCAN_TRIANGLES = 600_000
+#: Most triangles in a scan: as many as a binary STL within the 60 MB scan limit holds. A
+#: foot scanned at 0.5 mm detail has about 200,000; scans with more are resampled to about
+#: 60,000 before they are measured (orthofit/io/scan_file.py), so a million take under 2 s
+#: (benchmarks/bench_scan.py) where they took 12.5 s, when the limit was 600,000.
+MAX_SCAN_TRIANGLES = 1_200_000
 
 #: Largest footprint grid (CSV cells or PNG pixels): 4000 x 4000 pixels is a 0.1 mm scan
 #: of a 400 mm plate (pictures finer than 0.5 mm are binned to 0.5 mm before measuring).

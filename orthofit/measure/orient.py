@@ -66,6 +66,8 @@ class OrientedScan:
     #: Whether the side cues agreed enough (:data:`SIDE_CERTAIN_SCORE`); each cue's reading.
     side_certain: bool = True
     side_cues: tuple[SideCue, ...] = ()
+    #: A resampled scan's original spacing of samples, mm (LoadedScan.sample_spacing_mm).
+    sample_spacing_mm: float = 0.0
 
 
 def _face_data(v: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -153,7 +155,17 @@ def orient_scan(scan: LoadedScan, side: Side | None = None) -> OrientedScan:
     heel = pts[:, 0] < 0.2 * np.ptp(pts[:, 0])
     pts[:, 1] -= 0.5 * (pts[heel, 1].max() + pts[heel, 1].min())
     return OrientedScan(
-        pts, faces, side, side_from_scan, floor_kind, flat_area, cropped, tuple(notes), side_certain, tuple(cues)
+        pts,
+        faces,
+        side,
+        side_from_scan,
+        floor_kind,
+        flat_area,
+        cropped,
+        tuple(notes),
+        side_certain,
+        tuple(cues),
+        scan.sample_spacing_mm,
     )
 
 

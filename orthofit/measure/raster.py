@@ -152,7 +152,12 @@ def smooth_outline(cells: BaseGeometry, pitch: float) -> BaseGeometry:
 
 
 def triangle_heights(
-    xy: np.ndarray, z: np.ndarray, tri: np.ndarray, pitch: float, lowest: bool = False
+    xy: np.ndarray,
+    z: np.ndarray,
+    tri: np.ndarray,
+    pitch: float,
+    lowest: bool = False,
+    grid: tuple[np.ndarray, tuple[int, int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The surface's height at every cell centre, by linear interpolation in the triangles
     over it: the highest (or with ``lowest``, the lowest) where several lie over a centre.
@@ -170,6 +175,9 @@ def triangle_heights(
         The triangles.
     pitch : float
         Cell size, mm.
+    grid : ((2,) float, (int, int)), optional
+        The origin and shape of another call's grid, to rasterise on the same cells
+        (by default the grid covers ``tri`` with one cell of margin).
 
     Returns
     -------
@@ -179,18 +187,24 @@ def triangle_heights(
     origin : (2,) float
         Lower left corner of cell (0, 0), mm.
     """
-    used = np.zeros(len(xy), dtype=bool)
-    used[tri.ravel()] = True  # cheaper than np.unique on 600 000 indices
-    used = xy[used]
-    origin = used.min(axis=0) - pitch
+    if grid is None:
+        used = np.zeros(len(xy), dtype=bool)
+        used[tri.ravel()] = True  # cheaper than np.unique on 600 000 indices
+        used = xy[used]
+        origin = used.min(axis=0) - pitch
+        shape = (
+            int(np.ceil((used[:, 1].max() - origin[1]) / pitch)) + 2,
+            int(np.ceil((used[:, 0].max() - origin[0]) / pitch)) + 2,
+        )
+    else:
+        origin, shape = grid
     q = (xy - origin) / pitch - 0.5  # cell units: cell (r, c) has its centre at (c, r)
     qa, qb, qc = q[tri[:, 0]], q[tri[:, 1]], q[tri[:, 2]]
     lo = np.ceil(np.minimum(np.minimum(qa, qb), qc)).astype(np.int64)
     hi = np.floor(np.maximum(np.maximum(qa, qb), qc)).astype(np.int64)
-    shape = (
-        int(np.ceil((used[:, 1].max() - origin[1]) / pitch)) + 2,
-        int(np.ceil((used[:, 0].max() - origin[0]) / pitch)) + 2,
-    )
+    if grid is not None:  # the cells of another grid: clip to it
+        lo = np.maximum(lo, 0)
+        hi = np.minimum(hi, np.array([shape[1] - 1, shape[0] - 1]))
     size = np.clip(hi - lo + 1, 0, None)
     count = size[:, 0] * size[:, 1]
     # Most triangles of a fine mesh hold no cell centre: keep the others, then make one

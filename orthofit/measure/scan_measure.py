@@ -206,9 +206,14 @@ def measure_scan(
     x, y, z = v.T
     edges = np.linalg.norm(v[f[:, [1, 2, 0]]] - v[f], axis=2)
     edge = _median(edges)
-    resolution = surface_resolution_mm(v, f)
+    # A resampled scan is no better sampled than the scanner sampled it.
+    resolution = max(surface_resolution_mm(v, f), scan.sample_spacing_mm)
     ex = np.array([1.0, 0.0, 0.0])
-    x0, x1 = -surface_extreme(v, f, -ex), surface_extreme(v, f, ex)
+    # The pternion and the toe tip are on the foot, not on a leg that leans back over the
+    # heel (a relaxed, plantarflexed foot's): the ends are sought on the surface that reaches
+    # below FOOT_END_HEIGHT_SHARE of the scan's extent.
+    foot_part = f[v[f, 2].min(axis=1) < FOOT_END_HEIGHT_SHARE * np.ptp(x)]
+    x0, x1 = -surface_extreme(v, foot_part, -ex), surface_extreme(v, foot_part, ex)
     fl = x1 - x0
     medial = scan.side.medial_sign * y  # > 0 toward the medial side
     values: dict[str, float | None] = {"foot_length_mm": fl}
@@ -306,6 +311,11 @@ def _girth(v: np.ndarray, f: np.ndarray, mth1: np.ndarray, mth5: np.ndarray) -> 
     return float(convex_hull(np.column_stack([along, pts[:, 2]])).length)
 
 
+#: Foot length's ends are sought on the surface reaching below this share of the scan's
+#: length (65 mm on a 262 mm foot): the heel's rearmost point is 20-45 mm up, loaded or
+#: relaxed; a leg leaning back over the heel reaches behind it above 100 mm [D].
+FOOT_END_HEIGHT_SHARE = 0.25
+
 #: Grid pitch the sole's height is sampled on for the plantar arch, mm [D].
 PLANTAR_PITCH_MM = 1.0
 
@@ -317,21 +327,25 @@ def _plantar_arch(v, f, medial, x0, fl) -> float | None:
     The underside is the downward-facing surface (within 45° of straight down: the sole, not
     the side wall); its height is sampled on a 1 mm grid of the plan view, each point taking
     the lowest surface over it, so the same surface meshed finer or coarser gives the same
-    arch.
+    arch. A point counts only where that lowest surface is the underside: a triangle folded
+    over (a scanner's or a resampling's; its normal flips) on the top of the foot would
+    otherwise be "underside" wherever the sole is steep.
     """
     tri = v[f]
     cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
     down = cross[:, 2] < -0.7 * np.linalg.norm(cross, axis=1)
     xs = tri[:, :, 0]
-    region = down & (xs.max(axis=1) > x0 + 0.3 * fl) & (xs.min(axis=1) < x0 + 0.6 * fl)
+    near = (xs.max(axis=1) > x0 + 0.3 * fl) & (xs.min(axis=1) < x0 + 0.6 * fl)
+    region = down & near
     if region.sum() < 5:
         return None
     plan = np.column_stack([v[:, 0], medial])
     heights, origin = triangle_heights(plan, v[:, 2], f[region], PLANTAR_PITCH_MM, lowest=True)
+    lowest, _ = triangle_heights(plan, v[:, 2], f[near], PLANTAR_PITCH_MM, lowest=True, grid=(origin, heights.shape))
     rows, cols = np.indices(heights.shape)
     cx = origin[0] + (cols + 0.5) * PLANTAR_PITCH_MM
     cm = origin[1] + (rows + 0.5) * PLANTAR_PITCH_MM
-    seen = np.isfinite(heights) & (cx > x0 + 0.3 * fl) & (cx < x0 + 0.6 * fl)
+    seen = np.isfinite(heights) & (heights <= lowest) & (cx > x0 + 0.3 * fl) & (cx < x0 + 0.6 * fl)
     if not seen.any():
         return None
     cut = cm[seen].max() - 0.4 * np.ptp(cm[seen])

@@ -22,12 +22,16 @@ class EdgeCheck:
 
     watertight: every edge is shared by exactly two triangles. consistent: every edge shared
     by exactly two triangles runs in opposite directions in them (edges on one triangle or
-    on more than two are not judged). open_edges: edges on one triangle only.
+    on more than two are not judged). open_edges: edges on one triangle only; crowded_edges:
+    on more than two; closed: every edge on an even number (watertight, or closed where some
+    part collapsed onto itself).
     """
 
     watertight: bool
     consistent: bool
     open_edges: int
+    crowded_edges: int = 0  # edges on more than two triangles
+    closed: bool = True  # every edge on an even number of triangles (two, or four where a part collapsed)
 
 
 def check_edges(faces: np.ndarray, n_vertices: int) -> EdgeCheck:
@@ -55,7 +59,13 @@ def check_edges(faces: np.ndarray, n_vertices: int) -> EdgeCheck:
     count = np.diff(np.r_[start, len(key)])
     runs_forward = np.add.reduceat(key & 1, start)
     two = count == 2
-    return EdgeCheck(bool(two.all()), bool((runs_forward[two] == 1).all()), int((count == 1).sum()))
+    return EdgeCheck(
+        bool(two.all()),
+        bool((runs_forward[two] == 1).all()),
+        int((count == 1).sum()),
+        int((count > 2).sum()),
+        bool((count % 2 == 0).all()),
+    )
 
 
 def triangle_checks(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, float]:

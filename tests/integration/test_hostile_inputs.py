@@ -198,13 +198,13 @@ def test_a_file_over_its_size_limit_is_refused_before_it_is_read(cli, tmp_path, 
 def test_a_binary_stl_header_promising_too_many_triangles_is_refused(cli, tmp_path):
     import struct
 
-    n = 1_000_000
+    n = 1_250_000
     path = tmp_path / "huge.stl"
     with open(path, "wb") as fh:
         fh.write(b"\0" * 80 + struct.pack("<I", n))
-        fh.truncate(84 + 50 * n)  # sparse, 50 MB: under the byte limit, over the triangle one
+        fh.truncate(84 + 50 * n)  # sparse, 62.5 MB: under the byte limit (60 MiB), over the triangle one
     r = cli("assess", _scan_case(tmp_path, path))
-    _one_line_exit_2(r, "1,000,000 triangles", "at most 600,000")
+    _one_line_exit_2(r, "1,250,000 triangles", "at most 1,200,000")
 
 
 # --- scans that are not feet ----------------------------------------------------------------

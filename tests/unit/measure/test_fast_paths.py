@@ -213,8 +213,8 @@ def test_an_stl_over_the_limit_is_refused_from_its_header_before_numpy(tmp_path)
 
     huge = tmp_path / "huge.stl"
     with open(huge, "wb") as fh:
-        fh.write(b"\0" * 80 + struct.pack("<I", 1_000_000))
-        fh.truncate(84 + 50 * 1_000_000)  # sparse
+        fh.write(b"\0" * 80 + struct.pack("<I", 1_250_000))
+        fh.truncate(84 + 50 * 1_250_000)  # sparse
     with pytest.raises(ScanError) as from_header:
         refuse_over_limit(huge)
     with pytest.raises(ScanError) as from_loading:
@@ -224,7 +224,7 @@ def test_an_stl_over_the_limit_is_refused_from_its_header_before_numpy(tmp_path)
         "import sys; from orthofit.cli import main; c = main(['scan', sys.argv[1]]); print(c, 'numpy' in sys.modules)"
     )
     r = subprocess.run([sys.executable, "-c", code, str(huge)], capture_output=True, text=True, cwd=ROOT)
-    assert r.stdout.split() == ["2", "False"] and "1,000,000 triangles" in r.stderr
+    assert r.stdout.split() == ["2", "False"] and "1,250,000 triangles" in r.stderr
     # anything else passes, for load_scan to check in full
     (tmp_path / "text.stl").write_text("solid x\nendsolid x\n")
     (tmp_path / "short.stl").write_bytes(b"\0" * 90)
