@@ -10,7 +10,7 @@ time and peak memory (the child's largest resident set). The aim: each finishes 
 
 The inputs:
 
-* ``fit`` of a case whose two scans are binary STLs of 600,000 triangles each with open
+* ``fit`` of a case whose two scans are binary STLs at the triangle limit (1,200,000) with open
   surfaces (the slowest kind: the holes are filled), made by subdividing the real
   dupontgu scan;
 * ``fit`` of a case whose scans are an ASCII STL and an OBJ just under 60 MB;

@@ -17,6 +17,7 @@ import numpy as np
 
 from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import shown
+from orthofit.io.mesh_text import read_ascii_stl, read_obj
 from orthofit.io.scan_header import (  # noqa: F401  (ScanError re-exported: raised by every scan reader)
     FORMATS,
     ScanError,
@@ -155,6 +156,11 @@ def _read_mesh(data: bytes, suffix: str, path: Path) -> tuple[np.ndarray, np.nda
     """
     if suffix == ".stl" and is_binary_stl(data):
         return _read_binary_stl(data)
+    # The plain text cases without trimesh (orthofit/io/mesh_text.py); anything else, and
+    # every PLY, through trimesh.
+    plain = read_ascii_stl(data) if suffix == ".stl" else read_obj(data) if suffix == ".obj" else None
+    if plain is not None:
+        return plain
     import trimesh
 
     try:
