@@ -139,6 +139,8 @@ def stl_bytes(vertices, faces, name: str) -> bytes:
 #: of the object's triangles; every metadata line needs type="object" or type="volume", or
 #: PrusaSlicer refuses the whole file.
 SLICER_CONFIG_PATH = "Metadata/Slic3r_PE_model.config"
+#: PrusaSlicer's project settings (print, filament, printer) in a 3MF: ``; key = value`` lines.
+SLICER_PROJECT_PATH = "Metadata/Slic3r_PE.config"
 
 
 def threemf_bytes(
@@ -148,6 +150,7 @@ def threemf_bytes(
     metadata: Mapping[str, str],
     modifiers: Sequence[Modifier] = (),
     object_settings: Mapping[str, str] | None = None,
+    project_config: str | None = None,
 ) -> bytes:
     """A mesh as a 3MF file (3MF core specification 1.x), one object, unit millimetre.
 
@@ -179,6 +182,10 @@ def threemf_bytes(
         change the settings of the part inside them (a later one wins where they overlap).
     object_settings : mapping of str to str, optional
         PrusaSlicer settings of the whole object (written with the modifiers).
+    project_config : str, optional
+        PrusaSlicer project settings, written as :data:`SLICER_PROJECT_PATH`
+        (:func:`orthofit.config.print_profile.slicer_project_config`): PrusaSlicer opens
+        and slices the 3MF with them; other slicers ignore the file.
 
     Returns
     -------
@@ -233,6 +240,9 @@ def threemf_bytes(
         entries = [("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)]
         if config is not None:
             entries.append((SLICER_CONFIG_PATH, config))
+        if project_config is not None:
+            _check_xml_text("project_config", project_config)
+            entries.append((SLICER_PROJECT_PATH, project_config))
         for path, text in entries:
             info = zipfile.ZipInfo(path, date_time=_ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

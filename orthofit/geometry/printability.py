@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orthofit.geometry.build import Insole
+from orthofit.geometry.smoothness import Smoothness, smoothness
 
 #: Densities of solid material, g/cm³ (typical datasheet values [D]). A print with partial
 #: infill weighs less; the figure is an upper bound for a solid print.
@@ -23,6 +24,7 @@ class Printability:
     bed_mm: tuple[float, float]
     fits_bed: bool
     bed_rotation_deg: float | None  # rotation about z that makes it fit (0 = as built)
+    smoothness: Smoothness | None = None
 
     def lines(self) -> list[str]:
         x, y, z = self.size_mm
@@ -33,11 +35,19 @@ class Printability:
             fit = f"fits (turned {self.bed_rotation_deg:g}° on the bed)"
         else:
             fit = "fits"
-        return [
+        lines = [
             f"size {x:.1f} x {y:.1f} x {z:.1f} mm; volume {self.volume_cm3:.1f} cm³",
             f"mass if printed solid: {mass}",
             f"thinnest point {self.min_thickness_mm:.2f} mm; {fit} a {self.bed_mm[0]:g} x {self.bed_mm[1]:g} mm bed",
         ]
+        if self.smoothness is not None:
+            broken = self.smoothness.broken_rules
+            lines.append(
+                "smoothness: within the rules"
+                if not broken
+                else "smoothness (reported, not yet enforced): " + "; ".join(broken)
+            )
+        return lines
 
 
 def printability(insole: Insole, bed_mm: tuple[float, float] = DEFAULT_BED_MM) -> Printability:
@@ -54,7 +64,16 @@ def printability(insole: Insole, bed_mm: tuple[float, float] = DEFAULT_BED_MM) -
         bed_mm=bed_mm,
         fits_bed=rotation is not None,
         bed_rotation_deg=rotation,
+        smoothness=smoothness(*_right_frame(insole), insole.outline),
     )
+
+
+def _right_frame(insole: Insole) -> tuple[np.ndarray, np.ndarray]:
+    """The solid in the frame of its outline (a left insole is built mirrored in y)."""
+    from orthofit.model.enums import Side
+
+    solid = insole.solid.mirrored_y() if insole.side is Side.LEFT else insole.solid
+    return solid.vertices, solid.faces
 
 
 def bed_rotation_deg(xy: np.ndarray, bed_mm: tuple[float, float]) -> float | None:

@@ -11,6 +11,7 @@ import numpy as np
 from orthofit import __version__
 from orthofit.assess.assessment import Assessment
 from orthofit.config.params import InsoleParams
+from orthofit.config.print_profile import INSOLE_PRINT_PROFILE, print_profile, slicer_project_config
 from orthofit.config.settings import Override, Settings, ShoeSizeRequest
 from orthofit.config.thresholds import Thresholds
 from orthofit.errors import ValidationError
@@ -51,6 +52,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
         The feet to make insoles for (each needs a foot length).
     """
     case = assessment.case
+    printing = print_profile(INSOLE_PRINT_PROFILE)
     out = []
     for side in sides:
         foot = foot_dimensions(case, side)
@@ -75,6 +77,9 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
         v, f = insole.solid.vertices, insole.solid.faces
         zones = _zones_of(foot, rx.params, v, side)
         meta = _metadata(case, rx, name)
+        meta["orthofit:print_profile"] = (
+            f"{printing.name} (profiles/print/{printing.name}.ini; in this file as PrusaSlicer's project settings)"
+        )
         meta["orthofit:zones"] = json.dumps(
             [{"name": z.name, "fill_density_pct": z.density_pct, "fill_pattern": INFILL_PATTERN} for z in zones],
             ensure_ascii=False,
@@ -88,6 +93,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
                 meta,
                 [(z.name, z.vertices, z.faces, z.settings) for z in zones],
                 {"fill_pattern": INFILL_PATTERN},
+                slicer_project_config(printing),
             ),
         }
         out.append(InsoleOutput(rx, insole, printability(insole), files, zones))

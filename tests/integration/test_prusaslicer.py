@@ -177,3 +177,43 @@ def test_scan_fitted_3mf_slices(tmp_path, scan_records):
     mesh = trimesh.load(stl, force="mesh")
     assert mesh.is_watertight and mesh.volume > 0
     assert float(info["volume"]) == pytest.approx(mesh.volume, rel=1e-3)
+
+
+# --- the shipped print profile -----------------------------------------------------------------
+
+
+def gcode_summary(gcode: str) -> tuple[float, float]:
+    """PrusaSlicer's ``; filament used [g]`` and its normal-mode print time (hours) from G-code."""
+    grams = re.search(r"^; filament used \[g\] = ([\d.]+)", gcode, re.M)
+    time = re.search(r"^; estimated printing time \(normal mode\) = (.+)$", gcode, re.M)
+    assert grams and time, "the G-code carries no filament mass or print time"
+    parts = dict((unit, float(n)) for n, unit in re.findall(r"(\d+)([dhms])", time.group(1)))
+    hours = parts.get("d", 0) * 24 + parts.get("h", 0) + parts.get("m", 0) / 60 + parts.get("s", 0) / 3600
+    return float(grams.group(1)), hours
+
+
+@pytest.mark.slow
+@pytest.mark.slicer
+def test_an_insole_3mf_slices_with_its_print_profile(zoned):
+    """PrusaSlicer, given only the 3MF, slices it with the TPU 95A profile the 3MF carries:
+    every setting of profiles/print/tpu-95a-insole.ini is in the G-code's own settings, and
+    the G-code states the filament mass and the print time (what bench_print.py prints)."""
+    from orthofit.config.print_profile import INSOLE_PRINT_PROFILE, print_profile
+    from orthofit.export.files import SLICER_PROJECT_PATH
+
+    out, paths, d = zoned
+    with zipfile.ZipFile(paths["3mf"]) as z:
+        assert SLICER_PROJECT_PATH in z.namelist()
+    gcode = slice_file(paths["3mf"], d).read_text()
+    used = dict(re.findall(r"^; ([a-z][a-z0-9_]*) = (.*)$", gcode, re.M))
+    profile = print_profile(INSOLE_PRINT_PROFILE)
+    for key, value in profile.settings:
+        # PrusaSlicer lists its print, filament and printer settings; the infill density is
+        # the stiffness zones' (PrusaSlicer lists one region's)
+        if key in used and key != "fill_density":
+            assert used[key].strip('"') == value.strip('"'), key
+    assert used["filament_type"] == "FLEX" and used["perimeters"] == "2"
+    grams, hours = gcode_summary(gcode)
+    volume_cm3 = out.insole.volume_mm3 / 1000.0
+    assert 0.2 * volume_cm3 * 1.21 < grams < 1.21 * volume_cm3  # infilled: lighter than solid TPU
+    assert 0.5 < hours < 24
