@@ -247,6 +247,65 @@ def extrude_height_field(
     return solid, check_solid(solid)
 
 
+def extrude_between(
+    outline: Polygon,
+    top: Callable[[np.ndarray], np.ndarray],
+    bottom: Callable[[np.ndarray], np.ndarray],
+    edge_mm: float,
+    min_thickness_mm: float,
+    border_edge_mm: float | None = None,
+    border_depth_mm: float = 0.0,
+    zones: Sequence[tuple[Polygon, float]] = (),
+) -> tuple[Solid, SolidCheck]:
+    """The solid between two height fields over ``outline``: z = bottom(x, y) to z = top(x, y).
+
+    The construction issue 15's insoles need: a bottom that follows a shoe's footbed (its
+    heel-to-toe drop, toe spring and transverse curve) rather than a flat plane, and a heel
+    cup that is a wall of set thickness (the bottom rising under the rim) rather than a solid
+    block. Top and bottom share one triangulation of the outline (so the thickness is checked
+    at every vertex); the walls join their rings.
+
+    Parameters
+    ----------
+    top, bottom : callable
+        (n, 2) points -> (n,) heights, mm.
+    edge_mm : float
+        Target edge length of the triangles, mm.
+    min_thickness_mm : float
+        top - bottom must be at least this everywhere (> 0), mm.
+    border_edge_mm, border_depth_mm, zones : optional
+        Finer meshing along the outline and in zones (see :func:`triangulate_outline`).
+
+    Raises
+    ------
+    GeometryError
+        Thinner than ``min_thickness_mm`` somewhere (where is said), or not a valid solid.
+    """
+    if not min_thickness_mm > 0:
+        raise GeometryError(f"min_thickness_mm must be positive, not {min_thickness_mm}")
+    pts, tri, n_ring = triangulate_outline(outline, edge_mm, border_edge_mm, border_depth_mm, zones)
+    zt = np.asarray(top(pts), dtype=float)
+    zb = np.asarray(bottom(pts), dtype=float)
+    if not (np.isfinite(zt).all() and np.isfinite(zb).all()):
+        raise GeometryError("a surface of the solid is not finite")
+    thickness = zt - zb
+    k = int(np.argmin(thickness))
+    if thickness[k] < min_thickness_mm - 1e-9:
+        raise GeometryError(
+            f"the solid would be {thickness[k]:.2f} mm thick at x = {pts[k, 0]:.0f} mm, y = {pts[k, 1]:.0f} mm, "
+            f"thinner than {min_thickness_mm:g} mm"
+        )
+    n = len(pts)
+    vertices = np.vstack([np.column_stack([pts, zt]), np.column_stack([pts, zb])])
+    i = np.arange(n_ring)
+    j = (i + 1) % n_ring
+    # The ring is CCW from above: outward walls go top(i) -> bottom(i) -> bottom(j) ...
+    walls = np.concatenate([np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
+    faces = np.vstack([tri, tri[:, ::-1] + n, walls]).astype(np.int64)
+    solid = Solid(vertices, faces)
+    return solid, check_solid(solid)
+
+
 @dataclass(frozen=True)
 class SolidCheck:
     watertight: bool
