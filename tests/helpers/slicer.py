@@ -54,8 +54,9 @@ def _failure(what: str, result: subprocess.CompletedProcess) -> str:
     )
 
 
-def slice_file(path: Path | str, out_dir: Path | str) -> Path:
-    """Slice an STL or 3MF file to G-code with PrusaSlicer's default FFF settings.
+def slice_file(path: Path | str, out_dir: Path | str, load: Path | str | None = None) -> Path:
+    """Slice an STL or 3MF file to G-code with PrusaSlicer's default FFF settings (a 3MF's
+    own project settings over them, and ``load``'s, a PrusaSlicer .ini, over both).
 
     Runs ``prusa-slicer --loglevel 2 --datadir OUT_DIR/prusa-slicer-datadir --export-gcode
     PATH --bed-shape 0x0,300x0,300x300,0x300 --center 150,150 --output OUT_DIR/NAME.gcode``
@@ -68,6 +69,8 @@ def slice_file(path: Path | str, out_dir: Path | str) -> Path:
         The mesh file (``.stl`` or ``.3mf``), coordinates in mm.
     out_dir : path
         An existing directory for the G-code (``tmp_path`` in a test).
+    load : path, optional
+        A PrusaSlicer settings file (``--load``).
 
     Returns
     -------
@@ -77,7 +80,9 @@ def slice_file(path: Path | str, out_dir: Path | str) -> Path:
     path = Path(path).resolve()
     out_dir = Path(out_dir).resolve()
     out = out_dir / f"{path.name}.gcode"
+    loaded = ("--load", str(Path(load).resolve())) if load is not None else ()
     result = _run(
+        *loaded,
         "--loglevel", "2",
         "--datadir", str(out_dir / "prusa-slicer-datadir"),
         "--export-gcode", str(path),

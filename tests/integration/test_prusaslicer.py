@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from helpers.repo import EXAMPLES
+from helpers.repo import EXAMPLES, ROOT
 from helpers.slicer import extrusion_moves, extrusions, model_info, slice_file
 from helpers.steps import assess_case, measured_from_scans, settings
 from orthofit.assess.assessment import assess
@@ -120,8 +120,11 @@ def test_3mf_carries_prusaslicer_volumes(zoned):
 @pytest.mark.slicer
 def test_zones_print_at_their_densities_without_border_walls(zoned):
     out, paths, d = zoned
-    zoned_g = extrusions(slice_file(paths["3mf"], d).read_text())
-    plain_g = extrusions(slice_file(paths["stl"], d).read_text())  # PrusaSlicer's default infill
+    zoned_g = extrusions(slice_file(paths["3mf"], d).read_text())  # with the profile it carries
+    # the same profile, loaded for the STL: only the zones differ
+    plain_g = extrusions(
+        slice_file(paths["stl"], d, load=ROOT / "profiles" / "print" / "tpu-95a-insole.ini").read_text()
+    )
     fl = out.insole.foot.foot_length_mm
     x0 = plain_g["x"][plain_g["type"] == "External perimeter"].min()  # the insole's heel on the bed
 
