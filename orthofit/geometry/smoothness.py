@@ -141,7 +141,7 @@ def _notch_depth(outline: Polygon) -> float:
         return 0.0
     # The depth of a filled inlet: the furthest point of it from the closed outline's edge.
     boundary = closed.exterior
-    pts = []
+    pts: list[np.ndarray] = []
     for part in getattr(filled, "geoms", [filled]):
         pts.extend(np.asarray(part.exterior.coords))
     if not pts:
