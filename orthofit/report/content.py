@@ -146,7 +146,9 @@ def usual_range(a: Assessment, name: str, thresholds) -> tuple[float | None, flo
     previous = None
     for band in bands:
         if band.suggests in (ArchType.NORMAL.value, Pronation.NEUTRAL.value):
-            return (previous.upper if previous is not None else None, band.upper)
+            lo, hi = (previous.upper if previous is not None else None), band.upper
+            # One band over every value (a thresholds file may say so): no range to print.
+            return None if lo is None and hi is None else (lo, hi)
         previous = band
     return None
 

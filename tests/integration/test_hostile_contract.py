@@ -1107,8 +1107,18 @@ def test_fit_of_any_case_file_writes_a_complete_set_or_keeps_the_earlier_one(cli
         _fit_into_earlier(cli, Path(d), earlier_sets[which], case.data)
 
 
+#: Found by CI: a thresholds file whose only Arch Index band is "normal" (no upper limit) made
+#: the report print the usual range "≥ None" and crash (exit 1).
+REPRO_ONE_NORMAL_BAND = Generated(
+    b'["arch_index"]\n"groups" = [{"min_age_years" = 0, "bands" = [{"label" = "left", '
+    b'"suggests" = "normal", "severity" = "left"}]}]\n',
+    ("one band, normal, over every value",),
+)
+
+
 @pytest.mark.slow  # 80 fits with a hostile template or thresholds file: about 15 s
 @_settings(80)
+@example(example="child", option=("thresholds", REPRO_ONE_NORMAL_BAND), which="normal-adult")
 @given(
     example=st.sampled_from(["child", "normal-adult", "asymmetric-adult", "red-flag"]),
     option=st.one_of(
