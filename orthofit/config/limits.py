@@ -3,7 +3,7 @@
 Every limit is far above what a clinic or a lab produces (a 12,800-triangle standing scan is
 0.6 MB; a case file 5 kB; a pressure plate 64 x 95 cells) and low enough that the worst
 accepted input finishes in seconds and well under 1 GB of memory
-(``benchmarks/worst_inputs.py`` prints the figures). The README's "Input limits" table
+(``benchmarks/bench_worst_inputs.py`` prints the figures). The README's "Input limits" table
 repeats them.
 """
 

@@ -99,7 +99,7 @@ def smoothness(vertices: np.ndarray, faces: np.ndarray, outline: Polygon) -> Smo
     up = normal[:, 2] > 1e-9 * length  # the top surface (walls are vertical, the bottom faces down)
     centre = tri.mean(axis=1)
     inner = outline.buffer(-RIM_BAND_MM)
-    inside = up & shapely.contains_xy(inner, centre[:, 0], centre[:, 1]) if not inner.is_empty else up & False
+    inside = up & (not inner.is_empty) & shapely.contains_xy(inner, centre[:, 0], centre[:, 1])
     if inside.any():
         slope = np.degrees(np.arccos(np.clip(normal[inside, 2] / length[inside], -1.0, 1.0)))
         k = int(np.argmax(slope))
