@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from orthofit.config.profiles import profiles_dir
 from orthofit.errors import OrthofitError
@@ -42,8 +43,10 @@ class PrintProfile:
         return dict(self.settings)[key]
 
 
+@lru_cache(maxsize=8)
 def print_profile(name: str) -> PrintProfile:
-    """The shipped print profile ``name`` (``profiles/print/NAME.ini``).
+    """The shipped print profile ``name`` (``profiles/print/NAME.ini``), read once per process
+    (a batch builds thousands of insoles; the shipped files do not change while it runs).
 
     Raises
     ------
