@@ -32,6 +32,18 @@ class FootprintError(UserError):
     """A footprint outline is degenerate or cannot be measured."""
 
 
+class DesignError(UserError):
+    """The prescribed insole cannot be made as asked: its shape would break a smoothness rule
+    (a slope, a step or a notch the foot would feel); the message says where and what to change.
+    """
+
+
+class FitError(UserError):
+    """The insole would not fit its shoe: over the shoe type's thickness budget, or larger than
+    the shoe's inside.
+    """
+
+
 class OutputError(UserError):
     """An output file or folder cannot be written."""
 

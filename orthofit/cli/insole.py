@@ -28,6 +28,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="make the insole as long as this shoe (eu:42, uk:8, us-men:9, us-women:10, "
         "mondopoint:265) instead of foot length + allowance",
     )
+    p.add_argument(
+        "--shoe-inside",
+        metavar="LENGTHxWIDTH",
+        help="the shoe's inside length and ball width in mm (e.g. 270x98): the insole must fit it "
+        "(default: a shoe of the profile's shoe type fitted to the foot; --set shoe=athletic|everyday|dress|boot)",
+    )
     p.add_argument("--fine", action="store_true", help="fine mesh (0.5 mm edges) instead of 1.5 mm")
     options.debug(p)
     p.set_defaults(run=run)

@@ -83,4 +83,5 @@ def settings(args: argparse.Namespace) -> Settings:
         shoe_size=get("shoe_size"),
         nd_criterion=get("nd_criterion"),
         length=get("length"),
+        shoe_inside=get("shoe_inside"),
     )

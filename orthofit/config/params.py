@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from importlib import resources
-from typing import Any
+from typing import Any, Self
 
 from orthofit.errors import ValidationError, shown
 
@@ -24,21 +24,54 @@ from orthofit.errors import ValidationError, shown
 CORE = "core"
 
 
-class InsoleLength(str, Enum):
+class Choice(str, Enum):
+    """A closed choice among insole parameters (``length``, ``construction``, ``shoe``)."""
+
+    @classmethod
+    def parse(cls, value: object, where: str = "") -> Self:
+        for m in cls:
+            if str(value).strip().lower() in (m.value, m.name.lower(), m.name.lower().replace("_", "-")):
+                return m
+        raise ValidationError(
+            f"{where or cls.__name__} = {shown(value)} is not valid; use one of "
+            + ", ".join(repr(m.value) for m in cls)
+        )
+
+
+class InsoleLength(Choice):
     """How far forward the insole reaches."""
 
     FULL = "full"  # to the toe tip plus the length allowance
     SULCUS = "sulcus"  # to the toe sulcus, behind the toes
     THREE_QUARTER = "3/4"  # ends just behind the metatarsal heads
 
-    @classmethod
-    def parse(cls, value: object, where: str = "length") -> InsoleLength:
-        for m in cls:
-            if str(value).strip().lower() in (m.value, m.name.lower(), m.name.lower().replace("_", "-")):
-                return m
-        raise ValidationError(
-            f"{where} = {shown(value)} is not valid; use one of " + ", ".join(repr(m.value) for m in cls)
-        )
+
+class Construction(Choice):
+    """How the insole is made (orthofit.geometry.construction)."""
+
+    #: Top = the foot-contact surface, bottom = the shoe's footbed; the heel cup a wall.
+    FULL_CONTACT = "full-contact"
+    #: A functional orthosis shell of uniform thickness, 3/4 length, on a flat-bottomed post.
+    SHELL = "shell"
+
+
+class ShoeType(Choice):
+    """The shoe the insole is made for: its footbed shape and thickness budget
+    (``orthofit/data/shoes.toml``).
+    """
+
+    ATHLETIC = "athletic"
+    EVERYDAY = "everyday"
+    DRESS = "dress"
+    BOOT = "boot"
+
+
+#: The choice parameters: name -> (enum, default).
+CHOICES: dict[str, tuple[type[Choice], Choice]] = {
+    "length": (InsoleLength, InsoleLength.FULL),
+    "construction": (Construction, Construction.FULL_CONTACT),
+    "shoe": (ShoeType, ShoeType.EVERYDAY),
+}
 
 
 @dataclass(frozen=True)
@@ -91,14 +124,32 @@ PARAMETERS: dict[str, ParamSpec] = _load_specs()
 #: The feature names, in the order they first appear in the table (the order their heights add up).
 FEATURE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(s.feature for s in PARAMETERS.values() if s.feature != CORE))
 
-_LENGTH_DOC = {
-    "name": "length",
-    "default": InsoleLength.FULL.value,
-    "range": None,
-    "unit": "",
-    "doc": "full, sulcus or 3/4 length",
-    "source": "[D]",
-}
+_CHOICE_DOCS = [
+    {
+        "name": "length",
+        "default": InsoleLength.FULL.value,
+        "range": None,
+        "unit": "",
+        "doc": "full, sulcus or 3/4 length",
+        "source": "[D]",
+    },
+    {
+        "name": "construction",
+        "default": Construction.FULL_CONTACT.value,
+        "range": None,
+        "unit": "",
+        "doc": "full-contact insole or functional orthosis shell (docs/insole-constructions.md)",
+        "source": "[D]",
+    },
+    {
+        "name": "shoe",
+        "default": ShoeType.EVERYDAY.value,
+        "range": None,
+        "unit": "",
+        "doc": "shoe type: athletic, everyday, dress or boot (footbed shape and thickness budget)",
+        "source": "orthofit/data/shoes.toml",
+    },
+]
 
 
 class InsoleParams:
@@ -108,13 +159,20 @@ class InsoleParams:
     Signs: posts are positive for varus (medial side raised), negative for valgus.
     """
 
-    __slots__ = ("length", "_values")
+    __slots__ = ("length", "construction", "shoe", "_values")
     length: InsoleLength
+    construction: Construction
+    shoe: ShoeType
     _values: dict[str, float]
 
-    def __init__(self, length: InsoleLength | str = InsoleLength.FULL, **values: Any) -> None:
+    def __init__(
+        self,
+        length: InsoleLength | str = InsoleLength.FULL,
+        construction: Construction | str = Construction.FULL_CONTACT,
+        shoe: ShoeType | str = ShoeType.EVERYDAY,
+        **values: Any,
+    ) -> None:
         check_names(values)
-        parsed = length if isinstance(length, InsoleLength) else InsoleLength.parse(length)
         out: dict[str, float] = {}
         for name, spec in PARAMETERS.items():
             value = values.get(name, spec.default)
@@ -123,7 +181,9 @@ class InsoleParams:
             if not spec.low <= value <= spec.high:
                 raise ValidationError(f"{name} = {value:g} is out of range: it must be {spec.range_text()}")
             out[name] = float(value)
-        object.__setattr__(self, "length", parsed)
+        for name, given in (("length", length), ("construction", construction), ("shoe", shoe)):
+            kind = CHOICES[name][0]
+            object.__setattr__(self, name, given if isinstance(given, kind) else kind.parse(given, name))
         object.__setattr__(self, "_values", out)
         self._check()
 
@@ -175,7 +235,7 @@ class InsoleParams:
         return "InsoleParams(" + ", ".join(f"{k}={v!r}" for k, v in self.as_dict().items()) + ")"
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickling (batch worker processes)
-        return (_rebuild, (self.length, self._values))
+        return (_rebuild, (self.length, self.construction, self.shoe, self._values))
 
     def value(self, name: str) -> float:
         """The value of the numeric parameter ``name``."""
@@ -184,25 +244,31 @@ class InsoleParams:
     def with_values(self, **changes: Any) -> InsoleParams:
         """A copy with some fields changed (validated); unknown names are an error."""
         check_names(changes)
-        d: dict[str, Any] = {**self._values, "length": self.length}
+        d: dict[str, Any] = {**self._values, **self.choices()}
         d.update(changes)
         return InsoleParams(**d)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"length": self.length.value, **self._values}
+        return {**{k: v.value for k, v in self.choices().items()}, **self._values}
+
+    def choices(self) -> dict[str, Choice]:
+        """The choice parameters (``length``, ``construction``, ``shoe``)."""
+        return {name: getattr(self, name) for name in CHOICES}
 
 
-def _rebuild(length: InsoleLength, values: Mapping[str, float]) -> InsoleParams:
-    return InsoleParams(length, **values)
+def _rebuild(
+    length: InsoleLength, construction: Construction, shoe: ShoeType, values: Mapping[str, float]
+) -> InsoleParams:
+    return InsoleParams(length, construction, shoe, **values)
 
 
 def parameter_names() -> list[str]:
-    return ["length", *PARAMETERS]
+    return [*CHOICES, *PARAMETERS]
 
 
 def parameter_table() -> list[dict[str, Any]]:
     """Name, default, range, unit, meaning and source of every parameter (for docs and reports)."""
-    return [dict(_LENGTH_DOC)] + [
+    return [dict(d) for d in _CHOICE_DOCS] + [
         {
             "name": s.name,
             "default": s.default,
@@ -222,15 +288,15 @@ def check_names(values: Mapping[str, Any], where: str = "insole parameters") -> 
     check_keys(dict(values), parameter_names(), where, ValidationError)
 
 
-def parse_set_option(text: str) -> tuple[str, float | InsoleLength]:
+def parse_set_option(text: str) -> tuple[str, float | Choice]:
     """Parse one ``--set name=value`` into (name, value); numbers become floats."""
     if "=" not in text:
         raise ValidationError(f"--set {shown(text)}: write it as name=value, e.g. --set heel_cup_depth_mm=14")
     name, _, raw = text.partition("=")
     name, raw = name.strip(), raw.strip()
     check_names({name: None}, "--set")
-    if name == "length":
-        return name, InsoleLength.parse(raw, "--set length")
+    if name in CHOICES:
+        return name, CHOICES[name][0].parse(raw, f"--set {name}")
     try:
         return name, float(raw)
     except ValueError:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orthofit.config.params import InsoleLength, check_names
+from orthofit.config.params import Choice, InsoleLength, check_names
 from orthofit.config.profiles import Profile, load_profile
+from orthofit.config.shoes import ShoeInside
 from orthofit.config.templates import check_template, load_report_template
 from orthofit.config.thresholds import Thresholds, load_thresholds
 from orthofit.errors import ValidationError, shown
@@ -26,7 +27,7 @@ FINE_EDGE_MM = 0.5
 SIZE_SYSTEMS = ("eu", "uk", "us-men", "us-women", "mondopoint")
 
 #: A value of an insole parameter as set by the clinician: a number, or the insole length.
-Override = float | InsoleLength
+Override = float | Choice
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class Settings:
     overrides : dict of str -> float or InsoleLength
         Insole parameters set by the clinician (``--set``, ``--length``), applied last.
     shoe_size : ShoeSizeRequest or None
+    shoe_inside : ShoeInside or None
+        A shoe's inside as the lab measured it (``--shoe-inside``): the insole must fit it.
     nd_criterion : NavicularDropCriterion
         Upper limit of normal navicular drop.
     profile_requested : str
@@ -86,6 +89,7 @@ class Settings:
     overrides: dict[str, Override] = field(default_factory=dict)
     shoe_size: ShoeSizeRequest | None = None
     nd_criterion: NavicularDropCriterion | None = None
+    shoe_inside: ShoeInside | None = None
     profile_requested: str = "neutral"
     files: dict[str, Path] = field(default_factory=dict)
 
@@ -105,6 +109,7 @@ def load_settings(
     shoe_size: str | ShoeSizeRequest | None = None,
     nd_criterion: str | NavicularDropCriterion | None = None,
     length: str | InsoleLength | None = None,
+    shoe_inside: str | None = None,
 ) -> Settings:
     """Build the settings of a run from option values (names, paths and strings as typed).
 
@@ -133,6 +138,7 @@ def load_settings(
         edge_mm=FINE_EDGE_MM if fine else DEFAULT_EDGE_MM,
         overrides=values,
         shoe_size=ShoeSizeRequest.parse(shoe_size) if isinstance(shoe_size, str) else shoe_size,
+        shoe_inside=ShoeInside.parse(shoe_inside) if shoe_inside else None,
         nd_criterion=(
             NavicularDropCriterion.parse(nd_criterion, "--nd-criterion")
             if isinstance(nd_criterion, str)

@@ -100,6 +100,8 @@ RED_FLAG_SYSTEM = f"{BASE}/CodeSystem/red-flag"
 URGENCY_SYSTEM = f"{BASE}/CodeSystem/referral-urgency"
 PARAMETER_SYSTEM = f"{BASE}/CodeSystem/insole-parameter"
 LENGTH_SYSTEM = f"{BASE}/CodeSystem/insole-length"
+CONSTRUCTION_SYSTEM = f"{BASE}/CodeSystem/insole-construction"
+SHOE_SYSTEM = f"{BASE}/CodeSystem/shoe-type"
 DEVICE_SYSTEM = f"{BASE}/CodeSystem/device"
 SOURCE_SYSTEM = f"{BASE}/CodeSystem/value-source"
 SIDE_SYSTEM = f"{BASE}/CodeSystem/side"
@@ -586,7 +588,15 @@ def _parameters(params: InsoleParams) -> list[dict[str, Any]]:
         {
             "code": _concept(PARAMETER_SYSTEM, "length", "insole length: full, sulcus or 3/4"),
             "valueCodeableConcept": _concept(LENGTH_SYSTEM, params.length.value, params.length.value),
-        }
+        },
+        {
+            "code": _concept(PARAMETER_SYSTEM, "construction", "insole construction: full-contact or shell"),
+            "valueCodeableConcept": _concept(CONSTRUCTION_SYSTEM, params.construction.value, params.construction.value),
+        },
+        {
+            "code": _concept(PARAMETER_SYSTEM, "shoe", "shoe type: athletic, everyday, dress or boot"),
+            "valueCodeableConcept": _concept(SHOE_SYSTEM, params.shoe.value, params.shoe.value),
+        },
     ]
     for name, spec in PARAMETERS.items():
         out.append(

@@ -9,7 +9,7 @@ smooth (raised cosines and smoothsteps), so a 1.5 mm mesh follows it to well und
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -23,6 +23,8 @@ from orthofit.geometry.outline import FootDimensions, Landmarks, landmarks
 REAR_FULL = 0.25
 REAR_END = 0.42
 _BORDER_STEP_MM = 0.25
+#: Spacing of the x samples of the medial and lateral borders, mm (they are interpolated).
+_BORDER_X_STEP_MM = 1.0
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,14 @@ class SurfaceContext:
     border_lateral: np.ndarray  # (k,) lateral border y at border_x
     boundary: np.ndarray  # (k, 2) dense samples along the outline, in order
     boundary_tree: cKDTree  # nearest-sample lookup on ``boundary``
+    #: The last points asked of :meth:`distance_to_edge` and their distances: a construction
+    #: asks again for the points the features just measured.
+    _last: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, outline: Polygon, foot: FootDimensions) -> SurfaceContext:
         x0, _, x1, _ = outline.bounds
-        xs = np.linspace(x0 + 1e-6, x1 - 1e-6, max(int((x1 - x0) / 0.5), 8))
+        xs = np.linspace(x0 + 1e-6, x1 - 1e-6, max(int((x1 - x0) / _BORDER_X_STEP_MM), 8))
         lines = shapely.linestrings(
             np.stack([np.stack([xs, np.full_like(xs, -1e3)], 1), np.stack([xs, np.full_like(xs, 1e3)], 1)], 1)
         )
@@ -57,6 +62,8 @@ class SurfaceContext:
         exact. Distance to the nearest sample alone is off by up to half the sample spacing,
         which a steep heel-cup wall turns into millimetres of height.
         """
+        if self._last.get("xy") is xy:
+            return self._last["d"]
         k = len(self.boundary)
         i = self.boundary_tree.query(xy)[1]
         best = np.full(len(xy), np.inf)
@@ -65,6 +72,7 @@ class SurfaceContext:
             ab = b - a
             t = np.clip(np.einsum("ij,ij->i", xy - a, ab) / np.einsum("ij,ij->i", ab, ab), 0.0, 1.0)
             best = np.minimum(best, np.linalg.norm(xy - (a + t[:, None] * ab), axis=1))
+        self._last.update(xy=xy, d=best)
         return best
 
     def extent(self, x0: float, x1: float) -> tuple[float, float]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orthofit.geometry.build import Insole
-from orthofit.geometry.smoothness import Smoothness, smoothness
+from orthofit.geometry.smoothness import Smoothness
 
 #: Densities of solid material, g/cm³ (typical datasheet values [D]). A print with partial
 #: infill weighs less; the figure is an upper bound for a solid print.
@@ -42,11 +42,7 @@ class Printability:
         ]
         if self.smoothness is not None:
             broken = self.smoothness.broken_rules
-            lines.append(
-                "smoothness: within the rules"
-                if not broken
-                else "smoothness (reported, not yet enforced): " + "; ".join(broken)
-            )
+            lines.append("smoothness: within the rules" if not broken else "smoothness: " + "; ".join(broken))
         return lines
 
 
@@ -64,7 +60,7 @@ def printability(insole: Insole, bed_mm: tuple[float, float] = DEFAULT_BED_MM) -
         bed_mm=bed_mm,
         fits_bed=rotation is not None,
         bed_rotation_deg=rotation,
-        smoothness=smoothness(*_right_frame(insole), insole.outline),
+        smoothness=insole.smoothness,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from orthofit.geometry.build import Insole
 from orthofit.geometry.printability import Printability
+from orthofit.geometry.shoe_fit import ShoeFit
 from orthofit.geometry.zones import Zone
 from orthofit.prescribe.prescription import Prescription
 
@@ -21,3 +22,4 @@ class InsoleOutput:
     printability: Printability
     files: dict[str, bytes]  # file name -> bytes (STL and 3MF)
     zones: tuple[Zone, ...] = ()  # the 3MF's stiffness zones, slicer order
+    fit: ShoeFit | None = None  # the shoe-fit check (orthofit.geometry.shoe_fit)

@@ -7,7 +7,8 @@ the scan; allow an arch fill / raise of 0 to +6 mm; never go above the non-weigh
 * **Outline**: the foot's plan silhouette below :data:`OUTLINE_HEIGHT_MM` (the sole and its
   rounded edges, below the malleoli), smoothed by a closing and an opening of
   :data:`OUTLINE_SMOOTH_MM` (toe gaps and scanner jaggies out), the toe region stretched so
-  the tip lies ``length_allowance_mm`` beyond the longest toe, and grown by half the
+  the tip lies ``length_allowance_mm`` beyond the longest toe and closed again by
+  :data:`TOE_CLOSE_MM` (no notch between the toes), and grown by half the
   ``width_allowance_mm`` all round. Sulcus and 3/4 lengths are cut as for the parametric
   insole.
 * **Plantar surface**: the underside of the foot, the lowest point of the scan over each
@@ -21,7 +22,9 @@ the scan; allow an arch fill / raise of 0 to +6 mm; never go above the non-weigh
   plantar surface in the midfoot up to the arch's own height (the scan's plantar arch
   height: the foot's medial side rises higher, and the support should not follow it), at
   most :data:`FOREFOOT_CONTOUR_MM` under the forefoot, and nothing under the toes (no toe
-  crest, no lip at the tip). The arch fill is
+  crest, no lip at the tip); then, over the whole grid, no slope of the contour is steeper
+  than :data:`CONTOUR_MAX_SLOPE_DEG` (:func:`slope_limited`: the foot's side where the
+  silhouette meets it would stand as a tray wall, the change of cap as a cliff). The arch fill is
   ``arch_fill_mm`` (0-6 mm) in the parametric arch's footprint, capped by the arch drop when
   both dorsal heights are known, since the sitting (unloaded) arch is that much higher.
 
@@ -40,7 +43,7 @@ from shapely.geometry import Polygon
 from orthofit.config.params import InsoleLength, InsoleParams
 from orthofit.errors import ValidationError
 from orthofit.geometry.features.arch import arch_shape
-from orthofit.geometry.features.heel_cup import CUP_END, CUP_FULL
+from orthofit.geometry.features.heel_cup import CUP_END, CUP_FULL, rim_distance
 from orthofit.geometry.field import SurfaceContext
 from orthofit.geometry.field import smoothstep as _smoothstep
 from orthofit.geometry.outline import FootDimensions, _cut_short, landmarks
@@ -58,11 +61,17 @@ GRID_MM = 1.0
 SMOOTH_MM = 3.0
 #: Closing and opening radius that smooths the outline, mm [D].
 OUTLINE_SMOOTH_MM = 4.0
+#: Closing radius of the outline after the toe stretch, mm [D]: above the smoothness rule's
+#: 5 mm smallest notch radius.
+TOE_CLOSE_MM = 6.0
 #: A face belongs to the sole proper if its normal points down within this angle [D].
 SOLE_NORMAL_DEG = 60.0
 #: Under the forefoot and toes the top follows the foot by at most this much, mm [D]: the toes
 #: curl up at their tips and the sulcus lies higher, and neither should print as a ridge.
 FOREFOOT_CONTOUR_MM = 3.0
+#: Steepest slope of the scan's contour, degrees [D]: under the smoothness rule's 45°
+#: (orthofit.geometry.smoothness), with room for the features added on top.
+CONTOUR_MAX_SLOPE_DEG = 35.0
 #: The contour's largest height anywhere (the arch parameter's own maximum), mm.
 CONTOUR_MAX_MM = 30.0
 #: Parametric features the scan replaces.
@@ -85,10 +94,14 @@ class PlantarSurface:
     foot_length_mm: float
     arch_height_mm: float | None  # the scan's plantar arch height: the midfoot contour's cap
     notes: tuple[str, ...]
+    #: The contour over the grid, slope-limited (:func:`limited_contour`); None until made.
+    z_contour: np.ndarray | None = None
 
     def sample(self, xy: np.ndarray, which: str) -> np.ndarray:
-        """Bilinear height of ``z_sole`` or ``z_all`` at points (n, 2), mm."""
-        z = self.z_sole if which == "sole" else self.z_all
+        """Bilinear height of ``z_sole``, ``z_all`` or ``z_contour`` at points (n, 2), mm."""
+        z = {"sole": self.z_sole, "all": self.z_all, "contour": self.z_contour}[which]
+        if z is None:
+            raise ValueError("the slope-limited contour has not been made (limited_contour)")
         fx = np.clip((xy[:, 0] - self.x_mm[0]) / GRID_MM, 0, len(self.x_mm) - 1.000001)
         fy = np.clip((xy[:, 1] - self.y_mm[0]) / GRID_MM, 0, len(self.y_mm) - 1.000001)
         i, j = fx.astype(int), fy.astype(int)
@@ -199,6 +212,9 @@ def plantar_surface(
         return np.column_stack([xs, xy[:, 1]])
 
     poly = shapely.transform(poly, stretch)
+    # The stretch deepens what is left of the toe gaps: close them again, wider than the
+    # smoothness rule's smallest notch radius (orthofit.geometry.smoothness).
+    poly = poly.buffer(TOE_CLOSE_MM, quad_segs=8).buffer(-TOE_CLOSE_MM, quad_segs=8)
     if params.width_allowance_mm:
         poly = poly.buffer(params.width_allowance_mm / 2.0, quad_segs=8)
     shift = -poly.bounds[0]  # heel at x = 0
@@ -218,27 +234,77 @@ def plantar_surface(
     return PlantarSurface(poly, xg, yg, z_sole_s, z_all_s, foot.foot_length_mm, arch_height_mm, notes)
 
 
-def contour_height(
-    xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams, arch_fill_mm: float
-) -> dict[str, np.ndarray]:
-    """The scan's contribution to the top at ``xy`` (n, 2): ``contour`` (following the foot)
-    and ``arch_fill``, mm.
+def _scan_contour(xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams) -> np.ndarray:
+    """The foot's own shape under the insole at ``xy`` (n, 2), mm, before its slopes are
+    limited: the heel's underside up to the cup depth in the heel, the standing plantar
+    surface up to the arch's own height in the midfoot, at most :data:`FOREFOOT_CONTOUR_MM`
+    under the forefoot and nothing under the toes.
     """
-    x, y = xy[:, 0], xy[:, 1]
+    x = xy[:, 0]
     fl = ctx.foot.foot_length_mm
-    fx = x / fl
-    heel = _smoothstep(CUP_END, CUP_FULL, fx)  # 1 in the heel, 0 ahead of it
+    heel = _smoothstep(CUP_END, CUP_FULL, x / fl)  # 1 in the heel, 0 ahead of it
     fore = _smoothstep(ctx.marks.mth5_x_mm - 0.08 * fl, ctx.marks.mth5_x_mm, x)  # 1 from the ball on
     toes = _smoothstep(ctx.marks.mth1_x_mm, ctx.marks.mth1_x_mm + 0.06 * fl, x)  # 1 under the toes
-    # The heel cup follows the heel, and reaches the prescribed rim height at the edge even
-    # where the heel's own side is lower there.
-    d_edge = ctx.distance_to_edge(xy)
-    wall = p.heel_cup_depth_mm * np.clip(1.0 - d_edge / p.heel_cup_wall_width_mm, 0.0, 1.0) ** 2
-    cup = np.maximum(np.minimum(surface.sample(xy, "all"), p.heel_cup_depth_mm), wall)
+    cup = np.minimum(surface.sample(xy, "all"), p.heel_cup_depth_mm)
     arch_cap = surface.arch_height_mm if surface.arch_height_mm is not None else CONTOUR_MAX_MM
     mid_cap = arch_cap + (FOREFOOT_CONTOUR_MM - arch_cap) * fore
     sole = np.minimum(surface.sample(xy, "sole"), mid_cap) * (1.0 - toes)
-    out = {"contour": np.clip(heel * cup + (1.0 - heel) * sole, 0.0, None)}
+    return np.clip(heel * cup + (1.0 - heel) * sole, 0.0, None)
+
+
+def slope_limited(z: np.ndarray, cell_mm: float, max_slope: float) -> np.ndarray:
+    """The highest surface at or below ``z`` (a grid, mm) whose slope nowhere exceeds
+    ``max_slope`` (rise per run): a wall is cut back to a ramp, a dip is left alone.
+
+    Repeated 3 x 3 erosions by a cone (chamfer distances 1 and sqrt 2 cells) until nothing
+    changes: each pass carries the limit one cell further, so a wall of height H needs about
+    H / (max_slope cell_mm) passes.
+    """
+    from scipy import ndimage
+
+    step = max_slope * cell_mm
+    cone = -step * np.array([[np.sqrt(2.0), 1.0, np.sqrt(2.0)], [1.0, 0.0, 1.0], [np.sqrt(2.0), 1.0, np.sqrt(2.0)]])
+    out = z.copy()
+    for _ in range(int(np.ceil(np.ptp(z) / step)) + 2):
+        nxt = ndimage.grey_erosion(out, structure=cone, mode="nearest")
+        if np.array_equal(nxt, out):
+            break
+        out = nxt
+    return out
+
+
+def limited_contour(surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams) -> PlantarSurface:
+    """``surface`` with its contour made over the grid and slope-limited to
+    :data:`CONTOUR_MAX_SLOPE_DEG`: the foot's side, where the silhouette meets it, would
+    otherwise stand as a wall (the tray's medial wall), and the change from the arch cap to
+    the forefoot cap as a cliff.
+    """
+    gx, gy = np.meshgrid(surface.x_mm, surface.y_mm, indexing="ij")
+    raw = _scan_contour(np.column_stack([gx.ravel(), gy.ravel()]), surface, ctx, p).reshape(gx.shape)
+    limited = slope_limited(raw, GRID_MM, float(np.tan(np.radians(CONTOUR_MAX_SLOPE_DEG))))
+    from dataclasses import replace
+
+    return replace(surface, z_contour=limited)
+
+
+def contour_height(
+    xy: np.ndarray, surface: PlantarSurface, ctx: SurfaceContext, p: InsoleParams, arch_fill_mm: float
+) -> dict[str, np.ndarray]:
+    """The scan's contribution to the top at ``xy`` (n, 2): ``heel_cup`` and ``contour`` (the
+    foot's shape in the heel and ahead of it, its slopes limited) and ``arch_fill``, mm. The
+    heel cup reaches the prescribed rim at the
+    edge even where the heel's own side is lower there (the parametric cup's wall).
+    """
+    x, y = xy[:, 0], xy[:, 1]
+    fx = x / ctx.foot.foot_length_mm
+    d_edge = ctx.distance_to_edge(xy)
+    wall = p.heel_cup_depth_mm * np.clip(1.0 - rim_distance(d_edge, p) / p.heel_cup_wall_width_mm, 0.0, 1.0) ** 2
+    wall = wall * _smoothstep(CUP_END, CUP_FULL, fx)
+    own = surface.sample(xy, "contour") if surface.z_contour is not None else _scan_contour(xy, surface, ctx, p)
+    contour = np.maximum(own, wall)
+    # The heel's part is the heel cup (the full-contact construction makes it a wall).
+    heel = _smoothstep(CUP_END, CUP_FULL, fx)
+    out = {"heel_cup": heel * contour, "contour": (1.0 - heel) * contour}
     if arch_fill_mm > 0:
         t_med = np.maximum(np.interp(x, ctx.border_x, ctx.border_medial) - y, 0.0)
         out["arch_fill"] = arch_fill_mm * arch_shape(fx, t_med, p)

@@ -303,7 +303,10 @@ def extrude_between(
     walls = np.concatenate([np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
     faces = np.vstack([tri, tri[:, ::-1] + n, walls]).astype(np.int64)
     solid = Solid(vertices, faces)
-    return solid, check_solid(solid)
+    check = check_solid(solid)
+    return solid, SolidCheck(
+        check.watertight, check.winding_consistent, check.volume_mm3, float(thickness[k]), len(tri)
+    )
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,8 @@ class SolidCheck:
     watertight: bool
     winding_consistent: bool
     volume_mm3: float
+    min_thickness_mm: float = float("nan")  # top to bottom, where the builder measures it
+    top_faces: int = 0  # the solid's first top_faces faces are its top surface (0: not known)
 
 
 def check_solid(solid: Solid) -> SolidCheck:
@@ -332,3 +337,59 @@ def check_solid(solid: Solid) -> SolidCheck:
             "mm³); nothing was written"
         )
     return result
+
+
+def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """Unit normals at the vertices of a surface mesh, each the area-weighted mean of its
+    faces' normals ((n, 3); faces wound counter-clockwise seen from the side they point to).
+    """
+    v = vertices[faces]
+    fn = np.cross(v[:, 1] - v[:, 0], v[:, 2] - v[:, 0])  # length = 2 x area: area weighting
+    out = np.zeros_like(vertices)
+    for k in range(3):
+        np.add.at(out, faces[:, k], fn)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+def extrude_shell(
+    outline: Polygon,
+    surfaces: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]],
+    thickness_mm: float,
+    edge_mm: float,
+    border_edge_mm: float | None = None,
+    border_depth_mm: float = 0.0,
+    zones: Sequence[tuple[Polygon, float]] = (),
+) -> tuple[Solid, SolidCheck]:
+    """A shell of uniform thickness under a height field, with an optional solid post.
+
+    The bottom is the top moved ``thickness_mm`` along the top's vertex normals, so the shell
+    is that thick square to its surface wherever it curves gently (radius well above the
+    thickness), as a shell formed from a sheet is. Where ``post`` weighs 1 the bottom drops
+    straight down to ``post_bottom`` instead (a rearfoot post filling the space to a footbed).
+
+    Parameters
+    ----------
+    surfaces : callable
+        (n, 2) points -> (top (n,), post_bottom (n,), post (n,) in [0, 1]), mm.
+    thickness_mm : float
+        The shell's thickness, mm (> 0).
+    """
+    if not thickness_mm > 0:
+        raise GeometryError(f"the shell thickness must be positive, not {thickness_mm}")
+    pts, tri, n_ring = triangulate_outline(outline, edge_mm, border_edge_mm, border_depth_mm, zones)
+    zt, post_bottom, post = (np.asarray(a, dtype=float) for a in surfaces(pts))
+    if not (np.isfinite(zt).all() and np.isfinite(post_bottom).all()):
+        raise GeometryError("a surface of the solid is not finite")
+    top = np.column_stack([pts, zt])
+    offset = top - thickness_mm * vertex_normals(top, tri)
+    straight = np.column_stack([pts, np.minimum(post_bottom, offset[:, 2])])
+    bottom = offset + post[:, None] * (straight - offset)
+    n = len(pts)
+    vertices = np.vstack([top, bottom])
+    i = np.arange(n_ring)
+    j = (i + 1) % n_ring
+    walls = np.concatenate([np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
+    faces = np.vstack([tri, tri[:, ::-1] + n, walls]).astype(np.int64)
+    solid = Solid(vertices, faces)
+    check = check_solid(solid)
+    return solid, SolidCheck(check.watertight, check.winding_consistent, check.volume_mm3, thickness_mm, len(tri))

@@ -17,7 +17,16 @@ from orthofit.config.params import InsoleParams
 from orthofit.geometry.features import FEATURES
 from orthofit.geometry.field import REAR_END, REAR_FULL, SurfaceContext, SurfacePoints
 
-__all__ = ["REAR_END", "REAR_FULL", "Refinement", "SurfaceContext", "height_components", "refinement", "top_height"]
+__all__ = [
+    "REAR_END",
+    "REAR_FULL",
+    "Refinement",
+    "SurfaceContext",
+    "height_components",
+    "need_edge",
+    "refinement",
+    "top_height",
+]
 
 
 def height_components(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> dict[str, np.ndarray]:
@@ -45,6 +54,17 @@ def top_height(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> np.ndarr
     return np.sum(list(height_components(xy, ctx, p).values()), axis=0)
 
 
+def need_edge(curv: float, edge_mm: float, tolerance_mm: float) -> float | None:
+    """The edge length a surface of curvature ``curv`` (1/mm) needs to stay within
+    ``tolerance_mm`` (linear triangles of size h miss it by about curv h² / 8), or None when
+    ``edge_mm`` already does.
+    """
+    if curv <= 0:
+        return None
+    h = float(np.sqrt(8.0 * tolerance_mm / curv))
+    return max(h, 0.15) if h < edge_mm else None
+
+
 @dataclass(frozen=True)
 class Refinement:
     """Where the mesh must be finer than its base edge length to follow steep features."""
@@ -65,10 +85,7 @@ def refinement(ctx: SurfaceContext, p: InsoleParams, edge_mm: float, tolerance_m
     """
 
     def need(curv: float) -> float | None:
-        if curv <= 0:
-            return None
-        h = float(np.sqrt(8.0 * tolerance_mm / curv))
-        return max(h, 0.15) if h < edge_mm else None
+        return need_edge(curv, edge_mm, tolerance_mm)
 
     parts = [feature.refinement(ctx, p, need) for feature in FEATURES]
     border_curv = max((r.border_curvature for r in parts), default=0.0)

@@ -24,7 +24,7 @@ from typing import Any
 
 from orthofit import __version__
 from orthofit.assess.assessment import Assessment, assess
-from orthofit.config.params import InsoleLength
+from orthofit.config.params import Choice
 from orthofit.config.settings import Settings
 from orthofit.config.tomlfile import read_bytes
 from orthofit.errors import CaseFileError, ValidationError
@@ -135,9 +135,7 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
         "paper": settings.paper.value,
         "report_date": date,
         "inputs": inputs,
-        "overrides": {
-            k: (v.value if isinstance(v, InsoleLength) else v) for k, v in sorted(settings.overrides.items())
-        },
+        "overrides": {k: (v.value if isinstance(v, Choice) else v) for k, v in sorted(settings.overrides.items())},
         "insoles": {
             o.prescription.side.value: {
                 "params": o.prescription.params.as_dict(),

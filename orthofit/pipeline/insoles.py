@@ -10,17 +10,24 @@ import numpy as np
 
 from orthofit import __version__
 from orthofit.assess.assessment import Assessment
-from orthofit.config.params import InsoleParams
-from orthofit.config.print_profile import INSOLE_PRINT_PROFILE, print_profile, slicer_project_config
+from orthofit.config.params import Construction, InsoleParams
+from orthofit.config.print_profile import (
+    INSOLE_PRINT_PROFILE,
+    SHELL_PRINT_PROFILE,
+    print_profile,
+    slicer_project_config,
+)
 from orthofit.config.settings import Override, Settings, ShoeSizeRequest
 from orthofit.config.thresholds import Thresholds
-from orthofit.errors import ValidationError
+from orthofit.errors import FitError, ValidationError
 from orthofit.export.files import stl_bytes, threemf_bytes
+from orthofit.geometry.budget import heel_heights
 from orthofit.geometry.build import Insole, build_insole
 from orthofit.geometry.features import FEATURES
 from orthofit.geometry.outline import FootDimensions
 from orthofit.geometry.printability import printability
 from orthofit.geometry.product import InsoleOutput
+from orthofit.geometry.shoe_fit import shoe_fit
 from orthofit.geometry.zones import INFILL_PATTERN, Zone, insole_zones
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
@@ -52,7 +59,6 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
         The feet to make insoles for (each needs a foot length).
     """
     case = assessment.case
-    printing = print_profile(INSOLE_PRINT_PROFILE)
     out = []
     for side in sides:
         foot = foot_dimensions(case, side)
@@ -70,11 +76,20 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             reasons.append("estimated from foot length (ANSUR II mean proportions): " + ", ".join(foot.estimated))
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         insole, fit_reasons = _build_for(assessment, side, foot, rx.params, settings.edge_mm)
+        fit = shoe_fit(insole, heel_heights(insole), settings.shoe_inside)
+        if not fit.fits:
+            raise FitError(
+                f"the {side.value} insole would not fit its shoe ({fit.lines[0]}): "
+                + "; ".join(line.removeprefix("does NOT fit ") for line in fit.lines[1:])
+            )
         if fit_reasons:
             reasons.extend(fit_reasons)
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         name = f"{case.patient.id}-{side.value}"
-        v, f = insole.solid.vertices, insole.solid.faces
+        shell = insole.params.construction is Construction.SHELL
+        printing = print_profile(SHELL_PRINT_PROFILE if shell else INSOLE_PRINT_PROFILE)
+        printed = insole.print_pose()
+        v, f = printed.vertices, printed.faces
         zones = _zones_of(foot, rx.params, v, side)
         meta = _metadata(case, rx, name)
         meta["orthofit:print_profile"] = (
@@ -96,7 +111,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
                 slicer_project_config(printing),
             ),
         }
-        out.append(InsoleOutput(rx, insole, printability(insole), files, zones))
+        out.append(InsoleOutput(rx, insole, printability(insole), files, zones, fit))
     return out
 
 

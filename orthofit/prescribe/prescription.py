@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from orthofit.assess.assessment import Assessment, Finding, FootAssessment, Label
-from orthofit.config.params import PARAMETERS, InsoleLength, InsoleParams, check_names
+from orthofit.config.params import PARAMETERS, Choice, InsoleParams, check_names
 from orthofit.config.profiles import PronatedOrPlanusRules, RuleSettings
 from orthofit.config.settings import Override, Settings
+from orthofit.config.shoes import ShoeSpec, shoe_spec
 from orthofit.config.thresholds import ARCH_INDICES, PRONATION_INDICES, Thresholds
 from orthofit.model.case import FootPainSite
 from orthofit.model.enums import ArchType, Pronation, Side
@@ -204,10 +205,12 @@ def prescribe(
     for name, value in (overrides or {}).items():
         check_names({name: value}, "the overrides (--set)")
         draft.values[name] = value
-        shown = value.value if isinstance(value, InsoleLength) else value
+        shown = value.value if isinstance(value, Choice) else value
         draft.reasons.append(f"{name} = {_num(shown) if isinstance(shown, (int, float)) else shown}: {CLINICIAN}")
 
     params = InsoleParams(**draft.values)  # validates every field, overrides included
+    params, traded = _fit_the_shoe(params, rules, overrides, profile.start_params().heel_cup_depth_mm)
+    draft.reasons.extend(traded)
     draft.reasons.extend(_cup_warnings(params, rules))
     return Prescription(
         side=side, params=params, reasons=tuple(draft.reasons), profile=profile.name, referral_first=referral.needed
@@ -473,6 +476,90 @@ def _undetermined_reasons(a: Assessment, foot: FootAssessment) -> list[str]:
                 + (f"; not measured: {', '.join(missing)}" if missing else "")
             )
     return out
+
+
+def _fit_the_shoe(
+    p: InsoleParams, rules: RuleSettings, overrides: Mapping[str, object], profile_cup_mm: float
+) -> tuple[InsoleParams, list[str]]:
+    """Keep the rules' heel cup within what the shoe type holds (orthofit/data/shoes.toml).
+
+    A cup deeper than the shoe holds comes from the rules (Huppin's 14 or 20 mm with a skive;
+    the cavus cup): a skive is traded for a varus rearfoot post, which needs no deeper cup
+    (as the low-profile profile does), and any other cup is capped at the shoe's. What the
+    clinician set (``overrides``) is never traded: the builder then refuses the insole and
+    says what to trade.
+    """
+    spec = shoe_spec(p.shoe)
+    p, out = _fit_the_cup(p, rules, overrides, spec, profile_cup_mm)
+    seat = _seat_estimate_mm(p)
+    if seat > spec.heel_seat_max_mm and p.heel_lift_mm > 0 and "heel_lift_mm" not in overrides:
+        lift = max(round(p.heel_lift_mm - (seat - spec.heel_seat_max_mm), 1), 0.0)
+        out.append(
+            f"heel lift {_num(lift)} mm in the shoe, not {_num(p.heel_lift_mm)} mm: {spec.a_shoe} holds a "
+            f"heel seat of at most {_num(spec.heel_seat_max_mm)} mm; the remaining "
+            f"{_num(round(p.heel_lift_mm - lift, 1))} mm needs a shoe raise, or make it for a roomier shoe "
+            f"(--set shoe={_roomier_shoe('heel_seat_max_mm', seat)})"
+        )
+        p = p.with_values(heel_lift_mm=lift)
+    return p, out
+
+
+#: Rise of the heel-seat centre above the base per mm of medial heel skive and per degree of
+#: varus rearfoot post, mm (measured on built insoles of 230-290 mm feet) [D].
+_SEAT_PER_SKIVE_MM = 0.4
+_SEAT_PER_POST_DEG = 0.6
+
+
+#: A cup the rules cap at a shoe's budget is made this much shallower, mm [D]: the built rim
+#: stands a few tenths above its nominal depth where the wall meets the rounded lip.
+_CUP_MARGIN_MM = 1.0
+
+
+def _seat_estimate_mm(p: InsoleParams) -> float:
+    """The heel seat's thickness the parameters give, mm (the builder measures the real one)."""
+    return (
+        p.base_thickness_rearfoot_mm
+        + p.heel_cushion_mm
+        + p.heel_lift_mm
+        + _SEAT_PER_SKIVE_MM * p.medial_heel_skive_mm
+        + _SEAT_PER_POST_DEG * max(p.rearfoot_post_deg, 0.0)
+    )
+
+
+def _fit_the_cup(
+    p: InsoleParams, rules: RuleSettings, overrides: Mapping[str, object], spec: ShoeSpec, profile_cup_mm: float
+) -> tuple[InsoleParams, list[str]]:
+    """The cup part of :func:`_fit_the_shoe`; a traded skive leaves the profile's own cup."""
+    room = spec.cup_max_mm - _CUP_MARGIN_MM
+    if p.heel_cup_depth_mm <= spec.cup_max_mm or {"heel_cup_depth_mm", "medial_heel_skive_mm"} & set(overrides):
+        return p, []
+    r = rules.pronated_or_planus
+    shoe = f"{spec.a_shoe} holds a heel cup of at most {_num(spec.cup_max_mm)} mm"
+    if p.medial_heel_skive_mm > 0:
+        post = max(p.rearfoot_post_deg, r.varus_post_deg)
+        # Without the skive, Huppin asks for a deep cup only when the post exceeds the sum.
+        deep = post > r.heel_cup_deep_when_sum_above
+        cup = min(room, r.heel_cup_deep_min_mm if deep else profile_cup_mm)
+        traded = p.with_values(medial_heel_skive_mm=0.0, rearfoot_post_deg=post, heel_cup_depth_mm=cup)
+        return traded, [
+            f"{shoe}, less than the {_num(p.heel_cup_depth_mm)} mm a {_num(p.medial_heel_skive_mm)} mm medial heel "
+            f"skive needs ({_SRC_CUP}): the rearfoot is controlled by a {_num(post)}° varus rearfoot post instead "
+            f"({_SRC_POST}), heel cup {_num(cup)} mm; for the skive, make it for a roomier shoe "
+            f"(--set shoe={_roomier_shoe('cup_max_mm', p.heel_cup_depth_mm)})"
+        ]
+    traded = p.with_values(heel_cup_depth_mm=room)
+    return traded, [
+        f"heel cup {_num(room)} mm, not the {_num(p.heel_cup_depth_mm)} mm the rules ask: {shoe}; for the deeper "
+        f"cup, make it for a roomier shoe (--set shoe={_roomier_shoe('cup_max_mm', p.heel_cup_depth_mm)})"
+    ]
+
+
+def _roomier_shoe(field: str, needed_mm: float) -> str:
+    """The first shoe type whose ``field`` budget holds ``needed_mm`` (boot if none does)."""
+    from orthofit.config.params import ShoeType
+    from orthofit.config.shoes import shoe_spec
+
+    return next((s.value for s in ShoeType if getattr(shoe_spec(s), field) >= needed_mm), ShoeType.BOOT.value)
 
 
 def _cup_warnings(p: InsoleParams, rules: RuleSettings) -> list[str]:

@@ -377,7 +377,7 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
         blocks.append(Heading(pi["insole_heading"], 2))
         for out in outputs:
             sd = out.prescription.side
-            sol = out.insole.solid
+            sol = out.insole.drawing_solid()  # the top as a height field: the insole's thickness
             blocks.append(
                 Figure(
                     "insole_top",

@@ -239,6 +239,8 @@ def insole_text(results, written) -> str:
                 + f"; borders graded over {rx.params.zone_transition_mm:g} mm"
             )
         lines.extend(f"  {line}" for line in r.printability.lines())
+        if r.fit is not None:
+            lines.extend(f"  {line}" for line in r.fit.lines)
         lines.append("")
     lines.append("Written:")
     lines.extend(f"  {p}" for p in written)

@@ -213,8 +213,9 @@ def test_a_device_request_per_insole_with_every_parameter(visits, name):
         assert req["codeCodeableConcept"]["text"] == f"Custom foot orthosis (insole), {side.value}"
         params = {pp["code"]["coding"][0]["code"]: pp for pp in req["parameter"]}
         assert all(pp["code"]["coding"][0]["system"] == PARAMETER_SYSTEM for pp in req["parameter"])
-        assert list(params) == ["length", *PARAMETERS]
-        assert params["length"]["valueCodeableConcept"]["coding"][0]["code"] == p.params.length.value
+        assert list(params) == ["length", "construction", "shoe", *PARAMETERS]
+        for choice in ("length", "construction", "shoe"):
+            assert params[choice]["valueCodeableConcept"]["coding"][0]["code"] == getattr(p.params, choice).value
         for pname, spec in PARAMETERS.items():
             q = params[pname]["valueQuantity"]
             assert q["value"] == p.params.value(pname)

@@ -30,13 +30,15 @@ def assert_valid(insole, params=None):
     assert mesh.is_winding_consistent
     assert mesh.volume > 0
     assert mesh.volume == pytest.approx(insole.volume_mm3, rel=1e-9)
-    assert insole.solid.vertices[:, 2].min() == pytest.approx(0.0, abs=1e-9)  # flat bottom on the floor
+    # on the bed as printed: the footbed unrolled, the lowest point on the floor
+    assert insole.print_pose().vertices[:, 2].min() == pytest.approx(0.0, abs=1e-9)
     assert insole.min_thickness_mm >= (params or insole.params).min_thickness_mm - 1e-9
 
 
 def heel_seat(insole, foot=FOOT):
-    """Top vertices of the central heel seat (clear of the cup wall), right-foot frame."""
-    v = insole.solid.vertices
+    """Top vertices of the central heel seat (clear of the cup wall), right-foot frame, as
+    printed (the footbed's drop and dish unrolled, so heights are thicknesses)."""
+    v = insole.print_pose().vertices
     if insole.side is Side.LEFT:
         v = v * np.array([1, -1, 1])
     x, y, z = v.T
@@ -209,8 +211,10 @@ def test_met_pad_sits_proximal_to_the_metatarsal_heads():
     "steep",
     [
         {},
-        dict(heel_cup_depth_mm=30, heel_cup_wall_width_mm=5, medial_heel_skive_mm=8, rearfoot_post_deg=8),
-        dict(arch_height_mm=20, met_pad_height_mm=8, met_pad_length_mm=15, met_pad_width_mm=10, forefoot_post_deg=-8),
+        # Huppin's deep cup at its steepest wall (71°, the walls' limit is 72°) with the largest skive and post
+        dict(heel_cup_depth_mm=20, heel_cup_wall_width_mm=14, medial_heel_skive_mm=8, rearfoot_post_deg=8),
+        # the steepest pad the smoothness rule lets through (38°): still finer than 1.5 mm
+        dict(arch_height_mm=20, met_pad_height_mm=4, met_pad_length_mm=20, met_pad_width_mm=16, forefoot_post_deg=-8),
         pytest.param(
             dict(medial_flange_mm=15, lateral_flange_mm=15, flange_width_mm=5, heel_lift_mm=15), marks=pytest.mark.slow
         ),  # about 3.5 s
@@ -227,13 +231,29 @@ def test_surface_follows_the_height_field_to_a_tenth_of_a_mm(steep):
     assert err.max() < 0.1
 
 
+def test_a_pad_too_steep_to_stand_on_is_refused_where_it_is():
+    """An 8 mm pad over 15 x 10 mm rises at 69°: the smoothness rule refuses it, saying where."""
+    from orthofit.errors import DesignError, UserError
+
+    p = InsoleParams(met_pad_height_mm=8, met_pad_length_mm=15, met_pad_width_mm=10)
+    with pytest.raises(DesignError, match=r"a \d+° slope at x = 1[5-7]\d mm") as err:
+        build_insole(FOOT, p, Side.RIGHT)
+    assert isinstance(err.value, UserError)  # one line to the user, not an internal error
+
+
 def surface_error(insole, ctx, p):
-    """|mesh - height field| at the centroids and edge midpoints of the top triangles, mm.
+    """|mesh - height field| at the centroids and edge midpoints of the top triangles, mm,
+    away from the rounded lip (``rim_radius_mm`` along the outline, where the top rolls down
+    on purpose), in the print pose (the footbed unrolled: heights are the field's).
 
     The mesh is linear on each triangle, so its height there is the mean of the corners'.
     """
-    v, f = insole.solid.vertices, insole.solid.faces
-    top = f[(v[f][:, :, 2] > 0).all(axis=1)]
+    solid = insole.print_pose()
+    v, f = solid.vertices, solid.faces
+    tri = v[f]
+    up = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])[:, 2] > 0
+    d = ctx.distance_to_edge(tri.mean(axis=1)[:, :2])
+    top = f[up & (d > p.rim_radius_mm + 1.0)]
     samples = [top, top[:, [0, 1]], top[:, [1, 2]], top[:, [2, 0]]]
     errs = []
     for idx in samples:

@@ -129,7 +129,8 @@ def test_scan_fitted_insole_from_a_noisy_synthetic_scan_is_a_valid_solid(tmp_pat
     x0, y0, x1, y1 = ins.outline.bounds
     assert x1 - x0 == pytest.approx(true_length + params.length_allowance_mm, abs=3.0)
     # a flat-soled foot: the top over the middle of the sole is the base plus at most the fill
-    V = ins.solid.vertices
+    # (as printed: the footbed unrolled, heights are thicknesses)
+    V = ins.print_pose().vertices
     centre = V[(np.abs(V[:, 1]) < 10) & (V[:, 0] > 0.3 * true_length) & (V[:, 0] < 0.6 * true_length)]
     assert centre[:, 2].max() < params.base_thickness_rearfoot_mm + params.arch_fill_mm + 1.5
 

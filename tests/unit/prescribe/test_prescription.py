@@ -93,7 +93,8 @@ DEFAULTS = InsoleParams()
 
 def test_flat_pronated_example_skive_and_cups():
     a = example("flat-pronated-adult")
-    left, right = rx(a, L), rx(a, R)
+    # in a trainer, which holds Huppin's deep cup (orthofit/data/shoes.toml)
+    left, right = rx(a, L, overrides={"shoe": "athletic"}), rx(a, R, overrides={"shoe": "athletic"})
     # Left: FPI-6 +8 pronated -> 4 mm skive, cup >= 14 mm (Huppin); 4 + 0 is not > 5.
     assert left.params.medial_heel_skive_mm == 4
     assert left.params.heel_cup_depth_mm == 14
@@ -111,9 +112,22 @@ def test_flat_pronated_example_skive_and_cups():
     assert not left.referral_first and not right.referral_first
 
 
+def test_a_skive_whose_cup_the_shoe_cannot_hold_is_traded_for_a_post_and_says_so():
+    """Issue 15: an everyday shoe holds an 18 mm cup; a 6 mm skive needs 20 mm (Huppin)."""
+    a = example("flat-pronated-adult")
+    right = rx(a, R)  # the profile's shoe: everyday
+    assert right.params.medial_heel_skive_mm == 0 and right.params.rearfoot_post_deg == 4
+    assert right.params.heel_cup_depth_mm == DEFAULTS.heel_cup_depth_mm  # 4° alone is not > 5
+    assert has(right.reasons, "an everyday shoe holds a heel cup of at most 18 mm", "less than the 20 mm")
+    assert has(right.reasons, "4° varus rearfoot post instead", "--set shoe=athletic")
+    # what the clinician sets is not traded: the builder refuses it and says what to trade
+    kept = rx(a, R, overrides={"medial_heel_skive_mm": 6, "heel_cup_depth_mm": 20})
+    assert kept.params.medial_heel_skive_mm == 6 and kept.params.heel_cup_depth_mm == 20
+
+
 def test_flat_pronated_with_pronation_control_profile_posts_and_deep_cup():
     a = example("flat-pronated-adult")
-    p = rx(a, L, "pronation-control")
+    p = rx(a, L, "pronation-control", overrides={"shoe": "athletic"})
     assert p.params.medial_heel_skive_mm == 4 and p.params.rearfoot_post_deg == 4
     assert p.params.heel_cup_depth_mm == 20  # 4 mm + 4° = 8 > 5 (Huppin)
     assert p.params.arch_height_mm == 12 + 3  # profile 12 mm + raise
@@ -138,7 +152,7 @@ def test_cavus_example_no_medial_post_lateral_support_deeper_cup():
 def test_asymmetric_example_heel_lift_on_the_short_side_only():
     a = example("asymmetric-adult")
     th = load_thresholds()
-    left, right = rx(a, L), rx(a, R)
+    left, right = rx(a, L, overrides={"shoe": "athletic"}), rx(a, R, overrides={"shoe": "athletic"})
     assert left.params.heel_lift_mm == 7.0
     assert left.params.heel_lift_mm == ix.heel_lift_mm(10, th.heel_lift_fraction, th.heel_lift_min_difference_mm)
     assert right.params.heel_lift_mm == 0
@@ -238,7 +252,7 @@ def test_pronation_control_post_and_both(tmp_path):
     p = rx(make_case(right={**NORMAL_ARCH, **PRONATED}), R, both)
     assert (p.params.medial_heel_skive_mm, p.params.rearfoot_post_deg) == (2, 3)
     assert p.params.heel_cup_depth_mm == 14  # 2 + 3 = 5, not > 5: the skive minimum only
-    p = rx(make_case(right={**NORMAL_ARCH, **HIGHLY_PRONATED}), R, both)
+    p = rx(make_case(right={**NORMAL_ARCH, **HIGHLY_PRONATED}), R, both, overrides={"shoe": "athletic"})
     assert p.params.heel_cup_depth_mm == 20  # 6 + 3 = 9 > 5
 
 
@@ -320,12 +334,15 @@ def test_forefoot_pain_met_pad_at_the_default_offset():
     assert rx(make_case(right=NEUTRAL)).params.met_pad_height_mm == 0
 
 
-def test_heel_lift_capped_at_15_mm_rest_needs_a_shoe_raise():
+def test_heel_lift_capped_at_15_mm_and_at_what_the_shoe_holds_rest_needs_a_shoe_raise():
     a = make_case(leg_length={"difference_mm": 30, "shorter_side": "right"})
     assert a.asymmetry.heel_lift_mm == 21.0
-    p = rx(a, R)
-    assert p.params.heel_lift_mm == 15
+    p = rx(a, R, overrides={"shoe": "boot"})
+    # 15 mm at most in any shoe; a boot's heel seat holds 12 mm of insole, 4 of them the base
     assert has(p.reasons, "capped", "shoe raise", "6 mm")
+    assert p.params.heel_lift_mm == 8
+    assert has(p.reasons, "heel lift 8 mm in the shoe, not 15 mm", "a boot holds a heel seat of at most 12 mm")
+    assert has(p.reasons, "remaining 7 mm needs a shoe raise")
     assert rx(a, L).params.heel_lift_mm == 0
 
 

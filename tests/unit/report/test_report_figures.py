@@ -67,8 +67,9 @@ def insoles():
         Side.RIGHT,
         edge_mm=0.5,
     )
-    left = right.solid.mirrored_y()  # what build_insole does for Side.LEFT
-    return {Side.RIGHT: (right.solid.vertices, right.solid.faces), Side.LEFT: (left.vertices, left.faces)}
+    printed = right.drawing_solid()  # what the report draws: the thickness as a height field
+    left = printed.mirrored_y()  # what build_insole does for Side.LEFT
+    return {Side.RIGHT: (printed.vertices, printed.faces), Side.LEFT: (left.vertices, left.faces)}
 
 
 @pytest.fixture(scope="session")
@@ -318,9 +319,20 @@ def test_band_colours_darken_steadily():
 
 def test_a_coarse_insole_has_no_holes_in_its_bands():
     ins = build_insole(FootDimensions.from_measurements(240, 92, 62, 175), InsoleParams(), Side.RIGHT, edge_mm=3.0)
-    drawing = rf.insole_top_figure(ins.solid.vertices, ins.solid.faces, 2 * WIDTH)
-    covered = shapely.union_all([shapely.Polygon(np.reshape(p.points, (-1, 2))) for p in band_paths(drawing)])
+    printed = ins.drawing_solid()
+    drawing = rf.insole_top_figure(printed.vertices, printed.faces, 2 * WIDTH)
+    covered = shapely.union_all([_path_area(p) for p in band_paths(drawing)])
     assert covered.area == pytest.approx(ins.outline.area, rel=0.01)
+
+
+def _path_area(path):
+    """The area a Path fills (even-odd: its rings, each begun by a moveTo, xor'ed)."""
+    xy = np.reshape(path.points, (-1, 2))
+    starts = [i for i, op in enumerate(o for o in path.operators if o != 3) if op == 0] + [len(xy)]
+    area = shapely.Polygon()
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        area = area.symmetric_difference(shapely.make_valid(shapely.Polygon(xy[a:b])))
+    return area
 
 
 # --- insole side view ----------------------------------------------------------------------------
