@@ -2,6 +2,7 @@
 
     python benchmarks/bench_insole.py            # default and fine resolution, scaling, accuracy
     python benchmarks/bench_insole.py --ansur    # also every foot of ANSUR II (6,068 people, both sides)
+    python benchmarks/bench_insole.py --budget   # 1,000 ANSUR II feet against every shoe type's budget
 
 Prints figures; asserts nothing (the tests never assert on time). Each time is the best of
 several runs in this process, after one warm-up build (imports and caches excluded).
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from orthofit.config.params import InsoleParams  # noqa: E402
+from orthofit.errors import UserError  # noqa: E402
 from orthofit.export.files import stl_bytes, threemf_bytes  # noqa: E402
 from orthofit.geometry.build import DEFAULT_EDGE_MM, FINE_EDGE_MM, build_insole  # noqa: E402
 from orthofit.geometry.outline import FootDimensions  # noqa: E402
@@ -53,10 +55,15 @@ def best_of(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
 
 
 def surface_error_mm(insole, params) -> float:
-    """Max |mesh - design| at the centroids and edge midpoints of the top triangles."""
+    """Max |mesh - design| at the centroids and edge midpoints of the top triangles, in the
+    print pose (heights are the design's), away from the rounded lip.
+    """
     ctx = SurfaceContext.build(insole.outline, insole.foot)
-    v, f = insole.solid.vertices, insole.solid.faces
-    top = f[(v[f][:, :, 2] > 0).all(axis=1)]
+    solid = insole.print_pose()
+    v, f = solid.vertices, solid.faces
+    tri = v[f]
+    up = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])[:, 2] > 0
+    top = f[up & (ctx.distance_to_edge(tri.mean(axis=1)[:, :2]) > params.rim_radius_mm + 1.0)]
     err = 0.0
     for idx in (top, top[:, [0, 1]], top[:, [1, 2]], top[:, [2, 0]]):
         pts = v[idx].mean(axis=1)
@@ -101,6 +108,10 @@ def steep_features() -> None:
         "cup 30 mm over a 5 mm wall, skive 8, post 8": dict(
             heel_cup_depth_mm=30, heel_cup_wall_width_mm=5, medial_heel_skive_mm=8, rearfoot_post_deg=8
         ),
+        "cup 20 mm over 14 mm (71 deg), skive 8, post 8": dict(
+            heel_cup_depth_mm=20, heel_cup_wall_width_mm=14, medial_heel_skive_mm=8, rearfoot_post_deg=8
+        ),
+        "shell, 3.6 mm, post": dict(construction="shell"),
         "pad 8 mm high, 15 x 10 mm": dict(met_pad_height_mm=8, met_pad_length_mm=15, met_pad_width_mm=10),
         "flanges 15 mm over 5 mm": dict(medial_flange_mm=15, lateral_flange_mm=15, flange_width_mm=5),
         "met bar 6 mm over 8 mm (runs to the edge)": dict(met_bar_height_mm=6, met_bar_length_mm=8),
@@ -108,7 +119,11 @@ def steep_features() -> None:
     }
     for label, kw in cases.items():
         p = InsoleParams(**kw)
-        t, ins = best_of(partial(build_insole, FOOT, p, Side.RIGHT), 2)
+        try:
+            t, ins = best_of(partial(build_insole, FOOT, p, Side.RIGHT), 2)
+        except UserError as err:  # the smoothness rules refuse the steepest
+            print(f"  {label:<46} refused: {str(err)[:90]}...")
+            continue
         print(f"  {label:<46} {len(ins.solid.faces):>7} faces {t:6.3f} s  error {surface_error_mm(ins, p):.3f} mm")
 
 
@@ -135,10 +150,61 @@ def ansur() -> None:
     )
 
 
+def budget(n: int = 1000) -> None:
+    """``n`` ANSUR II feet spread over the table, right side, each profile's insole for its shoe
+    type: valid, smooth, within budget; the largest heights against each budget.
+    """
+    from orthofit.config.params import ShoeType
+    from orthofit.config.profiles import load_profile
+    from orthofit.config.shoes import shoe_spec
+    from orthofit.geometry.budget import budget_problems, heel_heights
+
+    path = ROOT.parent / "shared" / "data" / "anthropometry" / "ansur2_feet.csv"
+    with open(path, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows = rows[:: max(len(rows) // n, 1)][:n]
+    print(
+        f"\n{len(rows)} ANSUR II feet (right), each shoe type, its profile's insole "
+        "(budget: heel seat / total / cup, mm):"
+    )
+    for shoe in ShoeType:
+        base = load_profile("low-profile" if shoe is ShoeType.DRESS else "neutral").start_params()
+        p = base.with_values(shoe=shoe.value)
+        spec = shoe_spec(shoe)
+        t0 = time.perf_counter()
+        worst = np.zeros(3)
+        over = refused = 0
+        for row in rows:
+            foot = FootDimensions.from_measurements(
+                float(row["footlength_mm"]),
+                float(row["footbreadthhorizontal_mm"]),
+                float(row["heelbreadth_mm"]),
+                float(row["balloffootlength_mm"]),
+            )
+            try:
+                ins = build_insole(foot, p, Side.RIGHT)
+            except UserError:
+                refused += 1
+                continue
+            h = heel_heights(ins)
+            worst = np.maximum(worst, [h.heel_seat_mm, h.heel_total_mm, h.cup_mm])
+            over += bool(budget_problems(h, p))
+        dt = time.perf_counter() - t0
+        print(
+            f"  {shoe.value:<9} {len(rows) - refused - over:>5} within budget, {over} over, {refused} refused; "
+            f"largest {worst[0]:.1f} / {worst[1]:.1f} / {worst[2]:.1f} of {spec.heel_seat_max_mm:g} / "
+            f"{spec.heel_total_max_mm:g} / {spec.cup_max_mm:g}; {dt:.0f} s"
+        )
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ansur", action="store_true", help="also build every ANSUR II foot (about 15 minutes)")
+    ap.add_argument("--budget", action="store_true", help="1,000 ANSUR II feet against each shoe type's budget")
     args = ap.parse_args()
+    if args.budget:
+        budget()
+        raise SystemExit(0)
     resolution_table()
     scaling_table()
     steep_features()

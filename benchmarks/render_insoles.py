@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 def draw(ax, solid, view: str, title: str, mirror: bool) -> None:
     """Orthographic view by the painter's algorithm, true proportions: ``side`` from the
-    medial side, ``top`` from above, ``bottom`` from below (toes to the right)."""
+    medial side, ``top`` from above, ``bottom`` from below (toes to the right).
+    """
     from matplotlib.collections import PolyCollection
 
     v = solid.vertices * np.array([1.0, -1.0 if mirror else 1.0, 1.0])  # right-foot frame
@@ -63,7 +64,7 @@ def figures(insole) -> dict[str, float]:
     return heel_heights(insole).as_dict()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -80,7 +81,7 @@ def main() -> int:
     ap.add_argument("--profile", default="neutral")
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--examples", nargs="*", default=None)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     settings = load_settings(args.profile, overrides=dict(parse_set_option(s) for s in args.set))
     cases = args.examples or sorted(str(p) for p in (ROOT / "examples").glob("*.toml") if "red-flag" not in p.name)

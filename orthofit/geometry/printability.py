@@ -47,8 +47,8 @@ class Printability:
 
 
 def printability(insole: Insole, bed_mm: tuple[float, float] = DEFAULT_BED_MM) -> Printability:
-    """Summarise one insole (its volume comes from the builder's solid check)."""
-    v = insole.solid.vertices
+    """Summarise one insole as it is printed (its volume comes from the builder's solid check)."""
+    v = insole.print_pose().vertices
     sx, sy, sz = (float(s) for s in np.ptp(v, axis=0))
     rotation = bed_rotation_deg(v[:, :2], bed_mm)
     cm3 = insole.volume_mm3 / 1000.0
@@ -62,14 +62,6 @@ def printability(insole: Insole, bed_mm: tuple[float, float] = DEFAULT_BED_MM) -
         bed_rotation_deg=rotation,
         smoothness=insole.smoothness,
     )
-
-
-def _right_frame(insole: Insole) -> tuple[np.ndarray, np.ndarray]:
-    """The solid in the frame of its outline (a left insole is built mirrored in y)."""
-    from orthofit.model.enums import Side
-
-    solid = insole.solid.mirrored_y() if insole.side is Side.LEFT else insole.solid
-    return solid.vertices, solid.faces
 
 
 def bed_rotation_deg(xy: np.ndarray, bed_mm: tuple[float, float]) -> float | None:

@@ -41,19 +41,19 @@ class ShoeFit:
 
 
 def ball_width(insole: Insole) -> float:
-    """The insole's width along the line through the 1st and 5th metatarsal heads, mm: where a
-    foot's ball width is measured, and a shoe's (0 if the insole ends before the ball).
+    """The insole's widest breadth square to its long axis across the ball (between the 5th
+    and 1st metatarsal heads, 10 mm either side), mm: a foot's ball width is its horizontal
+    breadth there (ANSUR II foot breadth, clinical-basis.md §4.1), and a shoe's inside the same.
     """
     m = landmarks(insole.foot)
-    a, b = np.array([m.mth1_x_mm, m.mth1_y_mm]), np.array([m.mth5_x_mm, m.mth5_y_mm])
-    u = (b - a) / np.linalg.norm(b - a)
-    line = LineString([a - 200.0 * u, b + 200.0 * u])
-    cut = insole.outline.intersection(line)
-    if cut.is_empty:
-        return 0.0
-    pts = np.asarray(shapely.get_coordinates(cut))
-    along = pts @ u
-    return float(along.max() - along.min())
+    x0, y0, x1, y1 = insole.outline.bounds
+    lo, hi = min(m.mth1_x_mm, m.mth5_x_mm) - 10.0, min(max(m.mth1_x_mm, m.mth5_x_mm) + 10.0, x1 - 0.5)
+    widths = []
+    for x in np.linspace(lo, hi, 25):
+        cut = insole.outline.intersection(LineString([(x, y0 - 1.0), (x, y1 + 1.0)]))
+        if not cut.is_empty:
+            widths.append(float(np.ptp(np.asarray(shapely.get_coordinates(cut))[:, 1])))
+    return max(widths, default=0.0)
 
 
 def shoe_fit(insole: Insole, heights: HeelHeights, inside: ShoeInside | None = None) -> ShoeFit:
