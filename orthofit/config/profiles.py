@@ -90,6 +90,19 @@ class LegLengthRules:
 
 
 @dataclass(frozen=True)
+class ShellRules:
+    """A shell's thickness by foot posture and body weight (McCormick 2013), and the factor that
+    turns a polypropylene thickness into the print material's.
+    """
+
+    pp_cavoid_light_mm: float
+    pp_middle_mm: float
+    pp_pronated_heavy_mm: float
+    weight_split_kg: float
+    thickness_factor: float
+
+
+@dataclass(frozen=True)
 class RuleSettings:
     """Every rule amount, one frozen table per finding (the tables of ``_rules.toml``)."""
 
@@ -98,6 +111,7 @@ class RuleSettings:
     heel_pain: HeelPainRules
     forefoot_pain: ForefootPainRules
     leg_length: LegLengthRules
+    shell: ShellRules
     #: Amounts of the plug-in features' rules: a table per feature (named as the feature in
     #: orthofit/data/parameters.toml), each key a parameter of that feature -> its amount.
     features: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -114,6 +128,7 @@ _TABLES: dict[str, type] = {
     "heel_pain": HeelPainRules,
     "forefoot_pain": ForefootPainRules,
     "leg_length": LegLengthRules,
+    "shell": ShellRules,
 }
 
 
@@ -140,6 +155,11 @@ _RANGES: dict[tuple[str, str], tuple[float, float, str]] = {
     ("heel_pain", "heel_spur_relief_mm"): _param_range("heel_spur_relief_mm"),
     ("forefoot_pain", "met_pad_height_mm"): _param_range("met_pad_height_mm"),
     ("leg_length", "heel_lift_max_mm"): _param_range("heel_lift_mm"),
+    ("shell", "pp_cavoid_light_mm"): (1.0, 8.0, "mm"),
+    ("shell", "pp_middle_mm"): (1.0, 8.0, "mm"),
+    ("shell", "pp_pronated_heavy_mm"): (1.0, 8.0, "mm"),
+    ("shell", "weight_split_kg"): (20.0, 200.0, "kg"),
+    ("shell", "thickness_factor"): (0.5, 1.5, ""),
 }
 
 _PROFILE_KEYS = ("name", "description", "params", "rules")

@@ -52,6 +52,12 @@ class HeelHeights:
 def surface_z(v: np.ndarray, faces: np.ndarray, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Highest and lowest z of the mesh straight above/below each point ((k, 2) -> (k,), (k,))."""
     tri = v[faces]
+    # Only the triangles whose plan bounding box meets the points' (a line across the heel
+    # touches a few hundred of the insole's tens of thousands).
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    near = (tri[:, :, 0].max(axis=1) >= lo[0]) & (tri[:, :, 0].min(axis=1) <= hi[0])
+    near &= (tri[:, :, 1].max(axis=1) >= lo[1]) & (tri[:, :, 1].min(axis=1) <= hi[1])
+    tri = tri[near]
     a, b, c = tri[:, 0, :2], tri[:, 1, :2], tri[:, 2, :2]
     hi = np.full(len(xy), -np.inf)
     lo = np.full(len(xy), np.inf)

@@ -147,13 +147,15 @@ def shell_top(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams, parts: dict[
 
 
 def post_weight(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams) -> np.ndarray:
-    """1 where the shell's rearfoot post fills down to the footbed, 0 where the shell floats;
-    the post stops short of the cup's rim (the cup wall stays a shell) and fades out over 15 mm
-    ahead of ``shell_post_pct`` [D].
+    """1 where the shell's rearfoot post fills down to the footbed, 0 where the shell floats:
+    under the heel seat, inside the heel cup's wall (the wall stays a shell: a post under it
+    would be the solid block a shell avoids), fading out over 4 mm towards the wall and over
+    15 mm ahead of ``shell_post_pct`` [D].
     """
     if p.shell_post_pct <= 0:
         return np.zeros(len(xy))
     end = p.shell_post_pct / 100.0 * ctx.foot.foot_length_mm
     along = smoothstep(end, end - 15.0, xy[:, 0])
-    inside = smoothstep(2.0, 8.0, ctx.distance_to_edge(xy))
+    wall = p.heel_cup_wall_width_mm if p.heel_cup_depth_mm > 0 else 2.0
+    inside = smoothstep(wall, wall + 4.0, ctx.distance_to_edge(xy))
     return along * inside

@@ -211,6 +211,8 @@ def prescribe(
     params = InsoleParams(**draft.values)  # validates every field, overrides included
     params, traded = _fit_the_shoe(params, rules, overrides, profile.start_params().heel_cup_depth_mm)
     draft.reasons.extend(traded)
+    params, traded = _shell_thickness(params, assessment, side, rules, overrides)
+    draft.reasons.extend(traded)
     draft.reasons.extend(_cup_warnings(params, rules))
     return Prescription(
         side=side, params=params, reasons=tuple(draft.reasons), profile=profile.name, referral_first=referral.needed
@@ -476,6 +478,39 @@ def _undetermined_reasons(a: Assessment, foot: FootAssessment) -> list[str]:
                 + (f"; not measured: {', '.join(missing)}" if missing else "")
             )
     return out
+
+
+def _shell_thickness(
+    p: InsoleParams, a: Assessment, side: Side, rules: RuleSettings, overrides: Mapping[str, object]
+) -> tuple[InsoleParams, list[str]]:
+    """A shell's thickness by foot posture and body weight (McCormick 2013), in the print
+    material; only for the shell construction, and never over the clinician's value.
+    """
+    from orthofit.config.params import Construction
+
+    if p.construction is not Construction.SHELL or "shell_thickness_mm" in overrides:
+        return p, []
+    r = rules.shell
+    fpi6 = a.case.foot(side).fpi6
+    weight = a.case.patient.weight_kg
+    if fpi6 is None or weight is None:
+        pp, why = (
+            r.pp_middle_mm,
+            "the middle thickness: " + ("no FPI-6 recorded" if fpi6 is None else "no body weight recorded"),
+        )
+    else:
+        fpi, heavy = sum(fpi6), weight >= r.weight_split_kg
+        pp = (
+            (r.pp_pronated_heavy_mm if heavy else r.pp_middle_mm)
+            if fpi > 0
+            else (r.pp_middle_mm if heavy else r.pp_cavoid_light_mm)
+        )
+        why = f"FPI-6 {fpi:+d}, {_num(weight)} kg"
+    t = round(pp * r.thickness_factor, 1)
+    return p.with_values(shell_thickness_mm=t), [
+        f"shell {_num(t)} mm thick: {why}; {_num(pp)} mm of polypropylene (McCormick 2013; clinical-basis.md §5) "
+        f"as stiff in the print material (x {_num(r.thickness_factor)})"
+    ]
 
 
 def _fit_the_shoe(
