@@ -488,3 +488,19 @@ def test_heel_spur_relief_fits_a_thin_rearfoot(tmp_path):
     p = rx(make_case(right=NEUTRAL, foot_pain=["heel"]), R, prof)
     assert p.params.heel_spur_relief_mm == pytest.approx(0.3)  # 1.5 mm base - 1.2 mm minimum
     assert has(p.reasons, "heel-spur relief 0.3 mm, limited by the 1.5 mm under the heel")
+
+
+def test_a_shells_thickness_follows_foot_posture_and_body_weight():
+    """McCormick 2013: polypropylene 3.0 / 4.0 / 4.5 mm, in PETG's stiffness (x 0.91)."""
+    shell = {"construction": "shell"}
+    heavy_pronated = rx(example("flat-pronated-adult"), R, overrides=shell)  # FPI-6 +10, 88 kg
+    assert heavy_pronated.params.shell_thickness_mm == 4.1
+    assert has(heavy_pronated.reasons, "shell 4.1 mm thick: FPI-6 +10, 88 kg; 4.5 mm of polypropylene")
+    light = rx(example("normal-adult"), R, overrides=shell)  # FPI-6 +4, 64 kg
+    assert light.params.shell_thickness_mm == 3.6
+    cavoid = rx(make_case(right={**NORMAL_ARCH, "fpi6": [-1, -1, 0, 0, -1, 0]}), R, overrides=shell)
+    assert cavoid.params.shell_thickness_mm == 3.6 and has(cavoid.reasons, "no body weight recorded")
+    kept = rx(example("flat-pronated-adult"), R, overrides={**shell, "shell_thickness_mm": 3.0})
+    assert kept.params.shell_thickness_mm == 3.0
+    full = rx(example("flat-pronated-adult"), R)
+    assert not has(full.reasons, "shell")
