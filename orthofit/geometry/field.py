@@ -47,13 +47,10 @@ class SurfaceContext:
     def build(cls, outline: Polygon, foot: FootDimensions) -> SurfaceContext:
         x0, _, x1, _ = outline.bounds
         xs = np.linspace(x0 + 1e-6, x1 - 1e-6, max(int((x1 - x0) / _BORDER_X_STEP_MM), 8))
-        lines = shapely.linestrings(
-            np.stack([np.stack([xs, np.full_like(xs, -1e3)], 1), np.stack([xs, np.full_like(xs, 1e3)], 1)], 1)
-        )
-        b = shapely.bounds(shapely.intersection(lines, outline))
-        ok = np.isfinite(b[:, 1])
+        lateral, medial = border_extent(np.asarray(outline.exterior.coords), xs)
+        ok = np.isfinite(lateral)
         ring = np.asarray(shapely.segmentize(outline.exterior, _BORDER_STEP_MM).coords)[:-1]
-        return cls(outline, foot, landmarks(foot), xs[ok], b[ok, 3], b[ok, 1], ring, cKDTree(ring))
+        return cls(outline, foot, landmarks(foot), xs[ok], medial[ok], lateral[ok], ring, cKDTree(ring))
 
     def distance_to_edge(self, xy: np.ndarray) -> np.ndarray:
         """Exact distance (mm) from each point to the outline.
@@ -79,6 +76,28 @@ class SurfaceContext:
         """Most lateral and most medial border y between x0 and x1."""
         m = (self.border_x >= x0) & (self.border_x <= x1)
         return float(self.border_lateral[m].min()), float(self.border_medial[m].max())
+
+
+def border_extent(ring: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest y where each vertical line x = xs crosses the closed ring ((k, 2),
+    first point repeated last), NaN where it misses: the outline's lateral and medial borders.
+
+    The same as intersecting each line with the polygon (shapely, which took 20 ms an insole):
+    for a simple ring the crossings' extremes are the intersection's bounds.
+    """
+    a, b = ring[:-1], ring[1:]
+    lo, hi = np.minimum(a[:, 0], b[:, 0]), np.maximum(a[:, 0], b[:, 0])
+    cross = (xs[:, None] >= lo[None, :]) & (xs[:, None] <= hi[None, :]) & (hi > lo)[None, :]
+    dx = np.where(hi > lo, b[:, 0] - a[:, 0], 1.0)
+    t = (xs[:, None] - a[None, :, 0]) / dx[None, :]
+    y = a[None, :, 1] + t * (b[None, :, 1] - a[None, :, 1])
+    with np.errstate(invalid="ignore"):
+        lateral = np.where(cross, y, np.inf).min(axis=1)
+        medial = np.where(cross, y, -np.inf).max(axis=1)
+    missed = ~cross.any(axis=1)
+    lateral[missed] = np.nan
+    medial[missed] = np.nan
+    return lateral, medial
 
 
 @dataclass(frozen=True)
