@@ -484,6 +484,11 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
                     )
             blocks.append(Table(("side", "zone", "infill", "pattern"), tuple(zrows), (0.12, 0.52, 0.18, 0.18), "small"))
             blocks.append(Para(c["zones_note"], "small"))
+        blocks.append(Heading(c["make_heading"], 2))
+        for o in outputs:
+            made = [*o.printability.lines(), *(o.fit.lines if o.fit is not None else ())]
+            blocks.append(Para(f"{_side_word(o.prescription.side)}:", "small"))
+            blocks.append(Bullets(tuple(made), "small"))
         blocks.append(Heading(c["reasons_heading"], 2))
         for o in outputs:
             blocks.append(Para(f"{_side_word(o.prescription.side)} (profile {o.prescription.profile}):", "small"))

@@ -41,7 +41,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "staheli": "Staheli",
     "width_legend": "widths used by Chippaux-Smirak and Staheli",
     # insole_top_figure / insole_side_figure
-    "thickness": "Thickness (mm)",
+    "thickness": "Height (mm)",
     "side": "Seen from the side",
     "exaggeration": "height ×{factor}",
     "heel_end": "Heel",

@@ -283,7 +283,11 @@ def test_inside_out_and_open_meshes_are_refused():
 @pytest.mark.slow  # about 30-40 s
 @pytest.mark.shared_data
 def test_ansur_spread_sample_gives_valid_insoles():
-    """Every 40th of the 6,068 ANSUR II feet (152 people), both sides."""
+    """Every 40th of the 6,068 ANSUR II feet (152 people), both sides: valid, smooth by the rules
+    (the builder refuses any other) and within the everyday shoe's budget
+    (benchmarks/bench_insole.py --budget runs 1,000 feet against every shoe type)."""
+    from orthofit.geometry.budget import budget_problems, heel_heights
+
     with open(shared_data("anthropometry", "ansur2_feet.csv"), newline="") as fh:
         rows = list(csv.DictReader(fh))[::40]
     lengths = []
@@ -297,6 +301,7 @@ def test_ansur_spread_sample_gives_valid_insoles():
         for side in Side:
             insole = build_insole(foot, InsoleParams(), side)
             assert_valid(insole)
+            assert budget_problems(heel_heights(insole), insole.params) == []
             lengths.append(np.ptp(insole.solid.vertices[:, 0]) - foot.foot_length_mm)
     assert np.allclose(lengths, 15.0, atol=1.0)
 
