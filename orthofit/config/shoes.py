@@ -77,6 +77,7 @@ class ShoeInside:
     length_mm: float
     width_mm: float
     source: str
+    width_measured: bool = True  # False: the width is assumed (a shoe fitted to the foot), not checked
 
     @classmethod
     def parse(cls, text: str) -> ShoeInside:

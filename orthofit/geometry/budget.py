@@ -86,7 +86,7 @@ def heel_heights(insole: Insole) -> HeelHeights:
     top_c, bottom_c = surface_z(v, f, np.array([[x_c, y_c]]))
     heel = v[:, 0] <= HEEL_END_SHARE * length
     xy = v[heel, :2]
-    bed = footbed_height(xy, ctx, shoe_spec(insole.params.shoe))
+    bed = footbed_height(xy, ctx, shoe_spec(insole.params.shoe), insole.params.length_allowance_mm)
     above = v[heel, 2] - bed
     # The rim at the back, on the heel seat's line: the highest top point along it.
     back = np.column_stack([np.linspace(0.0, x_c, 120), np.full(120, y_c)])

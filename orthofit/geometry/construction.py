@@ -43,7 +43,9 @@ ADULT_LAST_MM = 250.0
 FOREFOOT_DISH_SHARE = 0.3
 
 
-def footbed_height(xy: np.ndarray, ctx: SurfaceContext, spec: ShoeSpec) -> np.ndarray:
+def footbed_height(
+    xy: np.ndarray, ctx: SurfaceContext, spec: ShoeSpec, length_allowance_mm: float = 15.0
+) -> np.ndarray:
     """Height of the shoe's footbed under the points ``xy``, mm (lowest, 0, under the ball).
 
     Parameters
@@ -54,6 +56,10 @@ def footbed_height(xy: np.ndarray, ctx: SurfaceContext, spec: ShoeSpec) -> np.nd
         The outline's context (its medial and lateral borders, the foot's landmarks).
     spec : ShoeSpec
         The shoe type: drop, toe spring and heel dish.
+    length_allowance_mm : float
+        The insole's length beyond the toes: the last's toe point, where the toe spring is
+        reached, lies that far ahead of the foot whatever the insole's own length (a sulcus
+        or 3/4 insole ends before it).
 
     Returns
     -------
@@ -66,10 +72,10 @@ def footbed_height(xy: np.ndarray, ctx: SurfaceContext, spec: ShoeSpec) -> np.nd
     ball = min(ctx.marks.mth5_x_mm, ctx.marks.mth1_x_mm)
     # The drop: a heel seat at drop_mm, a smooth fall through the waist to the ball.
     z = scale * spec.drop_mm * smoothstep(ball - 10.0, HEEL_SEAT_END * length, x)
-    # The toe spring: a parabola from just ahead of the 1st metatarsal head to the insole's
-    # tip (the toe point of the last), where it reaches toe_spring_mm.
+    # The toe spring: a parabola from just ahead of the 1st metatarsal head to the toe point of
+    # the last (foot + allowance), where it reaches toe_spring_mm.
     start = ctx.marks.mth1_x_mm + TOE_SPRING_START_MM
-    tip = max(float(ctx.border_x[-1]), start + 1.0)
+    tip = max(length + length_allowance_mm, start + 1.0)
     u = np.clip((x - start) / (tip - start), 0.0, 1.0)
     z = z + scale * spec.toe_spring_mm * u * u
     # The dish across the footbed: a parabola between the borders at each x.
@@ -115,7 +121,7 @@ def full_contact_surfaces(
     the features' thickness components ``parts`` there (name -> (n,) mm).
     """
     t = np.sum(list(parts.values()), axis=0)
-    bed = footbed_height(xy, ctx, shoe_spec(p.shoe))
+    bed = footbed_height(xy, ctx, shoe_spec(p.shoe), p.length_allowance_mm)
     d_edge = ctx.distance_to_edge(xy)
     cup = parts.get("heel_cup", np.zeros(len(xy)))
     rest = t - cup
@@ -142,7 +148,7 @@ def shell_top(xy: np.ndarray, ctx: SurfaceContext, p: InsoleParams, parts: dict[
     """
     t = np.sum(list(parts.values()), axis=0)
     shape = t - parts.get("base", 0.0)
-    bed = footbed_height(xy, ctx, shoe_spec(p.shoe))
+    bed = footbed_height(xy, ctx, shoe_spec(p.shoe), p.length_allowance_mm)
     return Surfaces(bed + p.shell_thickness_mm + shape, bed, bed, t)
 
 

@@ -301,10 +301,10 @@ def contour_height(
     wall = p.heel_cup_depth_mm * np.clip(1.0 - rim_distance(d_edge, p) / p.heel_cup_wall_width_mm, 0.0, 1.0) ** 2
     wall = wall * _smoothstep(CUP_END, CUP_FULL, fx)
     own = surface.sample(xy, "contour") if surface.z_contour is not None else _scan_contour(xy, surface, ctx, p)
-    contour = np.maximum(own, wall)
-    # The heel's part is the heel cup (the full-contact construction makes it a wall).
-    heel = _smoothstep(CUP_END, CUP_FULL, fx)
-    out = {"heel_cup": heel * contour, "contour": (1.0 - heel) * contour}
+    # The foot's own shape stays the contour (the heel seat rests on the footbed); what the
+    # prescribed rim adds above it is the heel cup's wall (the full-contact construction
+    # lifts the underside under it).
+    out = {"contour": own, "heel_cup": np.maximum(wall - own, 0.0)}
     if arch_fill_mm > 0:
         t_med = np.maximum(np.interp(x, ctx.border_x, ctx.border_medial) - y, 0.0)
         out["arch_fill"] = arch_fill_mm * arch_shape(fx, t_med, p)

@@ -29,6 +29,11 @@ from orthofit.model.enums import Side
 INSTEP_SHARE = 0.5
 
 
+#: A length or width within this of the shoe's inside fits, mm [D]: an insole made to a shoe
+#: size is exactly the shoe's inside long, and its outline and mesh round to a tenth.
+_SLACK_MM = 0.5
+
+
 @dataclass(frozen=True)
 class ShoeFit:
     """The verdict: does it fit, and every line that says where it collides or what room is left."""
@@ -56,18 +61,31 @@ def ball_width(insole: Insole) -> float:
     return max(widths, default=0.0)
 
 
-def shoe_fit(insole: Insole, heights: HeelHeights, inside: ShoeInside | None = None) -> ShoeFit:
-    """Whether ``insole`` fits its shoe type, or the shoe ``inside``; see the module docstring."""
+def shoe_fit(
+    insole: Insole, heights: HeelHeights, inside: ShoeInside | None = None, shoe_length_mm: float | None = None
+) -> ShoeFit:
+    """Whether ``insole`` fits its shoe type, or the shoe ``inside``; see the module docstring.
+    ``shoe_length_mm``: the inside length of the shoe size asked for (``--shoe-size``), when no
+    inside was measured.
+    """
     p, foot = insole.params, insole.foot
     spec = shoe_spec(p.shoe)
-    measured = inside is not None  # a shoe type alone: its width is the foot's own, not checked
+    if inside is None and shoe_length_mm is not None:
+        inside = ShoeInside(
+            shoe_length_mm,
+            foot.ball_width_mm + spec.width_room_mm,
+            f"{spec.a_shoe} of the size asked for ({shoe_length_mm:.0f} mm inside)",
+            width_measured=False,
+        )
     if inside is None:
         inside = ShoeInside(
             foot.foot_length_mm + spec.length_room_mm,
             foot.ball_width_mm + spec.width_room_mm,
             f"{spec.a_shoe} fitted to this foot (foot + {spec.length_room_mm:g} mm long, "
             f"+ {spec.width_room_mm:g} mm wide at the ball)",
+            width_measured=False,
         )
+    measured = inside.width_measured  # a shoe type or size alone: its width is the foot's own
     x0, _, x1, _ = insole.outline.bounds
     length = x1 - x0
     marks = landmarks(foot)
@@ -83,12 +101,12 @@ def shoe_fit(insole: Insole, heights: HeelHeights, inside: ShoeInside | None = N
     instep_room = spec.instep_room_mm + spec.liner_mm - rise
     lines = [f"shoe: {inside.source}"]
     collide = []
-    if length_room < 0:
+    if length_room < -_SLACK_MM:
         collide.append(
             f"at the toe: the insole is {-length_room:.1f} mm longer than the shoe's inside; trim its toe end "
             "or give the shoe's size (--shoe-size)"
         )
-    if width_room < 0 and measured:
+    if width_room < -_SLACK_MM and measured:
         collide.append(
             f"at the ball (x = {ball_x:.0f} mm): the insole is {-width_room:.1f} mm wider than the shoe; "
             "lower width_allowance_mm or choose a wider fitting"

@@ -14,8 +14,9 @@ Three measures, each with the limit a lab would hold it to:
   between the toes a scan-fitted outline copied).
 
 The heel cup's wall and the flanges are the walls an insole is meant to have: they are held
-to their own limit, :data:`MAX_CUP_SLOPE_DEG`. The builder raises :class:`~orthofit.geometry.solid.GeometryError`
-on an insole that breaks a rule, as it does on a solid that is not closed.
+to their own limit, :data:`MAX_CUP_SLOPE_DEG`. The builder raises :class:`~orthofit.errors.DesignError`
+(a user error: the prescription asks for it) on an insole that breaks a rule, as it raises on a
+solid that is not closed.
 """
 
 from __future__ import annotations

@@ -64,9 +64,11 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
         foot = foot_dimensions(case, side)
         side_overrides: dict[str, Override] = {}
         size_reason = None
+        shoe_length = None
         if settings.shoe_size is not None:
             allowance, size_reason = _allowance_for_shoe(foot, settings.shoe_size, settings.thresholds)
             side_overrides["length_allowance_mm"] = allowance
+            shoe_length = foot.foot_length_mm + allowance
         rx = prescribe(assessment, side, settings, side_overrides, FEATURES)
         reasons = list(rx.reasons)
         if size_reason:
@@ -76,7 +78,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             reasons.append("estimated from foot length (ANSUR II mean proportions): " + ", ".join(foot.estimated))
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         insole, fit_reasons = _build_for(assessment, side, foot, rx.params, settings.edge_mm)
-        fit = shoe_fit(insole, heel_heights(insole), settings.shoe_inside)
+        fit = shoe_fit(insole, heel_heights(insole), settings.shoe_inside, shoe_length)
         if not fit.fits:
             raise FitError(
                 f"the {side.value} insole would not fit its shoe ({fit.lines[0]}): "

@@ -213,6 +213,8 @@ def prescribe(
     draft.reasons.extend(traded)
     params, traded = _shell_thickness(params, assessment, side, rules, overrides)
     draft.reasons.extend(traded)
+    params, traded = _shell_length(params)
+    draft.reasons.extend(traded)
     draft.reasons.extend(_cup_warnings(params, rules))
     return Prescription(
         side=side, params=params, reasons=tuple(draft.reasons), profile=profile.name, referral_first=referral.needed
@@ -480,6 +482,17 @@ def _undetermined_reasons(a: Assessment, foot: FootAssessment) -> list[str]:
     return out
 
 
+def _shell_length(p: InsoleParams) -> tuple[InsoleParams, list[str]]:
+    """A functional orthosis shell is 3/4 length: it ends just behind the metatarsal heads."""
+    from orthofit.config.params import Construction, InsoleLength
+
+    if p.construction is not Construction.SHELL or p.length is InsoleLength.THREE_QUARTER:
+        return p, []
+    return p.with_values(length=InsoleLength.THREE_QUARTER), [
+        f"length 3/4, not {p.length.value}: a functional orthosis shell ends just behind the metatarsal heads"
+    ]
+
+
 def _shell_thickness(
     p: InsoleParams, a: Assessment, side: Side, rules: RuleSettings, overrides: Mapping[str, object]
 ) -> tuple[InsoleParams, list[str]]:
@@ -532,8 +545,8 @@ def _fit_the_shoe(
         out.append(
             f"heel lift {_num(lift)} mm in the shoe, not {_num(p.heel_lift_mm)} mm: {spec.a_shoe} holds a "
             f"heel seat of at most {_num(spec.heel_seat_max_mm)} mm; the remaining "
-            f"{_num(round(p.heel_lift_mm - lift, 1))} mm needs a shoe raise, or make it for a roomier shoe "
-            f"(--set shoe={_roomier_shoe('heel_seat_max_mm', seat)})"
+            f"{_num(round(p.heel_lift_mm - lift, 1))} mm needs a shoe raise"
+            + _roomier_shoe("heel_seat_max_mm", seat, ", or ")
         )
         p = p.with_values(heel_lift_mm=lift)
     return p, out
@@ -566,7 +579,11 @@ def _fit_the_cup(
 ) -> tuple[InsoleParams, list[str]]:
     """The cup part of :func:`_fit_the_shoe`; a traded skive leaves the profile's own cup."""
     room = spec.cup_max_mm - _CUP_MARGIN_MM
-    if p.heel_cup_depth_mm <= spec.cup_max_mm or {"heel_cup_depth_mm", "medial_heel_skive_mm"} & set(overrides):
+    if p.heel_cup_depth_mm <= spec.cup_max_mm or {
+        "heel_cup_depth_mm",
+        "medial_heel_skive_mm",
+        "rearfoot_post_deg",
+    } & set(overrides):
         return p, []
     r = rules.pronated_or_planus
     shoe = f"{spec.a_shoe} holds a heel cup of at most {_num(spec.cup_max_mm)} mm"
@@ -579,22 +596,25 @@ def _fit_the_cup(
         return traded, [
             f"{shoe}, less than the {_num(p.heel_cup_depth_mm)} mm a {_num(p.medial_heel_skive_mm)} mm medial heel "
             f"skive needs ({_SRC_CUP}): the rearfoot is controlled by a {_num(post)}° varus rearfoot post instead "
-            f"({_SRC_POST}), heel cup {_num(cup)} mm; for the skive, make it for a roomier shoe "
-            f"(--set shoe={_roomier_shoe('cup_max_mm', p.heel_cup_depth_mm)})"
+            f"({_SRC_POST}), heel cup {_num(cup)} mm"
+            + _roomier_shoe("cup_max_mm", p.heel_cup_depth_mm, "; for the skive, ")
         ]
     traded = p.with_values(heel_cup_depth_mm=room)
     return traded, [
-        f"heel cup {_num(room)} mm, not the {_num(p.heel_cup_depth_mm)} mm the rules ask: {shoe}; for the deeper "
-        f"cup, make it for a roomier shoe (--set shoe={_roomier_shoe('cup_max_mm', p.heel_cup_depth_mm)})"
+        f"heel cup {_num(room)} mm, not the {_num(p.heel_cup_depth_mm)} mm the rules ask: {shoe}"
+        + _roomier_shoe("cup_max_mm", p.heel_cup_depth_mm, "; for the deeper cup, ")
     ]
 
 
-def _roomier_shoe(field: str, needed_mm: float) -> str:
-    """The first shoe type whose ``field`` budget holds ``needed_mm`` (boot if none does)."""
+def _roomier_shoe(field: str, needed_mm: float, lead: str) -> str:
+    """``lead`` + "make it for a roomier shoe (--set shoe=X)" for the first shoe type whose
+    ``field`` budget holds ``needed_mm``; "" when none does.
+    """
     from orthofit.config.params import ShoeType
     from orthofit.config.shoes import shoe_spec
 
-    return next((s.value for s in ShoeType if getattr(shoe_spec(s), field) >= needed_mm), ShoeType.BOOT.value)
+    fits = next((s.value for s in ShoeType if getattr(shoe_spec(s), field) >= needed_mm), None)
+    return f"{lead}make it for a roomier shoe (--set shoe={fits})" if fits else ""
 
 
 def _cup_warnings(p: InsoleParams, rules: RuleSettings) -> list[str]:

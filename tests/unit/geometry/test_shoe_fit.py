@@ -81,3 +81,14 @@ def test_the_insole_command_refuses_an_insole_the_shoe_cannot_hold(tmp_path, cli
     ok = cli("insole", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--shoe-inside", "290x104")
     assert ok.code == 0, ok.err
     assert "fits: " in ok.out and "the shoe's inside as measured, 290 x 104 mm" in ok.out
+
+
+def test_a_shoe_size_is_the_inside_length_the_fit_check_uses(tmp_path, cli):
+    """--shoe-size makes the insole as long as the shoe's inside; the fit check then measures
+    against that shoe, not a shoe fitted to the foot (EU 40 is 267 mm inside, 21.7 mm beyond
+    this 245 mm foot)."""
+    from tests.helpers.repo import EXAMPLES
+
+    r = cli("insole", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--shoe-size", "eu:40")
+    assert r.code == 0, r.err
+    assert "of the size asked for" in r.out and "fits: 0.0 mm to spare in length" in r.out

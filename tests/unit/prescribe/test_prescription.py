@@ -504,3 +504,17 @@ def test_a_shells_thickness_follows_foot_posture_and_body_weight():
     assert kept.params.shell_thickness_mm == 3.0
     full = rx(example("flat-pronated-adult"), R)
     assert not has(full.reasons, "shell")
+
+
+def test_what_the_clinician_set_is_not_traded_for_the_shoe():
+    """A post (or its absence) the clinician set stays, even where the shoe cannot hold the
+    skive's cup: the builder then refuses the insole and says what to trade."""
+    p = rx(example("flat-pronated-adult"), R, overrides={"rearfoot_post_deg": 0})
+    assert p.params.medial_heel_skive_mm == 6 and p.params.rearfoot_post_deg == 0
+    assert p.params.heel_cup_depth_mm == 20
+
+
+def test_a_shell_is_three_quarter_length_and_says_so():
+    p = rx(example("normal-adult"), R, overrides={"construction": "shell"})
+    assert p.params.length.value == "3/4"
+    assert has(p.reasons, "length 3/4, not full: a functional orthosis shell ends just behind the metatarsal heads")
