@@ -15,7 +15,9 @@ Changed on purpose since, each by an issue: ``scanned-adult`` (issue 14: its sca
 measured on the surface, and its arch label, which the footprint contradicts, is now
 "mixed", so the insole no longer takes the cavus rule's arch fill and lateral support; then
 its scans are measured along the foot axis with their ends trimmed by surface area, so the
-insole is 1 mm shorter).
+insole is 1 mm shorter); every example (issue 15: insoles stand on the shoe type's footbed
+and are written in their print pose, the heel cup is a wall with a rounded lip, the cup fades
+out sooner, and a skive the everyday shoe cannot hold is traded for a post).
 """
 
 from __future__ import annotations
