@@ -393,3 +393,15 @@ def test_border_extent_equals_shapelys_intersection(length):
     assert np.array_equal(np.isnan(lateral), np.isnan(b[:, 1]))
     assert np.allclose(lateral, b[:, 1], atol=1e-9, equal_nan=True)
     assert np.allclose(medial, b[:, 3], atol=1e-9, equal_nan=True)
+
+
+def test_smoothness_is_enforced_where_files_are_made_not_on_a_coarse_preview():
+    """A 3 mm preview mesh cuts chords steeper than the design: its figures are kept, not
+    refused; at the files' 1.5 mm the same insole is within the rules."""
+    from orthofit.geometry.smoothness import MAX_SLOPE_DEG
+
+    p = InsoleParams(arch_height_mm=24)
+    coarse = build_insole(FOOT, p, Side.LEFT, 3.0)
+    assert coarse.smoothness is not None
+    fine = build_insole(FOOT, p, Side.LEFT, DEFAULT_EDGE_MM)
+    assert fine.smoothness.max_slope_deg <= MAX_SLOPE_DEG
