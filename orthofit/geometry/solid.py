@@ -295,18 +295,24 @@ def extrude_between(
             f"the solid would be {thickness[k]:.2f} mm thick at x = {pts[k, 0]:.0f} mm, y = {pts[k, 1]:.0f} mm, "
             f"thinner than {min_thickness_mm:g} mm"
         )
-    n = len(pts)
-    vertices = np.vstack([np.column_stack([pts, zt]), np.column_stack([pts, zb])])
+    solid = _closed(np.column_stack([pts, zt]), np.column_stack([pts, zb]), tri, n_ring)
+    check = check_solid(solid)
+    return solid, SolidCheck(
+        check.watertight, check.winding_consistent, check.volume_mm3, float(thickness[k]), len(tri)
+    )
+
+
+def _closed(top: np.ndarray, bottom: np.ndarray, tri: np.ndarray, n_ring: int) -> Solid:
+    """Two surfaces on one triangulation ((n, 3) vertices each, the ring's first) joined by
+    walls into one solid: the top's triangles, the bottom's reversed, two per ring edge.
+    """
+    n = len(top)
     i = np.arange(n_ring)
     j = (i + 1) % n_ring
     # The ring is CCW from above: outward walls go top(i) -> bottom(i) -> bottom(j) ...
     walls = np.concatenate([np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
     faces = np.vstack([tri, tri[:, ::-1] + n, walls]).astype(np.int64)
-    solid = Solid(vertices, faces)
-    check = check_solid(solid)
-    return solid, SolidCheck(
-        check.watertight, check.winding_consistent, check.volume_mm3, float(thickness[k]), len(tri)
-    )
+    return Solid(np.vstack([top, bottom]), faces)
 
 
 @dataclass(frozen=True)
@@ -384,12 +390,6 @@ def extrude_shell(
     offset = top - thickness_mm * vertex_normals(top, tri)
     straight = np.column_stack([pts, np.minimum(post_bottom, offset[:, 2])])
     bottom = offset + post[:, None] * (straight - offset)
-    n = len(pts)
-    vertices = np.vstack([top, bottom])
-    i = np.arange(n_ring)
-    j = (i + 1) % n_ring
-    walls = np.concatenate([np.column_stack([i, n + i, n + j]), np.column_stack([i, n + j, j])])
-    faces = np.vstack([tri, tri[:, ::-1] + n, walls]).astype(np.int64)
-    solid = Solid(vertices, faces)
+    solid = _closed(top, bottom, tri, n_ring)
     check = check_solid(solid)
     return solid, SolidCheck(check.watertight, check.winding_consistent, check.volume_mm3, thickness_mm, len(tri))
