@@ -13,7 +13,7 @@ import functools
 import multiprocessing
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -180,30 +180,41 @@ def _base_settings(profile: str) -> Settings:
     return load_settings(profile)
 
 
-def _settings(profile: str, overrides: dict[str, float] | None = None) -> Settings:
+def _settings(profile: str, overrides: Mapping[str, Override | str] | None = None) -> Settings:
     """``load_settings(profile, overrides=overrides)``, the shipped files read once per worker
     (they do not change while the server runs; reading them was a sixth of a preview).
+    ``overrides`` as a visit stores them (JSON): a choice may come back as its name.
     """
-    from orthofit.config.params import check_names
+    from orthofit.config.params import CHOICES, Choice, check_names
 
     base = _base_settings(profile)
     if not overrides:
         return base
-    values: dict[str, Override] = dict(overrides)
+    values: dict[str, Override] = {
+        k: CHOICES[k][0].parse(v, k) if k in CHOICES and not isinstance(v, Choice) else v  # type: ignore[misc]
+        for k, v in overrides.items()
+    }
     check_names(values, "the overrides (--set)")
     return dataclasses.replace(base, overrides=values)
 
 
-def _overrides(assessment: Any, profile: str, sides: list[Any], posted: dict[str, str]) -> dict[str, float]:
-    """The posted parameter values that differ from what the profile and the rules give."""
-    from orthofit.config.params import PARAMETERS
+def _overrides(assessment: Any, profile: str, sides: list[Any], posted: dict[str, str]) -> dict[str, Override]:
+    """The posted parameter values that differ from what the profile and the rules give: a
+    number for a numeric parameter, the choice's name (``"shell"``) for ``length``,
+    ``construction`` and ``shoe``.
+    """
+    from orthofit.config.params import CHOICES, PARAMETERS
     from orthofit.pipeline.insoles import rule_params
 
     base = rule_params(assessment, _settings(profile), sides)
-    overrides: dict[str, float] = {}
+    overrides: dict[str, Override] = {}
     for name, text in posted.items():
-        spec = PARAMETERS.get(name)
-        if spec is None or text in ("", None):
+        if text in ("", None) or (name not in PARAMETERS and name not in CHOICES):
+            continue
+        if name in CHOICES:
+            choice = CHOICES[name][0].parse(text, name)
+            if any(b.get(name) != choice.value for b in base.values()):
+                overrides[name] = choice
             continue
         try:
             value = float(text)
@@ -262,18 +273,20 @@ def design_job(
         out["sides"][rx.side.value] = {
             "stl": stl,
             "zones": [{"name": n, "infill_pct": pct, "stl": data} for n, pct, data in zones],
-            "params": {k: v for k, v in rx.params.as_dict().items() if isinstance(v, (int, float))},
+            "params": {k: v for k, v in rx.params.as_dict().items() if isinstance(v, (int, float, str))},
             "reasons": list(rx.reasons),
             "size": [round(x, 1) for x in size],
         }
     return out
 
 
-def fit_command(profile: str, overrides: dict[str, float]) -> list[str]:
+def fit_command(profile: str, overrides: dict[str, Override]) -> list[str]:
     """The command line that makes a visit's files from its exported folder."""
     cmd = ["orthofit", "fit", CASE_NAME, "--out", "out", "--profile", profile]
     for name, value in sorted(overrides.items()):
-        cmd += ["--set", f"{name}={value:g}"]
+        # a choice is stored by its name (JSON keeps a str); a number as the shortest decimal
+        text = f"{value:g}" if isinstance(value, float) else getattr(value, "value", value)
+        cmd += ["--set", f"{name}={text}"]
     return cmd
 
 

@@ -215,6 +215,19 @@ PARAM_LABELS = {
 }
 
 
+#: The design page's choices (``length``, ``construction``, ``shoe``) in words.
+CHOICE_LABELS = {"length": "Length", "construction": "Construction", "shoe": "Shoe type"}
+
+
+def setting_text(value: Any) -> str:
+    """A clinician's setting as shown and as ``--set`` takes it: a number in its shortest
+    form (``12``, ``3.5``), a choice by its name (``shell``).
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}"
+    return str(getattr(value, "value", value))
+
+
 def feature_label(feature: str) -> str:
     """A parameter group's name as the design page shows it: ``"heel_cup"`` -> ``"Heel cup"``."""
     return FEATURE_LABELS.get(feature, feature.replace("_", " ").capitalize())
@@ -226,6 +239,8 @@ def param_label(name: str) -> str:
     """
     if name in PARAM_LABELS:
         return PARAM_LABELS[name]
+    if name in CHOICE_LABELS:
+        return CHOICE_LABELS[name]
     words = re.sub(r"_(mm|deg|pct)$", "", name).split("_")
     words = ["metatarsal" if w == "met" else w for w in words]
     if words[0] == "infill":  # infill_heel -> Infill, heel

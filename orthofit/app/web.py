@@ -57,6 +57,7 @@ from orthofit.app.visits import (
     form_from_case,
     measure_titles,
     param_label,
+    setting_text,
 )
 from orthofit.assess.assessment import format_value
 from orthofit.config.limits import MAX_FILE_BYTES
@@ -160,6 +161,7 @@ def create_app(config: AppConfig) -> FastAPI:
     # a measure's value with its unit, as the command line and the report print it
     templates.env.filters["measure"] = lambda value, name: "—" if value is None else format_value(name, value)
     templates.env.filters["param_label"] = param_label
+    templates.env.filters["setting"] = setting_text
     templates.env.filters["feature_label"] = feature_label
     templates.env.filters["file_kind"] = file_kind
     templates.env.filters["files_in_order"] = files_in_order
@@ -434,6 +436,11 @@ def create_app(config: AppConfig) -> FastAPI:
             groups.setdefault(spec.feature, []).append(spec)
         return list(groups.items())
 
+    def _choices() -> list[tuple[str, list[str]]]:
+        from orthofit.config.params import CHOICES
+
+        return [(name, [c.value for c in kind]) for name, (kind, _) in CHOICES.items()]
+
     @app.get("/visits/{vid}/design", response_class=HTMLResponse)
     def design(request: Request, vid: int, s: Db, u: CurrentUser, profile: str = "neutral") -> HTMLResponse:
         from orthofit.config.profiles import profile_names
@@ -449,6 +456,7 @@ def create_app(config: AppConfig) -> FastAPI:
             profiles=names,
             profile=profile if profile in names else "neutral",
             groups=_parameter_groups(),
+            choices=_choices(),
         )
 
     @app.post("/visits/{vid}/preview", response_class=HTMLResponse, dependencies=[Csrf])
@@ -588,7 +596,7 @@ def create_app(config: AppConfig) -> FastAPI:
             raise HTTPException(403, "A lab account cannot order.")
         inputs = inputs_of(old)
         overrides = json.loads(old.overrides_json or "{}")
-        posted = {k: f"{val:g}" for k, val in overrides.items()}
+        posted = {k: setting_text(val) for k, val in overrides.items()}
         result = await state["jobs"].run(Lane.BUILD, approve_job, old.case_toml, inputs, old.profile, posted)
         if "error" in result:
             raise HTTPException(400, f"The visit cannot be rebuilt: {result['error']}")

@@ -21,12 +21,13 @@ def test_approval_freezes_files_that_the_command_line_makes_byte_for_byte(app, c
     visit = visit_of(client, "Thomas Okafor")  # flat, pronated: rules change several parameters
     r = client.post(f"{visit}/preview", data={"csrf": token, "profile": "neutral", "p.arch_height_mm": "14"})
     assert r.status_code == 200 and "arch_height_mm = 14: set by the clinician" in r.text
-    r = client.post(
-        f"{visit}/approve", data={"csrf": token, "profile": "neutral", "p.arch_height_mm": "14"}, follow_redirects=False
-    )
+    # a choice (issue 15) travels like a number: the shoe type the clinician picked
+    form = {"csrf": token, "profile": "neutral", "p.arch_height_mm": "14", "p.shoe": "athletic", "p.length": ""}
+    r = client.post(f"{visit}/approve", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
     page = client.get(visit).text
     assert "approved" in page and 'title="--set arch_height_mm=14">Arch height: 14<' in page
+    assert 'title="--set shoe=athletic">Shoe type: athletic<' in page
     files = dict(re.findall(r'<a href="/files/([0-9a-f]{64})" download="([^"]+)"', page))
     assert len(files) == 7, files  # assessment, 2 STL, 2 3MF, report, manifest
     app_files = {}
@@ -44,6 +45,7 @@ def test_approval_freezes_files_that_the_command_line_makes_byte_for_byte(app, c
     assert (
         command.startswith("orthofit fit case.toml --out out --profile neutral")
         and "--set arch_height_mm=14" in command
+        and "--set shoe=athletic" in command
     )
     monkeypatch.chdir(tmp_path)
     r = cli(*shlex.split(command)[1:])
@@ -52,6 +54,26 @@ def test_approval_freezes_files_that_the_command_line_makes_byte_for_byte(app, c
     assert made.keys() == app_files.keys()
     for name in made:
         assert made[name] == app_files[name], f"{name} differs from the app's"
+
+
+def test_the_design_page_offers_the_construction_and_shoe_and_a_preview_builds_a_shell(app, clinician):
+    """Issue 15 in the app: the design page's choices (length, construction, shoe type) with
+    the rule's choice first; a shell chosen there is built and named as the clinician's; a
+    choice that is not one of the listed is refused in one line, not built."""
+    client, token = clinician
+    visit = visit_of(client, "Aiko Tanaka")  # a draft: previews do not change it
+    page = client.get(f"{visit}/design").text
+    for name, options in (("length", ("full", "sulcus", "3/4")), ("construction", ("full-contact", "shell")),
+                          ("shoe", ("athletic", "everyday", "dress", "boot"))):  # fmt: skip
+        select = re.search(rf'<select name="p.{name}">(.*?)</select>', page, re.S)
+        assert select, name
+        assert re.findall(r'<option value="([^"]*)"', select.group(1)) == ["", *options]
+    r = client.post(f"{visit}/preview", data={"csrf": token, "profile": "neutral", "p.construction": "shell"})
+    assert r.status_code == 200 and "construction = shell: set by the clinician" in r.text, r.text[:2000]
+    assert '"construction": "shell"' in r.text.replace("&#34;", '"')  # the viewer's rule labels read it
+    r = client.post(f"{visit}/preview", data={"csrf": token, "profile": "neutral", "p.construction": "clog"})
+    assert r.status_code == 200 and 'role="alert">construction = &#39;clog&#39; is not valid' in r.text
+    assert "stl-data" not in r.text
 
 
 def test_the_order_moves_by_role_and_the_lab_sees_its_queue(app, clinician):
@@ -145,13 +167,14 @@ def test_a_visit_exports_as_a_fhir_r4_bundle(clinician):
 def test_a_reorder_says_whether_its_files_equal_the_originals_and_visits_compare(clinician):
     client, token = clinician
     visit = visit_of(client, "Ruth Okafor")
-    form = {"csrf": token, "profile": "neutral", "p.heel_cup_depth_mm": "16"}
+    form = {"csrf": token, "profile": "neutral", "p.heel_cup_depth_mm": "16", "p.shoe": "boot"}
     assert client.post(f"{visit}/approve", data=form, follow_redirects=False).status_code == 303
     r = client.post(f"{visit}/reorder", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 303
     again = r.headers["location"]
     page = client.get(again).text
     assert "every file is identical to the originals" in page and ">Heel cup depth: 16<" in page
+    assert ">Shoe type: boot<" in page  # a choice is re-ordered like a number
     assert "identical to the originals" not in client.get(again).text  # said once
     pid = re.search(r'href="/patients/(\d+)">Ruth Okafor', client.get("/patients").text).group(1)
     a, b = visit.rsplit("/", 1)[1], again.rsplit("/", 1)[1]

@@ -152,6 +152,12 @@ document.body.addEventListener("htmx:afterSwap", (e) => {
     const shown = [...new Set(values.map((v) => String(Math.round(v * 100) / 100)))];
     input.placeholder = shown.length ? shown.join(" / ") : "rule";
   });
+  // Each choice's first option names what the profile and the rules chose.
+  document.querySelectorAll("#design-form select[name^='p.']").forEach((select) => {
+    const name = select.name.slice(2);
+    const shown = [...new Set(Object.values(sides).map((d) => d.params[name]).filter((v) => v !== undefined))];
+    select.options[0].textContent = shown.length ? `rule: ${shown.join(" / ")}` : "rule";
+  });
 });
 
 renderer.setAnimationLoop(() => { controls.update(); renderer.render(scene, camera); });
