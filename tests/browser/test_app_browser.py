@@ -4,6 +4,7 @@ the assessment, the design page's 3D view changing when the arch height changes.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -70,6 +71,18 @@ def test_a_clinicians_visit_from_login_to_the_3d_view(server, browser):
     page.check("#colour")
     page.wait_for_timeout(500)
     assert page.locator("#viewer canvas").screenshot() != zoned
+    # Issue 15: each choice names the rule's pick; a shell chosen there is built and shown.
+    assert page.locator("select[name='p.construction'] option").first.inner_text() == "rule: full-contact"
+    assert page.locator("select[name='p.shoe'] option").first.inner_text() == "rule: everyday"
+    coloured = page.locator("#viewer canvas").screenshot()
+    first = page.get_attribute("#viewer", "data-loaded")
+    page.select_option("select[name='p.construction']", "shell")
+    page.wait_for_function(f"document.getElementById('viewer').dataset.loaded !== {first!r}", timeout=90_000)
+    page.wait_for_timeout(500)
+    assert page.locator("#viewer canvas").screenshot() != coloured, "the 3D view did not change to a shell"
+    assert "construction = shell: set by the clinician" in page.locator("#preview").inner_text()
+    if os.environ.get("ORTHOFIT_SCREENSHOTS"):  # to look at the page as a clinician sees it
+        page.screenshot(path=os.path.join(os.environ["ORTHOFIT_SCREENSHOTS"], "design-shell.png"), full_page=True)
     page.close()
 
 
