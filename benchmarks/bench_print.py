@@ -59,7 +59,7 @@ def main() -> None:
             if r.returncode != 0:
                 print(f"{example}: no insole ({r.stderr.strip()[:100]})")
                 continue
-            (threemf,) = out.glob("*-right.3mf")
+            (threemf,) = out.glob("*-right.prusa.3mf")  # the PrusaSlicer project: zones and profile
             gcode = tmp / f"{example}.gcode"
             t0 = time.perf_counter()
             s = subprocess.run(

@@ -251,9 +251,11 @@ def param_label(name: str) -> str:
 #: An approved visit's files by how their names end: what each is, in the order shown.
 FILE_KINDS = (
     ("-report.pdf", "Patient report (PDF)"),
-    ("-left.3mf", "Left insole, 3MF with its stiffness zones"),
+    ("-left.prusa.3mf", "Left insole, PrusaSlicer project with its stiffness zones and print settings"),
+    ("-left.3mf", "Left insole, 3MF for any slicer"),
     ("-left.stl", "Left insole, STL"),
-    ("-right.3mf", "Right insole, 3MF with its stiffness zones"),
+    ("-right.prusa.3mf", "Right insole, PrusaSlicer project with its stiffness zones and print settings"),
+    ("-right.3mf", "Right insole, 3MF for any slicer"),
     ("-right.stl", "Right insole, STL"),
     ("-manifest.json", "Manifest: inputs, parameters and every file's SHA-256"),
     ("-assessment.json", "Assessment (JSON)"),

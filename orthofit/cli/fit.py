@@ -12,7 +12,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "fit",
         help="the whole job for one case: assessment, insoles, report, manifest",
         description="Assess the case (and its scans), prescribe and build the insoles, write the "
-        "report, and write DIR/<id>-assessment.json, <id>-left/right.stl and .3mf, "
+        "report, and write DIR/<id>-assessment.json, <id>-left/right.stl, .3mf and .prusa.3mf, "
         "<id>-report.pdf and <id>-manifest.json (inputs and outputs with SHA-256). "
         "All files are written, or none.",
     )

@@ -12,7 +12,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "insole",
         help="prescribe and build the insoles of a case (STL and 3MF)",
         description="Prescribe an insole for each foot from its assessment and a profile, "
-        "build it as a checked solid and write DIR/<id>-<side>.stl and .3mf.",
+        "build it as a checked solid and write DIR/<id>-<side>.stl, .3mf (the insole alone) and .prusa.3mf "
+        "(PrusaSlicer's project with the stiffness zones and print settings).",
     )
     options.case(p)
     options.out_dir(p)

@@ -6,8 +6,9 @@ to letters, digits, ``.``, ``_`` and ``-``, so it cannot steer a path outside th
 
 ========================  ===========================================================
 ``<id>-assessment.json``  the assessment, as ``orthofit assess --json`` prints it
-``<id>-left.stl/.3mf``    the insoles (each foot that has a foot length)
-``<id>-right.stl/.3mf``
+``<id>-left.stl/.3mf``    the insoles (each foot that has a foot length): STL and a plain 3MF
+``<id>-right.stl/.3mf``   that any slicer reads as the insole alone
+``<id>-<side>.prusa.3mf`` PrusaSlicer's project: the stiffness zones and the print profile
 ``<id>-report.pdf``       the patient report
 ``<id>-manifest.json``    inputs and outputs with their SHA-256, version, profile, every
                           parameter: what a lab needs to trust and reproduce the run

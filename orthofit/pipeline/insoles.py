@@ -33,6 +33,10 @@ from orthofit.model.case import Case
 from orthofit.model.enums import Side
 from orthofit.prescribe.prescription import Prescription, prescribe
 
+#: How a PrusaSlicer project (zones as modifier volumes, the print profile) is named beside
+#: an insole's plain 3MF: ``<id>-<side>.prusa.3mf``.
+PRUSA_PROJECT_SUFFIX = ".prusa.3mf"
+
 
 def foot_dimensions(case: Case, side: Side) -> FootDimensions:
     m = case.foot(side)
@@ -94,20 +98,32 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
         v, f = printed.vertices, printed.faces
         zones = _zones_of(foot, rx.params, v, side)
         meta = _metadata(case, rx, name)
-        meta["orthofit:print_profile"] = (
-            f"{printing.name} (profiles/print/{printing.name}.ini; in this file as PrusaSlicer's project settings)"
-        )
         meta["orthofit:zones"] = json.dumps(
             [{"name": z.name, "fill_density_pct": z.density_pct, "fill_pattern": INFILL_PATTERN} for z in zones],
             ensure_ascii=False,
         )
+        # Two 3MFs (issue 16): a plain core 3MF that every reader sees as the insole alone,
+        # and PrusaSlicer's project, whose stiffness zones are modifier volumes in the same
+        # object (other readers would print them as solid prisms) with the print settings.
+        project = f"{name}{PRUSA_PROJECT_SUFFIX}"
+        plain_meta = {
+            **meta,
+            "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.ini; "
+            f"with the stiffness zones in {project})",
+        }
+        project_meta = {
+            **meta,
+            "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.ini; "
+            "in this file as PrusaSlicer's project settings)",
+        }
         files = {
             f"{name}.stl": stl_bytes(v, f, name),
-            f"{name}.3mf": threemf_bytes(
+            f"{name}.3mf": threemf_bytes(v, f, name, plain_meta),
+            project: threemf_bytes(
                 v,
                 f,
                 name,
-                meta,
+                project_meta,
                 [(z.name, z.vertices, z.faces, z.settings) for z in zones],
                 {"fill_pattern": INFILL_PATTERN},
                 slicer_project_config(printing),

@@ -234,7 +234,7 @@ def insole_text(results, written) -> str:
         main = [z for z in r.zones if "transition" not in z.name]
         if main:
             lines.append(
-                "  3MF stiffness zones (infill): "
+                "  stiffness zones (infill, in the .prusa.3mf): "
                 + ", ".join(f"{z.name} {z.density_pct:g} %" for z in main)
                 + f"; borders graded over {rx.params.zone_transition_mm:g} mm"
             )

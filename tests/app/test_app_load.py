@@ -34,11 +34,11 @@ def test_clinicians_at_once_lose_and_duplicate_nothing(tmp_path, backend):
     assert counts == {
         "patients": n,
         "visits": n,
-        "visit_files": 7 * n,  # each approval: assessment, 2 STL, 2 3MF, report, manifest
-        "files": 7 * n,  # every file once in the store's table (each patient's files differ)
+        "visit_files": 9 * n,  # each approval: assessment, 2 STL, 2 plain 3MF, 2 projects, report, manifest
+        "files": 9 * n,  # every file once in the store's table (each patient's files differ)
         "approved": n,  # every order reached "sent to lab"
         "duplicate_codes": 0,
     }
     stored = [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
-    assert len(stored) == 7 * n  # the store holds exactly the recorded files, no orphans
-    assert all(len(t.files) == 7 for t in threads)
+    assert len(stored) == 9 * n  # the store holds exactly the recorded files, no orphans
+    assert all(len(t.files) == 9 for t in threads)

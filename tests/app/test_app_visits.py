@@ -141,10 +141,13 @@ def test_pages_name_parameters_files_and_units_as_a_clinician_reads_them(clinici
     assert len(set(labels.values())) == len(labels)  # no two parameters look alike
     assert feature_label("heel_cup") == "Heel cup" and feature_label("reverse_mortons") == "Reverse Morton's extension"
     names = ["X-assessment.json", "X-right.stl", "X-manifest.json", "X-left.stl", "X-report.pdf", "X-left.3mf"]
+    names += ["X-left.prusa.3mf"]
     ordered = [f.name for f in files_in_order([SimpleNamespace(name=n) for n in names])]
-    expected = ("report.pdf", "left.3mf", "left.stl", "right.stl", "manifest.json", "assessment.json")
+    expected = ("report.pdf", "left.prusa.3mf", "left.3mf", "left.stl", "right.stl", "manifest.json", "assessment.json")
     assert ordered == [f"X-{n}" for n in expected]
     assert file_kind("X-report.pdf") == "Patient report (PDF)" and file_kind("notes.txt") == "notes.txt"
+    assert file_kind("X-left.3mf") == "Left insole, 3MF for any slicer"
+    assert file_kind("X-left.prusa.3mf").startswith("Left insole, PrusaSlicer project")
     # The assessment's values carry their units, as the command line prints them.
     client, _ = clinician
     page = client.get(visit_of(client, "Aiko Tanaka")).text

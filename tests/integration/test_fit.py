@@ -25,7 +25,10 @@ def test_fit_writes_every_output_with_a_manifest(cli, tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(
         f"EX-FLAT-{n}"
-        for n in ("assessment.json", "left.stl", "left.3mf", "right.stl", "right.3mf", "report.pdf", "manifest.json")
+        for n in (
+            *("assessment.json", "left.stl", "left.3mf", "left.prusa.3mf"),
+            *("right.stl", "right.3mf", "right.prusa.3mf", "report.pdf", "manifest.json"),
+        )
     )
     manifest = json.loads((tmp_path / "EX-FLAT-manifest.json").read_text("utf-8"))
     for name, digest in manifest["outputs"].items():
@@ -225,7 +228,8 @@ def test_fit_contract_on_generated_cases(cli, tmp_path_factory, fields, pid):
     assert code in (0, 2)
     files = sorted(p.name for p in out.iterdir()) if out.exists() else []
     if code == 0:
-        assert len(files) == 5 and any(f.endswith("report.pdf") for f in files)  # json, stl, 3mf, pdf, manifest
+        # json, stl, 3mf, prusa.3mf, pdf, manifest
+        assert len(files) == 6 and any(f.endswith("report.pdf") for f in files)
         tomllib.loads(text)
     else:
         assert files == []

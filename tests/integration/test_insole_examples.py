@@ -9,11 +9,13 @@ import re
 import tomllib
 import zipfile
 
+import numpy as np
 import pytest
 import trimesh
 
 from helpers.cli import run_process
 from helpers.repo import EXAMPLES
+from helpers.threemf import read_with_lib3mf
 
 # every example built (example_insoles, about 3 s), and one built twice in two processes
 pytestmark = pytest.mark.slow
@@ -27,21 +29,49 @@ def test_writes_stl_and_3mf_for_both_sides(example_insoles):
     for stem, (d, stdout) in example_insoles.items():
         pid = patient_id(stem)
         names = sorted(p.name for p in d.iterdir())
-        assert names == sorted(f"{pid}-{s}.{e}" for s in ("left", "right") for e in ("stl", "3mf")), stem
+        assert names == sorted(f"{pid}-{s}.{e}" for s in ("left", "right") for e in ("stl", "3mf", "prusa.3mf")), stem
         assert "Left insole" in stdout and "Right insole" in stdout
         assert "thinnest point" in stdout and "fits" in stdout
 
 
+def test_the_plain_3mf_reloads_as_the_insole_alone_in_any_reader(example_insoles):
+    """Issue 16: every example's plain 3MF is one object, one mesh, in millimetres, and a 3MF
+    reader (trimesh's, as Cura, Bambu Studio or a printer's software read the core 3MF) sees
+    exactly the STL's insole: the same volume and bounds, no zone prisms; no PrusaSlicer
+    volume config in it."""
+    for stem, (d, _) in example_insoles.items():
+        pid = patient_id(stem)
+        for side in ("left", "right"):
+            stl = trimesh.load(d / f"{pid}-{side}.stl", force="mesh")
+            with zipfile.ZipFile(d / f"{pid}-{side}.3mf") as z:
+                names = set(z.namelist())
+                model = z.read("3D/3dmodel.model").decode()
+            assert names == {"[Content_Types].xml", "_rels/.rels", "3D/3dmodel.model"}, (stem, names)
+            assert model.count("<object ") == 1 and model.count("<mesh>") == 1 and 'unit="millimeter"' in model
+            scene = trimesh.load(d / f"{pid}-{side}.3mf")
+            tmf = scene.to_mesh() if hasattr(scene, "to_mesh") else scene
+            assert tmf.is_watertight and tmf.volume == pytest.approx(stl.volume, rel=1e-4), (stem, side)
+            np.testing.assert_allclose(tmf.bounds, stl.bounds, atol=1e-3)
+            # and the 3MF Consortium's own reader, in strict mode
+            read = read_with_lib3mf(d / f"{pid}-{side}.3mf")
+            assert read.warnings == () and read.unit_is_mm and read.build_items == 1
+            ((name, vertices, triangles, manifold),) = read.objects
+            assert name == f"{pid}-{side}" and manifold
+            mesh = trimesh.Trimesh(vertices, triangles, process=False)
+            assert mesh.volume == pytest.approx(stl.volume, rel=1e-4), (stem, side)
+            np.testing.assert_allclose(mesh.bounds, stl.bounds, atol=1e-3)
+
+
 @pytest.mark.parametrize("stem", ["flat-pronated-adult", "child", "red-flag"])
-def test_stl_and_3mf_reload_as_the_same_closed_solid(example_insoles, stem):
+def test_stl_and_prusaslicer_project_hold_the_same_closed_solid(example_insoles, stem):
     d, _ = example_insoles[stem]
     pid = patient_id(stem)
     for side in ("left", "right"):
         stl = trimesh.load(d / f"{pid}-{side}.stl", force="mesh")
-        tmf = trimesh.load(d / f"{pid}-{side}.3mf", force="mesh", process=False)
-        # The 3MF's object also holds the stiffness-zone modifiers; PrusaSlicer's config names
-        # the triangle range of the printed part (the first volume).
-        with zipfile.ZipFile(d / f"{pid}-{side}.3mf") as z:
+        tmf = trimesh.load(d / f"{pid}-{side}.prusa.3mf", force="mesh", process=False)
+        # The project's object also holds the stiffness-zone modifiers; PrusaSlicer's config
+        # names the triangle range of the printed part (the first volume).
+        with zipfile.ZipFile(d / f"{pid}-{side}.prusa.3mf") as z:
             config = z.read("Metadata/Slic3r_PE_model.config").decode()
         first, last = map(int, re.search(r'<volume firstid="(\d+)" lastid="(\d+)">', config).groups())
         assert first == 0 and 'value="ModelPart"' in config.split("</volume>")[0]

@@ -70,7 +70,7 @@ def test_example_insole_slices_with_prusaslicer(cli, tmp_path, example, profile,
     out = tmp_path / "out"
     r = cli("insole", EXAMPLES / f"{example}.toml", "--out", out, "--profile", profile, "--side", side)
     assert r.code == 0, r.err
-    (f,) = sorted(out.glob(f"*-{side}.3mf"))
+    (f,) = sorted(out.glob(f"*-{side}.prusa.3mf"))
     gcode = slice_file(f, tmp_path)
     assert extrusion_moves(gcode.read_text()) > 1000, f.name
 
@@ -91,8 +91,9 @@ def zoned(tmp_path_factory):
     }
     out = make_insoles(assess_case(case), settings("neutral", overrides=overrides), [Side.RIGHT])[0]
     paths = {}
-    for name, data in out.files.items():
-        paths[name[-3:]] = d / name
+    for name, data in out.files.items():  # "3mf": PrusaSlicer's project, with the zones
+        kind = "3mf" if name.endswith(".prusa.3mf") else "plain.3mf" if name.endswith(".3mf") else name[-3:]
+        paths[kind] = d / name
         (d / name).write_bytes(data)
     return out, paths, d
 
@@ -169,8 +170,8 @@ def test_scan_fitted_3mf_slices(tmp_path, scan_records):
 
     measured = measured_from_scans(scan_records, Patient("SL", 40))
     out = make_insoles(assess(measured, settings()), settings(), [Side.RIGHT])
-    path = tmp_path / "SL-right.3mf"
-    path.write_bytes(out[0].files["SL-right.3mf"])
+    path = tmp_path / "SL-right.prusa.3mf"
+    path.write_bytes(out[0].files["SL-right.prusa.3mf"])
     gcode = slice_file(path, tmp_path)
     assert extrusion_moves(gcode.read_text()) > 10000
     info = model_info(path)
@@ -241,8 +242,8 @@ def test_both_constructions_slice_with_their_print_profile(tmp_path, constructio
         settings("neutral", overrides={"construction": construction}),
         [Side.RIGHT],
     )[0]
-    path = tmp_path / "EX-NORMAL-right.3mf"
-    path.write_bytes(out.files["EX-NORMAL-right.3mf"])
+    path = tmp_path / "EX-NORMAL-right.prusa.3mf"
+    path.write_bytes(out.files["EX-NORMAL-right.prusa.3mf"])
     with zipfile.ZipFile(path) as z:
         named = re.search(r'name="orthofit:print_profile">([^<]*)<', z.read("3D/3dmodel.model").decode()).group(1)
     gcode = slice_file(path, tmp_path).read_text()

@@ -28,7 +28,8 @@ def test_side_length_profile_and_set(cli, tmp_path):
         "met_pad_height_mm=3",
     )
     assert r.code == 0, r.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["EX-NORMAL-left.3mf", "EX-NORMAL-left.stl"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["EX-NORMAL-left.3mf", "EX-NORMAL-left.prusa.3mf", "EX-NORMAL-left.stl"]
     m = trimesh.load(tmp_path / "EX-NORMAL-left.stl", force="mesh")
     assert m.extents[0] < 190  # 3/4 length ends behind the metatarsal heads (TFL 178 mm)
     assert "heel_cup_depth_mm = 18" in r.out and "set by the clinician" in r.out
@@ -128,4 +129,5 @@ def test_insole_command_prints_the_zones(cli, tmp_path):
         "insole", EXAMPLES / "normal-adult.toml", "--out", tmp_path, "--profile", "plantar-heel-pain", "--side", "left"
     )
     assert r.code == 0, r.err
-    assert "3MF stiffness zones (infill): heel 12 %, arch 30 %, forefoot 20 %, heel-spur offload 10 %" in r.out
+    zones = "heel 12 %, arch 30 %, forefoot 20 %, heel-spur offload 10 %"
+    assert f"stiffness zones (infill, in the .prusa.3mf): {zones}" in r.out

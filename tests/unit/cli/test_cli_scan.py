@@ -177,4 +177,7 @@ def test_insole_from_a_scan_case(cli, tmp_path):
     r = cli("insole", _case(tmp_path), "--out", out)
     assert r.code == 0, r.err
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["SC-1-left.3mf", "SC-1-left.stl", "SC-1-right.3mf", "SC-1-right.stl"]
+    assert names == [
+        *("SC-1-left.3mf", "SC-1-left.prusa.3mf", "SC-1-left.stl"),
+        *("SC-1-right.3mf", "SC-1-right.prusa.3mf", "SC-1-right.stl"),
+    ]

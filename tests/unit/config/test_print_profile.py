@@ -46,7 +46,7 @@ def test_a_missing_or_malformed_profile_is_an_error(tmp_path, monkeypatch):
 def test_an_insole_3mf_carries_its_print_profile():
     case = load_case(EXAMPLES / "normal-adult.toml")
     out = make_insoles(assess_case(case), settings(), [Side.RIGHT])[0]
-    (name,) = [n for n in out.files if n.endswith(".3mf")]
+    (name,) = [n for n in out.files if n.endswith(".prusa.3mf")]
     with zipfile.ZipFile(BytesIO(out.files[name])) as z:
         config = z.read(SLICER_PROJECT_PATH).decode()
         model = z.read("3D/3dmodel.model").decode()
