@@ -49,8 +49,11 @@ def _styles(regular: str, bold: str) -> dict:
             spaceBefore=4,
             spaceAfter=8,
             textColor=colors.HexColor(_ACCENT),
+            keepWithNext=1,  # a heading never ends a page alone
         ),
-        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=bold, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4, keepWithNext=1
+        ),
         "body": base,
         "lead": ParagraphStyle("lead", parent=base, fontSize=10, textColor=colors.HexColor("#333333")),
         "small": ParagraphStyle(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import subprocess
 import tomllib
 from dataclasses import replace
@@ -240,3 +241,26 @@ def test_an_estimated_arch_height_index_is_marked_and_the_mark_explained():
     assert "and it has no measurement that shows how it rolls" in text and "and it we" not in text
     measured = " ".join(pages_text(build(load_case(EXAMPLES / "normal-adult.toml"))))
     assert "≈" not in measured
+
+
+@pytest.mark.slow  # reports: every example's report, about 6 s
+def test_no_page_ends_with_a_heading(reports):
+    """A heading keeps with what follows it: no page of any example's report ends with one
+    (the lab sheet's stiffness-zone heading once stood alone at the foot of a page)."""
+    wording = tomllib.loads((ROOT / "templates" / "report.toml").read_text("utf-8"))
+    headings = [v for k, v in _strings(wording) if k.endswith("heading") and "{" not in v]
+    assert "Stiffness zones (the PrusaSlicer project, .prusa.3mf)" in headings
+    for name, (_, pages) in reports.items():
+        for number, text in enumerate(pages[:-1], 1):
+            body = re.sub(r"\s*Page \d+ · [^·]* · \d{4}-\d{2}-\d{2}\s*", " ", text).strip()  # the footer
+            ends = [h for h in headings if body.endswith(" ".join(h.split()))]
+            assert not ends, f"{name}: page {number} ends with the heading {ends[0]!r}"
+
+
+def _strings(table, prefix=""):
+    """Every (key, text) in a TOML table, nested tables included."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _strings(value, f"{prefix}{key}.")
+        elif isinstance(value, str):
+            yield f"{prefix}{key}", value
