@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     options.force(p)
     options.paper(p)
     options.overrides(p)
+    options.slicer(p)
     options.thresholds(p)
     options.template(p)
     options.debug(p)

@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--length", choices=["full", "sulcus", "3/4"], help="insole length (default: the profile's)")
     options.force(p, "replace this case's insole files from an earlier run")
     options.overrides(p)
+    options.slicer(p)
     options.thresholds(p)
     p.add_argument(
         "--shoe-size",

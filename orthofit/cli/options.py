@@ -64,6 +64,16 @@ def overrides(p: argparse.ArgumentParser) -> None:
     )
 
 
+def slicer(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--slicer",
+        choices=["prusa", "cura", "all"],
+        default="prusa",
+        help="the slicer project written beside each plain 3MF, with the stiffness zones in that "
+        "slicer's form: prusa (<id>-<side>.prusa.3mf, the default), cura (<id>-<side>.cura.3mf) or all",
+    )
+
+
 def side(p: argparse.ArgumentParser) -> None:
     p.add_argument("--side", choices=["left", "right"], help="which foot (default: read from the arch)")
 
@@ -84,4 +94,5 @@ def settings(args: argparse.Namespace) -> Settings:
         nd_criterion=get("nd_criterion"),
         length=get("length"),
         shoe_inside=get("shoe_inside"),
+        slicer=get("slicer") or "prusa",
     )

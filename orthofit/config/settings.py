@@ -18,7 +18,7 @@ from orthofit.config.shoes import ShoeInside
 from orthofit.config.templates import check_template, load_report_template
 from orthofit.config.thresholds import Thresholds, load_thresholds
 from orthofit.errors import ValidationError, shown
-from orthofit.model.enums import NavicularDropCriterion, Paper
+from orthofit.model.enums import NavicularDropCriterion, Paper, Slicer
 
 #: Mesh resolutions: target triangle edge length, mm (``--fine`` takes the second).
 DEFAULT_EDGE_MM = 1.5
@@ -90,6 +90,7 @@ class Settings:
     shoe_size: ShoeSizeRequest | None = None
     nd_criterion: NavicularDropCriterion | None = None
     shoe_inside: ShoeInside | None = None
+    slicers: tuple[Slicer, ...] = (Slicer.PRUSA,)
     profile_requested: str = "neutral"
     files: dict[str, Path] = field(default_factory=dict)
 
@@ -110,6 +111,7 @@ def load_settings(
     nd_criterion: str | NavicularDropCriterion | None = None,
     length: str | InsoleLength | None = None,
     shoe_inside: str | None = None,
+    slicer: str = "prusa",
 ) -> Settings:
     """Build the settings of a run from option values (names, paths and strings as typed).
 
@@ -139,6 +141,7 @@ def load_settings(
         overrides=values,
         shoe_size=ShoeSizeRequest.parse(shoe_size) if isinstance(shoe_size, str) else shoe_size,
         shoe_inside=ShoeInside.parse(shoe_inside) if shoe_inside else None,
+        slicers=Slicer.parse_many(slicer, "--slicer"),
         nd_criterion=(
             NavicularDropCriterion.parse(nd_criterion, "--nd-criterion")
             if isinstance(nd_criterion, str)

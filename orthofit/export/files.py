@@ -203,11 +203,79 @@ def threemf_bytes(
     config = None
     if modifiers:
         vertices, faces, config = _with_modifiers(vertices, faces, object_name, modifiers, object_settings or {})
-    if len(vertices) >= _MAX_3MF_COUNT or len(faces) >= _MAX_3MF_COUNT:
-        raise ValueError("a 3MF mesh holds fewer than 2^31 vertices and 2^31 triangles")
     _check_xml_text("object_name", object_name)
     metadata_xml = _metadata_xml(metadata)
 
+    model = _model_xml(
+        metadata_xml,
+        f'<object id="1" type="model" name={quoteattr(object_name)}>\n{_mesh_xml(vertices, faces)}</object>\n',
+        1,
+    )
+    entries = [("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)]
+    if config is not None:
+        entries.append((SLICER_CONFIG_PATH, config))
+    if project_config is not None:
+        _check_xml_text("project_config", project_config)
+        entries.append((SLICER_PROJECT_PATH, project_config))
+    return _package(entries)
+
+
+#: Cura's per-object settings in a 3MF: ``<metadata name="cura:KEY" preserve="true">`` in
+#: the object's ``<metadatagroup>``; Cura's 3MF parser (libSavitar) hands them to the object
+#: without the prefix (libSavitar tests/test_model.xml; Cura plugins/3MFReader/ThreeMFReader.py).
+CURA_SETTING_PREFIX = "cura:"
+#: The namespace Cura's own 3MF writer binds to ``cura`` (plugins/3MFWriter/ThreeMFWriter.py).
+CURA_NAMESPACE = "http://software.ultimaker.com/xml/cura/3mf/2015/10"
+
+
+def cura_project_bytes(
+    vertices,
+    faces,
+    object_name: str,
+    metadata: Mapping[str, str],
+    infill_meshes: Sequence[Modifier],
+) -> bytes:
+    """An insole and its stiffness zones as a 3MF that Cura opens as one group: the insole's
+    mesh object, one mesh object per zone carrying Cura's per-object settings (``settings``:
+    Cura setting names, e.g. ``{"infill_mesh": "True", "infill_sparse_density": "20"}``), and
+    a group object whose components are all of them, the one build item. The same package
+    rules as :func:`threemf_bytes` (deterministic bytes, millimetres, checked meshes).
+
+    Raises
+    ------
+    ValueError
+        As :func:`threemf_bytes`; or if there is no infill mesh.
+    """
+    if not infill_meshes:
+        raise ValueError("a Cura project needs at least one infill mesh")
+    vertices, faces = _checked_mesh(vertices, faces)
+    _check_xml_text("object_name", object_name)
+    objects = [f'<object id="1" type="model" name={quoteattr(object_name)}>\n{_mesh_xml(vertices, faces)}</object>\n']
+    for k, (name, mv, mf, settings) in enumerate(infill_meshes, start=2):
+        _check_xml_text("infill mesh name", name)
+        mv, mf = _checked_mesh(mv, mf)
+        group = "".join(
+            f'<metadata name={quoteattr(CURA_SETTING_PREFIX + k)} preserve="true">{_xml_text(str(v))}</metadata>\n'
+            for k, v in settings.items()
+        )
+        objects.append(
+            f'<object id="{k}" type="model" name={quoteattr(name)}>\n<metadatagroup>\n{group}</metadatagroup>\n'
+            f"{_mesh_xml(mv, mf)}</object>\n"
+        )
+    group_id = len(infill_meshes) + 2
+    components = "".join(f'<component objectid="{k}"/>\n' for k in range(1, group_id))
+    objects.append(
+        f'<object id="{group_id}" type="model" name={quoteattr(object_name)}>\n'
+        f"<components>\n{components}</components>\n</object>\n"
+    )
+    model = _model_xml(_metadata_xml(metadata), "".join(objects), group_id, f' xmlns:cura="{CURA_NAMESPACE}"')
+    return _package([("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)])
+
+
+def _mesh_xml(vertices: np.ndarray, faces: np.ndarray) -> str:
+    """``<mesh>`` of checked arrays, coordinates with :data:`COORDINATE_DECIMALS` decimals."""
+    if len(vertices) >= _MAX_3MF_COUNT or len(faces) >= _MAX_3MF_COUNT:
+        raise ValueError("a 3MF mesh holds fewer than 2^31 vertices and 2^31 triangles")
     # Round first, then add 0.0 so that a tiny negative value is written "0.0000", not
     # "-0.0000". Formatting all coordinates with one %-operation runs in C, not per vertex.
     coordinates = np.round(vertices, COORDINATE_DECIMALS) + 0.0
@@ -216,33 +284,32 @@ def threemf_bytes(
         coordinates.ravel().tolist()
     )
     triangle_xml = ('<triangle v1="%d" v2="%d" v3="%d"/>\n' * len(faces)) % tuple(faces.ravel().tolist())
+    return f"<mesh>\n<vertices>\n{vertex_xml}</vertices>\n<triangles>\n{triangle_xml}</triangles>\n</mesh>\n"
 
-    model = "".join(
+
+def _model_xml(metadata_xml: str, objects_xml: str, build_object: int, namespaces: str = "") -> str:
+    """``3D/3dmodel.model``: the model's metadata, its objects and one build item
+    (``namespaces``: more ``xmlns:`` declarations for ``<model>``, each led by a space).
+    """
+    return "".join(
         [
             '<?xml version="1.0" encoding="UTF-8"?>\n',
             f'<model unit="millimeter" xmlns="{_CORE_NAMESPACE}" ',
-            f'xmlns:{ORTHOFIT_PREFIX}="{ORTHOFIT_NAMESPACE}">\n',
+            f'xmlns:{ORTHOFIT_PREFIX}="{ORTHOFIT_NAMESPACE}"{namespaces}>\n',
             metadata_xml,
             "<resources>\n",
-            f'<object id="1" type="model" name={quoteattr(object_name)}>\n',
-            "<mesh>\n<vertices>\n",
-            vertex_xml,
-            "</vertices>\n<triangles>\n",
-            triangle_xml,
-            "</triangles>\n</mesh>\n</object>\n</resources>\n",
-            '<build>\n<item objectid="1"/>\n</build>\n',
+            objects_xml,
+            "</resources>\n",
+            f'<build>\n<item objectid="{build_object}"/>\n</build>\n',
             "</model>\n",
         ]
     )
 
+
+def _package(entries: Sequence[tuple[str, str]]) -> bytes:
+    """A zip of (path, text) in this order, deflated and dated 1980-01-01: equal input, equal bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        entries = [("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)]
-        if config is not None:
-            entries.append((SLICER_CONFIG_PATH, config))
-        if project_config is not None:
-            _check_xml_text("project_config", project_config)
-            entries.append((SLICER_PROJECT_PATH, project_config))
         for path, text in entries:
             info = zipfile.ZipInfo(path, date_time=_ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

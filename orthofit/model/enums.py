@@ -102,6 +102,26 @@ class ValueSource(str, Enum):
     GRID = "grid"  # measured on a footprint or pressure grid
 
 
+class Slicer(_Choice):
+    """A slicer whose project file is written beside each insole's plain 3MF, with the
+    stiffness zones in that slicer's own form.
+    """
+
+    PRUSA = "prusa"  # <id>-<side>.prusa.3mf: modifier volumes and the print profile
+    CURA = "cura"  # <id>-<side>.cura.3mf: infill meshes with their own densities
+
+    @classmethod
+    def parse_many(cls, value: object, field: str) -> tuple[Slicer, ...]:
+        """``"prusa"``, ``"cura"`` or ``"all"`` (each of them), as ``--slicer`` takes it."""
+        if str(value).strip().lower() == "all":
+            return tuple(cls)
+        try:
+            return (cls.parse(value, field),)
+        except ValidationError:
+            options = ", ".join(repr(m.value) for m in cls)
+            raise ValidationError(f"{field} = {shown(value)} is not valid; use one of {options} or 'all'") from None
+
+
 class Paper(_Choice):
     """The report's paper size."""
 

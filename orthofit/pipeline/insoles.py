@@ -20,7 +20,7 @@ from orthofit.config.print_profile import (
 from orthofit.config.settings import Override, Settings, ShoeSizeRequest
 from orthofit.config.thresholds import Thresholds
 from orthofit.errors import FitError, ValidationError
-from orthofit.export.files import stl_bytes, threemf_bytes
+from orthofit.export.files import cura_project_bytes, stl_bytes, threemf_bytes
 from orthofit.geometry.budget import heel_heights
 from orthofit.geometry.build import Insole, build_insole
 from orthofit.geometry.features import FEATURES
@@ -30,12 +30,37 @@ from orthofit.geometry.product import InsoleOutput
 from orthofit.geometry.shoe_fit import shoe_fit
 from orthofit.geometry.zones import INFILL_PATTERN, Zone, insole_zones
 from orthofit.model.case import Case
-from orthofit.model.enums import Side
+from orthofit.model.enums import Side, Slicer
 from orthofit.prescribe.prescription import Prescription, prescribe
 
-#: How a PrusaSlicer project (zones as modifier volumes, the print profile) is named beside
-#: an insole's plain 3MF: ``<id>-<side>.prusa.3mf``.
-PRUSA_PROJECT_SUFFIX = ".prusa.3mf"
+#: How each slicer's project is named beside an insole's plain 3MF: ``<id>-<side>.prusa.3mf``
+#: (zones as modifier volumes, the print profile), ``<id>-<side>.cura.3mf`` (infill meshes).
+PROJECT_SUFFIX = {Slicer.PRUSA: ".prusa.3mf", Slicer.CURA: ".cura.3mf"}
+
+
+def cura_zones(zones: Iterable[Zone], v: np.ndarray) -> list[tuple[str, np.ndarray, np.ndarray, dict[str, str]]]:
+    """The stiffness zones as Cura infill meshes over an insole whose vertices are ``v`` (n, 3)
+    mm: each prism cut to the insole's bounding box grown by 1 mm (Cura counts every mesh of a
+    group in its size, and the slabs reach 200 mm to each side), and Cura's settings: an
+    infill mesh (it changes only the infill of the insole inside it), no walls and no skins of
+    its own (so no wall prints at a zone's border), its density and gyroid; where zones
+    overlap the later one wins (``infill_mesh_order``), as in PrusaSlicer.
+    """
+    lo = np.maximum(v.min(axis=0) - 1.0, [-np.inf, -np.inf, 0.0])
+    hi = v.max(axis=0) + 1.0
+    out = []
+    for order, z in enumerate(zones, start=1):
+        settings = {
+            "infill_mesh": "True",
+            "infill_mesh_order": str(order),
+            "infill_sparse_density": f"{z.density_pct:g}",
+            "infill_pattern": INFILL_PATTERN,
+            "wall_line_count": "0",
+            "top_layers": "0",
+            "bottom_layers": "0",
+        }
+        out.append((z.name, np.clip(z.vertices, lo, hi), z.faces, settings))
+    return out
 
 
 def foot_dimensions(case: Case, side: Side) -> FootDimensions:
@@ -102,33 +127,35 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             [{"name": z.name, "fill_density_pct": z.density_pct, "fill_pattern": INFILL_PATTERN} for z in zones],
             ensure_ascii=False,
         )
-        # Two 3MFs (issue 16): a plain core 3MF that every reader sees as the insole alone,
-        # and PrusaSlicer's project, whose stiffness zones are modifier volumes in the same
-        # object (other readers would print them as solid prisms) with the print settings.
-        project = f"{name}{PRUSA_PROJECT_SUFFIX}"
+        # A plain core 3MF that every reader sees as the insole alone (issue 16), and each
+        # chosen slicer's project with the stiffness zones in that slicer's own form.
+        projects = [f"{name}{PROJECT_SUFFIX[s]}" for s in settings.slicers]
+        where = f"with the stiffness zones in {', '.join(projects)}" if projects else "no slicer project written"
         plain_meta = {
             **meta,
-            "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.ini; "
-            f"with the stiffness zones in {project})",
+            "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.ini; {where})",
         }
-        project_meta = {
-            **meta,
-            "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.ini; "
-            "in this file as PrusaSlicer's project settings)",
-        }
-        files = {
-            f"{name}.stl": stl_bytes(v, f, name),
-            f"{name}.3mf": threemf_bytes(v, f, name, plain_meta),
-            project: threemf_bytes(
+        files = {f"{name}.stl": stl_bytes(v, f, name), f"{name}.3mf": threemf_bytes(v, f, name, plain_meta)}
+        if Slicer.PRUSA in settings.slicers:
+            # PrusaSlicer's zones are modifier volumes inside the insole's own object (other
+            # readers would print them as solid prisms), with the print profile.
+            files[f"{name}{PROJECT_SUFFIX[Slicer.PRUSA]}"] = threemf_bytes(
                 v,
                 f,
                 name,
-                project_meta,
+                {
+                    **meta,
+                    "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.ini; "
+                    "in this file as PrusaSlicer's project settings)",
+                },
                 [(z.name, z.vertices, z.faces, z.settings) for z in zones],
                 {"fill_pattern": INFILL_PATTERN},
                 slicer_project_config(printing),
-            ),
-        }
+            )
+        if Slicer.CURA in settings.slicers:
+            files[f"{name}{PROJECT_SUFFIX[Slicer.CURA]}"] = cura_project_bytes(
+                v, f, name, plain_meta, cura_zones(zones, v)
+            )
         out.append(InsoleOutput(rx, insole, printability(insole), files, zones, fit))
     return out
 

@@ -36,6 +36,21 @@ def test_side_length_profile_and_set(cli, tmp_path):
     assert "profile sport" in r.out
 
 
+def test_slicer_chooses_the_projects_written_beside_the_plain_3mf(cli, tmp_path):
+    """Issue 16: ``--slicer`` picks the slicer projects; the STL and the plain 3MF are always
+    written; a slicer orthofit does not write for is refused in one line, nothing written."""
+    case = EXAMPLES / "normal-adult.toml"
+    for slicer, projects in (("cura", [".cura.3mf"]), ("all", [".cura.3mf", ".prusa.3mf"])):
+        out = tmp_path / slicer
+        r = cli("insole", case, "--out", out, "--side", "left", "--slicer", slicer)
+        assert r.code == 0, r.err
+        expected = [f"EX-NORMAL-left{e}" for e in (".3mf", *projects, ".stl")]
+        assert sorted(p.name for p in out.iterdir()) == sorted(expected)
+    r = cli("insole", case, "--out", tmp_path / "bad", "--side", "left", "--slicer", "simplify3d")
+    assert r.code == 2 and "--slicer" in r.err and "simplify3d" in r.err
+    assert not (tmp_path / "bad").exists()
+
+
 def test_user_profile_by_path(cli, tmp_path):
     prof = tmp_path / "mine.toml"
     prof.write_text('name = "mine"\ndescription = "test"\n[params]\nheel_cup_depth_mm = 9\n')
