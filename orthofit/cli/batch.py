@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("source", help="a folder of case files or a .csv file")
     options.out_dir(p, "output folder: one sub-folder per case")
     options.profile(p)
+    options.slicer(p)
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="cases run in parallel (default: 1)")
     options.force(p, "redo every case, even unchanged ones")
     options.debug(p)
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             )
 
     try:
-        summary = run_batch(args.source, args.out, args.profile, args.jobs, args.force, progress)
+        summary = run_batch(args.source, args.out, args.profile, args.jobs, args.force, progress, args.slicer)
     except (BatchInterrupted, WorkerLost) as stop:
         # One line, then what was finished: the workers have stopped, the case folders are whole.
         if tty:

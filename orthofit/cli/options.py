@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orthofit.config.settings import Settings, load_settings
+from orthofit.model.enums import Slicer
 
 
 def debug(p: argparse.ArgumentParser) -> None:
@@ -67,7 +68,7 @@ def overrides(p: argparse.ArgumentParser) -> None:
 def slicer(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--slicer",
-        choices=["prusa", "cura", "all"],
+        choices=[*(s.value for s in Slicer), "all"],
         default="prusa",
         help="the slicer project written beside each plain 3MF, with the stiffness zones in that "
         "slicer's form: prusa (<id>-<side>.prusa.3mf, the default), cura (<id>-<side>.cura.3mf) or all",

@@ -202,15 +202,18 @@ def _complete(folder: Path) -> dict[str, Any] | None:
     return None
 
 
-def _unchanged(folder: Path, inputs: dict[str, str], profile: str) -> bool:
-    """Whether ``folder`` holds a complete earlier run with these inputs and profile."""
+def _unchanged(folder: Path, inputs: dict[str, str], settings: Settings) -> bool:
+    """Whether ``folder`` holds a complete earlier run with these inputs, profile and slicer
+    projects (an earlier run without a slicer list wrote PrusaSlicer's project only).
+    """
     from orthofit import __version__
 
     m = _complete(folder)
     return (
         m is not None
         and m.get("inputs") == inputs
-        and m.get("profile_requested") == profile
+        and m.get("profile_requested") == settings.profile_requested
+        and m.get("slicers", ["prusa"]) == [s.value for s in settings.slicers]
         and m.get("orthofit_version") == __version__
     )
 
@@ -289,7 +292,7 @@ def run_case(case: BatchCase, out: Path, settings: Settings, force: bool) -> Cas
     try:
         inputs, load = _inputs(case, settings)
         _check_ours(folder)
-        if not force and _unchanged(folder, inputs, settings.profile_requested):
+        if not force and _unchanged(folder, inputs, settings):
             return result("skipped", "unchanged")
         files = fit_case(load(), inputs, settings).files
     except UserError as err:
@@ -497,10 +500,12 @@ def run_batch(
     jobs: int = 1,
     force: bool = False,
     progress: Callable[[CaseResult, int, int, float], None] | None = None,
+    slicer: str = "prusa",
 ) -> BatchSummary:
     """Fit every case of ``source`` into ``out/<name>/``; see the module docstring.
 
-    ``progress(result, done, total, elapsed_s)`` is called after each case.
+    ``progress(result, done, total, elapsed_s)`` is called after each case. ``slicer`` picks
+    the slicer projects written beside each plain 3MF (``prusa``, ``cura`` or ``all``).
 
     Raises
     ------
@@ -511,7 +516,7 @@ def run_batch(
     UserError
         The source, profile or output folder is unusable (nothing was run).
     """
-    settings = load_settings(profile)  # a bad profile fails the batch, not every case
+    settings = load_settings(profile, slicer=slicer)  # a bad profile fails the batch, not every case
     cases = read_cases(source)
     _check_names(cases)
     if jobs < 1:

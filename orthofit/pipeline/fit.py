@@ -134,6 +134,7 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
         "profile": settings.profile.name,
         "profile_requested": settings.profile_requested,  # as asked (a name or a path): a batch rerun compares it
         "paper": settings.paper.value,
+        "slicers": [s.value for s in settings.slicers],  # the slicer projects written (--slicer)
         "report_date": date,
         "inputs": inputs,
         "overrides": {k: (v.value if isinstance(v, Choice) else v) for k, v in sorted(settings.overrides.items())},

@@ -67,6 +67,28 @@ def test_folder_batch_skips_bad_cases_and_reruns_skip_unchanged(cli, tmp_path):
     assert_complete(out / "c2")
 
 
+def test_batch_slicer_projects_and_rerun_with_another_slicer(cli, tmp_path):
+    """Issue 16: ``--slicer`` on a batch writes the chosen projects in every case folder, and a
+    rerun with another slicer is not "unchanged": the folder is redone with the new projects."""
+    src = tmp_path / "cases"
+    src.mkdir()
+    (src / "c0.toml").write_text(case_text("P-0"), encoding="utf-8")
+    out = tmp_path / "out"
+    r = cli("batch", src, "--out", out, "--slicer", "cura")
+    assert r.code == 0, r.out + r.err
+    names = {p.name for p in (out / "c0").iterdir()}
+    assert {"P-0-left.cura.3mf", "P-0-right.cura.3mf", "P-0-left.3mf"} <= names
+    assert not any(n.endswith(".prusa.3mf") for n in names)
+    assert json.loads((out / "c0" / "P-0-manifest.json").read_text())["slicers"] == ["cura"]
+    r = cli("batch", src, "--out", out, "--slicer", "cura")
+    assert "0 done, 1 unchanged" in r.out
+    r = cli("batch", src, "--out", out)  # the default, prusa
+    assert r.code == 0 and "1 done, 0 unchanged" in r.out, r.out + r.err
+    names = {p.name for p in (out / "c0").iterdir()}
+    assert "P-0-left.prusa.3mf" in names and not any(n.endswith(".cura.3mf") for n in names)
+    assert_complete(out / "c0")
+
+
 def test_csv_batch(cli, tmp_path):
     src = tmp_path / "lab.csv"
     src.write_text(
