@@ -3,7 +3,7 @@
     python benchmarks/bench_print.py [--examples NAME ...] [--construction full-contact|shell]
 
 Builds the right insole of each bundled example (its default profile), slices its 3MF with
-PrusaSlicer (headless; the 3MF carries profiles/print/tpu-95a-insole.ini as its project
+PrusaSlicer (headless; the 3MF carries profiles/print/tpu-95a-insole.toml as its project
 settings, so nothing else is loaded) and prints PrusaSlicer's filament mass and normal-mode
 print time beside issue 15's targets for a full-length adult insole in TPU at 0.2 mm layers:
 at most 60 g and 3 h; for a shell (``--construction shell``, sliced with the PLA/PETG profile

@@ -234,9 +234,11 @@ def cura_project_bytes(
     object_name: str,
     metadata: Mapping[str, str],
     infill_meshes: Sequence[Modifier],
+    insole_settings: Mapping[str, str] | None = None,
 ) -> bytes:
     """An insole and its stiffness zones as a 3MF that Cura opens as one group: the insole's
-    mesh object, one mesh object per zone carrying Cura's per-object settings (``settings``:
+    mesh object (with Cura's per-object ``insole_settings``, e.g. its walls), one mesh
+    object per zone carrying Cura's per-object settings (``settings``:
     Cura setting names, e.g. ``{"infill_mesh": "True", "infill_sparse_density": "20"}``), and
     a group object whose components are all of them, the one build item. The same package
     rules as :func:`threemf_bytes` (deterministic bytes, millimetres, checked meshes).
@@ -250,18 +252,11 @@ def cura_project_bytes(
         raise ValueError("a Cura project needs at least one infill mesh")
     vertices, faces = _checked_mesh(vertices, faces)
     _check_xml_text("object_name", object_name)
-    objects = [f'<object id="1" type="model" name={quoteattr(object_name)}>\n{_mesh_xml(vertices, faces)}</object>\n']
+    objects = [_cura_object(1, object_name, insole_settings or {}, vertices, faces)]
     for k, (name, mv, mf, settings) in enumerate(infill_meshes, start=2):
         _check_xml_text("infill mesh name", name)
         mv, mf = _checked_mesh(mv, mf)
-        group = "".join(
-            f'<metadata name={quoteattr(CURA_SETTING_PREFIX + k)} preserve="true">{_xml_text(str(v))}</metadata>\n'
-            for k, v in settings.items()
-        )
-        objects.append(
-            f'<object id="{k}" type="model" name={quoteattr(name)}>\n<metadatagroup>\n{group}</metadatagroup>\n'
-            f"{_mesh_xml(mv, mf)}</object>\n"
-        )
+        objects.append(_cura_object(k, name, settings, mv, mf))
     group_id = len(infill_meshes) + 2
     components = "".join(f'<component objectid="{k}"/>\n' for k in range(1, group_id))
     objects.append(
@@ -270,6 +265,16 @@ def cura_project_bytes(
     )
     model = _model_xml(_metadata_xml(metadata), "".join(objects), group_id, f' xmlns:cura="{CURA_NAMESPACE}"')
     return _package([("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)])
+
+
+def _cura_object(k: int, name: str, settings: Mapping[str, str], vertices: np.ndarray, faces: np.ndarray) -> str:
+    """One mesh object of a Cura project, its per-object settings as ``cura:`` metadata."""
+    group = "".join(
+        f'<metadata name={quoteattr(CURA_SETTING_PREFIX + key)} preserve="true">{_xml_text(str(v))}</metadata>\n'
+        for key, v in settings.items()
+    )
+    group_xml = f"<metadatagroup>\n{group}</metadatagroup>\n" if group else ""
+    return f'<object id="{k}" type="model" name={quoteattr(name)}>\n{group_xml}{_mesh_xml(vertices, faces)}</object>\n'
 
 
 def _mesh_xml(vertices: np.ndarray, faces: np.ndarray) -> str:

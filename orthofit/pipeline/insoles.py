@@ -14,6 +14,7 @@ from orthofit.config.params import Construction, InsoleParams
 from orthofit.config.print_profile import (
     INSOLE_PRINT_PROFILE,
     SHELL_PRINT_PROFILE,
+    cura_settings,
     print_profile,
     slicer_project_config,
 )
@@ -154,7 +155,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             )
         if Slicer.CURA in settings.slicers:
             files[f"{name}{PROJECT_SUFFIX[Slicer.CURA]}"] = cura_project_bytes(
-                v, f, name, plain_meta, cura_zones(zones, v)
+                v, f, name, plain_meta, cura_zones(zones, v), cura_settings(printing)
             )
         out.append(InsoleOutput(rx, insole, printability(insole), files, zones, fit))
     return out

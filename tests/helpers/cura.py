@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orthofit.config.print_profile import INSOLE_PRINT_PROFILE, cura_settings, print_profile
 from orthofit.export.files import stl_bytes
 
 _NS = {"m": "http://schemas.microsoft.com/3dmanufacturing/core/2015/02"}
@@ -96,26 +97,29 @@ def definitions() -> Path:
     )
 
 
-#: The printer and print for the test slices: a 300 mm bed, 0.4 mm nozzle, 0.2 mm layers,
-#: 10 % gyroid outside the zones, 2 walls, 3 top and 1 bottom layers (the TPU profile's).
-GLOBAL_SETTINGS = {
-    "machine_width": "300",
-    "machine_depth": "300",
-    "machine_height": "100",
-    "layer_height": "0.2",
-    "layer_height_0": "0.2",
-    "infill_sparse_density": "10",
-    "infill_pattern": "gyroid",
-    "wall_line_count": "2",
-    "top_layers": "3",
-    "bottom_layers": "1",
-    "adhesion_type": "none",
-    "support_enable": "false",
-    # Cura thickens the infill under a skin's edge (4 layers by default); an infill mesh's own
-    # infill, with no skin of its own, is not thickened, so with it on a thin forefoot's few
-    # infill layers would measure the skin's support, not the zones' densities.
-    "skin_edge_support_layers": "0",
-}
+def global_settings(profile_name: str = INSOLE_PRINT_PROFILE) -> dict[str, str]:
+    """The printer and print for the test slices, from the printer family's data (what Cura
+    keeps in its own machine profile: bed, layer heights) and the settings the project puts on
+    the insole's own mesh (walls, skins, the infill outside the zones)."""
+    p = print_profile(profile_name)
+    return {
+        "machine_width": f"{p.bed_mm[0]:g}",
+        "machine_depth": f"{p.bed_mm[1]:g}",
+        "machine_height": f"{p.max_height_mm:g}",
+        "machine_nozzle_size": f"{p.nozzle_mm:g}",
+        "layer_height": f"{p.layer_height_mm:g}",
+        "layer_height_0": f"{p.first_layer_height_mm:g}",
+        **cura_settings(p),
+        "adhesion_type": "none",
+        "support_enable": "false",
+        # Cura thickens the infill under a skin's edge (4 layers by default); an infill mesh's
+        # own infill, with no skin of its own, is not thickened, so with it on a thin
+        # forefoot's few infill layers would measure the skin's support, not the zones' densities.
+        "skin_edge_support_layers": "0",
+    }
+
+
+GLOBAL_SETTINGS = global_settings()
 
 
 def engine_settings(settings: dict[str, str]) -> dict[str, str]:

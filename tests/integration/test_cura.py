@@ -14,6 +14,7 @@ from helpers.cura import cura_slice, project_meshes, savitar_scene
 from helpers.repo import EXAMPLES
 from helpers.slicer import extrusions
 from helpers.steps import assess_case, settings
+from orthofit.config.print_profile import INSOLE_PRINT_PROFILE, cura_settings, print_profile
 from orthofit.geometry.zones import ARCH_END, HEEL_END
 from orthofit.io.case_file import load_case
 from orthofit.model.enums import Side
@@ -43,7 +44,10 @@ def test_curas_3mf_parser_reads_one_group_of_the_insole_and_its_infill_meshes(cu
     ((group,),) = [scene["nodes"]]
     assert group["name"] == "EX-FLAT-right" and group["vertices"] == 0 and group["settings"] == {}
     insole, *zones = group["children"]
-    assert insole["name"] == "EX-FLAT-right" and insole["settings"] == {} and insole["vertices"] > 1000
+    assert insole["name"] == "EX-FLAT-right" and insole["vertices"] > 1000
+    # the insole's own walls, skins and infill outside the zones: the printer family's data
+    assert insole["settings"] == cura_settings(print_profile(INSOLE_PRINT_PROFILE))
+    assert insole["settings"]["wall_line_count"] == "2" and insole["settings"]["infill_sparse_density"] == "10"
     assert [z["name"] for z in zones] == [z.name for z in out.zones]
     for order, (read, zone) in enumerate(zip(zones, out.zones, strict=True), start=1):
         assert read["settings"] == {
