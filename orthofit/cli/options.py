@@ -71,7 +71,8 @@ def slicer(p: argparse.ArgumentParser) -> None:
         choices=[*(s.value for s in Slicer), "all"],
         default="prusa",
         help="the slicer project written beside each plain 3MF, with the stiffness zones in that "
-        "slicer's form: prusa (<id>-<side>.prusa.3mf, the default), cura (<id>-<side>.cura.3mf) or all",
+        "slicer's form: prusa (<id>-<side>.prusa.3mf, the default), orca (<id>-<side>.orca.3mf, for "
+        "OrcaSlicer and Bambu Studio), cura (<id>-<side>.cura.3mf) or all",
     )
 
 

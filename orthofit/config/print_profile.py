@@ -161,7 +161,9 @@ def orca_settings(p: PrintProfile) -> tuple[tuple[str, str | list[str]], ...]:
         ("textured_plate_temp_initial_layer", [_n(p.bed_temperature_c)]),
         ("filament_max_volumetric_speed", [_n(p.max_volumetric_speed_mm3_s)]),
     )
-    lists = {"filament_type"}  # a filament setting: one value per filament
+    # the filament's and the extruder's settings: one value per filament or extruder (as in a
+    # project file Orca's family wrote)
+    lists = {"filament_type", "retraction_length", "retraction_speed", "z_hop"}
     own = tuple((k, [v] if k in lists else v) for k, v in p.own("orca"))
     merged: dict[str, str | list[str]] = dict(common)
     merged.update(own)

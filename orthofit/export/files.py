@@ -14,9 +14,11 @@ consistently wound, positive-volume solids; the checks here only catch programmi
 from __future__ import annotations
 
 import io
+import json
 import re
 import struct
 import unicodedata
+import uuid
 import zipfile
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -265,6 +267,142 @@ def cura_project_bytes(
     )
     model = _model_xml(_metadata_xml(metadata), "".join(objects), group_id, f' xmlns:cura="{CURA_NAMESPACE}"')
     return _package([("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)])
+
+
+#: How OrcaSlicer and Bambu Studio recognise their own project (bbs_3mf.cpp reads the
+#: ``Application`` metadata: only ``BambuStudio-<version>`` makes the file theirs and loads the
+#: parts' settings). Orca writes its own version after the prefix; major version 2 is what
+#: OrcaSlicer 2.x and Bambu Studio 2.x load with their settings (a file of another major version
+#: is read as geometry only).
+ORCA_APPLICATION = "BambuStudio-2.3.1"
+#: The Bambu Studio metadata namespace and the 3MF production extension Orca's projects use.
+BAMBU_NAMESPACE = "http://schemas.bambulab.com/package/2021"
+PRODUCTION_NAMESPACE = "http://schemas.microsoft.com/3dmanufacturing/production/2015/06"
+ORCA_OBJECTS_PATH = "3D/Objects/object_1.model"
+ORCA_MODEL_SETTINGS_PATH = "Metadata/model_settings.config"
+ORCA_PROJECT_SETTINGS_PATH = "Metadata/project_settings.config"
+#: Deterministic UUIDs (the production extension wants one on every object, component, build
+#: and item): UUID 5 of the part's role under this namespace, so equal input gives equal bytes.
+_UUID_NAMESPACE = uuid.UUID("5e0c3f4e-8a52-4b7e-9d2a-0f7a1c2b3d4e")
+
+
+def orca_project_bytes(
+    vertices,
+    faces,
+    object_name: str,
+    metadata: Mapping[str, str],
+    modifiers: Sequence[Modifier],
+    project_settings: Sequence[tuple[str, str | list[str]]],
+    bed_mm: tuple[float, float],
+) -> bytes:
+    """An insole and its stiffness zones as an OrcaSlicer / Bambu Studio project 3MF.
+
+    Their project layout (read in OrcaSlicer's ``src/libslic3r/Format/bbs_3mf.cpp``, the same
+    in Bambu Studio's): the meshes in a sub-model ``3D/Objects/object_1.model`` (the insole,
+    then one mesh per zone), one root object in ``3D/3dmodel.model`` whose production-extension
+    components point at them (``p:path``), ``Metadata/model_settings.config`` naming each
+    component a ``normal_part`` (the insole) or a ``modifier_part`` (a zone, with its settings
+    in Orca's names, e.g. ``sparse_infill_density``) by the component's object id, one plate,
+    and ``Metadata/project_settings.config`` (JSON, every value a string or a list of strings).
+    Later zones win where zones overlap, as in PrusaSlicer. The object stands centred on a bed
+    of ``bed_mm`` (x, y).
+
+    Raises
+    ------
+    ValueError
+        As :func:`threemf_bytes`; or if there is no modifier or a setting is not a string.
+    """
+    if not modifiers:
+        raise ValueError("an OrcaSlicer project needs at least one modifier")
+    vertices, faces = _checked_mesh(vertices, faces)
+    _check_xml_text("object_name", object_name)
+    parts: list[tuple[str, np.ndarray, np.ndarray, str, dict[str, str]]] = [
+        (object_name, vertices, faces, "normal_part", {})
+    ]
+    for name, mv, mf, settings in modifiers:
+        _check_xml_text("modifier name", name)
+        mv, mf = _checked_mesh(mv, mf)
+        parts.append((name, mv, mf, "modifier_part", dict(settings)))
+    root = len(parts) + 1  # Orca numbers the sub-objects 1..N and the root object N + 1
+
+    def uid(role: str) -> str:
+        return str(uuid.uuid5(_UUID_NAMESPACE, f"{object_name}/{role}"))
+
+    header = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<model unit="millimeter" xml:lang="en-US" xmlns="{_CORE_NAMESPACE}" '
+        f'xmlns:{ORTHOFIT_PREFIX}="{ORTHOFIT_NAMESPACE}" xmlns:BambuStudio="{BAMBU_NAMESPACE}" '
+        f'xmlns:p="{PRODUCTION_NAMESPACE}" requiredextensions="p">\n'
+        '<metadata name="BambuStudio:3mfVersion">1</metadata>\n'
+    )
+    sub_objects = "".join(
+        f'<object id="{k}" p:UUID="{uid(f"part{k}")}" type="model">\n{_mesh_xml(v, f)}</object>\n'
+        for k, (_, v, f, _, _) in enumerate(parts, start=1)
+    )
+    sub_model = f"{header}<resources>\n{sub_objects}</resources>\n<build/>\n</model>\n"
+    identity = "1 0 0 0 1 0 0 0 1 0 0 0"
+    components = "".join(
+        f'<component p:path="/{ORCA_OBJECTS_PATH}" objectid="{k}" p:UUID="{uid(f"component{k}")}" '
+        f'transform="{identity}"/>\n'
+        for k in range(1, root)
+    )
+    lo, hi = vertices.min(axis=0), vertices.max(axis=0)
+    tx, ty = (bed_mm[0] - (lo[0] + hi[0])) / 2, (bed_mm[1] - (lo[1] + hi[1])) / 2
+    model = (
+        f'{header}<metadata name="Application">{ORCA_APPLICATION}</metadata>\n'
+        # the one Application: Orca reads the last one it meets
+        f"{_metadata_xml({k: v for k, v in metadata.items() if k != 'Application'})}<resources>\n"
+        f'<object id="{root}" p:UUID="{uid("object")}" type="model">\n<components>\n{components}</components>\n'
+        "</object>\n</resources>\n"
+        f'<build p:UUID="{uid("build")}">\n'
+        # no printable="1": not a core attribute (lib3mf's strict mode refuses it), and Orca
+        # takes an item without it as printable
+        f'<item objectid="{root}" p:UUID="{uid("item")}" transform="1 0 0 0 1 0 0 0 1 {tx:.4f} {ty:.4f} 0"/>\n'
+        "</build>\n</model>\n"
+    )
+
+    def meta(key: str, value: str) -> str:
+        return f"<metadata key={quoteattr(key)} value={quoteattr(value)}/>\n"
+
+    part_xml = []
+    for k, (name, _, _, subtype, settings) in enumerate(parts, start=1):
+        body = meta("name", name) + meta("matrix", "1 0 0 0 0 1 0 0 0 0 1 0 0 0 0 1")
+        for key, value in settings.items():
+            if not isinstance(value, str):
+                raise ValueError(f"modifier setting {key!r} must be a string")
+            _check_xml_text("modifier setting", value)
+            body += meta(key, value)
+        part_xml.append(f'<part id="{k}" subtype="{subtype}">\n{body}</part>\n')
+    model_settings = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<config>\n'
+        f'<object id="{root}">\n{meta("name", object_name)}{meta("extruder", "1")}{"".join(part_xml)}</object>\n'
+        f"<plate>\n{meta('plater_id', '1')}{meta('plater_name', '')}{meta('locked', 'false')}"
+        f"<model_instance>\n{meta('object_id', str(root))}{meta('instance_id', '0')}{meta('identify_id', '1')}"
+        "</model_instance>\n</plate>\n</config>\n"
+    )
+    settings_json: dict[str, str | list[str]] = {"name": "project_settings", "from": "project", "version": "2.3.1"}
+    for key, setting in project_settings:
+        if not (isinstance(setting, str) or (isinstance(setting, list) and all(isinstance(x, str) for x in setting))):
+            raise ValueError(f"project setting {key!r} must be a string or a list of strings")
+        settings_json[key] = setting
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Target="/{ORCA_OBJECTS_PATH}" Id="rel-1" '
+        'Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/>'
+        "</Relationships>\n"
+    )
+    return _package(
+        [
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _RELS),
+            (_MODEL_PATH, model),
+            ("3D/_rels/3dmodel.model.rels", rels),
+            (ORCA_OBJECTS_PATH, sub_model),
+            (ORCA_MODEL_SETTINGS_PATH, model_settings),
+            (ORCA_PROJECT_SETTINGS_PATH, json.dumps(settings_json, indent=4, ensure_ascii=False) + "\n"),
+        ]
+    )
 
 
 def _cura_object(k: int, name: str, settings: Mapping[str, str], vertices: np.ndarray, faces: np.ndarray) -> str:

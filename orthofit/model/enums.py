@@ -108,11 +108,12 @@ class Slicer(_Choice):
     """
 
     PRUSA = "prusa"  # <id>-<side>.prusa.3mf: modifier volumes and the print profile
+    ORCA = "orca"  # <id>-<side>.orca.3mf: OrcaSlicer / Bambu Studio modifier parts and settings
     CURA = "cura"  # <id>-<side>.cura.3mf: infill meshes with their own densities
 
     @classmethod
     def parse_many(cls, value: object, field: str) -> tuple[Slicer, ...]:
-        """``"prusa"``, ``"cura"`` or ``"all"`` (each of them), as ``--slicer`` takes it."""
+        """``"prusa"``, ``"orca"``, ``"cura"`` or ``"all"`` (each of them), as ``--slicer`` takes it."""
         if str(value).strip().lower() == "all":
             return tuple(cls)
         try:

@@ -15,13 +15,14 @@ from orthofit.config.print_profile import (
     INSOLE_PRINT_PROFILE,
     SHELL_PRINT_PROFILE,
     cura_settings,
+    orca_settings,
     print_profile,
     slicer_project_config,
 )
 from orthofit.config.settings import Override, Settings, ShoeSizeRequest
 from orthofit.config.thresholds import Thresholds
 from orthofit.errors import FitError, ValidationError
-from orthofit.export.files import cura_project_bytes, stl_bytes, threemf_bytes
+from orthofit.export.files import cura_project_bytes, orca_project_bytes, stl_bytes, threemf_bytes
 from orthofit.geometry.budget import heel_heights
 from orthofit.geometry.build import Insole, build_insole
 from orthofit.geometry.features import FEATURES
@@ -35,8 +36,36 @@ from orthofit.model.enums import Side, Slicer
 from orthofit.prescribe.prescription import Prescription, prescribe
 
 #: How each slicer's project is named beside an insole's plain 3MF: ``<id>-<side>.prusa.3mf``
-#: (zones as modifier volumes, the print profile), ``<id>-<side>.cura.3mf`` (infill meshes).
-PROJECT_SUFFIX = {Slicer.PRUSA: ".prusa.3mf", Slicer.CURA: ".cura.3mf"}
+#: (zones as modifier volumes, the print profile), ``<id>-<side>.orca.3mf`` (OrcaSlicer / Bambu
+#: Studio: modifier parts, the print settings), ``<id>-<side>.cura.3mf`` (infill meshes).
+PROJECT_SUFFIX = {Slicer.PRUSA: ".prusa.3mf", Slicer.ORCA: ".orca.3mf", Slicer.CURA: ".cura.3mf"}
+
+
+def _within(zones: Iterable[Zone], v: np.ndarray) -> list[tuple[Zone, np.ndarray]]:
+    """Each zone's prism vertices cut to the insole's bounding box grown by 1 mm (``v``: the
+    insole's vertices (n, 3), mm): the slabs reach 200 mm to each side, and Cura and Orca
+    count every part of an object in its size on the bed.
+    """
+    lo = np.maximum(v.min(axis=0) - 1.0, [-np.inf, -np.inf, 0.0])
+    hi = v.max(axis=0) + 1.0
+    return [(z, np.clip(z.vertices, lo, hi)) for z in zones]
+
+
+def orca_zones(zones: Iterable[Zone], v: np.ndarray) -> list[tuple[str, np.ndarray, np.ndarray, dict[str, str]]]:
+    """The stiffness zones as OrcaSlicer / Bambu Studio modifier parts over an insole whose
+    vertices are ``v`` (n, 3) mm: each prism cut to the insole's box, with the zone's infill in
+    Orca's names. Every zone sets the same keys, so where zones overlap the later one's
+    settings hold whole (Orca gives an overlap the later part's keys over the earlier's).
+    """
+    return [
+        (
+            z.name,
+            cut,
+            z.faces,
+            {"sparse_infill_density": f"{z.density_pct:g}%", "sparse_infill_pattern": INFILL_PATTERN},
+        )
+        for z, cut in _within(zones, v)
+    ]
 
 
 def cura_zones(zones: Iterable[Zone], v: np.ndarray) -> list[tuple[str, np.ndarray, np.ndarray, dict[str, str]]]:
@@ -47,10 +76,8 @@ def cura_zones(zones: Iterable[Zone], v: np.ndarray) -> list[tuple[str, np.ndarr
     its own (so no wall prints at a zone's border), its density and gyroid; where zones
     overlap the later one wins (``infill_mesh_order``), as in PrusaSlicer.
     """
-    lo = np.maximum(v.min(axis=0) - 1.0, [-np.inf, -np.inf, 0.0])
-    hi = v.max(axis=0) + 1.0
     out = []
-    for order, z in enumerate(zones, start=1):
+    for order, (z, cut) in enumerate(_within(zones, v), start=1):
         settings = {
             "infill_mesh": "True",
             "infill_mesh_order": str(order),
@@ -60,7 +87,7 @@ def cura_zones(zones: Iterable[Zone], v: np.ndarray) -> list[tuple[str, np.ndarr
             "top_layers": "0",
             "bottom_layers": "0",
         }
-        out.append((z.name, np.clip(z.vertices, lo, hi), z.faces, settings))
+        out.append((z.name, cut, z.faces, settings))
     return out
 
 
@@ -134,7 +161,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
         where = f"with the stiffness zones in {', '.join(projects)}" if projects else "no slicer project written"
         plain_meta = {
             **meta,
-            "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.ini; {where})",
+            "orthofit:print_profile": f"{printing.name} (profiles/print/{printing.name}.toml; {where})",
         }
         files = {f"{name}.stl": stl_bytes(v, f, name), f"{name}.3mf": threemf_bytes(v, f, name, plain_meta)}
         if Slicer.PRUSA in settings.slicers:
@@ -152,6 +179,10 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
                 [(z.name, z.vertices, z.faces, z.settings) for z in zones],
                 {"fill_pattern": INFILL_PATTERN},
                 slicer_project_config(printing),
+            )
+        if Slicer.ORCA in settings.slicers:
+            files[f"{name}{PROJECT_SUFFIX[Slicer.ORCA]}"] = orca_project_bytes(
+                v, f, name, plain_meta, orca_zones(zones, v), orca_settings(printing), printing.bed_mm
             )
         if Slicer.CURA in settings.slicers:
             files[f"{name}{PROJECT_SUFFIX[Slicer.CURA]}"] = cura_project_bytes(

@@ -18,6 +18,8 @@ class Read3mf:
     unit_is_mm: bool
     build_items: int
     objects: tuple[tuple[str, np.ndarray, np.ndarray, bool], ...]
+    #: each components object's number of components
+    groups: tuple[int, ...] = ()
 
 
 def read_with_lib3mf(path: Path) -> Read3mf:
@@ -36,5 +38,9 @@ def read_with_lib3mf(path: Path) -> Read3mf:
         vertices = np.array([p.Coordinates[0:3] for p in mesh.GetVertices()], dtype=float)
         triangles = np.array([t.Indices[0:3] for t in mesh.GetTriangleIndices()], dtype=np.int64)
         objects.append((mesh.GetName(), vertices, triangles, bool(mesh.IsManifoldAndOriented())))
+    groups = []
+    it = model.GetComponentsObjects()
+    while it.MoveNext():
+        groups.append(it.GetCurrentComponentsObject().GetComponentCount())
     unit_is_mm = model.GetUnit() == lib3mf.ModelUnit.MilliMeter
-    return Read3mf(warnings, unit_is_mm, model.GetBuildItems().Count(), tuple(objects))
+    return Read3mf(warnings, unit_is_mm, model.GetBuildItems().Count(), tuple(objects), tuple(groups))

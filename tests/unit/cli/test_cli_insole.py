@@ -40,7 +40,11 @@ def test_slicer_chooses_the_projects_written_beside_the_plain_3mf(cli, tmp_path)
     """Issue 16: ``--slicer`` picks the slicer projects; the STL and the plain 3MF are always
     written; a slicer orthofit does not write for is refused in one line, nothing written."""
     case = EXAMPLES / "normal-adult.toml"
-    for slicer, projects in (("cura", [".cura.3mf"]), ("all", [".cura.3mf", ".prusa.3mf"])):
+    for slicer, projects in (
+        ("cura", [".cura.3mf"]),
+        ("orca", [".orca.3mf"]),
+        ("all", [".cura.3mf", ".orca.3mf", ".prusa.3mf"]),
+    ):
         out = tmp_path / slicer
         r = cli("insole", case, "--out", out, "--side", "left", "--slicer", slicer)
         assert r.code == 0, r.err
