@@ -53,6 +53,9 @@ class Construction(Choice):
     FULL_CONTACT = "full-contact"
     #: A functional orthosis shell of uniform thickness, 3/4 length, on a flat-bottomed post.
     SHELL = "shell"
+    #: The full-contact insole's shape, its body a gyroid lattice graded by the stiffness
+    #: zones inside a solid top skin and rim (powder-bed printers; any slicer at 100 % infill).
+    LATTICE = "lattice"
 
 
 class ShoeType(Choice):
@@ -138,7 +141,8 @@ _CHOICE_DOCS = [
         "default": Construction.FULL_CONTACT.value,
         "range": None,
         "unit": "",
-        "doc": "full-contact insole or functional orthosis shell (docs/insole-constructions.md)",
+        "doc": "full-contact insole, functional orthosis shell, or a full-contact insole whose body is a "
+        "graded gyroid lattice (docs/insole-constructions.md)",
         "source": "[D]",
     },
     {

@@ -35,6 +35,7 @@ class PrintProfileError(OrthofitError):
 #: The profile an insole is printed with, by construction (issue 15) [D].
 INSOLE_PRINT_PROFILE = "tpu-95a-insole"
 SHELL_PRINT_PROFILE = "pla-petg-shell"
+LATTICE_PRINT_PROFILE = "mjf-tpu-lattice"
 
 #: A slicer's setting name: lower-case words joined by underscores.
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -201,6 +202,90 @@ def prusa_ini(p: PrintProfile) -> str:
     return "\n".join(head + [f"{k} = {v}" for k, v in prusa_settings(p)]) + "\n"
 
 
+@dataclass(frozen=True)
+class LatticeFamily:
+    """A powder-bed printer family's settings for lattice insoles (``process = "powder-bed"``):
+    no slicer settings, the lattice's own sizes instead.
+
+    Attributes
+    ----------
+    name, description : str
+    bed_mm : tuple of float
+    max_height_mm, layer_height_mm : float
+    material : str
+    density_g_cm3 : float
+    cell_mm, skin_mm, rim_mm, voxel_mm, min_wall_mm, min_channel_mm : float
+        The gyroid's cell edge, the solid top skin and rim, the meshing grid, and the
+        printer's thinnest wall and narrowest pore (:class:`orthofit.geometry.lattice.LatticeSpec`).
+    """
+
+    name: str
+    description: str
+    bed_mm: tuple[float, float]
+    max_height_mm: float
+    layer_height_mm: float
+    material: str
+    density_g_cm3: float
+    cell_mm: float
+    skin_mm: float
+    rim_mm: float
+    voxel_mm: float
+    min_wall_mm: float
+    min_channel_mm: float
+
+
+@lru_cache(maxsize=4)
+def lattice_family(name: str) -> LatticeFamily:
+    """The shipped powder-bed family ``name`` (``profiles/print/NAME.toml``).
+
+    Raises
+    ------
+    PrintProfileError
+        No such family, or one that is not a powder-bed family's settings.
+    """
+    data = _read(name)
+    try:
+        if data["process"] != "powder-bed":
+            raise ValueError(f"process = {data['process']!r}: a lattice needs a 'powder-bed' family")
+        printer, material, lattice = data["printer"], data["material"], data["lattice"]
+        sizes = {
+            k: float(lattice[k]) for k in ("cell_mm", "skin_mm", "rim_mm", "voxel_mm", "min_wall_mm", "min_channel_mm")
+        }
+        if not all(0 < v <= 50 for v in sizes.values()) or not 0.2 <= sizes["voxel_mm"] <= 2.0:
+            raise ValueError("[lattice] sizes must be above 0 and at most 50 mm, voxel_mm 0.2-2 mm")
+        bed = tuple(float(x) for x in printer["bed_mm"])
+        return LatticeFamily(
+            name=name,
+            description=str(data["description"]),
+            bed_mm=(bed[0], bed[1]),
+            max_height_mm=float(printer["max_height_mm"]),
+            layer_height_mm=float(printer["layer_height_mm"]),
+            material=str(material["name"]),
+            density_g_cm3=float(material["density_g_cm3"]),
+            **sizes,
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as err:
+        raise PrintProfileError(f"print profile {name!r} is malformed: {err}") from None
+
+
+def _read(name: str) -> dict[str, Any]:
+    path = profiles_dir().joinpath("print", f"{name}.toml")
+    if not path.is_file():
+        raise PrintProfileError(f"no print profile {name!r}: the shipped ones are in profiles/print/")
+    text = path.read_text(encoding="utf-8")
+    if len(text) > _MAX_CHARS:
+        raise PrintProfileError(f"print profile {name!r} is over {_MAX_CHARS} characters: it is not a print profile")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise PrintProfileError(f"print profile {name!r} is malformed: {err}") from None
+    if data.get("name") != name:
+        raise PrintProfileError(
+            f"print profile {name!r} is malformed: name = {data.get('name')!r} differs from the file's name"
+        )
+    return data
+
+
 @lru_cache(maxsize=8)
 def print_profile(name: str) -> PrintProfile:
     """The shipped print profile ``name`` (``profiles/print/NAME.toml``), read once per process
@@ -211,16 +296,10 @@ def print_profile(name: str) -> PrintProfile:
     PrintProfileError
         No such profile, or one that is not a printer family's settings.
     """
-    path = profiles_dir().joinpath("print", f"{name}.toml")
-    if not path.is_file():
-        raise PrintProfileError(f"no print profile {name!r}: the shipped ones are in profiles/print/")
-    text = path.read_text(encoding="utf-8")
-    if len(text) > _MAX_CHARS:
-        raise PrintProfileError(f"print profile {name!r} is over {_MAX_CHARS} characters: it is not a print profile")
+    data = _read(name)
     try:
-        data = tomllib.loads(text)
         return _family(name, data)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError) as err:
         raise PrintProfileError(f"print profile {name!r} is malformed: {err}") from None
 
 
@@ -236,10 +315,10 @@ def _family(name: str, data: dict[str, Any]) -> PrintProfile:
     unknown = set(data) - {"name", "description", "process", "printer", "material", "layers", *_SLICER_TABLES}
     if unknown:
         raise ValueError(f"unknown table or key {sorted(unknown)[0]!r}")
-    if data["name"] != name:
-        raise ValueError(f"name = {data['name']!r} differs from the file's name")
-    if data["process"] not in ("fdm", "powder-bed"):
-        raise ValueError(f"process = {data['process']!r}: give 'fdm' or 'powder-bed'")
+    if data["process"] != "fdm":
+        raise ValueError(
+            f"process = {data['process']!r}: an FDM family says 'fdm' (a powder-bed one is read by lattice_family)"
+        )
     bed = tuple(float(x) for x in printer["bed_mm"])
     if len(bed) != 2:
         raise ValueError("printer.bed_mm: give [width, depth]")
@@ -277,9 +356,12 @@ def slicer_project_config(profile: PrintProfile) -> str:
 
 
 def shipped_profiles() -> list[str]:
-    """The names of the shipped print profiles (``profiles/print/*.toml``)."""
+    """The names of the shipped FDM print profiles (``profiles/print/*.toml`` but the
+    powder-bed families), each with a generated PrusaSlicer .ini.
+    """
     folder = profiles_dir().joinpath("print")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    names = sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return [n for n in names if _read(n).get("process") == "fdm"]
 
 
 if __name__ == "__main__":  # python -m orthofit.config.print_profile: regenerate the .ini files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,9 +89,20 @@ def build_insole(foot: FootDimensions, params: InsoleParams, side: Side, edge_mm
     """
     if params.construction is Construction.SHELL and params.length is not InsoleLength.THREE_QUARTER:
         params = params.with_values(length=InsoleLength.THREE_QUARTER)  # a shell ends behind the met heads
-    outline = insole_outline(foot, params)
+    shape = _envelope(params)
+    outline = insole_outline(foot, shape)
     ctx = SurfaceContext.build(outline, foot)
-    return _build(outline, ctx, lambda xy: height_components(xy, ctx, params), foot, params, params, side, edge_mm)
+    insole = _build(outline, ctx, lambda xy: height_components(xy, ctx, shape), foot, shape, shape, side, edge_mm)
+    return dataclasses.replace(insole, params=params)
+
+
+def _envelope(params: InsoleParams) -> InsoleParams:
+    """The parameters the solid is shaped by: a lattice insole has the full-contact insole's
+    shape (:mod:`orthofit.geometry.lattice` fills its body).
+    """
+    if params.construction is Construction.LATTICE:
+        return params.with_values(construction=Construction.FULL_CONTACT)
+    return params
 
 
 def build_scan_insole(
@@ -109,18 +121,20 @@ def build_scan_insole(
     from orthofit.geometry.scan_fit import limited_contour, scan_height_components, without_replaced
 
     fill = params.arch_fill_mm if arch_fill_mm is None else arch_fill_mm
+    shape = _envelope(params)
     ctx = SurfaceContext.build(surface.outline, foot)
-    surface = limited_contour(surface, ctx, params)
-    return _build(
+    surface = limited_contour(surface, ctx, shape)
+    insole = _build(
         surface.outline,
         ctx,
-        lambda xy: scan_height_components(xy, surface, ctx, params, fill),
+        lambda xy: scan_height_components(xy, surface, ctx, shape, fill),
         foot,
-        params,
-        without_replaced(params),
+        shape,
+        without_replaced(shape),
         side,
         edge_mm,
     )
+    return dataclasses.replace(insole, params=params)
 
 
 def _build(

@@ -25,6 +25,7 @@ class Printability:
     fits_bed: bool
     bed_rotation_deg: float | None  # rotation about z that makes it fit (0 = as built)
     smoothness: Smoothness | None = None
+    extra: tuple[str, ...] = ()  # further lines (a lattice insole's body)
 
     def lines(self) -> list[str]:
         x, y, z = self.size_mm
@@ -43,7 +44,7 @@ class Printability:
         if self.smoothness is not None:
             broken = self.smoothness.broken_rules
             lines.append("smoothness: within the rules" if not broken else "smoothness: " + "; ".join(broken))
-        return lines
+        return [*lines, *self.extra]
 
 
 def printability(insole: Insole, bed_mm: tuple[float, float] = DEFAULT_BED_MM) -> Printability:

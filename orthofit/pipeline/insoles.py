@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,8 +14,10 @@ from orthofit.assess.assessment import Assessment
 from orthofit.config.params import Construction, InsoleParams
 from orthofit.config.print_profile import (
     INSOLE_PRINT_PROFILE,
+    LATTICE_PRINT_PROFILE,
     SHELL_PRINT_PROFILE,
     cura_settings,
+    lattice_family,
     orca_settings,
     print_profile,
     slicer_project_config,
@@ -26,10 +29,11 @@ from orthofit.export.files import cura_project_bytes, orca_project_bytes, stl_by
 from orthofit.geometry.budget import heel_heights
 from orthofit.geometry.build import Insole, build_insole
 from orthofit.geometry.features import FEATURES
+from orthofit.geometry.lattice import LatticeSpec, lattice_insole
 from orthofit.geometry.outline import FootDimensions
 from orthofit.geometry.printability import printability
 from orthofit.geometry.product import InsoleOutput
-from orthofit.geometry.shoe_fit import shoe_fit
+from orthofit.geometry.shoe_fit import ShoeFit, shoe_fit
 from orthofit.geometry.zones import INFILL_PATTERN, Zone, insole_zones
 from orthofit.model.case import Case
 from orthofit.model.enums import Side, Slicer
@@ -145,6 +149,9 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             reasons.extend(fit_reasons)
             rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
         name = f"{case.patient.id}-{side.value}"
+        if insole.params.construction is Construction.LATTICE:
+            out.append(_lattice_output(case, rx, insole, foot, side, fit, name))
+            continue
         shell = insole.params.construction is Construction.SHELL
         printing = print_profile(SHELL_PRINT_PROFILE if shell else INSOLE_PRINT_PROFILE)
         printed = insole.print_pose()
@@ -190,6 +197,70 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             )
         out.append(InsoleOutput(rx, insole, printability(insole), files, zones, fit))
     return out
+
+
+def _lattice_output(
+    case: Case, rx: Prescription, insole: Insole, foot: FootDimensions, side: Side, fit: ShoeFit, name: str
+) -> InsoleOutput:
+    """A lattice insole's files: the STL and the plain 3MF of the graded lattice (the zones are
+    its geometry, so no slicer project carries them), sized by the powder-bed family's data.
+    """
+    family = lattice_family(LATTICE_PRINT_PROFILE)
+    spec = LatticeSpec(
+        family.cell_mm, family.skin_mm, family.rim_mm, family.voxel_mm, family.min_wall_mm, family.min_channel_mm
+    )
+    envelope = insole.print_pose()
+    zones = _zones_of(foot, rx.params, envelope.vertices, side)
+    base = print_profile(INSOLE_PRINT_PROFILE).infill_pct / 100.0  # outside every zone, as the slicers' default
+    lattice = lattice_insole(insole, zones, spec, base)
+    v, f = lattice.solid.vertices, lattice.solid.faces
+    lo, hi = lattice.density_range
+    main = [z for z in lattice.zones if "transition" not in z.name]
+    reason = (
+        f"gyroid lattice body ({spec.cell_mm:g} mm cells, {spec.skin_mm:g} mm solid top skin, {spec.rim_mm:g} mm "
+        f"solid rim, open underside so no powder is trapped), relative density by zone: "
+        + ", ".join(
+            f"{z.name} {100 * z.density:.0f} % (stiffness {z.relative_stiffness:.2f} of the stiffest)" for z in main
+        )
+        + f"; the prescription's infill_*_pct, held within {100 * lo:.0f}-{100 * hi:.0f} % (struts of "
+        f"{spec.min_wall_mm:g} mm and pores of {spec.min_channel_mm:g} mm, {family.name}); stiffness ∝ density² "
+        "(Gibson-Ashby, bending gyroid: an estimate to confirm on printed coupons; docs/insole-constructions.md)"
+    )
+    held = [f"{z.name}: {z.held}" for z in main if z.held]
+    rx = Prescription(rx.side, rx.params, (*rx.reasons, reason, *held), rx.profile, rx.referral_first)
+    meta = _metadata(case, rx, name)
+    meta["orthofit:lattice"] = json.dumps(
+        {
+            "cell_mm": spec.cell_mm,
+            "skin_mm": spec.skin_mm,
+            "rim_mm": spec.rim_mm,
+            "zones": [
+                {
+                    "name": z.name,
+                    "relative_density": round(z.density, 4),
+                    "relative_stiffness": round(z.relative_stiffness, 4),
+                }
+                for z in lattice.zones
+            ],
+        },
+        ensure_ascii=False,
+    )
+    meta["orthofit:print_profile"] = (
+        f"{family.name} (profiles/print/{family.name}.toml; the stiffness zones are the lattice's own density: "
+        "print it as it is on a powder-bed printer, or solid, 100 % infill, in any slicer)"
+    )
+    files = {f"{name}.stl": stl_bytes(v, f, name), f"{name}.3mf": threemf_bytes(v, f, name, meta)}
+    cm3 = float(abs(np.einsum("ij,ij->i", v[f[:, 0]], np.cross(v[f[:, 1]], v[f[:, 2]])).sum()) / 6000.0)
+    solid = printability(insole)
+    made = dataclasses.replace(
+        solid,
+        extra=(
+            f"lattice body: {cm3:.1f} cm³ ({100 * cm3 / solid.volume_cm3:.0f} % of the solid insole), "
+            f"{family.density_g_cm3 * cm3:.0f} g of {family.material}; {len(f):,} triangles "
+            f"(STL {len(files[f'{name}.stl']) / 1e6:.0f} MB, 3MF {len(files[f'{name}.3mf']) / 1e6:.0f} MB)",
+        ),
+    )
+    return InsoleOutput(rx, insole, made, files, zones, fit, lattice)
 
 
 def _build_for(

@@ -474,10 +474,28 @@ def _clinician_page(a: Assessment, outputs, t: dict, profile_name: str, date: st
         blocks.append(
             Table((c["col_parameter"], "left", "right", c["col_unit"]), tuple(rows), (0.46, 0.18, 0.18, 0.18), "small")
         )
-        if any(o.zones for o in outputs):
+        latticed = [o for o in outputs if o.lattice is not None]
+        if latticed:
+            blocks.append(Heading(c["lattice_zones_heading"], 2))
+            lrows = [
+                (
+                    o.prescription.side.value,
+                    z.name,
+                    f"{100 * z.density:.0f} %",
+                    f"{z.relative_stiffness:.2f}" if not z.thin else "skin (thin)",
+                )
+                for o in latticed
+                for z in o.lattice.zones
+            ]
+            header = ("side", "zone", "density", "stiffness vs stiffest")
+            blocks.append(Table(header, tuple(lrows), (0.12, 0.46, 0.18, 0.24), "small"))
+            blocks.append(Para(c["lattice_zones_note"], "small"))
+        if any(o.zones and o.lattice is None for o in outputs):
             blocks.append(Heading(c["zones_heading"], 2))
             zrows = []
             for o in outputs:
+                if o.lattice is not None:
+                    continue
                 for z in o.zones:
                     zrows.append(
                         (o.prescription.side.value, z.name, f"{z.density_pct:g} %", z.settings["fill_pattern"])

@@ -232,7 +232,12 @@ def insole_text(results, written) -> str:
             )
         )
         main = [z for z in r.zones if "transition" not in z.name]
-        if main:
+        if main and r.lattice is not None:
+            lines.append(
+                "  stiffness zones (the lattice's relative density, in the geometry): "
+                + ", ".join(f"{z.name} {100 * z.density:.0f} %" for z in r.lattice.zones if "transition" not in z.name)
+            )
+        elif main:
             lines.append(
                 "  stiffness zones (infill, in the .prusa.3mf): "
                 + ", ".join(f"{z.name} {z.density_pct:g} %" for z in main)
