@@ -65,6 +65,9 @@ class LatticeSpec:
     min_channel_mm: float
 
 
+#: A zone at this relative density or more is printed solid, not as a lattice.
+SOLID_DENSITY = 0.99
+
 #: Gibson and Ashby's scaling of a cellular solid's modulus with its relative density,
 #: E / E_solid = C ρ^n: n = 2 where the cell walls bend, as in the network (skeletal) gyroid
 #: (Maskery et al. 2018, Polymer: bending-dominated [V, abstract]). Only ratios between zones
@@ -144,7 +147,7 @@ def zone_table(
     """
     lo, hi = density_range
     layers = list(layers_mm) if layers_mm is not None else [float("nan")] * len(zones)
-    used = [min(max(pct / 100.0, lo), hi) for _, pct in zones]
+    used = [1.0 if pct / 100.0 >= SOLID_DENSITY else min(max(pct / 100.0, lo), hi) for _, pct in zones]
     top = max(used) if used else 1.0
     out = []
     for (name, pct), rho, layer in zip(zones, used, layers, strict=True):
@@ -317,8 +320,10 @@ def build_lattice(
     rho = density_map(x, y, [(ring, r) for ring, r, _ in named], base_density)
     # graded transitions: the zones' own bands step the density; a blur over a cell smooths the steps
     rho = ndimage.gaussian_filter(rho, sigma=spec.cell_mm / (4 * h), mode="nearest")
-    rho = np.clip(rho, lo_rho, hi_rho)
-    t = threshold(rho).astype(np.float32)
+    # a zone prescribed solid (a Morton's extension's 100 %) is solid: no pores to clear there
+    solid_zone = rho >= SOLID_DENSITY
+    t = threshold(np.clip(rho, lo_rho, hi_rho)).astype(np.float32)
+    t[solid_zone] = -10.0  # below every value of g
     k = 2 * np.pi / spec.cell_mm
     sx, cx, sy, cy, sz, cz = (
         np.sin(k * x).astype(np.float32),

@@ -33,6 +33,8 @@ def ideal_fill(rho: float, cell_mm: float, lo: np.ndarray, hi: np.ndarray, step_
     """The designed gyroid's fill in the same box at a constant relative density ``rho``,
     sampled every ``step_mm``: equal to ``rho`` when the box spans whole cells in x and y
     and a whole number of quarter cells in z (the gyroid's slices repeat every quarter cell)."""
+    if rho >= lat.SOLID_DENSITY:
+        return 1.0  # a zone prescribed solid
     t = float(lat.threshold(rho))
     k = 2 * np.pi / cell_mm
     x, y, z = (np.arange(a + step_mm / 2, b, step_mm) for a, b in zip(lo, hi, strict=True))

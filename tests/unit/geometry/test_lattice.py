@@ -77,3 +77,9 @@ def test_a_voxel_compression_of_coupons_follows_the_reported_trend():
     exponent = np.polyfit(np.log(rhos), np.log(moduli), 1)[0]
     assert 1.5 <= exponent <= 2.5, (exponent, moduli)
     assert compression_modulus(np.ones((4, 4, 4), bool)) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_a_zone_prescribed_solid_is_solid():
+    """A Morton's extension at 100 % is printed solid, not held at the densest lattice."""
+    (stiff,) = lat.zone_table([("Morton's extension (stiff)", 100.0)], (0.07, 0.7))
+    assert stiff.density == 1.0 and stiff.held == "" and stiff.relative_stiffness == 1.0
