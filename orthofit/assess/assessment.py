@@ -19,7 +19,13 @@ from orthofit.measure.case import INDEX_UNITS, MeasuredCase, MeasuredFoot
 from orthofit.measure.footprint import FootprintIndices
 from orthofit.model.case import Case, FootMeasurements
 from orthofit.model.enums import ArchType, NavicularDropCriterion, Side, ValueSource
-from orthofit.model.redflags import PAINFUL_RIGID_FLAT_FOOT_CHILD, RED_FLAGS, RedFlag, Urgency
+from orthofit.model.redflags import (
+    PAINFUL_RIGID_FLAT_FOOT_CHILD,
+    RED_FLAGS,
+    WEAKNESS_WITH_BACK_PAIN,
+    RedFlag,
+    Urgency,
+)
 
 #: What each index needs, for the "not measured" message.
 _NEEDS: dict[str, str] = {
@@ -142,7 +148,7 @@ class Referral:
 
     @property
     def urgency(self) -> Urgency | None:
-        order = [Urgency.EMERGENCY, Urgency.URGENT, Urgency.SOON]
+        order = [Urgency.EMERGENCY, Urgency.SAME_DAY, Urgency.URGENT, Urgency.SOON]
         present = {f.urgency for f in self.flags}
         return next((u for u in order if u in present), None)
 
@@ -502,6 +508,8 @@ def _asymmetry(case: Case, feet: dict[Side, FootAssessment], th: Thresholds) -> 
 
 def _referral(case: Case, feet: dict[Side, FootAssessment], th: Thresholds) -> Referral:
     flags = [RED_FLAGS[name] for name in case.red_flags]
+    if case.symptoms.low_back_pain:  # weakness with back pain: the same day, as foot drop
+        flags = [WEAKNESS_WITH_BACK_PAIN if f.name == WEAKNESS_WITH_BACK_PAIN.name else f for f in flags]
     if case.patient.age_years < th.adult_age_years and case.symptoms.foot_pain:
         rigid_flat = any(
             feet[s].arch_type.value == ArchType.PLANUS.value and case.foot(s).arch_on_tiptoe is False for s in Side

@@ -11,7 +11,8 @@ from enum import Enum
 
 
 class Urgency(str, Enum):
-    EMERGENCY = "emergency"  # same day
+    EMERGENCY = "emergency"  # an emergency department today
+    SAME_DAY = "same-day"  # a doctor today
     URGENT = "urgent"  # within days
     SOON = "soon"  # book a doctor's appointment
 
@@ -50,8 +51,9 @@ RED_FLAGS: dict[str, RedFlag] = {
         RedFlag(
             "foot_drop",
             "weakness lifting the front of the foot (foot drop) usually comes from a nerve in "
-            "the back or the leg; it needs a doctor's examination, and an insole cannot treat it",
-            Urgency.URGENT,
+            "the back or the leg; new foot drop needs a doctor's examination today, and an "
+            "insole cannot treat it",
+            Urgency.SAME_DAY,  # a new neurological deficit: same day (IFOMPT 2020), not within days
             _SPINE,
         ),
         RedFlag(
@@ -113,6 +115,16 @@ RED_FLAGS: dict[str, RedFlag] = {
         ),
     )
 }
+
+#: Weakness with back pain is a nerve root under pressure until shown otherwise: the same day,
+#: like foot drop (IFOMPT, Finucane 2020) [V].
+WEAKNESS_WITH_BACK_PAIN = RedFlag(
+    "progressive_weakness",
+    "weakness in the leg or foot that is getting worse, with back pain, can mean pressure on a "
+    "nerve in the back: see a doctor today",
+    Urgency.SAME_DAY,
+    _SPINE,
+)
 
 #: Derived by orthofit from the measurements, not typed in the case file.
 PAINFUL_RIGID_FLAT_FOOT_CHILD = RedFlag(

@@ -18,6 +18,7 @@ from orthofit.assess.assessment import INDEX_UNITS, Assessment, format_value
 from orthofit.config.templates import TemplateError, check_template, fill, shipped_text
 from orthofit.geometry.features import FEATURES
 from orthofit.model.enums import ArchType, Pronation, Side
+from orthofit.report.figures import DEFAULT_LABELS
 
 
 @dataclass(frozen=True)
@@ -108,19 +109,31 @@ def _conditions(a: Assessment, outputs) -> dict[str, bool]:
 BACK_TO_FEET_FLAGS = {"foot_drop", "numbness_or_tingling", "progressive_weakness", "saddle_numbness"}
 
 
-def chain_links(a: Assessment) -> set[str]:
-    """The links of the foot-to-back chain this patient's findings touch."""
-    c = _conditions(a, ())
-    links = set()
-    if c["pronated_or_planus"]:
-        links |= {"pronation_tibial_rotation", "pelvic_tilt"}
-    if c["cavus"]:
-        links.add("high_arch_shock")
+def chain_links(a: Assessment) -> dict[str, str]:
+    """The links of the foot-to-back chain this patient's findings start, each with the finding
+    (in the patient's words) that starts it. A link applies only when its own finding is past
+    its own threshold: a foot labelled pronated (a flat arch alone is not a foot that rolls
+    in, and a child's flexible flat foot is neither), a high arch, a leg-length difference at or
+    over the heel-lift threshold (under it the assessment itself says it calls for nothing),
+    or a red flag that is the back showing in the feet.
+    """
+    links: dict[str, str] = {}
+    pronated = [s for s in Side if a.foot(s).pronation.value == Pronation.PRONATED.value]
+    if pronated:
+        why = "both your feet roll in" if len(pronated) == 2 else f"your {pronated[0].value} foot rolls in"
+        links["pronation_tibial_rotation"] = why
+        links["pelvic_tilt"] = why
+    cavus = [s for s in Side if a.foot(s).arch_type.value == ArchType.CAVUS.value]
+    if cavus:
+        links["high_arch_shock"] = (
+            "both your feet have a high arch" if len(cavus) == 2 else f"your {cavus[0].value} foot has a high arch"
+        )
     lld = a.case.leg_length
-    if lld is not None and lld.difference_mm > 0:
-        links.add("leg_length_pelvic_obliquity")
-    if c["back_to_feet"]:
-        links.add("back_to_feet")
+    if lld is not None and (a.asymmetry.heel_lift_mm or 0) > 0:
+        links["leg_length_pelvic_obliquity"] = f"your legs differ by {lld.difference_mm:g} mm"
+    flags = [f for f in a.referral.flags if f.name in BACK_TO_FEET_FLAGS]
+    if flags:
+        links["back_to_feet"] = "what you told us: " + ", ".join(f.name.replace("_", " ") for f in flags)
     return links
 
 
@@ -268,8 +281,12 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
                 )
             )
     blocks.append(Para(s["honest_note"]))
+    # What insoles do not do for the back (or knee) is said where that pain is recorded, not
+    # to every patient: a child or a patient without back pain is told what the insoles are for.
     if a.case.symptoms.low_back_pain:
         blocks.append(Para(s["back_pain_note"]))
+    if any("knee" in c for sd in Side for c in a.case.foot(sd).conditions):
+        blocks.append(Para(s["knee_note"]))
     blocks.append(PageBreak())
 
     # --- 2. Your feet -------------------------------------------------------------------
@@ -396,7 +413,11 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
             )
     blocks.append(PageBreak())
     blocks.append(Heading(pi["chain_heading"], 1))
-    blocks.append(Figure("chain", {"highlight": chain_links(a), "labels": labels}, pi["chain_caption"], 0.8))
+    applied = chain_links(a)
+    chain_labels = dict(labels)
+    for key, why in applied.items():  # each coloured link says which finding starts it
+        chain_labels[key] = f"{labels.get(key, DEFAULT_LABELS[key])} ({why})"
+    blocks.append(Figure("chain", {"highlight": set(applied), "labels": chain_labels}, pi["chain_caption"], 0.8))
 
     # --- 4. Evidence --------------------------------------------------------------------
     ev = t["evidence"]

@@ -94,7 +94,8 @@ def test_red_flag():
     a = run("red-flag")
     assert a.referral.needed
     assert [f.name for f in a.referral.flags] == ["foot_drop", "numbness_or_tingling"]
-    assert a.referral.urgency.value == "urgent"
+    # foot drop: the same day, for the patient and the clinician alike (issue 17)
+    assert a.referral.urgency.value == "same-day"
     assert a.case.patient.name == "Zoë Łukasiewicz"
     assert a.asymmetry.heel_lift_mm == 0.0  # 3 mm difference: below the 5 mm rule
 

@@ -107,8 +107,24 @@ def test_example_statements(reports, name):
     low = text.lower()
     for s in NEVER:
         assert s not in low, f"{name}: promises {s!r}"
-    # the honest limit is always on page 1
-    assert "not a proven treatment for back pain" in reports[name][1][0]
+    # page 1 says what the insoles can and cannot do for the feet; the back-pain limit only
+    # where back pain is recorded (issue 17: not to a child or a patient without back pain)
+    first = reports[name][1][0]
+    assert "They do not change the shape of your feet" in first
+    back_pain = load_case(EXAMPLES / f"{name}.toml").symptoms.low_back_pain
+    assert ("not a proven treatment for back pain" in first) is back_pain
+
+
+@pytest.mark.slow  # reports: every example's report, about 6 s
+@pytest.mark.parametrize("name", sorted(MUST))
+def test_the_patients_pages_cite_no_file_they_do_not_have(reports, name):
+    """Issue 17: the patient's part cited "(clinical-basis.md §6.1)"; its sources are names
+    now, and the file is named only on the clinician's pages."""
+    text = " ".join(reports[name][1])
+    patient, _, clinician = text.partition("For the clinician or lab")
+    assert clinician, "the clinician's part is there"
+    assert "clinical-basis.md" not in patient and "clinical.md" not in patient
+    assert "The last page is for your clinician" not in patient
 
 
 @pytest.mark.slow  # reports: every example's report, about 6 s
