@@ -63,7 +63,7 @@ def test_the_design_page_offers_the_construction_and_shoe_and_a_preview_builds_a
     client, token = clinician
     visit = visit_of(client, "Aiko Tanaka")  # a draft: previews do not change it
     page = client.get(f"{visit}/design").text
-    for name, options in (("length", ("full", "sulcus", "3/4")), ("construction", ("full-contact", "shell")),
+    for name, options in (("length", ("full", "sulcus", "3/4")), ("construction", ("full-contact", "shell", "lattice")),
                           ("shoe", ("athletic", "everyday", "dress", "boot"))):  # fmt: skip
         select = re.search(rf'<select name="p.{name}">(.*?)</select>', page, re.S)
         assert select, name
