@@ -417,7 +417,8 @@ def _build(a, outputs, t, th, profile_name, date) -> ReportContent:
     chain_labels = dict(labels)
     for key, why in applied.items():  # each coloured link says which finding starts it
         chain_labels[key] = f"{labels.get(key, DEFAULT_LABELS[key])} ({why})"
-    blocks.append(Figure("chain", {"highlight": set(applied), "labels": chain_labels}, pi["chain_caption"], 0.8))
+    caption = pi["chain_caption"] if applied else pi.get("chain_caption_none") or pi["chain_caption"]
+    blocks.append(Figure("chain", {"highlight": set(applied), "labels": chain_labels}, caption, 0.8))
 
     # --- 4. Evidence --------------------------------------------------------------------
     ev = t["evidence"]

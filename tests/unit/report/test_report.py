@@ -280,3 +280,11 @@ def _strings(table, prefix=""):
             yield from _strings(value, f"{prefix}{key}.")
         elif isinstance(value, str):
             yield f"{prefix}{key}", value
+
+
+def test_a_chain_with_no_link_for_this_patient_says_so():
+    """Issue 17: the child's diagram colours nothing, and its caption does not speak of
+    coloured links it does not have."""
+    text = " ".join(pages_text(build(load_case(EXAMPLES / "child.toml"))))
+    assert "None of your findings starts any of these links" in text
+    assert "The coloured links are the ones your findings touch" not in text
