@@ -102,9 +102,22 @@ def _figure_cell(block: Figure, width: float, st: dict) -> list:
     return [_figure(block, width), _p(block.caption, st["caption"])]
 
 
+def _bullets(items: tuple[str, ...], style):
+    from reportlab.platypus import ListFlowable, ListItem
+
+    return ListFlowable(
+        [ListItem(_p(t, style), leftIndent=12) for t in items],
+        bulletType="bullet",
+        start="•",
+        leftIndent=12,
+        bulletFontName=style.fontName,
+        bulletFontSize=style.fontSize,
+    )
+
+
 def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
     from reportlab.lib import colors
-    from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Spacer, TableStyle
+    from reportlab.platypus import KeepTogether, Spacer, TableStyle
     from reportlab.platypus import PageBreak as RLPageBreak
     from reportlab.platypus import Table as RLTable
 
@@ -115,20 +128,21 @@ def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
         b = blocks[i]
         if isinstance(b, Heading):
             out.append(_p(b.text, st["title" if b.level == 0 else "h1" if b.level == 1 else "h2"]))
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(following, Bullets):
+                # reportlab's keepWithNext does not hold a heading to a list (a container), so
+                # the heading and the list's first item are kept together here
+                style = st[following.style]
+                out[-1] = KeepTogether([out[-1], _bullets(following.items[:1], style)])
+                if len(following.items) > 1:
+                    out.append(_bullets(following.items[1:], style))
+                out.append(Spacer(1, 4))
+                i += 2
+                continue
         elif isinstance(b, Para):
             out.append(_p(b.text, st[b.style]))
         elif isinstance(b, Bullets):
-            style = st[b.style]
-            out.append(
-                ListFlowable(
-                    [ListItem(_p(t, style), leftIndent=12) for t in b.items],
-                    bulletType="bullet",
-                    start="•",
-                    leftIndent=12,
-                    bulletFontName=style.fontName,
-                    bulletFontSize=style.fontSize,
-                )
-            )
+            out.append(_bullets(b.items, st[b.style]))
             out.append(Spacer(1, 4))
         elif isinstance(b, Notice):
             cell = [_p(b.heading, st["notice_head"])] + [_p(t, st["body"]) for t in b.lines]

@@ -239,7 +239,7 @@ def insole_text(results, written) -> str:
             )
         elif main:
             lines.append(
-                "  stiffness zones (infill, in the .prusa.3mf): "
+                "  stiffness zones (infill, in the slicer projects): "
                 + ", ".join(f"{z.name} {z.density_pct:g} %" for z in main)
                 + f"; borders graded over {rx.params.zone_transition_mm:g} mm"
             )

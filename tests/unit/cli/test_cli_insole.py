@@ -149,4 +149,4 @@ def test_insole_command_prints_the_zones(cli, tmp_path):
     )
     assert r.code == 0, r.err
     zones = "heel 12 %, arch 30 %, forefoot 20 %, heel-spur offload 10 %"
-    assert f"stiffness zones (infill, in the .prusa.3mf): {zones}" in r.out
+    assert f"stiffness zones (infill, in the slicer projects): {zones}" in r.out
