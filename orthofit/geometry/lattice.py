@@ -132,6 +132,7 @@ class Lattice:
     spec: LatticeSpec
     density_range: tuple[float, float]
     zones: tuple[LatticeZone, ...] = ()
+    volume_mm3: float = 0.0  # the solid's, from its check
 
 
 def zone_table(
@@ -356,7 +357,7 @@ def build_lattice(
     # field is positive, so the reversed winding faces out
     faces = faces[:, ::-1]
     solid = _one_body(verts.astype(np.float64), faces.astype(np.int64), h**3)
-    check_solid(solid)
+    volume = check_solid(solid).volume_mm3
     height = np.where(inside2, zt - spec.skin_mm - zb, np.nan)
     layers = []
     for ring, _, _ in named:
@@ -365,7 +366,7 @@ def build_lattice(
         # dome is where it carries the foot
         layers.append(float(np.nanpercentile(height[here], 75)) if here.any() else 0.0)
     table = zone_table([(n, 100 * r) for _, r, n in named], (lo_rho, hi_rho), layers, spec.cell_mm / 4)
-    return Lattice(solid, spec, (lo_rho, hi_rho), table)
+    return Lattice(solid, spec, (lo_rho, hi_rho), table, volume)
 
 
 def _one_body(vertices: np.ndarray, faces: np.ndarray, speck_mm3: float) -> Solid:
