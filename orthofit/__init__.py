@@ -22,6 +22,7 @@ _API = {
     "assess": "orthofit.assess.assessment",
     "make_insoles": "orthofit.pipeline.insoles",
     "make_report": "orthofit.report.document",
+    "make_documents": "orthofit.report.document",
     "load_thresholds": "orthofit.config.thresholds",
     "assessment_dict": "orthofit.report.summary",
     "assessment_text": "orthofit.report.summary",

@@ -13,7 +13,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the whole job for one case: assessment, insoles, report, manifest",
         description="Assess the case (and its scans), prescribe and build the insoles, write the "
         "report, and write DIR/<id>-assessment.json, <id>-left/right.stl, .3mf and .prusa.3mf, "
-        "<id>-report.pdf and <id>-manifest.json (inputs and outputs with SHA-256). "
+        "<id>-report.pdf (for the patient), <id>-lab-sheet.pdf (for the clinician and lab) and "
+        "<id>-manifest.json (inputs and outputs with SHA-256). "
         "All files are written, or none.",
     )
     options.case(p)
@@ -25,20 +26,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     options.slicer(p)
     options.thresholds(p)
     options.template(p)
+    options.clinic(p)
     options.debug(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from orthofit.model.enums import Side
     from orthofit.pipeline.fit import fit_job
+    from orthofit.report.summary import fit_text
 
-    result, written = fit_job(args.case, options.settings(args), args.out, args.force)
-    a = result.assessment
-    if a.referral.needed:
-        print("REFER FIRST: a red flag was found; see the report's first page.")
-    for o in result.insoles:
-        foot = a.foot(o.prescription.side)
-        print(f"{o.prescription.side.value}: {foot.arch_type.text}, {foot.pronation.text}; {o.printability.lines()[0]}")
-    print("Written:")
-    print("\n".join(f"  {p}" for p in written))
+    settings = options.settings(args)
+
+    result, written = fit_job(args.case, settings, args.out, args.force)
+    not_needed = result.manifest.get("not_needed", {})
+    print(fit_text(result, written, {Side(k): v for k, v in not_needed.items()}), end="")
     return 0

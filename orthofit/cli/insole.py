@@ -47,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
     from orthofit.report.summary import insole_text
 
     sides = list(Side) if args.side == "both" else [Side(args.side)]
-    results, written = insole_job(args.case, options.settings(args), sides, args.out, args.force)
-    print(insole_text(results, written), end="")
+    results, written, not_needed = insole_job(args.case, options.settings(args), sides, args.out, args.force)
+    print(insole_text(results, written, not_needed), end="")
     return 0

@@ -41,13 +41,22 @@ def template(p: argparse.ArgumentParser) -> None:
     p.add_argument("--template", metavar="FILE", help="the report's wording (default: templates/report.toml)")
 
 
+def clinic(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--clinic",
+        metavar="FILE",
+        help="clinic settings (TOML: name, address, phone, logo, accent_colour) shown on the report and "
+        "the lab sheet (default: the clinic named in the case file)",
+    )
+
+
 def profile(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--profile",
         default="neutral",
         metavar="NAME|PATH",
         help="prescription profile: a shipped name (neutral, pronation-control, cavus-accommodative, "
-        "plantar-heel-pain, sport, low-profile) or a .toml file (default: neutral)",
+        "plantar-heel-pain, sport, low-profile, comfort) or a .toml file (default: neutral)",
     )
 
 
@@ -89,6 +98,7 @@ def settings(args: argparse.Namespace) -> Settings:
         profile=get("profile") or "neutral",
         thresholds=get("thresholds"),
         template=get("template"),
+        clinic=get("clinic"),
         paper=get("paper") or "a4",
         fine=bool(get("fine")),
         overrides=dict(parse_set_option(item) for item in get("set") or []),

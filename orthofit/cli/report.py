@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     options.paper(p)
     options.thresholds(p)
     options.template(p)
+    options.clinic(p)
     options.debug(p)
     p.set_defaults(run=run)
 
@@ -29,6 +30,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from orthofit.pipeline.report import report_job
 
-    path, size = report_job(args.case, options.settings(args), args.out, args.force)
-    print(f"Written: {path} ({size / 1024:.0f} kB)")
+    paths, size = report_job(args.case, options.settings(args), args.out, args.force)
+    print(f"Written: {paths[0]} ({size / 1024:.0f} kB) and the lab sheet {paths[1]}")
     return 0

@@ -24,6 +24,8 @@ MAX_FILE_BYTES = {
     "footprint grid": 20 * MB,
     "batch CSV": 20 * MB,
     "shop CSV": 1 * MB,
+    "clinic settings file": 1 * MB,
+    "clinic logo": 5 * MB,
 }
 
 #: Most triangles in a scan: as many as a binary STL within the 60 MB scan limit holds. A

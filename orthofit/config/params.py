@@ -96,6 +96,8 @@ class ParamSpec:
     #: ``recess_where`` (e.g. "under the heel").
     recess_from: tuple[str, ...] = ()
     recess_where: str = ""
+    #: What the lab sheet calls it (a human name, no units).
+    label: str = ""
 
     def range_text(self) -> str:
         return f"{self.low:g} to {self.high:g} {self.unit}".rstrip()
@@ -118,6 +120,7 @@ def _load_specs() -> dict[str, ParamSpec]:
             tuple(row.get("excludes", ())),
             tuple(row.get("recess_from", ())),
             row.get("recess_where", ""),
+            row["label"],
         )
     return specs
 
@@ -134,6 +137,7 @@ _CHOICE_DOCS = [
         "range": None,
         "unit": "",
         "doc": "full, sulcus or 3/4 length",
+        "label": "Length",
         "source": "[D]",
     },
     {
@@ -143,6 +147,7 @@ _CHOICE_DOCS = [
         "unit": "",
         "doc": "full-contact insole, functional orthosis shell, or a full-contact insole whose body is a "
         "graded gyroid lattice (docs/insole-constructions.md)",
+        "label": "Construction",
         "source": "[D]",
     },
     {
@@ -151,6 +156,7 @@ _CHOICE_DOCS = [
         "range": None,
         "unit": "",
         "doc": "shoe type: athletic, everyday, dress or boot (footbed shape and thickness budget)",
+        "label": "Shoe type",
         "source": "orthofit/data/shoes.toml",
     },
 ]
@@ -279,6 +285,7 @@ def parameter_table() -> list[dict[str, Any]]:
             "range": (s.low, s.high),
             "unit": s.unit,
             "doc": s.doc,
+            "label": s.label,
             "source": s.source,
             "feature": s.feature,
         }

@@ -103,6 +103,16 @@ class ShellRules:
 
 
 @dataclass(frozen=True)
+class ComfortRules:
+    """The flat comfort insole made for a foot the assessment says needs none (a child's
+    flexible flat foot), when the clinician asks for one: no arch support, a shallow cup.
+    """
+
+    arch_height_mm: float
+    heel_cup_depth_mm: float
+
+
+@dataclass(frozen=True)
 class RuleSettings:
     """Every rule amount, one frozen table per finding (the tables of ``_rules.toml``)."""
 
@@ -112,6 +122,7 @@ class RuleSettings:
     forefoot_pain: ForefootPainRules
     leg_length: LegLengthRules
     shell: ShellRules
+    comfort: ComfortRules
     #: Amounts of the plug-in features' rules: a table per feature (named as the feature in
     #: orthofit/data/parameters.toml), each key a parameter of that feature -> its amount.
     features: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -129,6 +140,7 @@ _TABLES: dict[str, type] = {
     "forefoot_pain": ForefootPainRules,
     "leg_length": LegLengthRules,
     "shell": ShellRules,
+    "comfort": ComfortRules,
 }
 
 
@@ -160,9 +172,11 @@ _RANGES: dict[tuple[str, str], tuple[float, float, str]] = {
     ("shell", "pp_pronated_heavy_mm"): (1.0, 8.0, "mm"),
     ("shell", "weight_split_kg"): (20.0, 200.0, "kg"),
     ("shell", "thickness_factor"): (0.5, 1.5, ""),
+    ("comfort", "arch_height_mm"): _param_range("arch_height_mm"),
+    ("comfort", "heel_cup_depth_mm"): _param_range("heel_cup_depth_mm"),
 }
 
-_PROFILE_KEYS = ("name", "description", "params", "rules")
+_PROFILE_KEYS = ("name", "description", "make_when_not_needed", "params", "rules")
 
 
 @dataclass(frozen=True)
@@ -181,6 +195,9 @@ class Profile:
         ``_rules.toml`` merged with the profile's ``[rules]``.
     path : Path or None
         Where it was read from (None for a resource that is not a file on disk).
+    make_when_not_needed : bool
+        Make the flat comfort insole (``[comfort]`` rules) also for a foot the assessment says
+        needs none; without it such a foot gets no insole, and the report says why.
     """
 
     name: str
@@ -188,6 +205,7 @@ class Profile:
     params: dict[str, Any]
     rules: RuleSettings
     path: Path | None
+    make_when_not_needed: bool = False
 
     def start_params(self) -> InsoleParams:
         """The InsoleParams defaults with the profile's [params] applied."""
@@ -272,6 +290,9 @@ def _build(raw: dict[str, Any], where: str, path: Path | None) -> Profile:
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f'{where} needs {key} = "..." (a non-empty string) at the top level')
+    make = raw.get("make_when_not_needed", False)
+    if not isinstance(make, bool):
+        raise ValidationError(f"make_when_not_needed in {where} must be true or false, not {shown(make)}")
     params = _table(raw, "params", where)
     rules = _table(raw, "rules", where)
     check_names(params, f"[params] of {where}")
@@ -288,6 +309,7 @@ def _build(raw: dict[str, Any], where: str, path: Path | None) -> Profile:
         params=validated,
         rules=_rules_from(default_rules_raw(), rules, where),
         path=path,
+        make_when_not_needed=make,
     )
 
 

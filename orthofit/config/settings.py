@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orthofit.config.clinic import Clinic, load_clinic
 from orthofit.config.params import Choice, InsoleLength, check_names
 from orthofit.config.profiles import Profile, load_profile
 from orthofit.config.shoes import ShoeInside
@@ -78,7 +79,7 @@ class Settings:
     profile_requested : str
         The profile as asked for (a shipped name or a path), for the manifest.
     files : dict of str -> Path
-        The settings files given ("profile", "thresholds", "template"), for the manifest.
+        The settings files given ("profile", "thresholds", "template", "clinic"), for the manifest.
     """
 
     thresholds: Thresholds
@@ -93,6 +94,8 @@ class Settings:
     slicers: tuple[Slicer, ...] = (Slicer.PRUSA,)
     profile_requested: str = "neutral"
     files: dict[str, Path] = field(default_factory=dict)
+    #: The clinic shown on both documents (``--clinic FILE``; the default shows the case's).
+    clinic: Clinic = field(default_factory=Clinic)
 
     @property
     def criterion(self) -> NavicularDropCriterion:
@@ -112,6 +115,7 @@ def load_settings(
     length: str | InsoleLength | None = None,
     shoe_inside: str | None = None,
     slicer: str = "prusa",
+    clinic: str | Path | None = None,
 ) -> Settings:
     """Build the settings of a run from option values (names, paths and strings as typed).
 
@@ -129,7 +133,10 @@ def load_settings(
     check_names(values, "the overrides (--set)")
     if length is not None:
         values["length"] = InsoleLength.parse(length, "--length")
-    files = {name: Path(p) for name, p in (("thresholds", thresholds), ("template", template)) if p}
+    files = {name: Path(p) for name, p in (("thresholds", thresholds), ("template", template), ("clinic", clinic)) if p}
+    clinic_settings = load_clinic(clinic)
+    if clinic_settings.logo_path is not None:
+        files["clinic_logo"] = clinic_settings.logo_path
     if str(profile).endswith(".toml"):
         files = {"profile": Path(profile), **files}
     return Settings(
@@ -148,5 +155,6 @@ def load_settings(
             else nd_criterion
         ),
         profile_requested=str(profile),
+        clinic=clinic_settings,
         files=files,
     )

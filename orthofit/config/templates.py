@@ -91,6 +91,7 @@ KNOWN_FIELDS = frozenset(
         "units",
         "floor",
         "edge",
+        "factor",
     }
 )
 

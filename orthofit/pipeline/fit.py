@@ -9,7 +9,8 @@ to letters, digits, ``.``, ``_`` and ``-``, so it cannot steer a path outside th
 ``<id>-left.stl/.3mf``    the insoles (each foot that has a foot length): STL and a plain 3MF
 ``<id>-right.stl/.3mf``   that any slicer reads as the insole alone
 ``<id>-<side>.prusa.3mf`` PrusaSlicer's project: the stiffness zones and the print profile
-``<id>-report.pdf``       the patient report
+``<id>-report.pdf``       the patient report (at most four pages, pictures first)
+``<id>-lab-sheet.pdf``    the prescription, measures and sources for the clinician and lab
 ``<id>-manifest.json``    inputs and outputs with their SHA-256, version, profile, every
                           parameter: what a lab needs to trust and reproduce the run
 ========================  ===========================================================
@@ -34,8 +35,8 @@ from orthofit.measure.case import MeasuredCase
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
 from orthofit.pipeline.inputs import case_kind, measure_files, named_inputs, read_case
-from orthofit.pipeline.insoles import make_insoles
-from orthofit.report.document import make_report, report_date
+from orthofit.pipeline.insoles import make_insoles, not_needed_feet
+from orthofit.report.document import make_documents, report_date
 from orthofit.report.summary import assessment_dict
 
 
@@ -47,6 +48,7 @@ class FitResult:
     assessment: Assessment
     insoles: tuple[InsoleOutput, ...]  # one per foot built, left first
     report_pdf: bytes
+    lab_sheet_pdf: bytes
     manifest: dict[str, Any]
     files: dict[str, bytes]
 
@@ -63,8 +65,14 @@ def input_files(case: Case, case_path: Path, settings: Settings | None) -> dict[
 
 
 def named_settings(settings: Settings | None) -> list[tuple[Path, str]]:
-    """The settings files given (profile, thresholds, template), each with its kind."""
-    kinds = {"profile": "profile", "thresholds": "thresholds", "template": "report template"}
+    """The settings files given (profile, thresholds, template, clinic and its logo), each with its kind."""
+    kinds = {
+        "profile": "profile",
+        "thresholds": "thresholds",
+        "template": "report template",
+        "clinic": "clinic settings file",
+        "clinic_logo": "clinic logo",
+    }
     return [(p, kinds[k]) for k, p in (settings.files.items() if settings else ())]
 
 
@@ -118,7 +126,7 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
     a = assess(measured, settings)
     outputs = tuple(make_insoles(a, settings, sides))
     date = report_date(a)
-    pdf = make_report(a, outputs, settings, date)
+    pdf, lab_pdf = make_documents(a, outputs, settings, date)
     pid = case.patient.id
     files: dict[str, bytes] = {
         f"{pid}-assessment.json": (
@@ -128,6 +136,7 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
     for o in outputs:
         files.update(o.files)
     files[f"{pid}-report.pdf"] = pdf
+    files[f"{pid}-lab-sheet.pdf"] = lab_pdf
     manifest = {
         "orthofit_version": __version__,
         "patient_id": pid,
@@ -145,12 +154,14 @@ def fit_measured(measured: MeasuredCase, inputs: dict[str, str], settings: Setti
             }
             for o in outputs
         },
+        # feet left without an insole because they need none, each with why
+        "not_needed": {side.value: why for side, why in not_needed_feet(a, settings, sides).items()},
         "outputs": {name: sha256(data) for name, data in files.items()},
     }
     files[f"{pid}-manifest.json"] = (
         json.dumps(manifest, indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
     ).encode()
-    return FitResult(case, a, outputs, pdf, manifest, files)
+    return FitResult(case, a, outputs, pdf, lab_pdf, manifest, files)
 
 
 def write_fit(result: FitResult, out_dir: str | Path, force: bool = False) -> list[Path]:

@@ -37,7 +37,7 @@ from orthofit.geometry.shoe_fit import ShoeFit, shoe_fit
 from orthofit.geometry.zones import INFILL_PATTERN, Zone, insole_zones
 from orthofit.model.case import Case
 from orthofit.model.enums import Side, Slicer
-from orthofit.prescribe.prescription import Prescription, prescribe
+from orthofit.prescribe.prescription import Prescription, made, not_needed_reason, prescribe
 
 #: How each slicer's project is named beside an insole's plain 3MF: ``<id>-<side>.prusa.3mf``
 #: (zones as modifier volumes, the print profile), ``<id>-<side>.orca.3mf`` (OrcaSlicer / Bambu
@@ -117,7 +117,9 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
     settings : Settings
         The profile, overrides, mesh resolution, shoe size and thresholds of the run.
     sides : iterable of Side
-        The feet to make insoles for (each needs a foot length).
+        The feet to make insoles for (each needs a foot length). A foot the assessment says
+        needs no insole (:func:`~orthofit.prescribe.prescription.not_needed_reason`) is left
+        out unless the profile makes one anyway (``make_when_not_needed``).
     """
     case = assessment.case
     out = []
@@ -131,13 +133,15 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             side_overrides["length_allowance_mm"] = allowance
             shoe_length = foot.foot_length_mm + allowance
         rx = prescribe(assessment, side, settings, side_overrides, FEATURES)
+        if not made(rx, settings.profile.make_when_not_needed):
+            continue  # the foot needs no insole (the report says why); --profile comfort makes one
         reasons = list(rx.reasons)
         if size_reason:
             reasons.append(size_reason)
-            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
+            rx = dataclasses.replace(rx, reasons=tuple(reasons))
         if foot.estimated:
             reasons.append("estimated from foot length (ANSUR II mean proportions): " + ", ".join(foot.estimated))
-            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
+            rx = dataclasses.replace(rx, reasons=tuple(reasons))
         insole, fit_reasons = _build_for(assessment, side, foot, rx.params, settings.edge_mm)
         fit = shoe_fit(insole, heel_heights(insole), settings.shoe_inside, shoe_length)
         if not fit.fits:
@@ -147,7 +151,7 @@ def make_insoles(assessment: Assessment, settings: Settings, sides: Iterable[Sid
             )
         if fit_reasons:
             reasons.extend(fit_reasons)
-            rx = Prescription(rx.side, rx.params, tuple(reasons), rx.profile, rx.referral_first)
+            rx = dataclasses.replace(rx, reasons=tuple(reasons))
         name = f"{case.patient.id}-{side.value}"
         if insole.params.construction is Construction.LATTICE:
             out.append(_lattice_output(case, rx, insole, foot, side, fit, name))
@@ -227,7 +231,7 @@ def _lattice_output(
         "(Gibson-Ashby, bending gyroid: an estimate to confirm on printed coupons; docs/insole-constructions.md)"
     )
     held = [f"{z.name}: {z.held}" for z in main if z.held]
-    rx = Prescription(rx.side, rx.params, (*rx.reasons, reason, *held), rx.profile, rx.referral_first)
+    rx = dataclasses.replace(rx, reasons=(*rx.reasons, reason, *held))
     meta = _metadata(case, rx, name)
     meta["orthofit:lattice"] = json.dumps(
         {
@@ -339,19 +343,32 @@ def _metadata(case: Case, rx: Prescription, name: str) -> dict[str, str]:
     }
 
 
+def not_needed_feet(assessment: Assessment, settings: Settings, sides: Iterable[Side]) -> dict[Side, str]:
+    """The feet of ``sides`` left without an insole because they need none, each with why."""
+    if settings.profile.make_when_not_needed:
+        return {}
+    return {
+        side: why for side in sides if (why := not_needed_reason(assessment, side, settings.thresholds)) is not None
+    }
+
+
 def insole_job(
     case_path: str | Path, settings: Settings, sides: Iterable[Side], out_dir: str | Path, force: bool = False
-) -> tuple[list[InsoleOutput], list[Path]]:
+) -> tuple[list[InsoleOutput], list[Path], dict[Side, str]]:
     """``orthofit insole``: assess the case, make the insoles of ``sides`` and write their STL
     and 3MF files into ``out_dir`` (all or none; files of an earlier run only replaced with
-    ``force``). Returns the insoles and the paths written.
+    ``force``). Returns the insoles, the paths written and the feet that need no insole (with
+    why; none is made for them).
     """
     from orthofit.io.output import write_files
     from orthofit.pipeline.assess_case import assess_case_file
 
-    results = make_insoles(assess_case_file(case_path, settings), settings, sides)
-    written = write_files(out_dir, {n: b for r in results for n, b in r.files.items()}, force)
-    return results, written
+    sides = list(sides)
+    assessment = assess_case_file(case_path, settings)
+    results = make_insoles(assessment, settings, sides)
+    files = {n: b for r in results for n, b in r.files.items()}
+    written = write_files(out_dir, files, force) if files else []
+    return results, written, not_needed_feet(assessment, settings, sides)
 
 
 def rule_params(assessment: Assessment, settings: Settings, sides: Iterable[Side]) -> dict[Side, dict]:
@@ -391,7 +408,7 @@ def preview_insoles(
         rx = prescribe(assessment, side, coarse, {}, FEATURES)
         insole, fit_reasons = _build_for(assessment, side, foot, rx.params, coarse.edge_mm)
         if fit_reasons:
-            rx = Prescription(rx.side, rx.params, (*rx.reasons, *fit_reasons), rx.profile, rx.referral_first)
+            rx = dataclasses.replace(rx, reasons=(*rx.reasons, *fit_reasons))
         v, f = insole.solid.vertices, insole.solid.faces
         dx, dy, dz = (float(x) for x in (v.max(axis=0) - v.min(axis=0)))
         size = (dx, dy, dz)

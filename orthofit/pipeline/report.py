@@ -1,4 +1,4 @@
-"""``orthofit report``: the patient report of a case, written as one PDF."""
+"""``orthofit report``: the patient report of a case and its lab sheet, written as two PDFs."""
 
 from __future__ import annotations
 
@@ -10,13 +10,26 @@ from orthofit.io.output import write_files
 from orthofit.model.enums import Side
 from orthofit.pipeline.assess_case import assess_case_file
 from orthofit.pipeline.insoles import make_insoles
-from orthofit.report.document import make_report
+from orthofit.report.document import make_documents
 
 
-def report_job(case_path: str | Path, settings: Settings, out: str | Path, force: bool = False) -> tuple[Path, int]:
+def lab_sheet_name(report_name: str) -> str:
+    """The lab sheet's file name beside a report named ``report_name``: ``X-report.pdf`` ->
+    ``X-lab-sheet.pdf``, any other ``Y.pdf`` -> ``Y-lab-sheet.pdf``.
+    """
+    stem = report_name[: -len(".pdf")]
+    if stem.lower().endswith("-report"):
+        stem = stem[: -len("-report")]
+    return f"{stem}-lab-sheet.pdf"
+
+
+def report_job(
+    case_path: str | Path, settings: Settings, out: str | Path, force: bool = False
+) -> tuple[list[Path], int]:
     """Assess the case, build its insoles (as ``orthofit insole`` would) and write the report
-    to ``out`` (a .pdf file; an existing one is only replaced, by a complete one, with
-    ``force``). Returns the path and its size in bytes.
+    to ``out`` (a .pdf file) and the lab sheet beside it (:func:`lab_sheet_name`); both or
+    neither, and existing files only replaced, by complete ones, with ``force``. Returns the
+    paths and the report's size in bytes.
     """
     out = Path(out)
     if out.is_dir():
@@ -25,6 +38,7 @@ def report_job(case_path: str | Path, settings: Settings, out: str | Path, force
         raise OutputError(f"--out {out} should end in .pdf")
     assessment = assess_case_file(case_path, settings)
     sides = [s for s in Side if assessment.case.foot(s).foot_length_mm is not None]
-    pdf = make_report(assessment, make_insoles(assessment, settings, sides), settings)
-    written = write_files(out.parent if str(out.parent) else ".", {out.name: pdf}, force)
-    return written[0], len(pdf)
+    pdf, lab = make_documents(assessment, make_insoles(assessment, settings, sides), settings)
+    files = {out.name: pdf, lab_sheet_name(out.name): lab}
+    written = write_files(out.parent if str(out.parent) else ".", files, force)
+    return written, len(pdf)

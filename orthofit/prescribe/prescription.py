@@ -60,6 +60,7 @@ _SRC_CUP = "Huppin; clinical-basis.md §5"
 _SRC_ARCH = "arch raise 0 to +6 mm, a design choice: no evidence-based height rule; clinical-basis.md §5"
 _SRC_MET_PAD = "Hastings 2007: 6-11 mm proximal; clinical-basis.md §5"
 _SRC_CHILD = "Uden 2017; Banwell 2018; clinical-basis.md §6.5"
+_SRC_COMFORT = "profiles/_rules.toml [comfort], a design choice; clinical-basis.md §5"
 
 NEUTRAL_REASON = "neutral support: no finding calls for a modification"
 CLINICIAN = "set by the clinician"
@@ -80,6 +81,10 @@ class Prescription:
         Name of the profile it started from.
     referral_first : bool
         A red flag was found: a doctor should see the patient before this insole is made.
+    not_needed : str or None
+        Why the foot needs no insole (a child's flexible flat foot without pain), or None. Such
+        a prescription is the flat comfort insole, made only when the clinician asks for it
+        (:func:`made`).
     """
 
     side: Side
@@ -87,6 +92,7 @@ class Prescription:
     reasons: tuple[str, ...]
     profile: str
     referral_first: bool
+    not_needed: str | None = None
 
 
 class Draft:
@@ -189,6 +195,7 @@ def prescribe(
         draft.reasons.append(_referral_reason(assessment))
 
     _posture_rules(draft, assessment, foot, rules, th)
+    not_needed = not_needed_reason(assessment, side, th)
     pain = set(assessment.case.symptoms.foot_pain)
     if FootPainSite.HEEL in pain:
         _heel_pain_rule(draft, rules)
@@ -217,8 +224,39 @@ def prescribe(
     draft.reasons.extend(traded)
     draft.reasons.extend(_cup_warnings(params, rules))
     return Prescription(
-        side=side, params=params, reasons=tuple(draft.reasons), profile=profile.name, referral_first=referral.needed
+        side=side,
+        params=params,
+        reasons=tuple(draft.reasons),
+        profile=profile.name,
+        referral_first=referral.needed,
+        not_needed=not_needed,
     )
+
+
+def not_needed_reason(a: Assessment, side: Side, th: Thresholds) -> str | None:
+    """Why this foot needs no insole, or None when it may need one.
+
+    A child's flexible flat foot without foot pain needs no treatment (Uden 2017; Banwell
+    2018; clinical-basis.md §6.5). A rigid one (no arch on tiptoe) is a doctor's to judge, so
+    it is not called "not needed" here: it is referred.
+    """
+    foot = a.foot(side)
+    if not foot.development or a.case.symptoms.foot_pain or a.case.foot(side).arch_on_tiptoe is False:
+        return None
+    age = a.case.patient.age_years
+    if age < th.normal_development_until_age_years:
+        return f"a flexible flat foot is normal development at age {_num(age)}; an insole is needed only if it hurts"
+    return (
+        f"a flexible flat foot at age {_num(age)} is common and usually harmless; an insole is only for pain or "
+        "tiredness"
+    )
+
+
+def made(rx: Prescription, profile_asks: bool) -> bool:
+    """Whether the insole of ``rx`` is made: always when the foot needs one; for a foot that
+    needs none only when the clinician asks (a profile with ``make_when_not_needed``).
+    """
+    return rx.not_needed is None or profile_asks
 
 
 # --- foot posture ---------------------------------------------------------------------------
@@ -229,7 +267,7 @@ def _posture_rules(draft: Draft, a: Assessment, foot: FootAssessment, rules: Rul
     medial = arch == ArchType.PLANUS.value or pron == Pronation.PRONATED.value
     lateral = arch == ArchType.CAVUS.value or pron == Pronation.SUPINATED.value
     if foot.development and not a.case.symptoms.foot_pain:
-        _child_rule(draft, a, foot, th)
+        _child_rule(draft, a, foot, th, rules)
     elif medial and lateral:
         _conflict_rule(draft, foot, rules)
     elif medial:
@@ -328,8 +366,10 @@ def _conflict_rule(draft: Draft, foot: FootAssessment, rules: RuleSettings) -> N
         _arch_raise(draft, rules.supinated_or_cavus.arch_raise_mm, "arch fill for total contact", arch_why)
 
 
-def _child_rule(draft: Draft, a: Assessment, foot: FootAssessment, th: Thresholds) -> None:
-    """A child's flat foot without pain: no posting; a flexible flat foot is normal development."""
+def _child_rule(draft: Draft, a: Assessment, foot: FootAssessment, th: Thresholds, rules: RuleSettings) -> None:
+    """A child's flat foot without pain: no posting; a flexible flat foot is normal development,
+    so no insole is needed, and the one made if the clinician asks is flat (``[comfort]``).
+    """
     draft.posture_handled = True
     age = a.case.patient.age_years
     on_tiptoe = a.case.foot(foot.side).arch_on_tiptoe
@@ -357,6 +397,19 @@ def _child_rule(draft: Draft, a: Assessment, foot: FootAssessment, th: Threshold
         ("forefoot_post_deg", "forefoot post", "°"),
     ):
         draft.remove(name, label, unit, "no posting for a child's flat foot without pain")
+    if on_tiptoe is not False:  # flexible: no insole needed; if one is asked for, it is flat
+        c = rules.comfort
+        for name, amount, label in (
+            ("arch_height_mm", c.arch_height_mm, "arch support"),
+            ("arch_fill_mm", 0.0, "arch fill"),
+            ("heel_cup_depth_mm", c.heel_cup_depth_mm, "heel cup"),
+        ):
+            if draft.get(name) > amount:
+                draft.values[name] = amount
+                draft.reasons.append(
+                    f"{label} {_num(amount)} mm: no insole is needed, so the one made on request is a flat "
+                    f"comfort insole ({_SRC_COMFORT})"
+                )
 
 
 def _arch_raise(draft: Draft, raise_mm: float, label: str, why: str) -> None:

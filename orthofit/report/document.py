@@ -1,16 +1,22 @@
-"""The patient report: from an assessment and its insoles to PDF bytes (no file access)."""
+"""The two documents, patient report and lab sheet: from an assessment and its insoles to PDF
+bytes (no file access).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Sequence
 
 from orthofit.assess.assessment import Assessment
 from orthofit.config.settings import Settings
+from orthofit.config.templates import TemplateError, check_template
 from orthofit.errors import ValidationError
 from orthofit.geometry.product import InsoleOutput
-from orthofit.report.content import build_content
+from orthofit.report.content import ReportContent
+from orthofit.report.lab_sheet import lab_content
+from orthofit.report.patient import patient_content
 from orthofit.report.pdf import report_pdf_bytes
 
 
@@ -32,10 +38,29 @@ def report_date(assessment: Assessment) -> str:
     return datetime.date.today().isoformat()
 
 
-def make_report(
+def build_contents(
+    assessment: Assessment, outputs: Sequence[InsoleOutput], settings: Settings, date: str
+) -> tuple[ReportContent, ReportContent]:
+    """The blocks of the patient report and of the lab sheet, with the clinic on both."""
+    template = settings.template
+    check_template(template)
+    clinic = settings.clinic
+    if not clinic.name and assessment.case.clinician.clinic:  # no settings file: the case's clinic
+        clinic = dataclasses.replace(clinic, name=assessment.case.clinician.clinic)
+    try:
+        patient = patient_content(assessment, outputs, template, settings.thresholds, date)
+        lab = lab_content(assessment, outputs, template, settings.thresholds, settings.profile.name, date)
+    except KeyError as err:
+        raise TemplateError(
+            f"the report template has no entry {err}; restore it from the shipped templates/report.toml"
+        ) from None
+    return dataclasses.replace(patient, clinic=clinic), dataclasses.replace(lab, clinic=clinic)
+
+
+def make_documents(
     assessment: Assessment, outputs: Sequence[InsoleOutput], settings: Settings, date: str | None = None
-) -> bytes:
-    """The report as PDF bytes.
+) -> tuple[bytes, bytes]:
+    """The patient report and the lab sheet as PDF bytes.
 
     Parameters
     ----------
@@ -43,16 +68,23 @@ def make_report(
     outputs : list of InsoleOutput
         The insoles of the feet the report covers (from :func:`orthofit.pipeline.insoles.make_insoles`).
     settings : Settings
-        The profile's name, the paper, the wording and the thresholds (for the usual ranges).
+        The profile's name, the paper, the wording, the thresholds (for the usual ranges) and
+        the clinic.
     date : str, optional
-        ISO date printed on the report; :func:`report_date` by default.
+        ISO date printed on both; :func:`report_date` by default.
+
+    Returns
+    -------
+    report, lab_sheet : bytes
     """
-    content = build_content(
-        assessment,
-        outputs,
-        settings.template,
-        settings.thresholds,
-        settings.profile.name,
-        date or report_date(assessment),
-    )
-    return report_pdf_bytes(content, settings.paper.value)
+    patient, lab = build_contents(assessment, outputs, settings, date or report_date(assessment))
+    paper = settings.paper.value
+    return report_pdf_bytes(patient, paper), report_pdf_bytes(lab, paper)
+
+
+def make_report(
+    assessment: Assessment, outputs: Sequence[InsoleOutput], settings: Settings, date: str | None = None
+) -> bytes:
+    """The patient report alone as PDF bytes (:func:`make_documents` makes both)."""
+    patient, _ = build_contents(assessment, outputs, settings, date or report_date(assessment))
+    return report_pdf_bytes(patient, settings.paper.value)

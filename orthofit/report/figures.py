@@ -118,7 +118,12 @@ SIDE_EXAGGERATION = 3
 
 
 def footprint_figure(
-    rings, fp: FootprintIndices, side: Side, width_pt: float, labels: dict[str, str] | None = None
+    rings,
+    fp: FootprintIndices,
+    side: Side,
+    width_pt: float,
+    labels: dict[str, str] | None = None,
+    indices: bool = True,
 ) -> Drawing:
     """The footprint with its axis, Arch Index thirds and the widths behind CSI and Staheli.
 
@@ -135,6 +140,9 @@ def footprint_figure(
     labels : dict of str to str, optional
         Keys ``heel``, ``midfoot``, ``forefoot`` (the thirds), ``arch_index``,
         ``chippaux_smirak``, ``staheli`` (caption prefixes) and ``width_legend``.
+    indices : bool
+        Draw the widths and the indices' values (the lab sheet); without them the print and
+        its thirds only (the patient report, which names no index).
 
     Returns
     -------
@@ -145,7 +153,7 @@ def footprint_figure(
     """
     lab = _merged(labels)
     regular, bold = register_fonts()
-    polys = [np.asarray(r, dtype=float) for r in rings]
+    polys = [_smooth_ring(np.asarray(r, dtype=float)) for r in rings]
     origin = np.asarray(fp.axis_origin_mm, dtype=float)
     d = np.asarray(fp.axis_direction, dtype=float)
     n = np.array([-d[1], d[0]])  # a rotation (not a mirror): the view stays from above
@@ -167,15 +175,17 @@ def footprint_figure(
     )
     legend = _wrap(lab["width_legend"], width_pt - 2 * _MARGIN - 16, FONT_SIZE, regular)
     line_h = FONT_SIZE * 1.25
+    if not indices:
+        caption, legend = [], []
     # Bottom up: caption, width legend, width values, print, third names.
     y_values = _MARGIN + line_h * (len(caption) + len(legend)) + 2
-    y_print = y_values + line_h + 2
+    y_print = y_values + line_h + 2 if indices else _MARGIN + 2
     y_names = y_print + (v1 - v0) * scale + 4
     drawing = Drawing(width_pt, y_names + TITLE_SIZE + _MARGIN)
     # mm (input frame) -> points: rotate the axis to horizontal, heel left, then scale.
     r = scale * np.stack([d, n])
     shift = np.array([_MARGIN - u0 * scale, y_print - v0 * scale]) - r @ origin
-    sections = width_sections(rings, side)
+    sections = width_sections(rings, side) if indices else []
     drawing.add(_print_group(polys, fp, sections, (u0, v0, u1, v1), r, shift), name="geometry")
 
     def page_x(s_mm: float) -> float:
@@ -192,6 +202,8 @@ def footprint_figure(
         drawing.add(
             String(page_x(s), y_names, lab[key], fontName=bold, fontSize=size, fillColor=INK, textAnchor="middle")
         )
+    if not indices:
+        return drawing
     _width_values(
         drawing,
         [f"{sec.width_mm:.0f} mm" for sec in sections],
@@ -274,7 +286,13 @@ def _width_values(drawing: Drawing, texts: list[str], xs: list[float], y: float,
         drawing.add(String(x, y, texts[i], fontName=font, fontSize=size, fillColor=ACCENT, textAnchor="middle"))
 
 
-def insole_top_figure(vertices, faces, width_pt: float, labels: dict[str, str] | None = None) -> Drawing:
+def insole_top_figure(
+    vertices,
+    faces,
+    width_pt: float,
+    labels: dict[str, str] | None = None,
+    z_range_mm: tuple[float, float] | None = None,
+) -> Drawing:
     """The insole from above, coloured by thickness in bands, with a colour bar.
 
     Parameters
@@ -288,6 +306,9 @@ def insole_top_figure(vertices, faces, width_pt: float, labels: dict[str, str] |
         Figure width, points.
     labels : dict of str to str, optional
         Key ``thickness``: the colour bar's title.
+    z_range_mm : (float, float), optional
+        The heights the colour scale spans, mm: give both insoles of a patient the same range
+        so their colours compare (default: this insole's own lowest and highest top).
 
     Returns
     -------
@@ -315,7 +336,8 @@ def insole_top_figure(vertices, faces, width_pt: float, labels: dict[str, str] |
         raise ValueError("the mesh has no top surface above z = 0: is it an insole solid in mm?")
     outline = _top_outline(v, f[a.astype(np.int8) + b + c == 2], top, on_top)
     heights, grid_origin = _sample_heights(v[:, :2], v[:, 2], top, TOP_CELL_MM)
-    levels = _band_levels(float(v[on_top, 2].min()), float(v[on_top, 2].max()))
+    lo, hi = z_range_mm if z_range_mm is not None else (float(v[on_top, 2].min()), float(v[on_top, 2].max()))
+    levels = _band_levels(lo, hi)
     band_colors = _sequential_colors(len(levels) - 1)
     x0, y0, x1, y1 = outline.bounds
     scale = (width_pt - 2 * _MARGIN) / (x1 - x0)
@@ -721,6 +743,24 @@ def _layer(heights: np.ndarray, origin: np.ndarray, pitch: float, level: float) 
         if p.geom_type == "Polygon" and not p.is_empty
     ]
     return shapely.make_valid(shapely.union_all(polys)) if polys else simple
+
+
+def _smooth_ring(ring: np.ndarray) -> np.ndarray:
+    """A footprint ring without pixel steps: a ring traced from a scan's or a grid's cells
+    (many short axis-parallel edges) is simplified to within 0.6 of its step and its corners
+    rounded (Chaikin); a ring typed as a few dozen points is drawn as given.
+    """
+    closed = ring if np.allclose(ring[0], ring[-1]) else np.vstack([ring, ring[:1]])
+    seg = np.diff(closed, axis=0)
+    lengths = np.hypot(seg[:, 0], seg[:, 1])
+    axis_parallel = np.mean((np.abs(seg[:, 0]) < 1e-9) | (np.abs(seg[:, 1]) < 1e-9))
+    if len(seg) < 60 or axis_parallel < 0.6:
+        return ring
+    step = float(np.median(lengths[lengths > 0]))
+    simple = shapely.Polygon(closed).simplify(0.6 * step)
+    if simple.is_empty or simple.geom_type != "Polygon":
+        return ring
+    return _chaikin(np.asarray(simple.exterior.coords), rounds=3)
 
 
 def _chaikin(ring: np.ndarray, rounds: int = 2) -> np.ndarray:

@@ -14,6 +14,7 @@ No file access: :func:`report_pdf_bytes` returns the bytes; the caller writes th
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from orthofit import __version__
 from orthofit.report.content import Bullets, Figure, Heading, Notice, PageBreak, Para, ReportContent, Table
@@ -25,7 +26,17 @@ _ACCENT = "#1f5f8b"
 _WARN = "#b3261e"
 
 
-def _styles(regular: str, bold: str) -> dict:
+def _styles(regular: str, bold: str, accent: str = _ACCENT, scale: float = 1.0) -> dict:
+    """The paragraph styles, every size and space multiplied by ``scale``."""
+    styles = _base_styles(regular, bold, accent)
+    if scale != 1.0:
+        for style in styles.values():
+            for attr in ("fontSize", "leading", "spaceBefore", "spaceAfter"):
+                setattr(style, attr, getattr(style, attr) * scale)
+    return styles
+
+
+def _base_styles(regular: str, bold: str, accent: str) -> dict:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
 
@@ -38,7 +49,7 @@ def _styles(regular: str, bold: str) -> dict:
             fontSize=19,
             leading=23,
             spaceAfter=10,
-            textColor=colors.HexColor(_ACCENT),
+            textColor=colors.HexColor(accent),
         ),
         "h1": ParagraphStyle(
             "h1",
@@ -48,13 +59,20 @@ def _styles(regular: str, bold: str) -> dict:
             leading=19,
             spaceBefore=4,
             spaceAfter=8,
-            textColor=colors.HexColor(_ACCENT),
+            textColor=colors.HexColor(accent),
             keepWithNext=1,  # a heading never ends a page alone
         ),
         "h2": ParagraphStyle(
             "h2", parent=base, fontName=bold, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4, keepWithNext=1
         ),
         "body": base,
+        "tight": ParagraphStyle("tight", parent=base, fontSize=10, leading=13.5, spaceAfter=1),
+        "tiny": ParagraphStyle(
+            "tiny", parent=base, fontSize=6.8, leading=8.6, spaceAfter=1.5, textColor=colors.HexColor("#333333")
+        ),
+        "small_warn": ParagraphStyle(
+            "small_warn", parent=base, fontName=bold, fontSize=8.5, leading=11, textColor=colors.HexColor(_WARN)
+        ),
         "lead": ParagraphStyle("lead", parent=base, fontSize=10, textColor=colors.HexColor("#333333")),
         "small": ParagraphStyle(
             "small", parent=base, fontSize=8, leading=10.5, spaceAfter=3, textColor=colors.HexColor("#333333")
@@ -84,13 +102,35 @@ def _p(text: str, style):
 
 
 def _figure(block: Figure, width: float):
+    from orthofit.report import diagrams as dg
     from orthofit.report import figures as rf
 
     d = block.data
     if block.kind == "footprint":
         return rf.footprint_figure(d["rings"], d["fp"], d["side"], width, d["labels"])
+    if block.kind == "footprint_plain":
+        return rf.footprint_figure(d["rings"], d["fp"], d["side"], width, d["labels"], indices=False)
     if block.kind == "insole_top":
-        return rf.insole_top_figure(d["vertices"], d["faces"], width, d["labels"])
+        return rf.insole_top_figure(d["vertices"], d["faces"], width, d["labels"], d.get("z_range"))
+    if block.kind == "shaded":
+        from reportlab.platypus import Image
+
+        png, w, h = dg.shaded_view(
+            d["vertices"],
+            d["faces"],
+            width,
+            max_height_pt=0.62 * width,
+            cull=d["cull"],
+            azimuth_deg=d.get("azimuth"),
+            color=d["color"],
+        )
+        return Image(io.BytesIO(png), width=w, height=h)
+    if block.kind == "gauges":
+        return dg.gauge_figure(d["rows"], width, d["labels"])
+    if block.kind == "body_chain":
+        return dg.body_chain_figure(d["links"], d["applies"], width, d["labels"])
+    if block.kind == "profiles":
+        return dg.profiles_figure(d["profiles"], width, d["labels"], d["z_top"])
     if block.kind == "insole_side":
         return rf.insole_side_figure(d["vertices"], d["faces"], width, d["labels"])
     if block.kind == "chain":
@@ -99,7 +139,8 @@ def _figure(block: Figure, width: float):
 
 
 def _figure_cell(block: Figure, width: float, st: dict) -> list:
-    return [_figure(block, width), _p(block.caption, st["caption"])]
+    fig = _figure(block, width)
+    return [fig, _p(block.caption, st["caption"])] if block.caption else [fig]
 
 
 def _bullets(items: tuple[str, ...], style):
@@ -115,7 +156,7 @@ def _bullets(items: tuple[str, ...], style):
     )
 
 
-def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
+def _flowables(content: ReportContent, st: dict, text_width: float, accent: str = _ACCENT) -> list:
     from reportlab.lib import colors
     from reportlab.platypus import KeepTogether, Spacer, TableStyle
     from reportlab.platypus import PageBreak as RLPageBreak
@@ -141,6 +182,24 @@ def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
                 continue
         elif isinstance(b, Para):
             out.append(_p(b.text, st[b.style]))
+        elif isinstance(b, Bullets) and b.columns == 2:
+            # Two columns (the references): rows of two items, first column top to bottom.
+            half = (len(b.items) + 1) // 2
+            cells = [_p("• " + x, st[b.style]) for x in b.items]
+            rows = [[cells[k], cells[k + half] if k + half < len(cells) else ""] for k in range(half)]
+            t = RLTable(rows, colWidths=[0.5 * text_width] * 2)
+            t.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+                    ]
+                )
+            )
+            out.extend([t, Spacer(1, 4)])
         elif isinstance(b, Bullets):
             out.append(_bullets(b.items, st[b.style]))
             out.append(Spacer(1, 4))
@@ -163,27 +222,36 @@ def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
         elif isinstance(b, Table):
             small = b.style == "small"
             head, cell = st["cell_head_small" if small else "cell_head"], st["cell_small" if small else "cell"]
-            data = [[_p(h, head) for h in b.header]] + [[_p(c, cell) for c in row] for row in b.rows]
+            note = st["tiny"]
+            data: list[list[Any]] = [[_p(h, head) for h in b.header]]
+            for k, row in enumerate(b.rows):
+                if k in b.group_rows:
+                    data.append([_p(row[0], head)] + [""] * (len(row) - 1))
+                elif k in b.note_rows:
+                    data.append([_p(row[0], note)] + [""] * (len(row) - 1))
+                else:
+                    data.append([_p(c, cell) for c in row])
             t = RLTable(data, colWidths=[w * text_width for w in b.widths], repeatRows=1)
-            t.setStyle(
-                TableStyle(
-                    [
-                        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(_ACCENT)),
-                        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("TOPPADDING", (0, 0), (-1, -1), 2),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ]
-                )
-            )
+            style = [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(accent)),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2 if not small else 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2 if not small else 1.2),
+            ]
+            for k in b.group_rows:
+                style += [("SPAN", (0, k + 1), (-1, k + 1)), ("BACKGROUND", (0, k + 1), (-1, k + 1), "#eef3f7")]
+            for k in b.note_rows:
+                style += [("SPAN", (0, k + 1), (-1, k + 1)), ("LINEBELOW", (0, k + 1), (-1, k + 1), 0, colors.white)]
+            t.setStyle(TableStyle(style))
             out.extend([t, Spacer(1, 6)])
         elif isinstance(b, Figure):
             # Half-width figures go two to a row.
             following = blocks[i + 1] if i + 1 < len(blocks) else None
             if b.width_frac <= 0.5 and isinstance(following, Figure) and following.width_frac <= 0.5:
                 w = 0.5 * text_width - 6
-                row = [_figure_cell(b, w, st), _figure_cell(following, w, st)]
-                t = RLTable([row], colWidths=[0.5 * text_width] * 2)
+                pair = [_figure_cell(b, w, st), _figure_cell(following, w, st)]
+                t = RLTable([pair], colWidths=[0.5 * text_width] * 2)
                 t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
                 out.extend([t, Spacer(1, 6)])
                 i += 2
@@ -198,8 +266,44 @@ def _flowables(content: ReportContent, st: dict, text_width: float) -> list:
     return out
 
 
+def _logo(data: bytes):
+    """The logo as a reportlab ImageReader with its size on the page (points): at most 12 mm
+    high and 45 mm wide, in the top margin of the first page.
+    """
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+
+    reader = ImageReader(io.BytesIO(data))
+    w_px, h_px = reader.getSize()
+    scale = min(12 * mm / h_px, 45 * mm / w_px)
+    return reader, w_px * scale, h_px * scale
+
+
+#: A document whose last page would hold less than this share of a page is laid out again in
+#: slightly smaller type (:data:`_COMPACT_SCALE`), so it ends on a fuller page or one earlier.
+MIN_LAST_PAGE_FILL = 0.2
+_COMPACT_SCALE = 0.9
+
+
 def report_pdf_bytes(content: ReportContent, paper: str = "a4") -> bytes:
-    """The report as PDF bytes (``paper``: "a4" or "letter")."""
+    """The document as PDF bytes (``paper``: "a4" or "letter").
+
+    A multi-page document whose last page would be nearly empty (under
+    :data:`MIN_LAST_PAGE_FILL`) is laid out once more in type 10 % smaller, and the layout
+    with the fuller last page (or fewer pages) is kept.
+    """
+    pdf, pages, fill = _layout(content, paper, 1.0)
+    if pages > 1 and fill < MIN_LAST_PAGE_FILL:
+        tighter, t_pages, t_fill = _layout(content, paper, _COMPACT_SCALE)
+        if t_pages < pages or t_fill > fill:
+            return tighter
+    return pdf
+
+
+def _layout(content: ReportContent, paper: str, scale: float) -> tuple[bytes, int, float]:
+    """Lay the document out with its type scaled by ``scale``: (PDF bytes, pages, how full
+    the last page is, 0 to 1).
+    """
     from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -207,11 +311,21 @@ def report_pdf_bytes(content: ReportContent, paper: str = "a4") -> bytes:
     from orthofit.config.templates import fill
     from orthofit.report.fonts import register_fonts
 
+    class Doc(SimpleDocTemplate):
+        last = (0, 0.0)
+
+        def afterFlowable(self, flowable):  # noqa: N802 (reportlab's hook name)
+            frame = getattr(self, "frame", None)
+            if frame is not None:  # none between pages
+                used = (frame._y1 + frame._height - frame._topPadding - frame._y) / frame._height
+                self.last = (self.page, used)
+
     regular, bold = register_fonts()
-    st = _styles(regular, bold)
+    clinic = content.clinic
+    st = _styles(regular, bold, clinic.accent_colour, scale)
     size = {"a4": A4, "letter": LETTER}[paper]
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = Doc(
         buf,
         pagesize=size,
         leftMargin=_MARGIN_MM * mm,
@@ -226,12 +340,24 @@ def report_pdf_bytes(content: ReportContent, paper: str = "a4") -> bytes:
         invariant=1,
     )
 
+    head = " · ".join(x for x in (clinic.name, clinic.address, clinic.phone) if x)
+    logo = _logo(clinic.logo) if clinic.logo else None
+
     def footer(canvas, document):
         canvas.saveState()
         canvas.setFillColorRGB(0.4, 0.4, 0.4)
         text = fill(content.footer, page=document.page, patient=content.patient_label, date=content.date)
         draw_string(canvas, size[0] / 2.0, 10 * mm, text, 8, centred=True)
+        if head:  # the clinic on every page head, in its colour
+            from reportlab.lib import colors
+
+            canvas.setFillColor(colors.HexColor(clinic.accent_colour))
+            draw_string(canvas, _MARGIN_MM * mm, size[1] - 11 * mm, head, 8)
+        if logo is not None and document.page == 1:
+            reader, w, h = logo
+            canvas.drawImage(reader, size[0] - _MARGIN_MM * mm - w, size[1] - 4 * mm - h, w, h, mask="auto")
         canvas.restoreState()
 
-    doc.build(_flowables(content, st, doc.width), onFirstPage=footer, onLaterPages=footer)
-    return buf.getvalue()
+    doc.build(_flowables(content, st, doc.width, clinic.accent_colour), onFirstPage=footer, onLaterPages=footer)
+    page, used = doc.last
+    return buf.getvalue(), page, used

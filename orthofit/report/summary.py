@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from orthofit import __version__
@@ -199,12 +200,23 @@ def assessment_text(a: Assessment) -> str:
     return "\n".join(lines) + "\n"
 
 
-def insole_text(results, written) -> str:
-    """The prescriptions with their reasons, the printability summaries and the files written."""
+def not_needed_lines(not_needed) -> list[str]:
+    """One line per foot that needs no insole (``not_needed``: Side -> why)."""
+    return [
+        f"{side.value.capitalize()} foot: no insole needed ({why}); none made. "
+        "To make a flat comfort insole anyway: --profile comfort"
+        for side, why in not_needed.items()
+    ]
+
+
+def insole_text(results, written, not_needed=None) -> str:
+    """The prescriptions with their reasons, the printability summaries and the files written
+    (``not_needed``: Side -> why, the feet left without an insole).
+    """
     from orthofit.config.params import InsoleParams
 
     defaults = InsoleParams().as_dict()
-    lines: list[str] = []
+    lines: list[str] = not_needed_lines(not_needed or {})
     for r in results:
         rx = r.prescription
         lines.append(f"{rx.side.value.capitalize()} insole (profile {rx.profile}):")
@@ -247,8 +259,11 @@ def insole_text(results, written) -> str:
         if r.fit is not None:
             lines.extend(f"  {line}" for line in r.fit.lines)
         lines.append("")
-    lines.append("Written:")
-    lines.extend(f"  {p}" for p in written)
+    if written:
+        lines.append("Written:")
+        lines.extend(f"  {p}" for p in written)
+    else:
+        lines.append("Nothing written: no insole to make.")
     return "\n".join(lines) + "\n"
 
 
@@ -382,4 +397,64 @@ def scan_text(record, assessment: Assessment) -> str:
         "is in --json and the README."
     )
     lines.append("Measures are the scan's; give the rest (FPI-6, navicular drop, sitting heights) in a case file.")
+    return "\n".join(lines) + "\n"
+
+
+#: The prescription features ``orthofit fit`` names per foot: (label, parameters, unit).
+FIT_FEATURES = (
+    ("arch support", ("arch_height_mm",), "mm"),
+    ("heel cup", ("heel_cup_depth_mm",), "mm"),
+    ("medial heel skive", ("medial_heel_skive_mm",), "mm"),
+    ("rearfoot post", ("rearfoot_post_deg",), "°"),
+    ("heel lift", ("heel_lift_mm",), "mm"),
+    ("metatarsal pad", ("met_pad_height_mm",), "mm"),
+)
+
+
+def fit_text(result, written, not_needed) -> str:
+    """What ``orthofit fit`` prints: any referral with its red flags named, then per foot its
+    labels (and the measure that decided each), the main features of its insole (or why it
+    has none), and where each file went.
+    """
+    a = result.assessment
+    lines: list[str] = []
+    if a.referral.needed:
+        urgency = a.referral.urgency.value if a.referral.urgency is not None else "soon"
+        flags = ", ".join(f.name.replace("_", " ") for f in a.referral.flags)
+        lines.append(f"REFER FIRST ({urgency}): {flags}. The patient should see a doctor before the insoles are used;")
+        lines.append("  the report's first page says so.")
+    made = {o.prescription.side: o for o in result.insoles}
+    for side in Side:
+        f = a.foot(side)
+        if not f.measured:
+            lines.append(f"{side.value.capitalize()} foot: not measured.")
+            continue
+        labels = []
+        for kind, label in (("arch", f.arch_type), ("pronation", f.pronation)):
+            by = f" (by {label.decided_by.title})" if label.decided_by is not None else ""
+            labels.append(f"{kind} {label.text}{by}")
+        lines.append(f"{side.value.capitalize()} foot: {'; '.join(labels)}")
+        o = made.get(side)
+        if o is None:
+            why = not_needed.get(side)
+            if why:
+                lines.append(f"  no insole: {why}")
+                lines.append("  (to make a flat comfort insole anyway: --profile comfort)")
+            else:
+                lines.append("  no insole (no foot length)")
+            continue
+        p = o.prescription.params.as_dict()
+        parts = [
+            f"{name} {p[keys[0]]:g} {unit}".replace(" °", "°")
+            for name, keys, unit in FIT_FEATURES
+            if p[keys[0]] != 0 or name in ("arch support", "heel cup")
+        ]
+        kind = o.prescription.params.construction.value
+        lines.append(f"  insole ({kind}, {o.prescription.params.length.value} length): " + ", ".join(parts))
+        if o.prescription.not_needed is not None:
+            lines.append("  (a flat comfort insole, made on request: the foot needs none)")
+    if written:
+        folder = Path(written[0]).parent
+        lines.append(f"Written to {folder}:")
+        lines.extend(f"  {Path(w).name}" for w in written)
     return "\n".join(lines) + "\n"

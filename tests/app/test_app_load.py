@@ -40,5 +40,5 @@ def test_clinicians_at_once_lose_and_duplicate_nothing(tmp_path, backend):
         "duplicate_codes": 0,
     }
     stored = [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
-    assert len(stored) == 9 * n  # the store holds exactly the recorded files, no orphans
-    assert all(len(t.files) == 9 for t in threads)
+    assert len(stored) == 10 * n  # the store holds exactly the recorded files, no orphans
+    assert all(len(t.files) == 10 for t in threads)

@@ -29,7 +29,9 @@ def test_approval_freezes_files_that_the_command_line_makes_byte_for_byte(app, c
     assert "approved" in page and 'title="--set arch_height_mm=14">Arch height: 14<' in page
     assert 'title="--set shoe=athletic">Shoe type: athletic<' in page
     files = dict(re.findall(r'<a href="/files/([0-9a-f]{64})" download="([^"]+)"', page))
-    assert len(files) == 9, files  # assessment, 2 STL, 2 plain 3MF, 2 PrusaSlicer projects, report, manifest
+    assert len(files) == 10, (
+        files
+    )  # assessment, 2 STL, 2 plain 3MF, 2 PrusaSlicer projects, report, lab sheet, manifest
     app_files = {}
     for sha, name in files.items():
         data = client.get(f"/files/{sha}").content

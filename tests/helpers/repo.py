@@ -9,7 +9,15 @@ EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 
 #: The prescription profiles shipped in profiles/ (sorted; ``_rules.toml`` is not a profile).
-SHIPPED_PROFILES = ["cavus-accommodative", "low-profile", "neutral", "plantar-heel-pain", "pronation-control", "sport"]
+SHIPPED_PROFILES = [
+    "cavus-accommodative",
+    "comfort",
+    "low-profile",
+    "neutral",
+    "plantar-heel-pain",
+    "pronation-control",
+    "sport",
+]
 
 #: The real scans of ../shared/data/scans the tests load: key -> (file name, the foot it is).
 REAL_SCANS = {

@@ -27,9 +27,13 @@ def test_fit_writes_every_output_with_a_manifest(cli, tmp_path):
         f"EX-FLAT-{n}"
         for n in (
             *("assessment.json", "left.stl", "left.3mf", "left.prusa.3mf"),
-            *("right.stl", "right.3mf", "right.prusa.3mf", "report.pdf", "manifest.json"),
+            *("right.stl", "right.3mf", "right.prusa.3mf", "report.pdf", "lab-sheet.pdf", "manifest.json"),
         )
     )
+    # The terminal says, per foot, its labels and the insole's main features, and where each file went.
+    assert "Left foot: arch planus (by " in r.out and "pronation pronated (by Foot Posture Index" in r.out
+    assert "insole (full-contact, full length): arch support 13 mm, heel cup 14 mm, medial heel skive 4 mm" in r.out
+    assert f"Written to {tmp_path}:" in r.out and "  EX-FLAT-lab-sheet.pdf" in r.out
     manifest = json.loads((tmp_path / "EX-FLAT-manifest.json").read_text("utf-8"))
     for name, digest in manifest["outputs"].items():
         assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
@@ -41,6 +45,30 @@ def test_fit_writes_every_output_with_a_manifest(cli, tmp_path):
     assessment = json.loads((tmp_path / "EX-FLAT-assessment.json").read_text("utf-8"))
     assert assessment["patient"]["id"] == "EX-FLAT"
     assert (tmp_path / "EX-FLAT-report.pdf").read_bytes().startswith(b"%PDF")
+    assert manifest["not_needed"] == {}
+
+
+def test_fit_says_why_a_foot_gets_no_insole_and_how_to_ask_for_one(cli, tmp_path):
+    r = cli("fit", EXAMPLES / "child.toml", "--out", tmp_path)
+    assert r.code == 0, r.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"EX-CHILD-{n}" for n in ("assessment.json", "report.pdf", "lab-sheet.pdf", "manifest.json")
+    )
+    assert r.out.count("no insole: a flexible flat foot is normal development at age 7") == 2
+    assert "--profile comfort" in r.out
+    manifest = json.loads((tmp_path / "EX-CHILD-manifest.json").read_text("utf-8"))
+    assert manifest["insoles"] == {} and set(manifest["not_needed"]) == {"left", "right"}
+    r = cli("fit", EXAMPLES / "child.toml", "--out", tmp_path, "--profile", "comfort", "--force")
+    assert r.code == 0, r.err
+    assert (tmp_path / "EX-CHILD-left.stl").is_file() and "flat comfort insole, made on request" in r.out
+    manifest = json.loads((tmp_path / "EX-CHILD-manifest.json").read_text("utf-8"))
+    assert manifest["insoles"]["left"]["params"]["arch_height_mm"] == 0 and manifest["not_needed"] == {}
+
+
+def test_fit_names_the_red_flag_and_its_urgency(cli, tmp_path):
+    r = cli("fit", EXAMPLES / "red-flag.toml", "--out", tmp_path)
+    assert r.code == 0, r.err
+    assert r.out.startswith("REFER FIRST (same-day): foot drop")
 
 
 @pytest.mark.slow  # three fits: about 2 s

@@ -963,8 +963,9 @@ def _report(cli, folder: Path, earlier: Path, template: Generated):
     if r.code == 2:
         assert after == before, "a failed report changed the earlier PDF"
     else:
-        assert list(after) == ["r.pdf"] and after["r.pdf"].startswith(b"%PDF-"), sorted(after)
-        assert after["r.pdf"].rstrip().endswith(b"%%EOF")
+        assert sorted(after) == ["r-lab-sheet.pdf", "r.pdf"], sorted(after)  # the report and its lab sheet
+        for name in after:
+            assert after[name].startswith(b"%PDF-") and after[name].rstrip().endswith(b"%%EOF"), name
 
 
 def _batch(cli, folder: Path, csv_file: Generated):

@@ -48,7 +48,7 @@ SLICED = [
     ("asymmetric-adult", "low-profile", "left"),  # the shorter leg: a 7 mm heel lift
     ("flat-pronated-adult", "pronation-control", "right"),  # skive, post and a deep cup
     ("high-arch-supinated-adult", "cavus-accommodative", "left"),  # lateral support, arch fill
-    ("child", "neutral", "right"),  # a small foot, no posting
+    ("child", "comfort", "right"),  # a small foot that needs no insole: the flat comfort one, on request
     ("red-flag", "plantar-heel-pain", "right"),  # referral first; heel-spur zone
     ("scanned-adult", "sport", "left"),  # scan-fitted, mirrored
     ("knee-oa-hallux-adult", "neutral", "right"),  # Morton's extension and its stiff zone

@@ -31,7 +31,7 @@ def test_custom_heel_lift_fraction_reaches_lift_reason_and_report(tmp_path, cli)
     assert any(
         "a 5 mm heel lift under the left heel (50% of the difference" in x for x in assessment["asymmetry"]["reasons"]
     )
-    text = _pdf_text(out / "EX-ASYM-report.pdf")
+    text = _pdf_text(out / "EX-ASYM-lab-sheet.pdf")  # the reasons are on the lab sheet
     assert "heel lift 5 mm: 50% of the measured leg-length difference" in text
     assert "70% of the" not in text
 

@@ -185,9 +185,37 @@ def test_child_example_no_posting_normal_development():
         p = rx(a, side, "pronation-control")
         assert p.params.medial_heel_skive_mm == 0
         assert p.params.rearfoot_post_deg == 0 and p.params.forefoot_post_deg == 0
-        assert p.params.arch_height_mm == 12  # the profile's, not raised
-        assert p.params.heel_cup_depth_mm == 14  # the profile's, not deepened
+        # No insole is needed; the one made only on request is the flat comfort insole.
+        assert "normal development" in p.not_needed and "only if it hurts" in p.not_needed
+        assert p.params.arch_height_mm == 0 and p.params.arch_fill_mm == 0
+        assert p.params.heel_cup_depth_mm == 6
         assert has(p.reasons, "normal development", "not needed unless there is pain")
+        assert has(p.reasons, "arch support 0 mm", "flat comfort insole")
+
+
+def test_no_insole_is_made_for_a_flat_foot_that_needs_none_unless_asked():
+    from orthofit.pipeline.insoles import make_insoles, not_needed_feet
+
+    a = example("child")
+    assert make_insoles(a, load_settings(), list(Side)) == []
+    assert set(not_needed_feet(a, load_settings(), list(Side))) == set(Side)
+    made = make_insoles(a, load_settings("comfort"), list(Side))
+    assert [o.prescription.side for o in made] == list(Side)
+    assert all(o.prescription.params.arch_height_mm == 0 for o in made)
+    assert not_needed_feet(a, load_settings("comfort"), list(Side)) == {}
+
+
+def test_a_child_with_foot_pain_or_a_rigid_flat_foot_is_not_called_not_needed():
+    from orthofit.prescribe.prescription import not_needed_reason
+
+    case = example("child").case
+    painful = replace(case, symptoms=replace(case.symptoms, foot_pain=(FootPainSite.HEEL,)))
+    a = assess_case(painful)
+    assert all(not_needed_reason(a, sd, load_settings().thresholds) is None for sd in Side)
+    rigid = replace(case, left=replace(case.left, arch_on_tiptoe=False))
+    a = assess_case(rigid)
+    assert not_needed_reason(a, Side.LEFT, load_settings().thresholds) is None
+    assert not_needed_reason(a, Side.RIGHT, load_settings().thresholds) is not None
 
 
 def test_child_profile_posts_are_removed(tmp_path):
