@@ -486,9 +486,10 @@ def shaded_view(
     PDF readers' text extraction trips over).
     """
     v = np.asarray(vertices, dtype=float)
-    # About two pixels per point of the printed width (144 dpi), at most 2 per mm.
+    # About 1.5 pixels per point of the printed width (108 dpi; the renderer supersamples
+    # twice over), at most 2 per mm.
     extent = float(np.ptp(v[:, 0]))
-    px_per_mm = float(np.clip(2.0 * width_pt / max(extent, 1.0), 0.3, 2.0))
+    px_per_mm = float(np.clip(1.5 * width_pt / max(extent, 1.0), 0.3, 2.0))
     rgba = render_mesh(
         v, faces, px_per_mm, DEFAULT_AZIMUTH_DEG if azimuth_deg is None else azimuth_deg, cull=cull, color=color
     )

@@ -108,7 +108,7 @@ TITLE_SIZE = 9.0
 _MARGIN = 4.0
 #: Cell size of the thickness map, mm: 1 mm is under 2 points on a page-wide figure, so the
 #: band edges look smooth, and a 280 mm insole is about 30 000 cells.
-TOP_CELL_MM = 1.0
+TOP_CELL_MM = 1.5
 #: Nice band widths for the thickness map, mm; the smallest giving at most _MAX_BANDS bands.
 _BAND_STEPS_MM = (0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 20.0)
 _MAX_BANDS = 10

@@ -138,9 +138,39 @@ def _figure(block: Figure, width: float):
     raise ValueError(f"unknown figure kind {block.kind!r}")
 
 
-def _figure_cell(block: Figure, width: float, st: dict) -> list:
-    fig = _figure(block, width)
+def _figure_cell(block: Figure, width: float, st: dict, cache: dict | None = None) -> list:
+    """The figure and its caption; ``cache`` keeps a figure built for one layout for the next
+    (a second, tighter layout of the same document draws the same figures).
+    """
+    key = (id(block), round(width, 3))
+    if cache is not None and key in cache:
+        fig = cache[key]
+    else:
+        fig = _figure(block, width)
+        if cache is not None:
+            cache[key] = fig
     return [fig, _p(block.caption, st["caption"])] if block.caption else [fig]
+
+
+def _plain(text: str, style, width: float):
+    """``text`` as a plain table cell when it fits one line in the regular font (reportlab
+    draws it directly: a Paragraph costs a line-breaking pass), else as a Paragraph.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from orthofit.report.fonts import runs
+
+    if (
+        len(runs(text)) <= 1
+        and "\n" not in text
+        and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * _CELL_PADDING
+    ):
+        return text
+    return _p(text, style)
+
+
+#: reportlab's default left and right cell padding, points.
+_CELL_PADDING = 6.0
 
 
 def _bullets(items: tuple[str, ...], style):
@@ -156,7 +186,9 @@ def _bullets(items: tuple[str, ...], style):
     )
 
 
-def _flowables(content: ReportContent, st: dict, text_width: float, accent: str = _ACCENT) -> list:
+def _flowables(
+    content: ReportContent, st: dict, text_width: float, accent: str = _ACCENT, cache: dict | None = None
+) -> list:
     from reportlab.lib import colors
     from reportlab.platypus import KeepTogether, Spacer, TableStyle
     from reportlab.platypus import PageBreak as RLPageBreak
@@ -229,10 +261,13 @@ def _flowables(content: ReportContent, st: dict, text_width: float, accent: str 
                     data.append([_p(row[0], head)] + [""] * (len(row) - 1))
                 elif k in b.note_rows:
                     data.append([_p(row[0], note)] + [""] * (len(row) - 1))
-                else:
-                    data.append([_p(c, cell) for c in row])
-            t = RLTable(data, colWidths=[w * text_width for w in b.widths], repeatRows=1)
+                else:  # a short plain cell needs no Paragraph
+                    data.append([_plain(c, cell, w * text_width) for c, w in zip(row, b.widths, strict=True)])
+            widths = [w * text_width for w in b.widths]
+            t = RLTable(data, colWidths=widths, repeatRows=1)
             style = [
+                ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+                ("TEXTCOLOR", (0, 1), (-1, -1), cell.textColor),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(accent)),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -250,13 +285,13 @@ def _flowables(content: ReportContent, st: dict, text_width: float, accent: str 
             following = blocks[i + 1] if i + 1 < len(blocks) else None
             if b.width_frac <= 0.5 and isinstance(following, Figure) and following.width_frac <= 0.5:
                 w = 0.5 * text_width - 6
-                pair = [_figure_cell(b, w, st), _figure_cell(following, w, st)]
+                pair = [_figure_cell(b, w, st, cache), _figure_cell(following, w, st, cache)]
                 t = RLTable([pair], colWidths=[0.5 * text_width] * 2)
                 t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
                 out.extend([t, Spacer(1, 6)])
                 i += 2
                 continue
-            out.append(KeepTogether(_figure_cell(b, b.width_frac * text_width, st)))
+            out.append(KeepTogether(_figure_cell(b, b.width_frac * text_width, st, cache)))
             out.append(Spacer(1, 6))
         elif isinstance(b, PageBreak):
             out.append(RLPageBreak())
@@ -292,15 +327,16 @@ def report_pdf_bytes(content: ReportContent, paper: str = "a4") -> bytes:
     :data:`MIN_LAST_PAGE_FILL`) is laid out once more in type 10 % smaller, and the layout
     with the fuller last page (or fewer pages) is kept.
     """
-    pdf, pages, fill = _layout(content, paper, 1.0)
+    cache: dict = {}
+    pdf, pages, fill = _layout(content, paper, 1.0, cache)
     if pages > 1 and fill < MIN_LAST_PAGE_FILL:
-        tighter, t_pages, t_fill = _layout(content, paper, _COMPACT_SCALE)
+        tighter, t_pages, t_fill = _layout(content, paper, _COMPACT_SCALE, cache)
         if t_pages < pages or t_fill > fill:
             return tighter
     return pdf
 
 
-def _layout(content: ReportContent, paper: str, scale: float) -> tuple[bytes, int, float]:
+def _layout(content: ReportContent, paper: str, scale: float, cache: dict) -> tuple[bytes, int, float]:
     """Lay the document out with its type scaled by ``scale``: (PDF bytes, pages, how full
     the last page is, 0 to 1).
     """
@@ -358,6 +394,7 @@ def _layout(content: ReportContent, paper: str, scale: float) -> tuple[bytes, in
             canvas.drawImage(reader, size[0] - _MARGIN_MM * mm - w, size[1] - 4 * mm - h, w, h, mask="auto")
         canvas.restoreState()
 
-    doc.build(_flowables(content, st, doc.width, clinic.accent_colour), onFirstPage=footer, onLaterPages=footer)
+    flowables = _flowables(content, st, doc.width, clinic.accent_colour, cache)
+    doc.build(flowables, onFirstPage=footer, onLaterPages=footer)
     page, used = doc.last
     return buf.getvalue(), page, used

@@ -89,24 +89,26 @@ def render_mesh(
     h = int(np.ceil(xy[:, 1].max())) + m + 1
     w += (-w) % _SUPERSAMPLE
     h += (-h) % _SUPERSAMPLE
-    tri = xy[f]  # (m, 3, 2) pixels
-    depth = p[f][:, :, 2]  # (m, 3) toward the viewer
-    e1, e2 = p[f[:, 1]] - p[f[:, 0]], p[f[:, 2]] - p[f[:, 0]]
-    normal = np.cross(e1, e2)
-    length = np.linalg.norm(normal, axis=1)
+    pa, pb, pc = p[f[:, 0]], p[f[:, 1]], p[f[:, 2]]
+    normal = np.cross(pb - pa, pc - pa)
+    length = np.sqrt(np.einsum("ij,ij->i", normal, normal))
     keep = length > 0
     if cull:
         keep &= normal[:, 2] > 1e-12 * np.maximum(length, 1e-30)  # facing the viewer
     else:
         normal = normal * np.where(normal[:, 2] < 0, -1.0, 1.0)[:, None]
-    tri, depth, normal, length = tri[keep], depth[keep], normal[keep], length[keep]
+    f, normal, length = f[keep], normal[keep], length[keep]
+    tri = xy[f]  # (m, 3, 2) pixels
+    depth = p[:, 2][f]  # (m, 3) toward the viewer
     light = _LIGHT / np.linalg.norm(_LIGHT)
     shade = _AMBIENT + (1 - _AMBIENT) * np.clip((normal / length[:, None]) @ light, 0.0, 1.0)
 
     zbuf = np.full(w * h, -np.inf)
     owner = np.full(w * h, -1, dtype=np.int64)
-    bmin = np.floor(tri.min(axis=1)).astype(np.int64)
-    box = np.maximum(np.ceil(tri.max(axis=1)).astype(np.int64) - bmin, 1)  # (m, 2) pixels
+    # (per-column minimum and maximum: numpy's reductions over an axis of length 3 are slow)
+    bmin = np.floor(np.minimum(np.minimum(tri[:, 0], tri[:, 1]), tri[:, 2])).astype(np.int64)
+    bmax = np.ceil(np.maximum(np.maximum(tri[:, 0], tri[:, 1]), tri[:, 2])).astype(np.int64)
+    box = np.maximum(bmax - bmin, 1)  # (m, 2) pixels
     # Triangles grouped by the size of their bounding box, so each group is one array
     # operation over (triangles, box pixels) with no pixel tested twice.
     key = box[:, 0] * 4096 + box[:, 1]
@@ -130,34 +132,45 @@ def render_mesh(
 
 
 def _raster(tri, depth, bmin, nx, ny, w, h, ids, zbuf, owner) -> None:
-    """Draw triangles whose bounding box is nx x ny pixels into the depth buffer."""
-    oy, ox = np.mgrid[0:ny, 0:nx]
-    px = bmin[:, 0, None] + ox.ravel()[None, :] + 0.5  # (k, n*n) pixel centres
-    py = bmin[:, 1, None] + oy.ravel()[None, :] + 0.5
-    x0, x1, x2 = tri[:, 0, 0:1], tri[:, 1, 0:1], tri[:, 2, 0:1]
-    y0, y1, y2 = tri[:, 0, 1:2], tri[:, 1, 1:2], tri[:, 2, 1:2]
+    """Draw triangles whose bounding box is nx x ny pixels into the depth buffer.
+
+    Each triangle's barycentric weights are affine in the pixel position, w_i = a_i x + b_i y
+    + c_i: the coefficients are found once per triangle, so testing a pixel costs two
+    multiplications and two additions per weight.
+    """
+    t = tri.astype(np.float64)
+    x0, x1, x2 = t[:, 0, 0], t[:, 1, 0], t[:, 2, 0]
+    y0, y1, y2 = t[:, 0, 1], t[:, 1, 1], t[:, 2, 1]
     area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
     ok = np.abs(area) > 1e-12
-    area = np.where(ok, area, 1.0)
-    w0 = ((x1 - px) * (y2 - py) - (x2 - px) * (y1 - py)) / area
-    w1 = ((x2 - px) * (y0 - py) - (x0 - px) * (y2 - py)) / area
-    w2 = 1.0 - w0 - w1
+    inv = np.where(ok, 1.0 / np.where(ok, area, 1.0), 0.0)
+    # w0 = ((x1 - x)(y2 - y) - (x2 - x)(y1 - y)) / area, and w1 likewise; w2 = 1 - w0 - w1
+    a0, b0, c0 = (y1 - y2) * inv, (x2 - x1) * inv, (x1 * y2 - x2 * y1) * inv
+    a1, b1, c1 = (y2 - y0) * inv, (x0 - x2) * inv, (x2 * y0 - x0 * y2) * inv
+    # depth is affine in (x, y) too: z = w0 z0 + w1 z1 + (1 - w0 - w1) z2
+    z0, z1, z2 = depth[:, 0], depth[:, 1], depth[:, 2]
+    az = a0 * (z0 - z2) + a1 * (z1 - z2)
+    bz = b0 * (z0 - z2) + b1 * (z1 - z2)
+    cz = c0 * (z0 - z2) + c1 * (z1 - z2) + z2
+    oy, ox = np.mgrid[0:ny, 0:nx]
+    px = (bmin[:, 0, None] + ox.ravel()[None, :] + 0.5).astype(np.float64)  # (k, nx*ny) pixel centres
+    py = (bmin[:, 1, None] + oy.ravel()[None, :] + 0.5).astype(np.float64)
+    w0 = a0[:, None] * px + b0[:, None] * py + c0[:, None]
+    w1 = a1[:, None] * px + b1[:, None] * py + c1[:, None]
     eps = -1e-9
-    inside = (w0 >= eps) & (w1 >= eps) & (w2 >= eps) & ok
+    inside = (w0 >= eps) & (w1 >= eps) & (w0 + w1 <= 1.0 - eps) & ok[:, None]
     inside &= (px >= 0) & (px < w) & (py >= 0) & (py < h)
-    z = w0 * depth[:, 0:1] + w1 * depth[:, 1:2] + w2 * depth[:, 2:3]
     k, j = np.nonzero(inside)
     if len(k) == 0:
         return
-    pix = (py[k, j].astype(np.int64)) * w + px[k, j].astype(np.int64)
-    zz = z[k, j]
+    xs, ys = px[k, j], py[k, j]
+    zz = az[k] * xs + bz[k] * ys + cz[k]
+    pix = ys.astype(np.int64) * w + xs.astype(np.int64)
     np.maximum.at(zbuf, pix, zz)
     # The nearest triangle owns the pixel; of equally near ones the lowest id, so the image
     # does not depend on the order numpy writes repeated indices in.
     won = zz >= zbuf[pix]
-    stale = np.zeros(len(owner), dtype=bool)
-    stale[pix[won]] = True
-    owner[stale] = np.iinfo(np.int64).max
+    owner[pix[won]] = np.iinfo(np.int64).max
     np.minimum.at(owner, pix[won], ids[k[won]])
 
 
