@@ -8,13 +8,13 @@ line uses, so a field shows the very message ``orthofit assess`` would print, be
 from __future__ import annotations
 
 import functools
-import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
 
+from orthofit.config.params import PARAMETERS
 from orthofit.errors import UserError
 from orthofit.io.case_file import FOOT_FIELDS, PATIENT_FIELDS, Range, number_in_range, parse_case
 
@@ -198,23 +198,6 @@ FEATURE_LABELS = {
     "reverse_mortons": "Reverse Morton's extension",
     "metatarsal": "Metatarsal pad and bar",
 }
-PARAM_LABELS = {
-    "base_thickness_rearfoot_mm": "Base thickness, rearfoot",
-    "base_thickness_forefoot_mm": "Base thickness, forefoot",
-    "arch_apex_pct": "Arch apex position",
-    "arch_length_pct": "Arch support length",
-    "arch_width_mm": "Arch support width",
-    "arch_fill_mm": "Arch fill (scan-fitted insoles)",
-    "min_thickness_mm": "Thinnest wall",
-    "mortons_extension_mm": "Morton's extension",
-    "mortons_extension_infill_pct": "Morton's extension infill",
-    "reverse_mortons_mm": "Reverse Morton's depth",
-    "reverse_mortons_diameter_mm": "Reverse Morton's diameter",
-    "heel_spur_relief_mm": "Heel-spur relief depth",
-    "heel_spur_relief_diameter_mm": "Heel-spur relief diameter",
-}
-
-
 #: The design page's choices (``length``, ``construction``, ``shoe``) in words.
 CHOICE_LABELS = {"length": "Length", "construction": "Construction", "shoe": "Shoe type"}
 
@@ -237,20 +220,17 @@ def param_label(name: str) -> str:
     """A parameter's name in words: ``"met_pad_height_mm"`` -> ``"Metatarsal pad height"``
     (its unit and range are shown beside it).
     """
-    if name in PARAM_LABELS:
-        return PARAM_LABELS[name]
+    if name in PARAMETERS:  # the parameter's own name in words (orthofit/data/parameters.toml)
+        return PARAMETERS[name].label
     if name in CHOICE_LABELS:
         return CHOICE_LABELS[name]
-    words = re.sub(r"_(mm|deg|pct)$", "", name).split("_")
-    words = ["metatarsal" if w == "met" else w for w in words]
-    if words[0] == "infill":  # infill_heel -> Infill, heel
-        return "Infill, " + " ".join(words[1:])
-    return " ".join(words).capitalize()
+    return name.replace("_", " ").capitalize()
 
 
 #: An approved visit's files by how their names end: what each is, in the order shown.
 FILE_KINDS = (
     ("-report.pdf", "Patient report (PDF)"),
+    ("-lab-sheet.pdf", "Lab sheet: the prescription, measures and sources (PDF)"),
     ("-left.prusa.3mf", "Left insole, PrusaSlicer project with its stiffness zones and print settings"),
     ("-left.3mf", "Left insole, 3MF for any slicer"),
     ("-left.stl", "Left insole, STL"),

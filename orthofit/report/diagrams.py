@@ -178,7 +178,7 @@ _ARCS = {
     "high_arch_shock": ("foot", "hip", 24.0),
     "pelvic_tilt": ("hip", "pelvis", 10.0),
     "leg_length_pelvic_obliquity": ("foot", "pelvis", 34.0),
-    "back_to_feet": ("lower_back", "foot", -22.0),
+    "back_to_feet": ("lower_back", "foot", -9.0),  # down the back, left of the node names
 }
 
 
@@ -208,7 +208,7 @@ def body_chain_figure(
     regular, bold = register_fonts()
     body_h = 230.0
     k = body_h / 100.0
-    x_body = _MARGIN + 26 * k  # room for the back-to-feet arc on the left
+    x_body = _MARGIN + 46 * k  # room for the node names and the back-to-feet arc on the left
     text_x = x_body + 50 * k
     text_w = width_pt - text_x - _MARGIN
     line_h = FONT_SIZE * 1.3
@@ -234,7 +234,7 @@ def body_chain_figure(
         if node == "foot":  # under the foot, the others left of the body
             tx, ty, anchor = x + 2, y - 11, "start"
         else:
-            tx, ty, anchor = at((20.5, p[1]))[0], y - 3, "end"
+            tx, ty, anchor = at((13.0, p[1]))[0], y - 3, "end"
         d.add(
             String(
                 tx, ty, labels[node], fontName=regular, fontSize=FONT_SIZE - 0.5, fillColor=MUTED_INK, textAnchor=anchor

@@ -26,7 +26,7 @@ def test_approval_freezes_files_that_the_command_line_makes_byte_for_byte(app, c
     r = client.post(f"{visit}/approve", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
     page = client.get(visit).text
-    assert "approved" in page and 'title="--set arch_height_mm=14">Arch height: 14<' in page
+    assert "approved" in page and 'title="--set arch_height_mm=14">Arch support height: 14<' in page
     assert 'title="--set shoe=athletic">Shoe type: athletic<' in page
     files = dict(re.findall(r'<a href="/files/([0-9a-f]{64})" download="([^"]+)"', page))
     assert len(files) == 10, (

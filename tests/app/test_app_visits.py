@@ -136,14 +136,18 @@ def test_pages_name_parameters_files_and_units_as_a_clinician_reads_them(clinici
 
     labels = {name: param_label(name) for name in PARAMETERS}
     assert labels["met_pad_height_mm"] == "Metatarsal pad height"
-    assert labels["mortons_extension_mm"] == "Morton's extension" and labels["infill_heel_pct"] == "Infill, heel"
+    assert (
+        labels["mortons_extension_mm"] == "Morton's extension height"
+        and labels["infill_heel_pct"] == "Heel zone infill"
+    )
     assert all("_" not in x and x[0].isupper() for x in labels.values()), labels
     assert len(set(labels.values())) == len(labels)  # no two parameters look alike
     assert feature_label("heel_cup") == "Heel cup" and feature_label("reverse_mortons") == "Reverse Morton's extension"
     names = ["X-assessment.json", "X-right.stl", "X-manifest.json", "X-left.stl", "X-report.pdf", "X-left.3mf"]
-    names += ["X-left.prusa.3mf"]
+    names += ["X-left.prusa.3mf", "X-lab-sheet.pdf"]
     ordered = [f.name for f in files_in_order([SimpleNamespace(name=n) for n in names])]
-    expected = ("report.pdf", "left.prusa.3mf", "left.3mf", "left.stl", "right.stl", "manifest.json", "assessment.json")
+    expected = ("report.pdf", "lab-sheet.pdf", "left.prusa.3mf", "left.3mf", "left.stl", "right.stl")
+    expected += ("manifest.json", "assessment.json")
     assert ordered == [f"X-{n}" for n in expected]
     assert file_kind("X-report.pdf") == "Patient report (PDF)" and file_kind("notes.txt") == "notes.txt"
     assert file_kind("X-left.3mf") == "Left insole, 3MF for any slicer"
