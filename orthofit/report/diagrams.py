@@ -206,6 +206,9 @@ def body_chain_figure(
         ``link_<key>`` is the Group of each link's arc.
     """
     regular, bold = register_fonts()
+    unknown = (set(links) | set(applies)) - set(_ARCS)
+    if unknown:
+        raise ValueError(f"unknown chain link(s) {sorted(unknown)}; use {', '.join(_ARCS)}")
     body_h = 230.0
     k = body_h / 100.0
     x_body = _MARGIN + 46 * k  # room for the node names and the back-to-feet arc on the left
@@ -368,7 +371,7 @@ def profiles_figure(
     """
     regular, bold = register_fonts()
     x_len = max(float(p["medial"][0][-1] - p["medial"][0][0]) for p in profiles.values())
-    axis_w = 22.0
+    axis_w = 30.0  # room for "20 mm" left of the axis
     col_w = (width_pt - 2 * _MARGIN) / 2
     scale = (col_w - axis_w - 6) / x_len
     zscale = scale * PROFILE_EXAGGERATION

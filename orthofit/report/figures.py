@@ -1,4 +1,5 @@
-"""Vector figures for the patient report: footprint, insole (top and side) and the body chain.
+"""Vector figures of the lab sheet and the patient report: the footprint and the insole's heights
+from above (the gauges, body chain and side profiles are in :mod:`orthofit.report.diagrams`).
 
 Each function returns a ``reportlab.graphics.shapes.Drawing`` of the width the caller asks
 for (points), to be placed in the PDF as a platypus flowable. Nothing here reads or writes
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from reportlab.graphics.shapes import FILL_EVEN_ODD, Circle, Drawing, Group, Line, Path, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import FILL_EVEN_ODD, Drawing, Group, Line, Path, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from shapely.geometry.base import BaseGeometry
@@ -73,19 +74,6 @@ CHAIN_LINKS = (
 )
 #: The chain's boxes, top to bottom.
 CHAIN_NODES = ("lower_back", "pelvis", "hip", "knee", "ankle", "foot")
-#: Each link: (from node, to nodes, lane, offset in the box (pt), node under the gap that
-#: holds its number). Lanes > 0 run right of the boxes, < 0 left (the one downward link).
-#: Links sharing a lane do not overlap in height; the offsets keep the stubs entering one
-#: box apart; the numbers sit in gaps free of arrows, differing between neighbouring lanes.
-_CHAIN_ROUTES = {
-    "pronation_tibial_rotation": ("foot", ("ankle", "knee"), 1, 3.0, "foot"),
-    "high_arch_shock": ("foot", ("knee", "hip"), 2, -1.0, "knee"),
-    "pelvic_tilt": ("hip", ("pelvis",), 1, 3.0, "hip"),
-    "leg_length_pelvic_obliquity": ("foot", ("pelvis",), 3, -4.0, "ankle"),
-    "back_to_feet": ("lower_back", ("foot",), -1, 0.0, "knee"),
-}
-_BOX_H, _GAP_H, _LANE_PT = 15.0, 13.0, 9.0
-
 # Print-friendly colours: dark grey ink, light fills, one calm blue accent.
 INK = colors.HexColor("#222222")
 MUTED_INK = colors.HexColor("#707070")
@@ -94,9 +82,6 @@ OUTLINE = colors.HexColor("#333333")
 ACCENT = colors.HexColor("#1f5fa8")
 OTHER_LINK = colors.HexColor("#a6a6a6")
 PROFILE_FILL = colors.HexColor("#b9cfe0")
-NODE_FILL = colors.HexColor("#f2f2f2")
-_STRONG = (ACCENT, 1.6)  # a link that applies: colour, line width (pt)
-_WEAK = (OTHER_LINK, 0.7)
 
 #: Thickness colours: ColorBrewer's 9-class YlGnBu, a sequential map that darkens evenly
 #: from pale yellow (thin) to deep blue (thick), so more material reads as more ink, large
@@ -112,9 +97,6 @@ TOP_CELL_MM = 1.5
 #: Nice band widths for the thickness map, mm; the smallest giving at most _MAX_BANDS bands.
 _BAND_STEPS_MM = (0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 20.0)
 _MAX_BANDS = 10
-#: The side profile's vertical stretch: an 18 mm heel cup on a 280 mm insole would otherwise
-#: be a sliver. Fixed (not fitted per insole) so that left and right, and two visits, compare.
-SIDE_EXAGGERATION = 3
 
 
 def footprint_figure(
@@ -377,214 +359,6 @@ def insole_top_figure(
     return drawing
 
 
-def insole_side_figure(vertices, faces, width_pt: float, labels: dict[str, str] | None = None) -> Drawing:
-    """The insole's side profile (highest point across its width at each x), heel left.
-
-    Parameters
-    ----------
-    vertices : (n, 3) float
-        The insole solid's vertices, mm, orthofit frame.
-    faces : (m, 3) int
-        Its triangles; vertices no face uses are ignored.
-    width_pt : float
-        Figure width, points.
-    labels : dict of str to str, optional
-        Keys ``side`` (title), ``exaggeration`` (``{factor}`` is replaced by the vertical
-        stretch, :data:`SIDE_EXAGGERATION`), ``heel_end`` and ``toe_end``.
-
-    Returns
-    -------
-    Drawing
-        Its ``profile`` attribute is the filled silhouette Polygon, in points.
-    """
-    lab = _merged(labels)
-    regular, bold = register_fonts()
-    v = np.asarray(vertices, dtype=float)
-    used = np.zeros(len(v), dtype=bool)
-    used[np.asarray(faces, dtype=np.int64).ravel()] = True
-    x, z = _silhouette(v[used], step_mm=1.0)
-    z_top = float(z.max())
-    tick_step = 5.0 if z_top > 8 else 2.0
-    ticks = np.arange(0.0, z_top + 1e-9, tick_step)
-    tick_text = [f"{t:g}" for t in ticks[:-1]] + [f"{ticks[-1]:g} mm"]  # the unit once, on top
-    axis_w = max(stringWidth(t, regular, FONT_SIZE) for t in tick_text) + 6
-    line_h = FONT_SIZE * 1.25
-    left = _MARGIN + axis_w
-    scale = (width_pt - left - _MARGIN) / (x[-1] - x[0])
-    zscale = scale * SIDE_EXAGGERATION
-    y_base = _MARGIN + line_h
-    height = y_base + z_top * zscale + 6 + TITLE_SIZE + _MARGIN
-    drawing = Drawing(width_pt, height)
-    px = left + (x - x[0]) * scale
-    outline = np.concatenate([[[px[0], y_base]], np.column_stack([px, y_base + z * zscale]), [[px[-1], y_base]]])
-    profile = Polygon(
-        outline.ravel().tolist(), fillColor=PROFILE_FILL, strokeColor=OUTLINE, strokeWidth=0.8, strokeLineJoin=1
-    )
-    drawing.add(profile, name="profile")
-    drawing.add(Line(left - 2, y_base, width_pt - _MARGIN, y_base, strokeColor=INK, strokeWidth=0.6))
-    # Height axis on the left, in mm of the real insole.
-    drawing.add(Line(left - 2, y_base, left - 2, y_base + ticks[-1] * zscale, strokeColor=INK, strokeWidth=0.5))
-    for t, text in zip(ticks, tick_text, strict=True):
-        y = y_base + t * zscale
-        drawing.add(Line(left - 4, y, left - 2, y, strokeColor=INK, strokeWidth=0.5))
-        drawing.add(
-            String(
-                left - 6,
-                y - FONT_SIZE * 0.35,
-                text,
-                fontName=regular,
-                fontSize=FONT_SIZE,
-                fillColor=INK,
-                textAnchor="end",
-            )
-        )
-    y_title = height - _MARGIN - TITLE_SIZE
-    drawing.add(String(left, y_title, lab["side"], fontName=bold, fontSize=TITLE_SIZE, fillColor=INK))
-    note = lab["exaggeration"].replace("{factor}", f"{SIDE_EXAGGERATION:g}")
-    drawing.add(
-        String(
-            width_pt - _MARGIN,
-            y_title,
-            note,
-            fontName=regular,
-            fontSize=FONT_SIZE,
-            fillColor=MUTED_INK,
-            textAnchor="end",
-        )
-    )
-    y_ends = _MARGIN + 1
-    drawing.add(String(px[0], y_ends, lab["heel_end"], fontName=regular, fontSize=FONT_SIZE, fillColor=MUTED_INK))
-    drawing.add(
-        String(
-            px[-1], y_ends, lab["toe_end"], fontName=regular, fontSize=FONT_SIZE, fillColor=MUTED_INK, textAnchor="end"
-        )
-    )
-    return drawing
-
-
-def chain_figure(highlight, width_pt: float, labels: dict[str, str] | None = None) -> Drawing:
-    """How the foot links to the ankle, knee, hip, pelvis and lower back.
-
-    A column of labelled boxes (lower back at the top, foot at the bottom) with one numbered
-    arrow per link of :data:`CHAIN_LINKS`; the numbered texts are listed to the right.
-
-    Parameters
-    ----------
-    highlight : collection of str
-        Links (keys of :data:`CHAIN_LINKS`) that apply to this patient: drawn bold in the
-        accent colour; the others thin and grey.
-    width_pt : float
-        Figure width, points (about 250 or more leaves the texts room).
-    labels : dict of str to str, optional
-        Node names ``foot``, ``ankle``, ``knee``, ``hip``, ``pelvis``, ``lower_back``; one text
-        per link key; ``legend_applies`` and ``legend_other``.
-
-    Returns
-    -------
-    Drawing
-        Its attribute ``link_<key>`` is the Group of that link's arrow.
-
-    Raises
-    ------
-    ValueError
-        ``highlight`` names a link that does not exist.
-    """
-    lab = _merged(labels)
-    regular, bold = register_fonts()
-    unknown = set(highlight) - set(CHAIN_LINKS)
-    if unknown:
-        raise ValueError(f"unknown chain link(s) {sorted(unknown)}; use {', '.join(CHAIN_LINKS)}")
-    box_w = max(58.0, max(stringWidth(lab[k], bold, FONT_SIZE) for k in CHAIN_NODES) + 10)
-    x_box = _MARGIN + 2 * _LANE_PT  # one lane on the left: the downward link
-    x_text = x_box + box_w + 4 * _LANE_PT + 6  # three lanes on the right
-    line_h = FONT_SIZE * 1.25
-    wrapped = {
-        k: _wrap(lab[k], width_pt - x_text - _MARGIN - 12, FONT_SIZE, bold if k in highlight else regular)
-        for k in CHAIN_LINKS
-    }
-    list_h = sum(len(w) * line_h + 4 for w in wrapped.values())
-    column_h = len(CHAIN_NODES) * (_BOX_H + _GAP_H) - _GAP_H
-    body_h = max(column_h, list_h)
-    height = _MARGIN + line_h + 4 + body_h + _MARGIN  # legend line at the bottom
-    drawing = Drawing(width_pt, height)
-    # The column and the list are each centred on the taller of the two.
-    top = height - _MARGIN - (body_h - column_h) / 2
-    centre_y = {k: top - _BOX_H / 2 - i * (_BOX_H + _GAP_H) for i, k in enumerate(CHAIN_NODES)}
-    for k, y in centre_y.items():
-        drawing.add(
-            Rect(
-                x_box,
-                y - _BOX_H / 2,
-                box_w,
-                _BOX_H,
-                rx=3,
-                ry=3,
-                fillColor=NODE_FILL,
-                strokeColor=OUTLINE,
-                strokeWidth=0.6,
-            )
-        )
-        drawing.add(
-            String(
-                x_box + box_w / 2,
-                y - FONT_SIZE * 0.35,
-                lab[k],
-                fontName=bold,
-                fontSize=FONT_SIZE,
-                fillColor=INK,
-                textAnchor="middle",
-            )
-        )
-    for number, key in enumerate(CHAIN_LINKS, start=1):
-        drawing.add(
-            _chain_link(number, key in highlight, _CHAIN_ROUTES[key], centre_y, x_box, box_w, bold), name=f"link_{key}"
-        )
-    y = height - _MARGIN - (body_h - list_h) / 2 - FONT_SIZE
-    for number, key in enumerate(CHAIN_LINKS, start=1):
-        font, color = (bold, ACCENT) if key in highlight else (regular, MUTED_INK)
-        drawing.add(String(x_text, y, f"{number}", fontName=bold, fontSize=FONT_SIZE, fillColor=color))
-        _text_lines(drawing, x_text + 12, y, wrapped[key], font, color)
-        y -= len(wrapped[key]) * line_h + 4
-    x, y = x_box, _MARGIN + 1
-    for text, (color, sw) in ((lab["legend_applies"], _STRONG), (lab["legend_other"], _WEAK)):
-        drawing.add(Line(x, y + 3, x + 14, y + 3, strokeColor=color, strokeWidth=sw))
-        drawing.add(String(x + 18, y, text, fontName=regular, fontSize=FONT_SIZE, fillColor=INK))
-        x += 18 + stringWidth(text, regular, FONT_SIZE) + 14
-    return drawing
-
-
-def _chain_link(
-    number: int, strong: bool, route, centre_y: dict[str, float], x_box: float, box_w: float, bold: str
-) -> Group:
-    """One numbered arrow: out of its start box to its lane, along it, into each end box."""
-    start, ends, lane, dy, badge_below = route
-    color, sw = _STRONG if strong else _WEAK
-    side = 1.0 if lane > 0 else -1.0
-    edge = x_box + box_w if lane > 0 else x_box
-    lx = edge + lane * _LANE_PT
-    y0, y1 = centre_y[start] + dy, centre_y[ends[-1]] + dy
-    g = Group()
-    g.add(PolyLine([edge, y0, lx, y0, lx, y1], strokeColor=color, strokeWidth=sw, fillColor=None))
-    for end in ends:
-        y = centre_y[end] + dy
-        g.add(Line(lx, y, edge + side * 4, y, strokeColor=color, strokeWidth=sw))
-        g.add(_arrow_head(edge, y, -side, color, 4.0 if strong else 3.0))
-    yb = centre_y[badge_below] + (_BOX_H + _GAP_H) / 2
-    g.add(Circle(lx, yb, 5.5, fillColor=color if strong else colors.white, strokeColor=color, strokeWidth=sw))
-    g.add(
-        String(
-            lx,
-            yb - 2.9,
-            str(number),
-            fontName=bold,
-            fontSize=FONT_SIZE,
-            textAnchor="middle",
-            fillColor=colors.white if strong else MUTED_INK,
-        )
-    )
-    return g
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -640,14 +414,6 @@ def _spread(centres, widths, gap: float, lo: float, hi: float) -> list[float]:
         if i + 1 < len(out):
             out[i] = min(out[i], out[i + 1] - (widths[i + 1] + widths[i]) / 2 - gap)
     return out
-
-
-def _arrow_head(x: float, y: float, direction: float, color, size: float) -> Polygon:
-    """A filled horizontal arrow head with its tip at (x, y), pointing along ``direction`` (+-1)."""
-    back = x - direction * size
-    return Polygon(
-        [x, y, back, y + size * 0.55, back, y - size * 0.55], fillColor=color, strokeColor=None, strokeWidth=0
-    )
 
 
 def _top_outline(v: np.ndarray, wall: np.ndarray, top: np.ndarray, on_top: np.ndarray) -> BaseGeometry:
@@ -824,43 +590,10 @@ def _add_color_bar(
     drawing.add(String(x, y_title, title, fontName=font, fontSize=FONT_SIZE, fillColor=INK))
 
 
-#: Slices of the side view's upper envelope (1 mm each): more than a default mesh edge (1.5 mm).
-_ENVELOPE_SLICES = 5
-
-
-def _silhouette(v: np.ndarray, step_mm: float) -> tuple[np.ndarray, np.ndarray]:
-    """Highest z of the vertices in each ``step_mm`` slice along x.
-
-    Returns
-    -------
-    x : (k,) float
-        Slice positions, mm: the first and last at the insole's ends.
-    z : (k,) float
-        Heights, mm; a slice holding no vertex (a coarse mesh) is interpolated.
-    """
-    x0, x1 = v[:, 0].min(), v[:, 0].max()
-    count = max(2, int(np.ceil((x1 - x0) / step_mm)))
-    idx = np.minimum(((v[:, 0] - x0) / (x1 - x0) * count).astype(int), count - 1)
-    z = np.full(count, -np.inf)
-    np.maximum.at(z, idx, v[:, 2])
-    centres = x0 + (np.arange(count) + 0.5) * (x1 - x0) / count
-    has = np.isfinite(z)
-    z = np.interp(centres, centres[has], z[has])
-    # A slice narrower than the mesh's border edges may catch no rim vertex and dip to the
-    # heel seat: the envelope over a few slices is the rim the eye sees.
-    from scipy.ndimage import maximum_filter1d
-
-    z = maximum_filter1d(z, size=_ENVELOPE_SLICES, mode="nearest")
-    return np.concatenate([[x0], centres, [x1]]), np.concatenate([[z[0]], z, [z[-1]]])
-
-
 __all__ = [
     "DEFAULT_LABELS",
     "CHAIN_LINKS",
     "footprint_figure",
     "insole_top_figure",
-    "insole_side_figure",
-    "chain_figure",
-    "SIDE_EXAGGERATION",
     "TOP_CELL_MM",
 ]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, PolyLine, Rect, String, mmult
+from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, Rect, String, mmult
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from shapely import affinity
 from shapely.geometry import Point, box
@@ -22,6 +22,7 @@ from orthofit.io.grid_file import load_grid
 from orthofit.measure.footprint import footprint_indices, width_sections
 from orthofit.measure.pressure import analyse_grid
 from orthofit.model.enums import Side
+from orthofit.report import diagrams as dg
 from orthofit.report import figures as rf
 
 WIDTH = 240.0
@@ -81,10 +82,32 @@ def figures(prints, insoles):
         makers[f"footprint-{name}"] = lambda r=rings, s=side, f=fp: rf.footprint_figure(r, f, s, WIDTH)
     for side, (v, f) in insoles.items():
         makers[f"top-{side.value}"] = lambda v=v, f=f: rf.insole_top_figure(v, f, 2 * WIDTH)
-        makers[f"side-{side.value}"] = lambda v=v, f=f: rf.insole_side_figure(v, f, 2 * WIDTH)
-    makers["chain"] = lambda: rf.chain_figure({"pronation_tibial_rotation", "back_to_feet"}, 2 * WIDTH)
-    makers["chain-narrow"] = lambda: rf.chain_figure(set(rf.CHAIN_LINKS), 200)
+    profiles = {side: dg.edge_profiles(v, f, side) for side, (v, f) in insoles.items()}
+    makers["profiles"] = lambda: dg.profiles_figure(profiles, 2 * WIDTH, PROFILE_LABELS, 20.0)
+    makers["chain"] = lambda: chain({"pronation_tibial_rotation": "your feet roll in", "back_to_feet": "foot drop"})
+    makers["chain-narrow"] = lambda: chain({k: "a finding" for k in rf.CHAIN_LINKS}, 300)
+    makers["gauges"] = lambda: dg.gauge_figure(GAUGES, 2 * WIDTH, GAUGE_LABELS)
     return makers
+
+
+PROFILE_LABELS = {
+    "medial": "inner edge",
+    "lateral": "outer edge",
+    "centre": "dashed: the middle",
+    "left": "Left insole",
+    "right": "Right insole",
+    "exaggeration": "heights ×{factor} (mm on the axis)",
+}
+GAUGE_LABELS = {"usual": "usual range", "left": "Left", "right": "Right"}
+GAUGES = (
+    dg.GaugeRow("Arch height, standing", 0.275, 0.356, 0.27, 0.259, "0.270", "0.259", "flatter", "higher arch"),
+    dg.GaugeRow("Foot posture score", -1, 5, 8, 10, "+8", "+10", "rolls outward", "rolls inward"),
+    dg.GaugeRow("How far the arch sinks", None, 10, 13, None, "13 mm", "–", "sinks less", "sinks more"),
+)
+
+
+def chain(applies, width=2 * WIDTH, labels=None):
+    return dg.body_chain_figure(rf.CHAIN_LINKS, applies, width, {**rf.DEFAULT_LABELS, **(labels or {})})
 
 
 # --- walking a drawing ----------------------------------------------------------------------
@@ -338,24 +361,22 @@ def _path_area(path):
 # --- insole side view ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("side", list(Side))
-def test_side_view_states_its_stretch_and_is_highest_at_the_heel(insoles, side):
-    v, f = insoles[side]
-    drawing = rf.insole_side_figure(v, f, 2 * WIDTH)
+def test_profiles_state_their_stretch_and_the_heel_cup_rim_stands_highest_at_the_heel(insoles):
+    profiles = {side: dg.edge_profiles(v, f, side) for side, (v, f) in insoles.items()}
+    drawing = dg.profiles_figure(profiles, 2 * WIDTH, PROFILE_LABELS, 20.0)
     texts = [s.text for s, _ in leaves(drawing) if isinstance(s, String)]
-    assert f"height ×{rf.SIDE_EXAGGERATION}" in texts
-    assert rf.DEFAULT_LABELS["side"] in texts
-    xy = np.reshape(drawing.profile.points, (-1, 2))
-    base = xy[:, 1].min()
-    top = xy[:, 1].max()
-    # The 18 mm heel cup, drawn at the x scale times the stretch.
-    x_scale = (xy[:, 0].max() - xy[:, 0].min()) / (v[:, 0].max() - v[:, 0].min())
-    assert (top - base) == pytest.approx(v[:, 2].max() * x_scale * rf.SIDE_EXAGGERATION, rel=1e-6)
-    heel = xy[xy[:, 0] < xy[:, 0].min() + 20, 1].max()
-    toes = xy[(xy[:, 0] > xy[:, 0].max() - 20) & (xy[:, 1] > base), 1].max()
-    assert heel > toes
-    # Tick labels on the height axis: 0, 5, 10, 15 mm.
-    assert {"0", "5", "10", "15 mm"} <= set(texts)
+    assert f"heights ×{dg.PROFILE_EXAGGERATION:g} (mm on the axis)" in texts
+    assert {"0", "5", "10", "15", "20 mm"} <= set(texts)
+    for side in Side:
+        for edge in ("medial", "lateral"):
+            xy = np.reshape(getattr(drawing, f"profile_{side.value}_{edge}").points, (-1, 2))
+            x0, x1 = xy[:, 0].min(), xy[:, 0].max()
+            heel = xy[xy[:, 0] < x0 + 20, 1].max()
+            toes = xy[xy[:, 0] > x1 - 20, 1].max()
+            assert heel > toes, (side, edge)
+    # the same scale for every panel: the left and right outlines are equally long
+    lengths = [np.ptp(np.reshape(getattr(drawing, f"profile_{s.value}_medial").points, (-1, 2))[:, 0]) for s in Side]
+    assert lengths[0] == pytest.approx(lengths[1], rel=1e-6)
 
 
 # --- chain ---------------------------------------------------------------------------------------
@@ -364,29 +385,30 @@ def test_side_view_states_its_stretch_and_is_highest_at_the_heel(insoles, side):
 @pytest.mark.parametrize(
     "highlight", [set(), {"pelvic_tilt"}, {"pronation_tibial_rotation", "back_to_feet"}, set(rf.CHAIN_LINKS)]
 )
-def test_chain_highlights_the_links_that_apply(highlight):
-    drawing = rf.chain_figure(highlight, 2 * WIDTH)
+def test_chain_colours_the_links_that_apply_and_names_their_finding(highlight):
+    applies = {k: f"finding {k}" for k in highlight}
+    drawing = chain(applies)
     for key in rf.CHAIN_LINKS:
         group = getattr(drawing, f"link_{key}")
-        strokes = [s for s, _ in leaves(group) if isinstance(s, (Line, PolyLine))]
+        strokes = [s for s, _ in leaves(group) if isinstance(s, Path)]
         assert strokes
         want = rf.ACCENT if key in highlight else rf.OTHER_LINK
         assert all(same_color(s.strokeColor, want) for s in strokes), key
         assert all((s.strokeWidth > 1) == (key in highlight) for s in strokes), key
-    texts = {s.text: s for s, _ in leaves(drawing) if isinstance(s, String)}
+    texts = " ".join(s.text for s, _ in leaves(drawing) if isinstance(s, String))
     for key in rf.CHAIN_LINKS:
-        label = texts[rf.DEFAULT_LABELS[key]]
-        assert same_color(label.fillColor, rf.ACCENT if key in highlight else rf.MUTED_INK)
+        assert rf.DEFAULT_LABELS[key] in texts
+        assert (f"(finding {key})" in texts) is (key in highlight)
     for key in ("foot", "ankle", "knee", "hip", "pelvis", "lower_back", "legend_applies", "legend_other"):
         assert rf.DEFAULT_LABELS[key] in texts
 
 
 def test_chain_back_link_points_down_to_the_foot():
-    drawing = rf.chain_figure({"back_to_feet"}, 2 * WIDTH)
+    drawing = chain({"back_to_feet": "foot drop"})
     texts = {s.text: s for s, _ in leaves(drawing) if isinstance(s, String)}
     foot_y, back_y = texts["Foot"].y, texts["Lower back"].y
     heads = [s for s, _ in leaves(drawing.link_back_to_feet) if isinstance(s, Polygon)]
-    assert len(heads) == 1 and np.reshape(heads[0].points, (-1, 2))[:, 1].mean() == pytest.approx(foot_y, abs=8)
+    assert len(heads) == 1 and np.reshape(heads[0].points, (-1, 2))[:, 1].mean() == pytest.approx(foot_y, abs=12)
     assert back_y > foot_y
 
 
@@ -395,19 +417,36 @@ def test_chain_wraps_long_labels_within_the_width():
         "high_arch_shock": "Ein hoher Fußgewölbebogen dämpft Stöße schlechter, das belastet Knie und Hüfte "
         "über viele Schritte am Tag"
     }
-    for width, joined_by in ((300, " "), (200, "")):  # at 200 pt a long word is cut too
-        drawing = rf.chain_figure({"high_arch_shock"}, width, long)
-        lines = [s for s, _ in leaves(drawing) if isinstance(s, String) and s.text in long["high_arch_shock"]]
-        assert len(lines) >= 3
-        assert joined_by.join(s.text for s in lines).replace(" ", "") == long["high_arch_shock"].replace(" ", "")
-        if joined_by:
-            assert joined_by.join(s.text for s in lines) == long["high_arch_shock"]
-        assert all(text_box(s)[2] <= drawing.width for s in lines)
+    drawing = chain({"high_arch_shock": "beide Füße"}, 330, long)
+    lines = [
+        s for s, _ in leaves(drawing) if isinstance(s, String) and s.text in long["high_arch_shock"] + " (beide Füße)"
+    ]
+    assert len(lines) >= 3
+    assert all(text_box(s)[2] <= drawing.width for s in lines)
 
 
 def test_chain_rejects_an_unknown_link():
     with pytest.raises(ValueError, match="pelvic_tilt"):
-        rf.chain_figure({"pelvic_tlit"}, 2 * WIDTH)
+        chain({"pelvic_tlit": "x"})
+
+
+def test_gauges_mark_each_value_where_it_sits_on_its_scale():
+    drawing = dg.gauge_figure(GAUGES, 2 * WIDTH, GAUGE_LABELS)
+    for i, row in enumerate(GAUGES):
+        group = getattr(drawing, f"gauge_{i}")
+        bands = [s for s, _ in leaves(group) if isinstance(s, Rect) and same_color(s.fillColor, dg.BAND_FILL)]
+        (band,) = bands
+        marks = {s.text: s.x for s, _ in leaves(group) if isinstance(s, String) and s.text in ("L", "R")}
+        assert set(marks) == {k for k, v in (("L", row.left), ("R", row.right)) if v is not None}
+        if row.low is not None and row.high is not None:  # inside the band, or on the side it is off
+            for letter, value in (("L", row.left), ("R", row.right)):
+                if value is None:
+                    continue
+                x = marks[letter]
+                if value > row.high:
+                    assert x > band.x + band.width - 6
+                elif value < row.low:
+                    assert x < band.x + 6
 
 
 def test_wrapping_keeps_caption_items_whole():
