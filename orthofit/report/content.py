@@ -61,7 +61,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    kind: str  # footprint, insole_top, insole_side, chain
+    kind: str  # footprint, footprint_plain, insole_top, shaded, gauges, body_chain, profiles
     data: dict[str, Any]
     caption: str
     width_frac: float = 1.0

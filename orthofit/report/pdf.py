@@ -131,10 +131,6 @@ def _figure(block: Figure, width: float):
         return dg.body_chain_figure(d["links"], d["applies"], width, d["labels"])
     if block.kind == "profiles":
         return dg.profiles_figure(d["profiles"], width, d["labels"], d["z_top"])
-    if block.kind == "insole_side":
-        return rf.insole_side_figure(d["vertices"], d["faces"], width, d["labels"])
-    if block.kind == "chain":
-        return rf.chain_figure(d["highlight"], width, d["labels"])
     raise ValueError(f"unknown figure kind {block.kind!r}")
 
 
