@@ -152,7 +152,8 @@ def _check_set_contract(r, before: dict[str, bytes], earlier_id: str, after: dic
     if r.code == 2:
         assert after == before, "a failed run changed the earlier set"
         return
-    written = [Path(line.strip()).name for line in r.out.split("Written:\n", 1)[1].splitlines() if line.strip()]
+    listed = re.split(r"^Written to .*:\n", r.out, maxsplit=1, flags=re.M)[1]  # fit's list of files written
+    written = [Path(line.strip()).name for line in listed.splitlines() if line.strip()]
     (manifest_name,) = [n for n in written if n.endswith("-manifest.json")]
     manifest = json.loads(after[manifest_name])
     new_id = manifest["patient_id"]

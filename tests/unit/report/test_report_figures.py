@@ -459,3 +459,16 @@ def test_wrapping_keeps_caption_items_whole():
     # An item too long for a line breaks at its spaces; items are joined by " · " only.
     assert narrow == ["Arch Index 0.22", "Chippaux-Smirak", "30 % · Staheli 0.47"]
     assert all(stringWidth(t, font, 8) <= 80 for t in narrow)
+
+
+@pytest.mark.shared_data  # the MUN104 pressure prints of ../shared/data
+def test_no_two_texts_of_a_figure_overlap(figures):
+    """Issue 17: the footprint's width labels ran into each other on a narrow print; no text of
+    any figure may cover another."""
+    for name, make in figures.items():
+        boxes = [(s.text, text_box(s)) for s, _ in leaves(make()) if isinstance(s, String) and s.text.strip()]
+        for i, (ta, a) in enumerate(boxes):
+            for tb, b in boxes[i + 1 :]:
+                overlap_x = min(a[2], b[2]) - max(a[0], b[0])
+                overlap_y = min(a[3], b[3]) - max(a[1], b[1])
+                assert overlap_x <= 0.5 or overlap_y <= 0.5, f"{name}: {ta!r} overlaps {tb!r}"
