@@ -81,11 +81,14 @@ def scan_records():
 @pytest.fixture(scope="session")
 def example_insoles(cli, tmp_path_factory):
     """Every example case built once by ``orthofit insole CASE --out DIR`` (both sides, the
-    default profile): example name -> (DIR, what the command printed)."""
+    default profile; the child, whose feet need none, its comfort insole made on request):
+    example name -> (DIR, what the command printed)."""
+    from helpers.repo import example_profile
+
     out = {}
     for case in sorted(EXAMPLES.glob("*.toml")):
         d = tmp_path_factory.mktemp(case.stem)
-        r = cli("insole", case, "--out", d)
+        r = cli("insole", case, "--out", d, "--profile", example_profile(case.stem))
         assert r.code == 0, r
         out[case.stem] = (d, r.out)
     return out

@@ -9,6 +9,16 @@ EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 
 #: The prescription profiles shipped in profiles/ (sorted; ``_rules.toml`` is not a profile).
+#: The profile each example's insoles are made with where a test needs an insole of every
+#: example: the child's flexible flat feet need none (issue 17), so its insole is the flat
+#: comfort insole, made on request; every other example takes the default.
+EXAMPLE_PROFILE = {"child": "comfort"}
+
+
+def example_profile(name: str) -> str:
+    return EXAMPLE_PROFILE.get(name, "neutral")
+
+
 SHIPPED_PROFILES = [
     "cavus-accommodative",
     "comfort",

@@ -12,7 +12,7 @@ import trimesh
 from shapely import affinity
 
 from helpers.lattice import fill_fraction, ideal_fill, manifold, zone_box
-from helpers.repo import EXAMPLES
+from helpers.repo import EXAMPLES, example_profile
 from helpers.steps import assess_case, settings
 from orthofit.io.case_file import load_case
 from orthofit.model.enums import Side
@@ -24,7 +24,8 @@ EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.toml") if p.stem != "red
 def lattice_output(name: str):
     case = load_case(EXAMPLES / f"{name}.toml")
     side = Side.RIGHT if case.foot(Side.RIGHT).foot_length_mm else Side.LEFT
-    return make_insoles(assess_case(case), settings(overrides={"construction": "lattice"}), [side])[0]
+    s = settings(example_profile(name), overrides={"construction": "lattice"})
+    return make_insoles(assess_case(case), s, [side])[0]
 
 
 @pytest.mark.slow  # a lattice per example, 3-9 s each
@@ -71,7 +72,9 @@ def test_every_examples_lattice_is_one_valid_solid_with_its_zone_densities(name)
         measured[zone.name] = (made.density, got)
         assert got == pytest.approx(target, rel=0.05), (zone.name, got, target)
     print(name, {k: (round(a, 3), round(b, 3)) for k, (a, b) in measured.items()})
-    assert "arch" in measured and len(measured) >= 2, measured
+    # a flat comfort insole (the child's, made on request) is too thin under the arch for a core
+    flat = out.prescription.params.arch_height_mm == 0
+    assert ("arch" in measured or flat) and len(measured) >= (1 if flat else 2), measured
 
 
 @pytest.mark.slow

@@ -17,7 +17,9 @@ measured on the surface, and its arch label, which the footprint contradicts, is
 its scans are measured along the foot axis with their ends trimmed by surface area, so the
 insole is 1 mm shorter); every example (issue 15: insoles stand on the shoe type's footbed
 and are written in their print pose, the heel cup is a wall with a rounded lip, the cup fades
-out sooner, and a skive the everyday shoe cannot hold is traded for a post).
+out sooner, and a skive the everyday shoe cannot hold is traded for a post); ``child`` (issue
+17: its flexible flat feet need no insole, so the insole checked is the flat comfort one made
+on request, ``--profile comfort``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import json
 
 import pytest
 
-from helpers.repo import EXAMPLES, ROOT
+from helpers.repo import EXAMPLES, ROOT, example_profile
 from helpers.stl_geometry import stl_geometry
 
 STORED = json.loads((ROOT / "tests" / "data" / "example_stl_geometry.json").read_text())
@@ -37,7 +39,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
 def test_example_stl_geometry_is_unchanged(example, tmp_path, cli):
-    r = cli("insole", EXAMPLES / f"{example}.toml", "--out", tmp_path)
+    r = cli("insole", EXAMPLES / f"{example}.toml", "--out", tmp_path, "--profile", example_profile(example))
     assert r.code == 0, r
     for key, stored in STORED.items():
         if key.startswith(f"{example}/"):
