@@ -4,7 +4,7 @@ of a save leaves the whole visit or none of it, and after the next start no orph
 
 The server is a real ``orthofit serve`` process, killed with SIGKILL (no cleanup of any kind)
 right after its Nth file reaches the store (``helpers/serve_and_die.py``), for every step of
-a case import (2 scans) and of an approval (9 files); then started again, and the database
+a case import (2 scans) and of an approval (10 files); then started again, and the database
 and the store are checked against each other. One more round kills the server at a random
 moment while three clinicians import and approve the same scans at once.
 """
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.slow
 EXAMPLES = ROOT / "examples"
 PASSWORD = "kill-test-password"
 SCANS = [f"dupontgu_{side}_foot_m.stl" for side in ("left", "right")]
-APPROVAL_FILES = 9  # assessment, 2 STL, 2 plain 3MF, 2 PrusaSlicer projects, report, manifest
+APPROVAL_FILES = 10  # assessment, 2 STL, 2 plain 3MF, 2 PrusaSlicer projects, report, lab sheet, manifest
 
 
 def _free_port() -> int:
@@ -86,7 +86,7 @@ def _login(client, url: str, name: str) -> str:
 
 
 def _import_and_approve(client, url: str, csrf: str, code: str) -> None:
-    """Add a patient, import the scanned example as a visit (2 files), approve it (9 files)."""
+    """Add a patient, import the scanned example as a visit (2 files), approve it (10 files)."""
     r = client.post(f"{url}/patients", data={"csrf": csrf, "name": f"Kill {code}", "code": code, "sex": ""})
     patient = r.url.path
     files = [("files", ("case.toml", (EXAMPLES / "scanned-adult.toml").read_bytes(), "application/toml"))]
@@ -155,7 +155,7 @@ def database(request, tmp_path):
         yield fresh
 
 
-# 1-2: while an import's scans are stored; 3-9: while an approval's files are stored
+# 1-2: while an import's scans are stored; 3-12: while an approval's files are stored
 @pytest.mark.parametrize("die_after", [1, 2, 3, 6, 9])
 def test_a_server_killed_mid_save_keeps_the_whole_visit_or_none(database, die_after):
     import httpx

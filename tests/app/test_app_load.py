@@ -34,8 +34,8 @@ def test_clinicians_at_once_lose_and_duplicate_nothing(tmp_path, backend):
     assert counts == {
         "patients": n,
         "visits": n,
-        "visit_files": 9 * n,  # each approval: assessment, 2 STL, 2 plain 3MF, 2 projects, report, manifest
-        "files": 9 * n,  # every file once in the store's table (each patient's files differ)
+        "visit_files": 10 * n,  # each approval: assessment, 2 STL, 2 plain 3MF, 2 projects, report, lab sheet, manifest
+        "files": 10 * n,  # every file once in the store's table (each patient's files differ)
         "approved": n,  # every order reached "sent to lab"
         "duplicate_codes": 0,
     }
