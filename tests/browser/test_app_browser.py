@@ -123,7 +123,7 @@ def test_approval_downloads_and_the_lab_queue(server, browser, cli, tmp_path, mo
         with page.expect_download() as d:
             link.click()
         downloads[d.value.suggested_filename] = hashlib.sha256(open(d.value.path(), "rb").read()).hexdigest()
-    assert len(downloads) == 9, downloads  # with both 3MFs of each foot
+    assert len(downloads) == 10, downloads  # with both 3MFs of each foot and the lab sheet
     # The export, fetched with the browser's session, and the command line on it.
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
     visit = page.url
