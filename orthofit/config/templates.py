@@ -51,14 +51,19 @@ def _shipped_template() -> dict[str, Any]:
     return load_report_template(None)
 
 
-def shipped_text(path: tuple[str, ...]) -> str:
-    """The shipped template's text at ``path`` (("feet", "arch_text", "mixed")): the wording
+def shipped_value(path: tuple[str, ...]) -> Any:
+    """The shipped template's entry at ``path`` (("feet", "arch_text", "mixed")): the wording
     of an entry a clinic's own template, written for an earlier version, does not have.
     """
     node: Any = _shipped_template()
     for key in path:
         node = node[key]
-    return str(node)
+    return node
+
+
+def shipped_text(path: tuple[str, ...]) -> str:
+    """:func:`shipped_value` as text."""
+    return str(shipped_value(path))
 
 
 #: Every field orthofit fills in somewhere in the report template.

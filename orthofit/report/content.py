@@ -143,10 +143,6 @@ def chain_links(a: Assessment) -> dict[str, str]:
     return links
 
 
-def _value(name: str, v: float | None, t: dict) -> str:
-    return t["feet"]["not_measured"] if v is None else format_value(name, v)
-
-
 def usual_range(a: Assessment, name: str, thresholds) -> tuple[float | None, float | None] | None:
     """The normal band of an index for this patient's age: (lower, upper), None for open
     ends; None when no threshold applies (e.g. Staheli in adults).

@@ -16,15 +16,24 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from orthofit.model.enums import Side
-from orthofit.report.figures import ACCENT, FONT_SIZE, INK, MUTED_INK, OTHER_LINK, OUTLINE, PROFILE_FILL
+from orthofit.report.figures import (
+    ACCENT,
+    FONT_SIZE,
+    INK,
+    MARGIN,
+    MUTED_INK,
+    OTHER_LINK,
+    OUTLINE,
+    PROFILE_FILL,
+    wrap_lines,
+)
 from orthofit.report.fonts import register_fonts
 from orthofit.report.render import DEFAULT_AZIMUTH_DEG, png_bytes, render_mesh
 
-_MARGIN = 4.0
 BAND_FILL = colors.HexColor("#cfe8d4")  # the usual range: a calm green
 BAND_EDGE = colors.HexColor("#4f9a5f")
 TRACK_FILL = colors.HexColor("#eeeeee")
-LEFT_MARK = colors.HexColor("#1f5fa8")
+LEFT_MARK = ACCENT
 RIGHT_MARK = colors.HexColor("#c05a00")
 BODY_FILL = colors.HexColor("#f1ece6")
 BODY_EDGE = colors.HexColor("#8a7f73")
@@ -59,18 +68,18 @@ def gauge_figure(rows: Sequence[GaugeRow], width_pt: float, labels: Mapping[str,
     """
     regular, bold = register_fonts()
     name_w = min(0.36 * width_pt, max(stringWidth(r.name, bold, FONT_SIZE + 1) for r in rows) + 8)
-    x0 = _MARGIN + name_w
-    x1 = width_pt - _MARGIN - 6
+    x0 = MARGIN + name_w
+    x1 = width_pt - MARGIN - 6
     row_h = 50.0
     legend_h = 16.0
-    height = len(rows) * row_h + legend_h + 2 * _MARGIN
+    height = len(rows) * row_h + legend_h + 2 * MARGIN
     d = Drawing(width_pt, height)
-    y = height - _MARGIN
+    y = height - MARGIN
     for i, r in enumerate(rows):
         y_bar = y - 24
         g = Group()
-        for k, line in enumerate(_wrap(r.name, name_w - 6, FONT_SIZE + 1, bold)[:2]):
-            g.add(String(_MARGIN, y - 12 - k * 11, line, fontName=bold, fontSize=FONT_SIZE + 1, fillColor=INK))
+        for k, line in enumerate(wrap_lines(r.name, name_w - 6, FONT_SIZE + 1, bold)[:2]):
+            g.add(String(MARGIN, y - 12 - k * 11, line, fontName=bold, fontSize=FONT_SIZE + 1, fillColor=INK))
         pts = [v for v in (r.low, r.high, r.left, r.right) if v is not None]
         span = (max(pts) - min(pts)) or max(abs(max(pts)) * 0.5, 1.0)
         lo_d, hi_d = min(pts) - 0.45 * span, max(pts) + 0.45 * span
@@ -127,11 +136,11 @@ def gauge_figure(rows: Sequence[GaugeRow], width_pt: float, labels: Mapping[str,
                     textAnchor="middle",
                 )
             )
-        name_lines = min(2, len(_wrap(r.name, name_w - 6, FONT_SIZE + 1, bold)))
+        name_lines = min(2, len(wrap_lines(r.name, name_w - 6, FONT_SIZE + 1, bold)))
         for k, text in enumerate((f"{labels['left']} {r.left_text}", f"{labels['right']} {r.right_text}")):
             g.add(
                 String(
-                    _MARGIN,
+                    MARGIN,
                     y - 14 - name_lines * 11 - k * 10,
                     text,
                     fontName=regular,
@@ -142,10 +151,10 @@ def gauge_figure(rows: Sequence[GaugeRow], width_pt: float, labels: Mapping[str,
         d.add(g, name=f"gauge_{i}")
         y -= row_h
     # Legend
-    yl = _MARGIN + 3
-    d.add(Rect(_MARGIN, yl, 16, 7, fillColor=BAND_FILL, strokeColor=BAND_EDGE, strokeWidth=0.6))
-    d.add(String(_MARGIN + 20, yl + 0.5, labels["usual"], fontName=regular, fontSize=FONT_SIZE, fillColor=INK))
-    xl = _MARGIN + 30 + stringWidth(labels["usual"], regular, FONT_SIZE)
+    yl = MARGIN + 3
+    d.add(Rect(MARGIN, yl, 16, 7, fillColor=BAND_FILL, strokeColor=BAND_EDGE, strokeWidth=0.6))
+    d.add(String(MARGIN + 20, yl + 0.5, labels["usual"], fontName=regular, fontSize=FONT_SIZE, fillColor=INK))
+    xl = MARGIN + 30 + stringWidth(labels["usual"], regular, FONT_SIZE)
     for letter, text, c in (("L", labels["left"], LEFT_MARK), ("R", labels["right"], RIGHT_MARK)):
         d.add(Polygon([xl + 4.5, yl, xl, yl + 8, xl + 9, yl + 8], fillColor=c, strokeColor=None))
         d.add(String(xl + 13, yl + 0.5, f"{letter} = {text}", fontName=regular, fontSize=FONT_SIZE, fillColor=INK))
@@ -211,20 +220,20 @@ def body_chain_figure(
         raise ValueError(f"unknown chain link(s) {sorted(unknown)}; use {', '.join(_ARCS)}")
     body_h = 230.0
     k = body_h / 100.0
-    x_body = _MARGIN + 46 * k  # room for the node names and the back-to-feet arc on the left
+    x_body = MARGIN + 46 * k  # room for the node names and the back-to-feet arc on the left
     text_x = x_body + 50 * k
-    text_w = width_pt - text_x - _MARGIN
+    text_w = width_pt - text_x - MARGIN
     line_h = FONT_SIZE * 1.3
     items = []
     for key in links:
         text = labels[key]
         if key in applies:
             text += f" ({applies[key]})"
-        items.append((key, _wrap(text, text_w - 16, FONT_SIZE + 0.5, bold if key in applies else regular)))
+        items.append((key, wrap_lines(text, text_w - 16, FONT_SIZE + 0.5, bold if key in applies else regular)))
     list_h = sum(len(w) * line_h + 6 for _, w in items)
-    height = max(body_h, list_h) + 2 * _MARGIN + 16
+    height = max(body_h, list_h) + 2 * MARGIN + 16
     d = Drawing(width_pt, height)
-    base = _MARGIN + 16  # legend below
+    base = MARGIN + 16  # legend below
 
     def at(p):
         return x_body + (p[0] - 40) * k, base + p[1] * k
@@ -273,7 +282,7 @@ def body_chain_figure(
             )
         )
         d.add(g, name=f"link_{key}")
-    y = height - _MARGIN - FONT_SIZE - max(0.0, (body_h - list_h) / 2)
+    y = height - MARGIN - FONT_SIZE - max(0.0, (body_h - list_h) / 2)
     for number, (key, lines) in enumerate(items, start=1):
         strong = key in applies
         font, color = (bold, ACCENT) if strong else (regular, MUTED_INK)
@@ -281,7 +290,7 @@ def body_chain_figure(
         for j, line in enumerate(lines):
             d.add(String(text_x + 14, y - j * line_h, line, fontName=font, fontSize=FONT_SIZE + 0.5, fillColor=color))
         y -= len(lines) * line_h + 6
-    x, y = _MARGIN, _MARGIN + 1
+    x, y = MARGIN, MARGIN + 1
     for text, (color, sw) in ((labels["legend_applies"], (ACCENT, 2.0)), (labels["legend_other"], (OTHER_LINK, 0.7))):
         d.add(Line(x, y + 3, x + 16, y + 3, strokeColor=color, strokeWidth=sw))
         d.add(String(x + 20, y, text, fontName=regular, fontSize=FONT_SIZE, fillColor=INK))
@@ -372,32 +381,30 @@ def profiles_figure(
     regular, bold = register_fonts()
     x_len = max(float(p["medial"][0][-1] - p["medial"][0][0]) for p in profiles.values())
     axis_w = 30.0  # room for "20 mm" left of the axis
-    col_w = (width_pt - 2 * _MARGIN) / 2
+    col_w = (width_pt - 2 * MARGIN) / 2
     scale = (col_w - axis_w - 6) / x_len
     zscale = scale * PROFILE_EXAGGERATION
     panel_h = z_top_mm * zscale + 16
-    height = 2 * panel_h + 2 * _MARGIN + 12
+    height = 2 * panel_h + 2 * MARGIN + 12
     d = Drawing(width_pt, height)
     note = labels["exaggeration"].replace("{factor}", f"{PROFILE_EXAGGERATION:g}")
     d.add(
         Line(
-            _MARGIN,
-            height - _MARGIN - 5,
-            _MARGIN + 14,
-            height - _MARGIN - 5,
+            MARGIN,
+            height - MARGIN - 5,
+            MARGIN + 14,
+            height - MARGIN - 5,
             strokeColor=ACCENT,
             strokeDashArray=[3, 2],
         )
     )
     d.add(
-        String(
-            _MARGIN + 18, height - _MARGIN - 8, labels["centre"], fontName=regular, fontSize=FONT_SIZE, fillColor=INK
-        )
+        String(MARGIN + 18, height - MARGIN - 8, labels["centre"], fontName=regular, fontSize=FONT_SIZE, fillColor=INK)
     )
     d.add(
         String(
-            width_pt - _MARGIN,
-            height - _MARGIN - 8,
+            width_pt - MARGIN,
+            height - MARGIN - 8,
             note,
             fontName=regular,
             fontSize=FONT_SIZE,
@@ -410,10 +417,10 @@ def profiles_figure(
     for column, side in enumerate((Side.LEFT, Side.RIGHT)):
         if side not in profiles:
             continue
-        left = _MARGIN + column * col_w + axis_w
+        left = MARGIN + column * col_w + axis_w
         for row, edge in enumerate(("medial", "lateral")):
             xs, top, bottom = profiles[side][edge]
-            y_top = height - _MARGIN - 12 - row * panel_h
+            y_top = height - MARGIN - 12 - row * panel_h
             y_base = y_top - panel_h + 4
             px = left + (xs - xs[0]) * scale
             poly = np.concatenate(
@@ -503,19 +510,6 @@ def shaded_view(
         h = max_height_pt
         w = h * w_px / h_px
     return png_bytes(rgba), w, h
-
-
-def _wrap(text: str, width: float, size: float, font: str) -> list[str]:
-    words = text.split()
-    if not words:
-        return [""]
-    lines = [words[0]]
-    for word in words[1:]:
-        if stringWidth(lines[-1] + " " + word, font, size) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines
 
 
 __all__ = [

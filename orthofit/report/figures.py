@@ -72,8 +72,6 @@ CHAIN_LINKS = (
     "leg_length_pelvic_obliquity",
     "back_to_feet",
 )
-#: The chain's boxes, top to bottom.
-CHAIN_NODES = ("lower_back", "pelvis", "hip", "knee", "ankle", "foot")
 # Print-friendly colours: dark grey ink, light fills, one calm blue accent.
 INK = colors.HexColor("#222222")
 MUTED_INK = colors.HexColor("#707070")
@@ -90,7 +88,7 @@ PALETTE = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#2
 
 FONT_SIZE = 8.0
 TITLE_SIZE = 9.0
-_MARGIN = 4.0
+MARGIN = 4.0
 #: Cell size of the thickness map, mm: 1 mm is under 2 points on a page-wide figure, so the
 #: band edges look smooth, and a 280 mm insole is about 30 000 cells.
 TOP_CELL_MM = 1.5
@@ -141,8 +139,8 @@ def footprint_figure(
     n = np.array([-d[1], d[0]])  # a rotation (not a mirror): the view stays from above
     uv = np.concatenate([(p - origin) @ np.stack([d, n], axis=1) for p in polys])
     (u0, v0), (u1, v1) = uv.min(axis=0), uv.max(axis=0)
-    scale = (width_pt - 2 * _MARGIN) / (u1 - u0)
-    caption = _wrap(
+    scale = (width_pt - 2 * MARGIN) / (u1 - u0)
+    caption = wrap_lines(
         " · ".join(
             [
                 f"{lab['arch_index']} {fp.arch_index:.2f}",
@@ -150,23 +148,23 @@ def footprint_figure(
                 f"{lab['staheli']} {fp.staheli:.2f}",
             ]
         ),
-        width_pt - 2 * _MARGIN,
+        width_pt - 2 * MARGIN,
         FONT_SIZE,
         regular,
         separator=" · ",
     )
-    legend = _wrap(lab["width_legend"], width_pt - 2 * _MARGIN - 16, FONT_SIZE, regular)
+    legend = wrap_lines(lab["width_legend"], width_pt - 2 * MARGIN - 16, FONT_SIZE, regular)
     line_h = FONT_SIZE * 1.25
     if not indices:
         caption, legend = [], []
     # Bottom up: caption, width legend, width values, print, third names.
-    y_values = _MARGIN + line_h * (len(caption) + len(legend)) + 2
-    y_print = y_values + line_h + 2 if indices else _MARGIN + 2
+    y_values = MARGIN + line_h * (len(caption) + len(legend)) + 2
+    y_print = y_values + line_h + 2 if indices else MARGIN + 2
     y_names = y_print + (v1 - v0) * scale + 4
-    drawing = Drawing(width_pt, y_names + TITLE_SIZE + _MARGIN)
+    drawing = Drawing(width_pt, y_names + TITLE_SIZE + MARGIN)
     # mm (input frame) -> points: rotate the axis to horizontal, heel left, then scale.
     r = scale * np.stack([d, n])
-    shift = np.array([_MARGIN - u0 * scale, y_print - v0 * scale]) - r @ origin
+    shift = np.array([MARGIN - u0 * scale, y_print - v0 * scale]) - r @ origin
     sections = width_sections(rings, side) if indices else []
     drawing.add(_print_group(polys, fp, sections, (u0, v0, u1, v1), r, shift), name="geometry")
 
@@ -194,9 +192,9 @@ def footprint_figure(
         regular,
     )
     y = y_values - line_h
-    drawing.add(Line(_MARGIN, y + 3, _MARGIN + 12, y + 3, strokeColor=ACCENT, strokeWidth=1.2))
-    _text_lines(drawing, _MARGIN + 16, y, legend, regular, INK)
-    _text_lines(drawing, _MARGIN, y - len(legend) * line_h, caption, regular, INK)
+    drawing.add(Line(MARGIN, y + 3, MARGIN + 12, y + 3, strokeColor=ACCENT, strokeWidth=1.2))
+    _text_lines(drawing, MARGIN + 16, y, legend, regular, INK)
+    _text_lines(drawing, MARGIN, y - len(legend) * line_h, caption, regular, INK)
     return drawing
 
 
@@ -253,7 +251,7 @@ def _width_values(drawing: Drawing, texts: list[str], xs: list[float], y: float,
         6.0,
         min(
             FONT_SIZE,
-            FONT_SIZE * (drawing.width - 2 * _MARGIN - 6) / sum(stringWidth(t, font, FONT_SIZE) for t in texts),
+            FONT_SIZE * (drawing.width - 2 * MARGIN - 6) / sum(stringWidth(t, font, FONT_SIZE) for t in texts),
         ),
     )
     order = np.argsort(xs)
@@ -261,8 +259,8 @@ def _width_values(drawing: Drawing, texts: list[str], xs: list[float], y: float,
         [xs[i] for i in order],
         [stringWidth(texts[i], font, size) for i in order],
         3.0,
-        _MARGIN,
-        drawing.width - _MARGIN,
+        MARGIN,
+        drawing.width - MARGIN,
     )
     for i, x in zip(order, placed, strict=True):
         drawing.add(String(x, y, texts[i], fontName=font, fontSize=size, fillColor=ACCENT, textAnchor="middle"))
@@ -322,16 +320,16 @@ def insole_top_figure(
     levels = _band_levels(lo, hi)
     band_colors = _sequential_colors(len(levels) - 1)
     x0, y0, x1, y1 = outline.bounds
-    scale = (width_pt - 2 * _MARGIN) / (x1 - x0)
+    scale = (width_pt - 2 * MARGIN) / (x1 - x0)
     line_h = FONT_SIZE * 1.25
     bar_h = 7.0
-    y_ticks = _MARGIN
+    y_ticks = MARGIN
     y_bar = y_ticks + line_h
     y_title = y_bar + bar_h + 3
     y_geom = y_title + line_h + 4
-    height = y_geom + (y1 - y0) * scale + _MARGIN
+    height = y_geom + (y1 - y0) * scale + MARGIN
     drawing = Drawing(width_pt, height)
-    geometry = Group(transform=(scale, 0, 0, scale, _MARGIN - x0 * scale, y_geom - y0 * scale))
+    geometry = Group(transform=(scale, 0, 0, scale, MARGIN - x0 * scale, y_geom - y0 * scale))
     bands = Group()
     # Nested layers, lowest first: layer k is where the top is at least levels[k] high, so each
     # band shows where it is not covered by the next, and no gap opens between bands.
@@ -347,9 +345,9 @@ def insole_top_figure(
         drawing,
         levels,
         band_colors,
-        _MARGIN,
+        MARGIN,
         y_bar,
-        min(width_pt - 2 * _MARGIN, 220.0),
+        min(width_pt - 2 * MARGIN, 220.0),
         bar_h,
         lab["thickness"],
         y_title,
@@ -374,7 +372,7 @@ def _text_lines(
         drawing.add(String(x, y - i * size * 1.25, text, fontName=font, fontSize=size, fillColor=color))
 
 
-def _wrap(text: str, width: float, size: float, font: str, separator: str = " ") -> list[str]:
+def wrap_lines(text: str, width: float, size: float, font: str, separator: str = " ") -> list[str]:
     """Greedy line breaking at ``separator``; a piece wider than a line is broken at its
     spaces, and a word wider than a line between characters.
     """

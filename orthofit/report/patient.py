@@ -15,14 +15,13 @@ the template; only numbers and names come from the data.
 
 from __future__ import annotations
 
-from typing import Any
-
 from orthofit.assess.assessment import INDEX_UNITS, Assessment, format_value
-from orthofit.config.templates import TemplateError, fill, shipped_text
+from orthofit.config.templates import TemplateError, fill, shipped_text, shipped_value
 from orthofit.model.enums import ArchType, Side
 from orthofit.prescribe.prescription import not_needed_reason
 from orthofit.report.content import (
     Block,
+    Bullets,
     Figure,
     Heading,
     Notice,
@@ -247,7 +246,7 @@ def _gauge_rows(a: Assessment, t: dict, th) -> list[GaugeRow]:
             if not (estimate is not None and a.foot(sd).arch_type.undecided):
                 text += f" ({where_in(v, rng, t)})"
             texts.append(text)
-        low_end, high_end = (ends.get(name) or shipped_text_list(("feet", "gauge_ends", name)) or ["", ""])[:2]
+        low_end, high_end = (ends.get(name) or shipped_value(("feet", "gauge_ends", name)))[:2]
         rows.append(
             GaugeRow(
                 name=fe["measure_names"].get(name) or shipped_text(("feet", "measure_names", name)),
@@ -262,19 +261,6 @@ def _gauge_rows(a: Assessment, t: dict, th) -> list[GaugeRow]:
             )
         )
     return rows
-
-
-def shipped_text_list(path: tuple[str, ...]) -> list[str] | None:
-    """A list from the shipped template (the scale's end words), or None."""
-    try:
-        from orthofit.config.templates import _shipped_template
-
-        node: Any = _shipped_template()
-        for key in path:
-            node = node[key]
-        return [str(x) for x in node]
-    except (KeyError, TypeError):
-        return None
 
 
 def _your_feet(a: Assessment, t: dict, th) -> list[Block]:
@@ -405,16 +391,10 @@ def _wearing(outputs, t: dict) -> list[Block]:
     if not outputs:
         return [
             Heading(text_at(t, "care", "no_insole_heading"), 2),
-            *_bullets(tuple(ca.get("no_insole") or shipped_text_list(("care", "no_insole")) or ())),
+            Bullets(tuple(ca.get("no_insole") or shipped_value(("care", "no_insole")))),
         ]
     blocks: list[Block] = [Heading(ca["heading"], 1)]
     for key in ("break_in", "care", "return", "warning"):
         blocks.append(Heading(ca[f"{key}_heading"], 2))
-        blocks.extend(_bullets(tuple(ca[key])))
+        blocks.append(Bullets(tuple(ca[key])))
     return blocks
-
-
-def _bullets(items: tuple[str, ...]) -> list[Block]:
-    from orthofit.report.content import Bullets
-
-    return [Bullets(items)]

@@ -453,9 +453,9 @@ def test_wrapping_keeps_caption_items_whole():
     font = "DejaVuSans"
     rf.register_fonts()
     text = "Arch Index 0.22 · Chippaux-Smirak 30 % · Staheli 0.47"
-    wide = rf._wrap(text, 1000, 8, font, separator=" · ")
+    wide = rf.wrap_lines(text, 1000, 8, font, separator=" · ")
     assert wide == [text]
-    narrow = rf._wrap(text, 80, 8, font, separator=" · ")
+    narrow = rf.wrap_lines(text, 80, 8, font, separator=" · ")
     # An item too long for a line breaks at its spaces; items are joined by " · " only.
     assert narrow == ["Arch Index 0.22", "Chippaux-Smirak", "30 % · Staheli 0.47"]
     assert all(stringWidth(t, font, 8) <= 80 for t in narrow)
