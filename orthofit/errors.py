@@ -32,6 +32,12 @@ class FootprintError(UserError):
     """A footprint outline is degenerate or cannot be measured."""
 
 
+class PressureError(UserError):
+    """A pressure recording cannot be read or analysed: a corrupt, truncated or absurd file,
+    or a figure the file does not give (its sensor size, its side) that must be given.
+    """
+
+
 class DesignError(UserError):
     """The prescribed insole cannot be made as asked: its shape would break a smoothness rule
     (a slope, a step or a notch the foot would feel); the message says where and what to change.

@@ -13,7 +13,7 @@ import argparse
 import sys
 import traceback
 
-COMMANDS = ("assess", "insole", "fit", "batch", "report", "scan", "footprint", "serve")
+COMMANDS = ("assess", "insole", "fit", "batch", "report", "scan", "footprint", "pressure", "serve")
 
 
 def _parser() -> argparse.ArgumentParser:

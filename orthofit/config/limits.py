@@ -22,6 +22,7 @@ MAX_FILE_BYTES = {
     "report template": 1 * MB,
     "scan": 60 * MB,
     "footprint grid": 20 * MB,
+    "pressure recording": 200 * MB,
     "batch CSV": 20 * MB,
     "shop CSV": 1 * MB,
     "clinic settings file": 1 * MB,
@@ -37,6 +38,10 @@ MAX_SCAN_TRIANGLES = 1_200_000
 #: Largest footprint grid (CSV cells or PNG pixels): 4000 x 4000 pixels is a 0.1 mm scan
 #: of a 400 mm plate (pictures finer than 0.5 mm are binned to 0.5 mm before measuring).
 MAX_GRID_CELLS = 16_000_000
+
+#: Most values (frames x sensors) in one pressure recording: a 64 x 95 plate at 500 Hz for
+#: 30 s is 91 million; held as 4-byte floats, 50 million is 200 MB.
+MAX_RECORDING_VALUES = 50_000_000
 
 #: Largest value in a pressure grid: above any pressure unit's range for a foot (kPa, N/cm²,
 #: raw 16-bit sensor counts), so it can only be a broken export.

@@ -46,6 +46,24 @@ CPEI_AT_FRACTION = 2.0 / 3.0
 
 
 @dataclass(frozen=True)
+class PlanFrame:
+    """The map from a grid's plan (east, north mm) to the orthofit frame of the foot on it:
+    x from the heel along the print's long axis, y across it (a right foot's medial side +y).
+    """
+
+    origin: tuple[float, float]  # the contact cells' centroid, grid mm
+    axis_u: tuple[float, float]  # unit vector heel -> toes, grid plan
+    axis_v: tuple[float, float]  # axis_u turned +90 degrees
+    s0: float  # the heel's coordinate along axis_u, from the origin
+    mirror: float  # -1 when the print is measured as the other side than it looks
+
+    def apply(self, xy: np.ndarray) -> np.ndarray:
+        """(n, 2) grid plan mm -> (n, 2) orthofit frame mm."""
+        d = np.asarray(xy, dtype=float) - np.asarray(self.origin)
+        return np.column_stack([d @ np.asarray(self.axis_u) - self.s0, (d @ np.asarray(self.axis_v)) * self.mirror])
+
+
+@dataclass(frozen=True)
 class GridFootprint:
     side: Side
     side_from_print: Side  # what the medial arch says
@@ -54,6 +72,8 @@ class GridFootprint:
     cpei_proxy_pct: float | None
     toe_cut: str  # "pressure dip", "separate", or "none found"
     notes: tuple[str, ...]
+    frame: PlanFrame | None = None  # grid plan -> orthofit frame
+    toe_x_mm: float | None = None  # where the toes begin (the pressure dip), orthofit frame
 
 
 def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float = 0.0) -> GridFootprint:
@@ -115,9 +135,15 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     # print mirrored, so that its arch lands on that side's medial side.
     mirror = 1.0 if side is side_from_print else -1.0
 
-    def to_frame(xy: np.ndarray) -> np.ndarray:
-        d = xy - centres.mean(axis=0)
-        return np.column_stack([d @ axis_u - s0, (d @ axis_v) * mirror])
+    c = centres.mean(axis=0)
+    frame = PlanFrame(
+        (float(c[0]), float(c[1])),
+        (float(axis_u[0]), float(axis_u[1])),
+        (float(axis_v[0]), float(axis_v[1])),
+        float(s0),
+        mirror,
+    )
+    to_frame = frame.apply
 
     cells = cells_outline(mask, p)
     cells = shapely.transform(cells, to_frame)
@@ -126,6 +152,7 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
     smooth = smooth if not smooth.is_empty else cells
     fs = s - s0  # x of each cell in the frame
     toe_cut = "none found"
+    cut = None
     if grid.has_pressure:
         cut = _toe_sulcus(fs, weights, p)
         if cut is not None:
@@ -144,7 +171,7 @@ def analyse_grid(grid: PressureGrid, side: Side | None = None, threshold: float 
         cpei = _cpei_proxy(to_frame(centres), weights, side, p)
     else:
         notes.append("a picture gives contact only: no pressure, so no CPEI")
-    return GridFootprint(side, side_from_print, rings, fp, cpei, toe_cut, tuple(notes + list(fp.notes)))
+    return GridFootprint(side, side_from_print, rings, fp, cpei, toe_cut, tuple(notes + list(fp.notes)), frame, cut)
 
 
 def _drop_specks(mask: np.ndarray) -> np.ndarray:
@@ -207,4 +234,4 @@ def _cpei_proxy(xy: np.ndarray, w: np.ndarray, side: Side, pitch: float) -> floa
     return float(100.0 * excursion / width)
 
 
-__all__ = ["GridFootprint", "analyse_grid", "CPEI_AT_FRACTION"]
+__all__ = ["GridFootprint", "PlanFrame", "analyse_grid", "CPEI_AT_FRACTION"]

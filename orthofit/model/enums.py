@@ -46,6 +46,16 @@ class Side(_Choice):
         return Side.LEFT if self is Side.RIGHT else Side.RIGHT
 
 
+class PressureSystem(_Choice):
+    """Which pressure system (and export format) a recording came from."""
+
+    EMED = "emed"  # novel emed platform, .lst
+    TEKSCAN = "tekscan"  # Tekscan F-Scan in-shoe or MatScan platform, .asf
+    PEDAR = "pedar"  # novel pedar in-shoe insoles, .asc
+    FOOTSCAN = "footscan"  # RSscan footscan plate, .xls
+    GRID = "grid"  # one picture as a CSV grid (orthofit's own footprint format)
+
+
 class ArchType(_Choice):
     CAVUS = "cavus"
     NORMAL = "normal"
