@@ -45,7 +45,12 @@ _NEEDS: dict[str, str] = {
     "fpi6_total": "fpi6",
     "rcsp_deg": "rcsp_deg",
     "cpei_proxy_pct": "footprint_grid (a pressure CSV)",
+    "cpei_pct": "a walking pressure recording on a platform ([side] pressure)",
+    "arch_index_walking": "a walking pressure recording on a platform ([side] pressure)",
 }
+
+#: The measures of a walking pressure recording on a platform.
+_WALKING = ("cpei_pct", "arch_index_walking")
 
 _TITLES = {
     "ahi_sitting": "Arch Height Index (sitting)",
@@ -398,7 +403,9 @@ def _reasons(
             "no published cut-off turns it into an arch type (clinical-basis.md §2.5)."
         )
     reasons += _label_reasons("Pronation", pron, PRONATION_INDICES, by_name)
-    missing = [n for n in INDEX_UNITS if values[n] is None]
+    # The walking measures are missed only where a recording was given (an in-shoe one):
+    # most cases have none, and their lists would grow by two lines that say nothing.
+    missing = [n for n in INDEX_UNITS if values[n] is None and (m.pressure or n not in _WALKING)]
     if missing:
         reasons.append("Not measured: " + "; ".join(f"{_title(th, n)} (needs {_NEEDS[n]})" for n in missing) + ".")
     return reasons

@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         if args.debug:
             traceback.print_exc()
-        print(f"orthofit: error: {one_line(str(err))}", file=sys.stderr)
+        prefix = "orthofit: error: "
+        print(prefix + one_line(str(err), MAX_MESSAGE - len(prefix)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("orthofit: interrupted", file=sys.stderr)
@@ -68,14 +69,16 @@ def main(argv: list[str] | None = None) -> int:
 MAX_MESSAGE = 500
 
 
-def one_line(text: str) -> str:
+def one_line(text: str, limit: int | None = None) -> str:
     """``text`` as one printable line: control characters, line and paragraph separators and
     bidi overrides (whatever is not printable) are escaped, and a message longer than
-    :data:`MAX_MESSAGE` keeps its start and its end (the fix) around an ellipsis.
+    ``limit`` (default :data:`MAX_MESSAGE`; the error line passes what its prefix leaves) keeps
+    its start and its end (the fix) around an ellipsis.
     """
     clean = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
-    if len(clean) > MAX_MESSAGE:
-        clean = clean[: MAX_MESSAGE // 2 - 1] + "…" + clean[-(MAX_MESSAGE // 2) :]
+    limit = limit or MAX_MESSAGE
+    if len(clean) > limit:
+        clean = clean[: limit // 2 - 1] + "…" + clean[-(limit // 2) :]
     return clean
 
 

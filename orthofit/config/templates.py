@@ -97,6 +97,14 @@ KNOWN_FIELDS = frozenset(
         "floor",
         "edge",
         "factor",
+        "region",
+        "peak",
+        "before",
+        "after",
+        "change",
+        "target",
+        "reduction",
+        "steps",
     }
 )
 

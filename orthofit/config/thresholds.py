@@ -26,8 +26,9 @@ ARCH_INDICES = (
     "chippaux_smirak_pct",
     "staheli",
     "clarke_angle_deg",
+    "arch_index_walking",
 )
-PRONATION_INDICES = ("fpi6_total", "rcsp_deg", "navicular_drop_mm")
+PRONATION_INDICES = ("fpi6_total", "rcsp_deg", "navicular_drop_mm", "cpei_pct")
 
 _RULE_KEYS = {"title", "formula", "source", "groups", "default_criterion", "upper_limit_mm"}
 _GROUP_KEYS = {"min_age_years", "max_age_years", "bands", "source", "note"}
@@ -40,6 +41,7 @@ _TOP_KEYS = {
     "leg_length",
     "sizing",
     "truncated_length_estimate",
+    "pressure",
     *ARCH_INDICES,
     *PRONATION_INDICES,
 }
@@ -58,6 +60,13 @@ _LEG_KEYS = {
     "heel_lift_source",
     "usually_significant_from_mm",
     "significance_source",
+}
+_PRESSURE_KEYS = {
+    "offload_target_kpa",
+    "reduction_target_pct",
+    "target_source",
+    "hot_spot_share",
+    "hot_spot_source",
 }
 _SIZING_KEYS = {
     "allowance_mm",
@@ -204,6 +213,21 @@ class TruncatedLengthRatio:
 
 
 @dataclass(frozen=True)
+class PressureTargets:
+    """Walking pressure: when a region is overloaded, and what a change must reach."""
+
+    #: In-shoe peak pressure an at-risk foot's regions should stay under, kPa.
+    offload_target_kpa: float
+    #: A peak this much lower (%) than before meets the target too.
+    reduction_target_pct: float
+    target_source: str
+    #: A region is the foot's hot spot when its peak is at least this share of the foot's
+    #: highest regional peak.
+    hot_spot_share: float
+    hot_spot_source: str
+
+
+@dataclass(frozen=True)
 class Thresholds:
     """Every clinical constant orthofit uses, with sources. Build with :func:`load_thresholds`."""
 
@@ -227,6 +251,7 @@ class Thresholds:
     sizing: SizingRules
     population_source: str
     truncated_length: TruncatedLengthRatio
+    pressure: PressureTargets
 
     def classify(
         self, name: str, value: float, age_years: float, nd_criterion: NavicularDropCriterion | None = None
@@ -339,6 +364,7 @@ def _build(raw: dict[str, Any]) -> Thresholds:
     leg = _table(raw, "leg_length", _LEG_KEYS)
     siz = _table(raw, "sizing", _SIZING_KEYS)
     est = _table(raw, "truncated_length_estimate", _ESTIMATE_KEYS)
+    pre = _table(raw, "pressure", _PRESSURE_KEYS)
     rules = {name: _rule(name, _table(raw, name, _RULE_KEYS)) for name in (*ARCH_INDICES, *PRONATION_INDICES)}
     nd = raw["navicular_drop_mm"]
     limits = {
@@ -416,6 +442,13 @@ def _build(raw: dict[str, Any]) -> Thresholds:
             ratio_source=str(est["ratio_source"]),
             uncertainty_source=str(est["uncertainty_source"]),
         ),
+        pressure=PressureTargets(
+            offload_target_kpa=_number(pre["offload_target_kpa"], "pressure.offload_target_kpa"),
+            reduction_target_pct=_number(pre["reduction_target_pct"], "pressure.reduction_target_pct"),
+            target_source=str(pre["target_source"]),
+            hot_spot_share=_number(pre["hot_spot_share"], "pressure.hot_spot_share"),
+            hot_spot_source=str(pre["hot_spot_source"]),
+        ),
     )
 
 
@@ -443,6 +476,9 @@ LIMITS: dict[str, tuple[float, float]] = {
     "asymmetry.fpi6_severe_above_abs": (0.0, 24.0),
     "asymmetry.foot_length_flag_mm": (0.0, 50.0),
     "leg_length.heel_lift_fraction": (0.0, 1.0),
+    "pressure.offload_target_kpa": (50.0, 2000.0),
+    "pressure.reduction_target_pct": (1.0, 90.0),
+    "pressure.hot_spot_share": (0.1, 1.0),
     "leg_length.heel_lift_min_difference_mm": (0.0, 50.0),
     "leg_length.usually_significant_from_mm": (0.0, 100.0),
     "sizing.allowance_mm": (0.0, 60.0),

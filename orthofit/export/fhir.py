@@ -436,7 +436,7 @@ def _foot_values(
             continue
         if name in ("arch_index", "chippaux_smirak_pct", "staheli", "clarke_angle_deg") and footprint_source:
             method = _SOURCES[footprint_source]
-        elif name == "cpei_proxy_pct":
+        elif name in ("cpei_proxy_pct", "cpei_pct", "arch_index_walking"):
             method = _SOURCES[ValueSource.GRID]
         elif name == "fpi6_total":
             method, unit = _SOURCES[ValueSource.TYPED], "{score}"

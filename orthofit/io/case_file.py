@@ -58,6 +58,9 @@ _FOOT_OTHER = (
     "arch_on_tiptoe",
     "footprint_grid",
     "footprint_grid_pitch_mm",
+    "pressure",
+    "pressure_before",
+    "pressure_sensor_mm",
     "scan",
     "scan_units",
     "scan_condition",
@@ -177,6 +180,7 @@ def _foot(table: dict[str, Any], side: str) -> FootMeasurements:
     elif "footprint_grid_pitch_mm" in table:
         raise ValidationError(f"{side}.footprint_grid_pitch_mm is given without {side}.footprint_grid")
     values.update(_scan_fields(table, side))
+    values.update(_pressure_fields(table, side))
     if "conditions" in table:
         values["conditions"] = _conditions(table["conditions"], f"{side}.conditions")
     fl, tfl = values.get("foot_length_mm"), values.get("truncated_foot_length_mm")
@@ -215,6 +219,36 @@ def _scan_fields(table: dict[str, Any], side: str) -> dict[str, Any]:
                 f"{side}.scan_condition = {shown(table['scan_condition'])} is not known; use one of "
                 + ", ".join(f'"{c.value}"' for c in ScanCondition)
             ) from None
+    return out
+
+
+def _pressure_fields(table: dict[str, Any], side: str) -> dict[str, Any]:
+    from orthofit.errors import PressureError
+    from orthofit.io.pressure import FORMATS, parse_sensor_mm
+
+    out: dict[str, Any] = {}
+    for key in ("pressure", "pressure_before"):
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(f"{side}.{key} must be the path of a pressure recording, in quotes")
+        if not any(value.lower().endswith(ext) for ext in FORMATS):
+            raise ValidationError(f"{side}.{key} = {shown(value)}: a pressure recording ends in " + ", ".join(FORMATS))
+        out[key] = value
+    if "pressure_before" in out and "pressure" not in out:
+        raise ValidationError(
+            f"{side}.pressure_before is given without {side}.pressure (the recording to compare it with)"
+        )
+    if "pressure_sensor_mm" in table:
+        if "pressure" not in out:
+            raise ValidationError(f"{side}.pressure_sensor_mm is given without {side}.pressure")
+        try:
+            out["pressure_sensor_mm"] = parse_sensor_mm(
+                table["pressure_sensor_mm"], f"{side}.pressure_sensor_mm", "[width, length] (e.g. [5.08, 7.62])"
+            )
+        except PressureError as err:
+            raise ValidationError(str(err)) from None
     return out
 
 

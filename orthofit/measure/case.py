@@ -18,11 +18,14 @@ import numpy as np
 from orthofit.errors import FootprintError
 from orthofit.io.case_file import FOOT_FIELDS
 from orthofit.io.grid_file import PressureGrid
+from orthofit.io.pressure.recording import PressureRecording
 from orthofit.io.scan_file import LoadedScan
 from orthofit.measure import indices as ix
 from orthofit.measure.footprint import FootprintIndices, footprint_indices
 from orthofit.measure.pressure import GridFootprint, analyse_grid
 from orthofit.measure.scan_case import CASE_FIELDS, ScanRecord, measure_foot_scan, merge_scan
+from orthofit.measure.walking.analysis import WalkAnalysis, analyse_recording
+from orthofit.measure.walking.compare import PressureChange, compare_walks
 from orthofit.model.case import Case, FootMeasurements
 from orthofit.model.enums import Side, ValueSource
 
@@ -44,6 +47,8 @@ INDEX_UNITS: dict[str, str] = {
     "fpi6_total": "",
     "rcsp_deg": "°",
     "cpei_proxy_pct": "%",
+    "cpei_pct": "%",
+    "arch_index_walking": "",
 }
 
 #: The case-file measurement fields whose source is recorded (typed or scan): the numbers
@@ -85,6 +90,11 @@ class MeasuredFoot:
     scan: ScanRecord | None = None
     grid: GridFootprint | None = None
     notes: tuple[str, ...] = field(default=())
+    #: The walking pressure recording of this foot, analysed; ``walking_before`` the earlier
+    #: one it is compared with, and ``pressure_change`` that comparison.
+    walking: WalkAnalysis | None = None
+    walking_before: WalkAnalysis | None = None
+    pressure_change: PressureChange | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +109,15 @@ class MeasuredCase:
         return self.left if side is Side.LEFT else self.right
 
 
+#: What the readers loaded for one foot's walking: the recording and the earlier one (or None).
+Walks = tuple[PressureRecording, PressureRecording | None]
+
+
 def measure_case(
-    case: Case, scans: Mapping[Side, LoadedScan] | None = None, grids: Mapping[Side, PressureGrid] | None = None
+    case: Case,
+    scans: Mapping[Side, LoadedScan] | None = None,
+    grids: Mapping[Side, PressureGrid] | None = None,
+    walks: Mapping[Side, Walks] | None = None,
 ) -> MeasuredCase:
     """Measure both feet of ``case`` with the scans and grids loaded for it.
 
@@ -116,14 +133,18 @@ def measure_case(
     FootprintError, ScanError
         A footprint, grid or scan cannot be measured; the message names the field.
     """
-    scans, grids = scans or {}, grids or {}
-    feet = {side: measure_foot(case, side, scans.get(side), grids.get(side)) for side in Side}
+    scans, grids, walks = scans or {}, grids or {}, walks or {}
+    feet = {side: measure_foot(case, side, scans.get(side), grids.get(side), walks.get(side)) for side in Side}
     merged = replace(case, left=feet[Side.LEFT].values, right=feet[Side.RIGHT].values)
     return MeasuredCase(merged, feet[Side.LEFT], feet[Side.RIGHT])
 
 
 def measure_foot(
-    case: Case, side: Side, scan: LoadedScan | None = None, grid: PressureGrid | None = None
+    case: Case,
+    side: Side,
+    scan: LoadedScan | None = None,
+    grid: PressureGrid | None = None,
+    walks: Walks | None = None,
 ) -> MeasuredFoot:
     """Measure one foot of ``case`` (see :func:`measure_case`)."""
     from orthofit.io.scan_file import ScanError
@@ -136,7 +157,68 @@ def measure_foot(
         except ScanError as err:
             raise ScanError(f"{side.value}.scan: {err}") from None
         m, record = merge_scan(m, record)
-    return measured_foot(m, side, case.patient.weight_kg, record, grid)
+    foot = measured_foot(m, side, case.patient.weight_kg, record, grid)
+    return with_walking(foot, walks) if walks is not None else foot
+
+
+def with_walking(foot: MeasuredFoot, walks: Walks) -> MeasuredFoot:
+    """``foot`` with its walking recording (and the earlier one) analysed: the walking CPEI
+    and a platform print's Arch Index become indices; a platform print is the footprint
+    when the foot has no other.
+
+    Raises
+    ------
+    PressureError
+        A recording cannot be analysed or holds no step of this foot; the message names the field.
+    """
+    from orthofit.errors import PressureError
+
+    side = foot.side
+    analysed: list[WalkAnalysis | None] = []
+    for key, rec in zip(("pressure", "pressure_before"), walks, strict=True):
+        if rec is None:
+            analysed.append(None)
+            continue
+        try:
+            mine = [a for a in analyse_recording(rec, side) if a.side is side]
+        except PressureError as err:
+            raise PressureError(f"{side.value}.{key}: {err}") from None
+        if not mine:
+            raise PressureError(
+                f"{side.value}.{key}: {rec.source} holds no step of the {side.value} foot; "
+                "check the file or the side it is given for"
+            )
+        analysed.append(mine[0])
+    walk, before = analysed
+    assert walk is not None
+    indices = dict(foot.indices)
+    notes = list(foot.notes)
+    fp, rings, fp_source = foot.footprint, foot.footprint_rings, foot.footprint_source
+    step = walk.step
+    what = f"walking recording {walk.source} ({walk.system}, {len(walk.steps)} steps, {len(walk.used)} averaged)"
+    if not walk.in_shoe:
+        indices["cpei_pct"] = walk.cpei_pct
+        indices["arch_index_walking"] = walk.arch_index
+        if fp is None and step.footprint is not None:
+            fp = step.footprint.indices
+            rings = tuple(np.asarray(r, dtype=float) for r in step.footprint.outline_rings)
+            fp_source = ValueSource.GRID
+            notes.append(f"footprint from the {what}, step {step.number}")
+    else:
+        notes.append(f"{what}: in-shoe, so its CPEI and print do not label the foot (their norms are barefoot)")
+    notes.extend(n for n in walk.notes if n not in notes)
+    change = compare_walks(before, walk) if before is not None else None
+    return replace(
+        foot,
+        indices=indices,
+        footprint=fp,
+        footprint_rings=rings,
+        footprint_source=fp_source,
+        notes=tuple(notes),
+        walking=walk,
+        walking_before=before,
+        pressure_change=change,
+    )
 
 
 def measured_foot(
@@ -281,4 +363,6 @@ __all__ = [
     "measure_case",
     "measure_foot",
     "measured_foot",
+    "with_walking",
+    "Walks",
 ]

@@ -77,6 +77,13 @@ class FootMeasurements:
     arch_on_tiptoe: bool | None = None
     footprint_grid: str | None = None  # path of a footprint/pressure grid (CSV or PNG), as typed
     footprint_grid_pitch_mm: float | None = None  # its cell size
+    #: A walking pressure recording (emed .lst, Tekscan .asf, pedar .asc, footscan .xls,
+    #: CSV), as typed; ``pressure_before`` an earlier one of the same foot (without the
+    #: insole, or the last visit) to compare with; ``pressure_sensor_mm`` the sensor's
+    #: (length, width) for a file that does not give it.
+    pressure: str | None = None
+    pressure_before: str | None = None
+    pressure_sensor_mm: tuple[float, float] | None = None
     scan: str | None = None  # path of a 3D scan (STL, OBJ, PLY), as typed
     scan_units: str | None = None  # its unit (mm, cm, m, in); inferred when None
     scan_condition: ScanCondition | None = None  # how it was taken; inferred from the scan when None

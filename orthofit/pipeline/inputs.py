@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from orthofit.errors import PressureError
 from orthofit.io.case_file import load_case
 from orthofit.io.grid_file import PressureGrid, load_grid
+from orthofit.io.pressure import PressureRecording, load_recordings
 from orthofit.io.scan_file import LoadedScan, ScanError, load_scan
 from orthofit.io.shop_csv import load_shop_csv
-from orthofit.measure.case import MeasuredCase, measure_case
+from orthofit.measure.case import MeasuredCase, Walks, measure_case
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
 
@@ -56,10 +58,41 @@ def read_files(case: Case) -> tuple[dict[Side, LoadedScan], dict[Side, PressureG
     return scans, grids
 
 
+def read_walks(case: Case) -> dict[Side, Walks]:
+    """Read the walking pressure recordings a case names: per foot, the recording and the
+    earlier one to compare it with (or None).
+
+    Raises
+    ------
+    PressureError
+        A recording is missing, unreadable or not what its name says; the message names the field.
+    """
+    walks: dict[Side, Walks] = {}
+    for side in Side:
+        m = case.foot(side)
+        if m.pressure is None:
+            continue
+        found: list[PressureRecording | None] = []
+        for key in ("pressure", "pressure_before"):
+            name = getattr(m, key)
+            if name is None:
+                found.append(None)
+                continue
+            try:
+                recordings = load_recordings(case.path_of(name), side, m.pressure_sensor_mm)
+            except PressureError as err:
+                raise PressureError(f"{side.value}.{key}: {err}") from None
+            found.append(recordings[0])
+        current, before = found
+        assert current is not None  # m.pressure is set
+        walks[side] = (current, before)
+    return walks
+
+
 def measure_files(case: Case) -> MeasuredCase:
     """Read the files ``case`` names and measure it."""
     scans, grids = read_files(case)
-    return measure_case(case, scans, grids)
+    return measure_case(case, scans, grids, read_walks(case))
 
 
 def load_measured_case(path: str | Path) -> MeasuredCase:
@@ -83,4 +116,7 @@ def named_inputs(case: Case) -> list[tuple[Path, str]]:
             paths.append((case.path_of(m.scan), "scan"))
         if m.footprint_grid:
             paths.append((case.path_of(m.footprint_grid), "footprint grid"))
+        for name in (m.pressure, m.pressure_before):
+            if name:
+                paths.append((case.path_of(name), "pressure recording"))
     return paths

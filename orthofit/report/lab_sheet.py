@@ -39,6 +39,7 @@ from orthofit.report.content import (
     usual_range,
 )
 from orthofit.report.diagrams import edge_profiles
+from orthofit.report.walking_pages import lab_walking
 
 #: Groups shown even when every value is 0: they describe any insole.
 _ALWAYS = ("choices", "core", "base")
@@ -60,6 +61,7 @@ _REASON_WORDS: dict[str, tuple[str, ...]] = {
     "lateral_wedge": ("lateral wedge", "wedge"),
     "mortons_extension": ("morton's extension",),
     "reverse_mortons": ("first-ray", "reverse morton"),
+    "pressure_offload": ("pressure offload",),
     "base": ("base", "thickness"),
     "core": ("length", "shoe", "infill", "zone", "shell", "allowance", "size", "estimated"),
 }
@@ -75,6 +77,10 @@ _TITLES = {
     "normalised_navicular_height_truncated": "Navicular height / truncated foot length",
     "cpei_proxy_pct": "Centre of pressure excursion index (static proxy)",
 }
+
+
+#: The measures a walking pressure recording gives.
+_WALKING = ("cpei_pct", "arch_index_walking")
 
 
 def reason_feature(reason: str) -> str | None:
@@ -117,6 +123,7 @@ def lab_content(a: Assessment, outputs, t: dict, th, profile_name: str, date: st
     blocks.extend(_prescription(a, outputs, t, th))
     blocks.extend(_measures(a, t, th))
     blocks.extend(_pictures(a, outputs, t))
+    blocks.extend(lab_walking(a, t, th))
     blocks.extend(_making(a, outputs, t))
     blocks.append(Heading(c["references_heading"], 2))
     blocks.append(Para(c["basis_note"], "small"))
@@ -246,7 +253,12 @@ def _measures(a: Assessment, t: dict, th) -> list[Block]:
         if rule is not None:
             parts.append(rule.source)
         srcs = {a.foot(sd).sources.get(name) for sd in Side} if any(a.foot(sd).sources for sd in Side) else set()
-        parts.append("from the 3D scan (see Scans)" if "scan" in srcs else text_at(t, "clinician", "typed_uncertainty"))
+        if name in _WALKING:
+            parts.append("from the walking recording (see Walking pressure)")
+        else:
+            parts.append(
+                "from the 3D scan (see Scans)" if "scan" in srcs else text_at(t, "clinician", "typed_uncertainty")
+            )
         rows.append((title, *cells, "; ".join(parts)))
     if rows:
         blocks.append(
@@ -363,6 +375,11 @@ def _making(a: Assessment, outputs, t: dict) -> list[Block]:
     blocks.append(Heading(text_at(t, "clinician", "inputs_heading"), 2))
     src = a.case.source or a.case.patient.id
     blocks.append(Para(f"Case: {src}", "small"))
+    for sd in Side:
+        m = a.case.foot(sd)
+        for key in ("pressure", "pressure_before"):
+            if getattr(m, key):
+                blocks.append(Para(f"{sd.value}.{key}: {getattr(m, key)}", "small"))
     return blocks
 
 

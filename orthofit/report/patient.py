@@ -40,6 +40,7 @@ from orthofit.report.content import (
 from orthofit.report.diagrams import GaugeRow
 from orthofit.report.figures import CHAIN_LINKS, DEFAULT_LABELS
 from orthofit.report.render import DEFAULT_AZIMUTH_DEG
+from orthofit.report.walking_pages import patient_walking
 
 #: At most this many measures on page 2: a patient reads a few, not every index.
 MAX_GAUGES = 5
@@ -75,6 +76,9 @@ def patient_content(a: Assessment, outputs, t: dict, th, date: str) -> ReportCon
     blocks.extend(_links(a, outputs, t))
     if outputs:  # without an insole, when to come back is short: it follows on the same page
         blocks.append(PageBreak())
+    # Walking pressure opens the last page: the measures' and the links' pages are full, and
+    # with two recordings it says what the insoles changed, beside how to wear them.
+    blocks.extend(patient_walking(a, outputs, t, th))
     blocks.extend(_wearing(outputs, t))
     cl = a.case.clinician
     return ReportContent(

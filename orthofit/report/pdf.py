@@ -131,6 +131,10 @@ def _figure(block: Figure, width: float):
         return dg.body_chain_figure(d["links"], d["applies"], width, d["labels"])
     if block.kind == "profiles":
         return dg.profiles_figure(d["profiles"], width, d["labels"], d["z_top"])
+    if block.kind == "pressure":
+        from orthofit.report.pressure_figure import pressure_figure
+
+        return pressure_figure(d["pictures"], d["titles"], width, d["vmax"], d["labels"], d["names"])
     raise ValueError(f"unknown figure kind {block.kind!r}")
 
 

@@ -33,6 +33,16 @@ def _head_line_normal(ctx: SurfaceContext) -> tuple[np.ndarray, np.ndarray, np.n
     return a, b, n / np.linalg.norm(n) * np.sign(n[0] or 1.0)
 
 
+def _heads(foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[float, float]:
+    """Metatarsal heads 2-4 (mm): on the line MTH1-MTH5, moved along the foot to where a walking
+    recording measured them (``met_pad_at_pct``) when it did.
+    """
+    mx, my = marks.mth_line_point(MTH24_FRACTION)
+    if p.met_pad_at_pct > 0:
+        mx = p.met_pad_at_pct / 100.0 * foot.foot_length_mm
+    return mx, my
+
+
 class Metatarsal(InsoleFeature):
     name = "metatarsal"
     purpose_keys = ("met_pad",)
@@ -43,7 +53,7 @@ class Metatarsal(InsoleFeature):
     def heights(self, pts: SurfacePoints, p: InsoleParams) -> dict[str, np.ndarray]:
         c: dict[str, np.ndarray] = {}
         x, y = pts.x, pts.y
-        mx, my = pts.ctx.marks.mth_line_point(MTH24_FRACTION)
+        mx, my = _heads(pts.ctx.foot, pts.ctx.marks, p)
         if p.met_pad_height_mm > 0:
             cx = mx - p.met_pad_offset_mm - p.met_pad_length_mm / 2.0
             r = np.hypot((x - cx) / (p.met_pad_length_mm / 2.0), (y - my) / (p.met_pad_width_mm / 2.0))
@@ -61,7 +71,7 @@ class Metatarsal(InsoleFeature):
 
     def refinement(self, ctx: SurfaceContext, p: InsoleParams, need: EdgeNeed) -> FeatureRefinement:
         zones = []
-        mx, my = ctx.marks.mth_line_point(MTH24_FRACTION)
+        mx, my = _heads(ctx.foot, ctx.marks, p)
         if p.met_pad_height_mm > 0:
             r = min(p.met_pad_length_mm, p.met_pad_width_mm) / 2.0
             e = need(p.met_pad_height_mm * HALF_COSINE_CURVATURE / r**2)
@@ -90,7 +100,7 @@ class Metatarsal(InsoleFeature):
     def zone_spots(self, foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[ZoneSpot, ...]:
         if not self.is_active(p):
             return ()
-        mx, my = marks.mth_line_point(MTH24_FRACTION)
+        mx, my = _heads(foot, marks, p)
         return (
             ZoneSpot(
                 "metatarsal heads 2-4 offload",

@@ -36,7 +36,9 @@ FORMATS = {
 }
 
 
-def parse_sensor_mm(text: object, field: str = "--sensor-mm") -> tuple[float, float]:
+def parse_sensor_mm(
+    text: object, field: str = "--sensor-mm", form: str = "WIDTHxLENGTH (e.g. 5.08x7.62)"
+) -> tuple[float, float]:
     """``"5"`` or ``"5.08x7.62"`` (width x length, mm) or a number or a pair -> (length, width)."""
     try:
         if isinstance(text, (int, float)) and not isinstance(text, bool):
@@ -51,8 +53,8 @@ def parse_sensor_mm(text: object, field: str = "--sensor-mm") -> tuple[float, fl
         parts = parts * 2
     if len(parts) != 2 or not all(math.isfinite(p) and 1.0 <= p <= 20.0 for p in parts):
         raise PressureError(
-            f"{field} {shown(text)}: give the sensor's size in mm as WIDTHxLENGTH (e.g. 5.08x7.62) or one number "
-            "for square sensors, each 1-20 mm"
+            f"{field} {shown(text)}: give the sensor's size in mm as {form} or one number for square sensors, "
+            "each 1-20 mm"
         )
     width, length = parts
     return (length, width)

@@ -8,7 +8,7 @@ The file holds no sensor positions (they depend on the insole's size), so a peda
 recording has no picture in mm. Its sensors are numbered from the back of the heel to the
 toes, row by row, medial to lateral within a row (the same on both insoles); the rows hold
 5, 7 (eleven rows), 7, 6 and 4 sensors. The regions of :mod:`orthofit.measure.walking`
-follow that numbering (clinical-basis.md §11.3); the 15 x 7 schematic grid here keeps the
+follow that numbering (clinical-basis.md §10.3); the 15 x 7 schematic grid here keeps the
 rows and their medial-to-lateral order so that pictures and regions work as for a grid.
 """
 

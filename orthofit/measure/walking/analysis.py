@@ -1,6 +1,6 @@
 """Measuring each step of a walking recording and their average.
 
-Per step (clinical-basis.md §11):
+Per step (clinical-basis.md §10):
 
 * the maximum-pressure picture (each sensor's highest pressure in the step, kPa) and the
   pressure-time integral picture (each sensor's pressure summed over the step's frames x the

@@ -2,7 +2,7 @@
 
 On a grid (a platform, an F-Scan insole), each sensor is placed in the orthofit frame of
 its print (x from the heel along the long axis, y medial-positive) and assigned by its share
-of the print's length and width (clinical-basis.md §11.3):
+of the print's length and width (clinical-basis.md §10.3):
 
 * heel: the back 30 % of the length, split into medial and lateral halves at the heel's
   mid-width;
