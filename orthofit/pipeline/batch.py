@@ -122,7 +122,12 @@ def _named_files(c: Case) -> None:
     """
     for side in Side:
         m = c.foot(side)
-        for field, what, name in (("scan", "scan", m.scan), ("footprint_grid", "footprint grid", m.footprint_grid)):
+        for field, what, name in (
+            ("scan", "scan", m.scan),
+            ("footprint_grid", "footprint grid", m.footprint_grid),
+            ("pressure", "pressure recording", m.pressure),
+            ("pressure_before", "pressure recording", m.pressure_before),
+        ):
             if not name:
                 continue
             path = c.path_of(name)

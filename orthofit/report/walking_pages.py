@@ -212,19 +212,29 @@ def patient_walking(a: Assessment, outputs, t: dict, th) -> list[Block]:
             )
         else:
             blocks.append(Para(fill(text_at(t, "walking", "change_none"), side=side_word(sd))))
-    pictures = [picture_data(w) for w in walks.values() if w is not None]
+    # Each foot's picture; a foot with an earlier recording shows both, the earlier first.
+    pictures, titles = [], []
+    for sd, w in walks.items():
+        assert w is not None
+        before = a.measured.foot(sd).walking_before
+        if before is not None:
+            pictures += [picture_data(before), picture_data(w)]
+            titles += [fill(text_at(t, "walking", k), side=side_word(sd)) for k in ("earlier_title", "now_title")]
+        else:
+            pictures.append(picture_data(w))
+            titles.append(side_word(sd))
     blocks.append(
         Figure(
             "pressure",
             {
                 "pictures": pictures,
-                "titles": [side_word(sd) for sd in walks],
+                "titles": titles,
                 "vmax": nice_max(max(p["peak"] for p in pictures)),
                 "labels": _labels(t, patient=True),
                 "names": False,
             },
             text_at(t, "walking", "picture_line"),
-            PATIENT_WIDTH,
+            PATIENT_WIDTH if len(pictures) <= 2 else 1.0,
         )
     )
     return blocks

@@ -57,6 +57,7 @@ def walk_dict(a: WalkAnalysis, pictures: bool = True) -> dict[str, Any]:
                 "peak_force_n": _r(s.peak_force_n),
                 "cpei_pct": _r(s.cpei_pct),
                 "foot_progression_deg": _r(s.progression_deg),
+                "force_curve_n": None if s.force_n is None else [round(float(f), 1) for f in s.force_n],
             }
             for s in a.steps
         ],
