@@ -19,7 +19,9 @@ The inputs:
 * ``footprint`` of a 4000 x 4000 picture at 0.1 mm and of a 20 MB pressure CSV;
 * ``fit`` with 1 MB profile, thresholds and template files (mostly comments);
 * ``batch`` of a 10,000-row CSV whose every row is refused (the reading and checking of the
-  rows; the time per fitted case is ``bench_batch.py``'s).
+  rows; the time per fitted case is ``bench_batch.py``'s);
+* ``pressure`` of the real F-Scan walk repeated up to the 25,000,000-value limit (about 590
+  steps), and of the real pedar walk repeated up to the 100 MB file limit.
 """
 
 from __future__ import annotations
@@ -44,8 +46,11 @@ from orthofit.config.limits import (  # noqa: E402
     MAX_FOOTPRINT_OUTLINES,
     MAX_FOOTPRINT_POINTS,
     MAX_GRID_CELLS,
+    MAX_RECORDING_VALUES,
     MAX_SCAN_TRIANGLES,
 )
+
+VENDOR = ROOT.parent / "shared" / "data" / "pressure" / "vendor"
 
 
 def run(label: str, *args: str | Path) -> None:
@@ -161,6 +166,36 @@ def build(d: Path) -> None:
     (d / "th.toml").write_text("[sizing]\nhalf_size_step = 1\n" + pad)
     lines = ["id,age,left_foot_length_mm"] + [f"P{i},200,260" for i in range(MAX_BATCH_ROWS)]
     (d / "b.csv").write_text("\n".join(lines) + "\n")
+    walk_recordings(d)
+
+
+def walk_recordings(d: Path) -> None:
+    """The F-Scan walk repeated to the value limit; the pedar walk repeated to the file limit."""
+    text = (VENDOR / "fscan_testL.asf").read_text("latin-1")
+    head, rest = text.split("ASCII_DATA @@", 1)
+    blocks = rest.replace("@@", "").strip().split("Frame ")[1:]
+    per_frame = 60 * 21
+    n = MAX_RECORDING_VALUES // per_frame
+    frames = [blocks[i % len(blocks)].split("\n", 1)[1].rstrip("\n") + "\n\n" for i in range(n)]
+    head = head.replace("END_FRAME 205", f"END_FRAME {n}")
+    body = "".join(f"Frame {i + 1}\n{f}" for i, f in enumerate(frames))
+    (d / "walk.asf").write_text(head + "ASCII_DATA @@\n" + body + "@@\n", encoding="latin-1")
+    lines = (VENDOR / "pedar_example.asc").read_text("latin-1").splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("time[secs]"))
+    data = lines[start + 1 :]
+    step = float(data[1].split()[0]) - float(data[0].split()[0])
+    out = lines[: start + 1]
+    size = sum(len(x) + 1 for x in out)
+    k = 0
+    while True:
+        values = data[k % len(data)].split(None, 1)[1]
+        line = f"{(k + 1) * step:12.5f}\t{values}"
+        if size + len(line) + 1 > MAX_FILE_BYTES["pressure recording"]:
+            break
+        out.append(line)
+        size += len(line) + 1
+        k += 1
+    (d / "walk.asc").write_text("\n".join(out) + "\n", encoding="latin-1")
 
 
 def measure(d: Path) -> None:
@@ -212,6 +247,8 @@ def measure(d: Path) -> None:
         d / "th.toml",
     )
     run(f"batch: {MAX_BATCH_ROWS:,} rows, each refused (exit 2 expected)", "batch", d / "b.csv", "--out", d / "bout")
+    run(f"pressure: F-Scan walk, {MAX_RECORDING_VALUES:,} values ({mb['walk.asf']:.0f} MB)", "pressure", d / "walk.asf")
+    run(f"pressure: pedar walk ({mb['walk.asc']:.0f} MB)", "pressure", d / "walk.asc")
 
 
 def main() -> None:

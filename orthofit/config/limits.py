@@ -22,7 +22,7 @@ MAX_FILE_BYTES = {
     "report template": 1 * MB,
     "scan": 60 * MB,
     "footprint grid": 20 * MB,
-    "pressure recording": 200 * MB,
+    "pressure recording": 100 * MB,
     "batch CSV": 20 * MB,
     "shop CSV": 1 * MB,
     "clinic settings file": 1 * MB,
@@ -39,9 +39,11 @@ MAX_SCAN_TRIANGLES = 1_200_000
 #: of a 400 mm plate (pictures finer than 0.5 mm are binned to 0.5 mm before measuring).
 MAX_GRID_CELLS = 16_000_000
 
-#: Most values (frames x sensors) in one pressure recording: a 64 x 95 plate at 500 Hz for
-#: 30 s is 91 million; held as 4-byte floats, 50 million is 200 MB.
-MAX_RECORDING_VALUES = 50_000_000
+#: Most values (frames x sensors) in one pressure recording, counted from the file's layout
+#: before its numbers are read: a 64 x 95 plate's recorded window (about 30 x 60 sensors) at
+#: 500 Hz for 20 s is 18 million, a pedar walk of 10 minutes at 100 Hz 12 million; held as
+#: 4-byte floats, 25 million is 100 MB.
+MAX_RECORDING_VALUES = 25_000_000
 
 #: Largest value in a pressure grid: above any pressure unit's range for a foot (kPa, N/cm²,
 #: raw 16-bit sensor counts), so it can only be a broken export.

@@ -99,6 +99,20 @@ def _fmt(v: float | None, fmt: str, unit: str = "", none: str = "-") -> str:
     return none if v is None else f"{v:{fmt}}{unit}"
 
 
+def _ranges(numbers: tuple[int, ...]) -> str:
+    """(1, 2, 3, 5) -> "1-3, 5": a long walk's step list stays one short line."""
+    out: list[str] = []
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    for run in runs:
+        out.append(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}")
+    return ", ".join(out)
+
+
 def pressure_text(result: PressureResult) -> str:
     """The ``orthofit pressure`` terminal output."""
     first = result.recordings[0]
@@ -108,7 +122,7 @@ def pressure_text(result: PressureResult) -> str:
         complete = sum(s.complete for s in a.steps)
         lines.append(
             f"{a.side.value.capitalize()} foot: {len(a.steps)} step{'s' if len(a.steps) != 1 else ''} "
-            f"({complete} complete); averaged: {', '.join(map(str, a.used))}"
+            f"({complete} complete); averaged: {_ranges(a.used)}"
         )
         lines.append(f"  Contact time          {_fmt(a.contact_time_s, '.2f', ' s')}")
         lines.append(f"  Peak pressure         {_fmt(a.peak_kpa, '.0f', ' kPa')}")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from orthofit.errors import PressureError, shown
-from orthofit.io.pressure.recording import PressureRecording, checked
+from orthofit.io.pressure.recording import PressureRecording, check_size, checked
 from orthofit.model.enums import PressureSystem, Side
 
 _SENSOR = re.compile(r"Sensor size:\s*([\d.]+)\s*x\s*([\d.]+)\s*(mm|cm)", re.I)
@@ -41,6 +41,7 @@ def read_emed(data: bytes, path: Path, side: Side | None = None) -> PressureReco
         raise PressureError(f"{path} has no 'Time/picture' line; export the recording again with its header")
     frame_s = float(time.group(1)) / (1000.0 if time.group(2).lower() == "ms" else 1.0)
     area_cm2 = cell_mm[0] * cell_mm[1] / 100.0
+    check_size(path, text.count("\t"))  # every value follows a tab
     pages = _PICT.split(text)
     notes: list[str] = []
     pictures: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -60,8 +61,7 @@ def read_emed(data: bytes, path: Path, side: Side | None = None) -> PressureReco
     c_min = min(int(cols.min()) for _, cols, _ in pictures)
     c_max = max(int(cols.max()) for _, cols, _ in pictures)
     r_min = min(int(rows.min()) for rows, _, _ in pictures)
-    if (r_max - r_min + 1) * (c_max - c_min + 1) * len(pictures) > 50_000_000:
-        raise PressureError(f"{path}: its rows and columns span more than any emed plate; export the recording again")
+    check_size(path, (r_max - r_min + 1) * (c_max - c_min + 1) * len(pictures))
     frames = np.zeros((len(pictures), r_max - r_min + 1, c_max - c_min + 1), dtype=np.float32)
     for i, (rows, cols, values) in enumerate(pictures):
         # row numbers run down the page: south is the highest number

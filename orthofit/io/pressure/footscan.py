@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from orthofit.errors import PressureError
-from orthofit.io.pressure.recording import PressureRecording, checked
+from orthofit.io.pressure.recording import PressureRecording, check_size, checked
 from orthofit.model.enums import PressureSystem, Side
 
 _FRAME = re.compile(r"^Frame\s+(\d+)\s*\(([\d.]+)\s*ms\)")
@@ -43,7 +43,10 @@ def read_footscan(
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
         sheet = book.sheet_by_index(0)
+        check_size(path, sheet.nrows * sheet.ncols)
         first = [_text(v) for v in sheet.col_values(0)]
+    except PressureError:
+        raise
     except Exception:  # xlrd raises many kinds on a damaged workbook
         raise PressureError(f"{path} is not a readable Excel (.xls) workbook; export the footscan data again") from None
     starts = [

@@ -15,12 +15,13 @@ rows and their medial-to-lateral order so that pictures and regions work as for 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from orthofit.errors import PressureError, shown
-from orthofit.io.pressure.recording import PressureRecording, checked
+from orthofit.io.pressure.recording import PressureRecording, check_size, checked
 from orthofit.model.enums import PressureSystem, Side
 
 SENSORS = 99
@@ -67,17 +68,23 @@ def read_pedar(data: bytes, path: Path) -> tuple[PressureRecording, ...]:
     names = lines[start].split()[1:]
     if len(names) != 2 * SENSORS:
         raise PressureError(f"{path} has {len(names)} sensor columns; a pedar export has {2 * SENSORS} (99 per insole)")
-    body = [ln for ln in lines[start + 1 :] if ln.strip()]
-    try:
-        table = np.array(" ".join(body).split(), dtype=np.float64)
-    except ValueError:
-        raise PressureError(f"{path} holds a value that is not a number; the file is damaged") from None
+    body = "\n".join(lines[start + 1 :])
+    del lines
+    n_lines = sum(1 for ln in body.splitlines() if ln.strip())
+    check_size(path, n_lines * 2 * SENSORS)
     width = 2 * SENSORS + 1
-    if table.size % width or table.size == 0:
-        raise PressureError(f"{path}: its lines do not all have {width} values; the file is truncated or damaged")
+    # One parse of the whole body (whitespace-separated numbers): a list of millions of
+    # Python strings would take ten times the memory. A value that is not a number stops
+    # the parse short, which the count below catches.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        table = np.fromstring(body, dtype=np.float64, sep=" ")
+    if table.size != n_lines * width or table.size == 0:
+        raise PressureError(
+            f"{path}: its lines do not all hold {width} numbers (a time and 99 sensors per insole); "
+            "the file is truncated or damaged"
+        )
     table = table.reshape(-1, width)
-    if len(table) != len(body):
-        raise PressureError(f"{path}: its lines do not all have {width} values; the file is truncated or damaged")
     steps = np.diff(table[:, 0])
     if len(steps) and np.abs(steps - frame_s).max() > 0.5 * frame_s:
         raise PressureError(f"{path}: the frame times are not {frame_s:g} s apart; the file is damaged")

@@ -88,6 +88,17 @@ class PressureRecording:
         return f"{self.system.value} ({'in-shoe' if self.in_shoe else 'platform'}), {grid}, {timing}"
 
 
+def check_size(path: object, values: int) -> None:
+    """Refuse a recording whose layout promises more than :data:`MAX_RECORDING_VALUES`
+    values, before they are read.
+    """
+    if values > MAX_RECORDING_VALUES:
+        raise PressureError(
+            f"{path} holds {values:,} pressure values; a recording may hold at most "
+            f"{MAX_RECORDING_VALUES:,} (see 'Input limits' in the README): export one trial at a time"
+        )
+
+
 def checked(
     path: object,
     system: PressureSystem,
@@ -109,11 +120,7 @@ def checked(
     """
     if frames.ndim != 3 or frames.shape[0] == 0 or frames.shape[1] == 0 or frames.shape[2] == 0:
         raise PressureError(f"{path} holds no pressure pictures; export the recording again")
-    if frames.size > MAX_RECORDING_VALUES:
-        raise PressureError(
-            f"{path} holds {frames.size:,} pressure values; a recording may hold at most "
-            f"{MAX_RECORDING_VALUES:,} (see 'Input limits' in the README): export one trial at a time"
-        )
+    check_size(path, frames.size)
     if cell_mm is not None:
         lo, hi = CELL_MM_RANGE
         if not all(isinstance(c, float) and math.isfinite(c) and lo <= c <= hi for c in cell_mm):
@@ -152,4 +159,4 @@ def checked(
     )
 
 
-__all__ = ["PressureRecording", "checked", "MAX_PRESSURE_KPA", "FRAME_S_RANGE", "CELL_MM_RANGE"]
+__all__ = ["PressureRecording", "check_size", "checked", "MAX_PRESSURE_KPA", "FRAME_S_RANGE", "CELL_MM_RANGE"]

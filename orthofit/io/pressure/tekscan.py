@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from orthofit.errors import PressureError, shown
-from orthofit.io.pressure.recording import PressureRecording, checked
+from orthofit.io.pressure.recording import PressureRecording, check_size, checked
 from orthofit.model.enums import PressureSystem, Side
 
 #: Pressure units a Tekscan export may use, -> kPa.
@@ -52,6 +52,7 @@ def read_tekscan(data: bytes, path: Path, side: Side | None = None) -> PressureR
     marks = [m.end() for m in _FRAME.finditer(body)]
     if not marks:
         raise PressureError(f"{path} has no 'Frame' blocks; the file is empty or damaged")
+    check_size(path, len(marks) * rows * cols)
     ends = [m.start() for m in _FRAME.finditer(body)][1:] + [len(body)]
     lines: list[bytes] = []
     for i, (a, b) in enumerate(zip(marks, ends, strict=True)):
