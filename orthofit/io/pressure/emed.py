@@ -22,9 +22,10 @@ from orthofit.errors import PressureError, shown
 from orthofit.io.pressure.recording import PressureRecording, check_size, checked
 from orthofit.model.enums import PressureSystem, Side
 
-_SENSOR = re.compile(r"Sensor size:\s*([\d.]+)\s*x\s*([\d.]+)\s*(mm|cm)", re.I)
-_TIME = re.compile(r"Time/picture:\s*([\d.]+)\s*(ms|s)\b", re.I)
-_PICT = re.compile(r"Pict-No\.:\s*(\d+)")
+_NUMBER = r"(\d{1,6}(?:\.\d+)?)"
+_SENSOR = re.compile(rf"Sensor size:\s*{_NUMBER}\s*x\s*{_NUMBER}\s*(mm|cm)", re.I)
+_TIME = re.compile(rf"Time/picture:\s*{_NUMBER}\s*(ms|s)\b", re.I)
+_PICT = re.compile(r"Pict-No\.:\s*(\d{1,9})\b")
 
 
 def read_emed(data: bytes, path: Path, side: Side | None = None) -> PressureRecording:
@@ -77,7 +78,7 @@ def _page(body: str, path: Path, number: int, area_cm2: float) -> tuple[np.ndarr
     if header is None:
         raise PressureError(f"{path}: picture {number} has no line of column numbers; the file is damaged")
     try:
-        cols = np.array(lines[header].split()[:-1], dtype=int)
+        cols = _whole(np.array(lines[header].split()[:-1], dtype=float))
         rows_text = []
         total = None
         for ln in lines[header + 1 :]:
@@ -87,27 +88,43 @@ def _page(body: str, path: Path, number: int, area_cm2: float) -> tuple[np.ndarr
             rows_text.append(ln.split())
         if total is None:
             raise PressureError(f"{path}: picture {number} ends before its 'Force' line; the file is truncated")
-        table = np.array(rows_text, dtype=float)
-    except ValueError:
+        with np.errstate(all="ignore"):
+            table = np.array(rows_text, dtype=float)
+    except (ValueError, OverflowError):
         raise PressureError(
             f"{path}: picture {number} holds a value that is not a number or a row of the wrong length; "
             "the file is damaged"
         ) from None
-    if table.ndim != 2 or table.shape[1] != len(cols) + 2 or len(cols) == 0:
+    if cols is None:
+        raise PressureError(f"{path}: picture {number} has column numbers out of range; the file is damaged")
+    if table.ndim != 2 or table.shape[1] != len(cols) + 2:
         raise PressureError(
             f"{path}: picture {number}'s rows do not match its {len(cols)} columns; the file is damaged"
         )
-    rows = table[:, 0].astype(int)
+    rows = _whole(table[:, 0])
     values = table[:, 1:-1]
-    if rows.min() < 1 or cols.min() < 1 or rows.max() > 1000 or cols.max() > 1000:
+    if rows is None or cols is None:
         raise PressureError(f"{path}: picture {number} has row or column numbers out of range; the file is damaged")
-    force = float(np.nansum(values)) * area_cm2 * 0.1  # kPa x cm² = 0.1 N
-    if abs(force - total) > 0.01 * abs(total) + 0.01 * len(rows) + 0.05:
+    with np.errstate(all="ignore"):
+        force = float(np.nansum(values)) * area_cm2 * 0.1  # kPa x cm² = 0.1 N
+    if (
+        not (np.isfinite(force) and np.isfinite(total))
+        or abs(force - total) > 0.01 * abs(total) + 0.01 * len(rows) + 0.05
+    ):
         raise PressureError(
             f"{path}: picture {number}'s force ({shown(total)} N) does not match its pressures ({force:.2f} N); "
             "the file is damaged or its sensor size is wrong"
         )
     return rows, cols, values
+
+
+def _whole(numbers: np.ndarray) -> np.ndarray | None:
+    """Row or column numbers as ints, or None unless every one is a whole number 1-1000."""
+    if len(numbers) == 0 or not np.isfinite(numbers).all() or (numbers != np.round(numbers)).any():
+        return None
+    if numbers.min() < 1 or numbers.max() > 1000:
+        return None
+    return numbers.astype(int)
 
 
 def _crop(frames: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from orthofit.errors import PressureError
 from orthofit.io.pressure.recording import PressureRecording, check_size, checked
 from orthofit.model.enums import PressureSystem, Side
 
-_FRAME = re.compile(r"^Frame\s+(\d+)\s*\(([\d.]+)\s*ms\)")
+_FRAME = re.compile(r"^Frame\s+(\d{1,9})\s*\((\d{1,12}(?:\.\d+)?)\s*ms\)")
 #: What a footscan plate's sensors measure, mm (width x length), quoted when it is missing.
 FOOTSCAN_SENSOR_HINT = "5.08x7.62"
 
@@ -93,8 +93,9 @@ def _foot(
             raise PressureError(f"{where} frame {m.group(1)} is out of order or cut short; the file is damaged")
         try:
             rows = [sheet.row_values(r, 0, width) for r in range(i + 1, i + 1 + height)]
-            block = np.array(rows, dtype=np.float32)
-        except ValueError:
+            with np.errstate(all="ignore"):  # an absurd value becomes inf, refused by checked()
+                block = np.array(rows, dtype=np.float64).astype(np.float32)
+        except (ValueError, TypeError):
             raise PressureError(f"{where} frame {n} holds a value that is not a number; the file is damaged") from None
         if block.shape != (height, width):
             raise PressureError(f"{where} frame {n} is cut short; the file is truncated")
@@ -112,7 +113,7 @@ def _foot(
 
 
 def _after(first: list[str], row0: int, end: int, label: str) -> object:
-    for i in range(row0, min(end, row0 + 40)):
+    for i in range(row0, min(end, row0 + 40) - 1):
         if first[i].lower() == label:
             return first[i + 1]
     return None

@@ -27,7 +27,7 @@ from orthofit.model.enums import PressureSystem, Side
 SENSORS = 99
 #: Sensors per row of the pedar insole, heel to toes (sum 99).
 ROW_SIZES = (5, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 4)
-_TIME = re.compile(r"time per frame \[secs\]:\s*([\d.]+)", re.I)
+_TIME = re.compile(r"time per frame \[secs\]:\s*(\d{1,6}(?:\.\d+)?)(?![\d.])", re.I)
 _UNIT = re.compile(r"pressure values in\s+(\S+)", re.I)
 
 
@@ -76,9 +76,12 @@ def read_pedar(data: bytes, path: Path) -> tuple[PressureRecording, ...]:
     # One parse of the whole body (whitespace-separated numbers): a list of millions of
     # Python strings would take ten times the memory. A value that is not a number stops
     # the parse short, which the count below catches.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        table = np.fromstring(body, dtype=np.float64, sep=" ")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            table = np.fromstring(body, dtype=np.float64, sep=" ")
+    except ValueError:  # numpy 2 refuses text that is not numbers
+        table = np.empty(0)
     if table.size != n_lines * width or table.size == 0:
         raise PressureError(
             f"{path}: its lines do not all hold {width} numbers (a time and 99 sensors per insole); "

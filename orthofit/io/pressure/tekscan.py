@@ -64,9 +64,14 @@ def read_tekscan(data: bytes, path: Path, side: Side | None = None) -> PressureR
             )
         lines.extend(block)
     text = b",".join(lines).replace(b"B", b"nan").decode("ascii", errors="replace")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # a short parse is checked by its count below
-        values = np.fromstring(text, dtype=np.float32, sep=",")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # a short parse is checked by its count below
+            values = np.fromstring(text, dtype=np.float64, sep=",")
+    except ValueError:  # numpy 2 refuses text that is not numbers
+        values = np.empty(0)
+    with np.errstate(all="ignore"):  # an absurd value becomes inf, refused by checked()
+        values = values.astype(np.float32)
     if values.size != len(marks) * rows * cols or text.count(",") + 1 != values.size:
         raise PressureError(
             f"{path}: a frame holds a value that is not a number or B, or a row without {cols} values; "

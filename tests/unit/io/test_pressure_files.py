@@ -4,6 +4,7 @@ against what its own header and data imply, and refusing damaged ones with one l
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -167,6 +168,19 @@ BROKEN = {
     "asc truncated": ("x.asc", lambda: _asc()[: len(_asc()) - 500], "truncated|damaged"),
     "asc not kPa": ("x.asc", lambda: _asc().replace(b"values in  kPa", b"values in  N/cm2"), "kPa"),
     "asc columns": ("x.asc", lambda: _asc().replace(b"time[secs]", b"time[secs] 100"), "sensor columns"),
+    # found by a fuzzing sweep: numbers that are not numbers, huge numbers, letters in a frame
+    "emed a dot for a time": ("x.lst", lambda: _emed().replace(b"Time/picture:10.0 ms", b"Time/picture:. ms"), "Time"),
+    "emed a huge column": ("x.lst", lambda: _emed().replace(b"\t26\t27", b"\t26" + b"9" * 30 + b"\t27", 1), "damaged"),
+    "emed a huge row": ("x.lst", lambda: _emed().replace(b"\n77\t", b"\n1e400\t", 1), "damaged|range"),
+    "emed nan force": ("x.lst", lambda: _emed().replace(b"\t39.63\n", b"\tnan\n", 1), "force"),
+    "asf letters": ("x.asf", lambda: _asf().replace(b",0,0,0,", b",0,zz,0,", 1), "not a number"),
+    "asf 1e400": ("x.asf", lambda: _asf().replace(b",0,0,0,", b",0,1e400,0,", 1), "not plausible|finite"),
+    "asc letters": ("x.asc", lambda: _asc().replace(b" 32.500", b" 3x.500", 1), "numbers"),
+    "asc a dot for a time": (
+        "x.asc",
+        lambda: _asc().replace(b"time per frame [secs]:  0.01000", b"time per frame [secs]:  ."),
+        "time per frame",
+    ),
     "xls garbage": ("x.xls", lambda: b"\xd0\xcf\x11\xe0" + b"\0" * 600, "not a readable Excel"),
     "xls text": ("x.xls", lambda: b"Frame 0\n1,2\n", "not a readable Excel"),
     "empty csv": ("x.csv", lambda: b"", "empty"),
@@ -180,7 +194,9 @@ def test_damaged_files_are_refused_with_one_line(tmp_path, case):
     name, make, pattern = BROKEN[case]
     path = _write(tmp_path, name, make())
     with pytest.raises(PressureError, match=pattern) as err:
-        load_recordings(path, sensor_mm=(5.0, 5.0))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a warning would be a second line on the terminal
+            load_recordings(path, sensor_mm=(5.0, 5.0))
     assert "\n" not in str(err.value)
 
 
