@@ -86,7 +86,9 @@ def load_recordings(
         raise PressureError(
             f"{path}: orthofit reads pressure recordings as {known}; export the recording as one of them"
         )
-    data = read_bytes(path, "pressure recording", PressureError, " (.lst, .asf, .asc, .xls or .csv)")
+    # a CSV grid is held to the footprint grid's size: its reader splits every cell into a string
+    kind = "footprint grid" if suffix == ".csv" else "pressure recording"
+    data = read_bytes(path, kind, PressureError, " (.lst, .asf, .asc, .xls or .csv)")
     system = FORMATS[suffix]
     if system is PressureSystem.EMED:
         from orthofit.io.pressure.emed import read_emed

@@ -12,6 +12,7 @@ footscan plate's sensors are 5.08 mm wide and 7.62 mm long).
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,9 @@ def read_footscan(
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd reports oddities of a damaged workbook on its log file (stdout by default),
+        # which would land in the middle of --json output
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
         sheet = book.sheet_by_index(0)
         check_size(path, sheet.nrows * sheet.ncols)
         first = [_text(v) for v in sheet.col_values(0)]

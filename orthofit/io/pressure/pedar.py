@@ -99,7 +99,8 @@ def read_pedar(data: bytes, path: Path) -> tuple[PressureRecording, ...]:
         numbers = schematic_numbers(side)
         frames = np.full((len(table), *numbers.shape), np.nan, dtype=np.float32)
         r, c = np.nonzero(numbers)
-        frames[:, r, c] = values[:, numbers[r, c] - 1]
+        with np.errstate(all="ignore"):  # an absurd value becomes inf, refused by checked()
+            frames[:, r, c] = values[:, numbers[r, c] - 1]
         out.append(
             checked(
                 path,

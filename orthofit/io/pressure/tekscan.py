@@ -93,7 +93,8 @@ def read_tekscan(data: bytes, path: Path, side: Side | None = None) -> PressureR
     outline = ~np.isnan(frames[0])
     if (np.isnan(frames) != ~outline).any():
         raise PressureError(f"{path}: the sensor's outline (B cells) changes between frames; the file is damaged")
-    frames *= _UNITS[unit]
+    with np.errstate(all="ignore"):  # an absurd value becomes inf, refused by checked()
+        frames *= _UNITS[unit]
     frames = frames[:, ::-1]  # the first row is north
     if unit != "kpa":
         notes.append(f"pressures converted from {header['UNITS'].strip()} to kPa")

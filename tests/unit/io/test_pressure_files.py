@@ -181,6 +181,12 @@ BROKEN = {
         lambda: _asc().replace(b"time per frame [secs]:  0.01000", b"time per frame [secs]:  ."),
         "time per frame",
     ),
+    "asc 1e308": ("x.asc", lambda: _asc().replace(b" 32.500", b" 1e308", 1), "finite"),
+    "asf MPa 1e36": (
+        "x.asf",
+        lambda: _asf().replace(b"UNITS KPa", b"UNITS MPa").replace(b",0,0,0,", b",0,1e36,0,", 1),
+        "finite",
+    ),
     "xls garbage": ("x.xls", lambda: b"\xd0\xcf\x11\xe0" + b"\0" * 600, "not a readable Excel"),
     "xls text": ("x.xls", lambda: b"Frame 0\n1,2\n", "not a readable Excel"),
     "empty csv": ("x.csv", lambda: b"", "empty"),
@@ -198,6 +204,13 @@ def test_damaged_files_are_refused_with_one_line(tmp_path, case):
             warnings.simplefilter("error")  # a warning would be a second line on the terminal
             load_recordings(path, sensor_mm=(5.0, 5.0))
     assert "\n" not in str(err.value)
+
+
+def test_a_csv_grid_is_held_to_the_grid_size_limit(tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"0," * (11 << 20) + b"0\n")  # 22 MB
+    with pytest.raises(PressureError, match="at most 20 MB"):
+        load_recordings(big, sensor_mm=(5.0, 5.0))
 
 
 def test_special_files_are_refused(tmp_path):
