@@ -77,12 +77,48 @@ def usual_centre(key: str, foot: FootDimensions, marks: Landmarks) -> tuple[floa
     return 0.90 * fl, 0.25 * foot.ball_width_mm
 
 
+#: Where along the foot each recess may sit, shares of the foot's length [D]: the heel's
+#: within the rearfoot (where the base is the rearfoot's thickness), the heads' and the big
+#: toe's in the forefoot. A measured peak outside its band (a print's odd shape, a hand-typed
+#: value) is moved to the band's edge, so the recess stays over the thickness it was sized for.
+X_BANDS = {
+    "heel": (0.12, 0.25),
+    "mth1": (0.55, 0.90),
+    "mth2_3": (0.55, 0.90),
+    "mth4_5": (0.55, 0.90),
+    "hallux": (0.75, 0.97),
+}
+#: How far across the foot a recess centre may sit: this share of the heel's width (the heel)
+#: or the ball's (the others) from the axis [D], so the disc stays inside the insole.
+Y_SHARE = 0.3
+
+
 def centre(spot: Spot, foot: FootDimensions, marks: Landmarks, p: InsoleParams) -> tuple[float, float]:
-    """The recess centre: the measured peak when given (``offload_<key>_x_pct``), else the usual place."""
+    """The recess centre: the measured peak when given (``offload_<key>_x_pct``), else the usual
+    place; within the region's band along the foot and across it.
+    """
     x_pct = getattr(p, f"offload_{spot.key}_x_pct")
     if x_pct > 0:
-        return x_pct / 100.0 * foot.foot_length_mm, getattr(p, f"offload_{spot.key}_y_mm")
-    return usual_centre(spot.key, foot, marks)
+        x, y = x_pct / 100.0 * foot.foot_length_mm, getattr(p, f"offload_{spot.key}_y_mm")
+    else:
+        x, y = usual_centre(spot.key, foot, marks)
+    lo, hi = X_BANDS[spot.key]
+    fl = foot.foot_length_mm
+    x = min(max(x, lo * fl, spot.radius_mm + 3.0), hi * fl)
+    half = Y_SHARE * (foot.heel_width_mm if spot.key == "heel" else foot.ball_width_mm)
+    return x, min(max(y, -half), half)
+
+
+def room_mm(p: InsoleParams | dict[str, float]) -> float:
+    """How deep any offload recess may be: the thinner base (rearfoot or forefoot; between them
+    the base tapers) less the insole's minimum thickness. A recess deeper than that is made
+    this deep.
+    """
+    v = p if isinstance(p, dict) else p.as_dict()
+    rear, fore, least = (
+        float(v[k]) for k in ("base_thickness_rearfoot_mm", "base_thickness_forefoot_mm", "min_thickness_mm")
+    )
+    return round(min(rear, fore) - least, 1)
 
 
 class PressureOffload(InsoleFeature):
@@ -97,9 +133,11 @@ class PressureOffload(InsoleFeature):
 
     def heights(self, pts: SurfacePoints, p: InsoleParams) -> dict[str, np.ndarray]:
         out = {}
+        room = max(room_mm(p), 0.0)
         for s in self._active(p):
             c = centre(s, pts.ctx.foot, pts.ctx.marks, p)
-            out[f"offload_{s.key}"] = -getattr(p, f"offload_{s.key}_mm") * dome(pts, c, s.radius_mm)
+            depth = min(getattr(p, f"offload_{s.key}_mm"), room)
+            out[f"offload_{s.key}"] = -depth * dome(pts, c, s.radius_mm)
         return out
 
     def refinement(self, ctx: SurfaceContext, p: InsoleParams, need: EdgeNeed) -> FeatureRefinement:
@@ -157,7 +195,11 @@ class PressureOffload(InsoleFeature):
             depth = ctx.amounts.get(f"offload_{s.key}_mm", 0.0)
             if depth <= 0:
                 continue
-            room = _room(d, f"offload_{s.key}_mm")
+            blocked = _blocked_by(d, s.key)
+            if blocked:
+                d.reasons.append(f"no pressure offload under the {s.label} although {why}: {blocked}")
+                continue
+            room = room_mm(d.values)
             if room < MIN_RECESS_MM:
                 d.reasons.append(
                     f"no pressure offload under the {s.label} although {why}: the insole is too thin there for a "
@@ -204,12 +246,17 @@ class PressureOffload(InsoleFeature):
 MIN_RECESS_MM = 0.5
 
 
-def _room(d, name: str) -> float:
-    """How deep a recess ``name`` may be: the thicknesses under it less the insole's minimum."""
-    from orthofit.config.params import PARAMETERS
+#: Recesses of other features at the same place: one recess there is enough.
+_SAME_PLACE = {"heel": "heel_spur_relief_mm", "mth1": "reverse_mortons_mm"}
 
-    spec = PARAMETERS[name]
-    return round(sum(d.get(k) for k in spec.recess_from) - d.get("min_thickness_mm"), 1)
+
+def _blocked_by(d, key: str) -> str | None:
+    """Why a recess cannot go there (another feature's recess is there), or None."""
+    other = _SAME_PLACE.get(key)
+    if other and d.get(other) > 0:
+        what = "the heel-spur recess" if key == "heel" else "the first-ray cut-out"
+        return f"{what} already relieves that spot"
+    return None
 
 
 def _side_word(y_mm: float) -> str:
