@@ -25,6 +25,20 @@ def _labels(t: dict, patient: bool = False) -> dict[str, str]:
     return out
 
 
+def _pressure_figure(
+    pictures: list, titles: list[str], t: dict, names: bool, caption: str, width: float, patient: bool = False
+) -> Figure:
+    """Pictures side by side on one colour scale, topped at the highest of them."""
+    data = {
+        "pictures": pictures,
+        "titles": titles,
+        "vmax": nice_max(max(p["peak"] for p in pictures)),
+        "labels": _labels(t, patient),
+        "names": names,
+    }
+    return Figure("pressure", data, caption, width)
+
+
 def _feet(a: Assessment) -> list[Side]:
     return [sd for sd in Side if a.measured.foot(sd).walking is not None]
 
@@ -60,19 +74,14 @@ def lab_walking(a: Assessment, t: dict, th) -> list[Block]:
             Para(fill(text_at(t, "walking", "lab_line"), side=side_word(sd), source=w.source, text=text), "small")
         )
     pictures = [picture_data(w) for w in walks.values() if w is not None]
-    vmax = nice_max(max(p["peak"] for p in pictures))
     blocks.append(
-        Figure(
-            "pressure",
-            {
-                "pictures": pictures,
-                "titles": [side_word(sd) for sd in walks],
-                "vmax": vmax,
-                "labels": _labels(t),
-                "names": True,
-            },
-            text_at(t, "walking", "lab_picture"),
-            1.0,
+        _pressure_figure(
+            pictures,
+            [side_word(sd) for sd in walks],
+            t,
+            names=True,
+            caption=text_at(t, "walking", "lab_picture"),
+            width=1.0,
         )
     )
     both = len(walks) == 2
@@ -116,25 +125,14 @@ def _lab_compare(a: Assessment, t: dict, th) -> list[Block]:
         change = m.pressure_change
         assert change is not None and m.walking is not None and m.walking_before is not None
         pics = [picture_data(m.walking_before), picture_data(m.walking)]
-        out.append(
-            Figure(
-                "pressure",
-                {
-                    "pictures": pics,
-                    "titles": [text_at(t, "walking", "before"), text_at(t, "walking", "after")],
-                    "vmax": nice_max(max(p["peak"] for p in pics)),
-                    "labels": _labels(t),
-                    "names": False,
-                },
-                fill(
-                    text_at(t, "walking", "compare_picture"),
-                    side=side_word(sd),
-                    before=change.before_source,
-                    after=change.after_source,
-                ),
-                1.0,
-            )
+        caption = fill(
+            text_at(t, "walking", "compare_picture"),
+            side=side_word(sd),
+            before=change.before_source,
+            after=change.after_source,
         )
+        titles = [text_at(t, "walking", "before"), text_at(t, "walking", "after")]
+        out.append(_pressure_figure(pics, titles, t, names=False, caption=caption, width=1.0))
         header = tuple(
             text_at(t, "walking", k)
             for k in ("col_region", "col_before", "col_after", "col_change", "col_pti_change", "col_target")
@@ -224,17 +222,14 @@ def patient_walking(a: Assessment, outputs, t: dict, th) -> list[Block]:
             pictures.append(picture_data(w))
             titles.append(side_word(sd))
     blocks.append(
-        Figure(
-            "pressure",
-            {
-                "pictures": pictures,
-                "titles": titles,
-                "vmax": nice_max(max(p["peak"] for p in pictures)),
-                "labels": _labels(t, patient=True),
-                "names": False,
-            },
-            text_at(t, "walking", "picture_line"),
-            PATIENT_WIDTH if len(pictures) <= 2 else 1.0,
+        _pressure_figure(
+            pictures,
+            titles,
+            t,
+            names=False,
+            caption=text_at(t, "walking", "picture_line"),
+            width=PATIENT_WIDTH if len(pictures) <= 2 else 1.0,
+            patient=True,
         )
     )
     return blocks

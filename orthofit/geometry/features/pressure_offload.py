@@ -28,6 +28,7 @@ from orthofit.config.params import InsoleParams
 from orthofit.geometry.features.protocol import EdgeNeed, InsoleFeature
 from orthofit.geometry.field import FeatureRefinement, SurfaceContext, SurfacePoints, ZoneSpot, dome, dome_refinement
 from orthofit.geometry.outline import FootDimensions, Landmarks
+from orthofit.measure.walking.regions import Region
 from orthofit.model.case import FootPainSite
 from orthofit.prescribe.prescription import RuleContext
 
@@ -277,8 +278,6 @@ def _peak_places(walk) -> dict[str, tuple[float, float]]:
     length = max(x1 - x0, 1.0)
     out = {}
     values = np.nan_to_num(step.max_kpa)
-    from orthofit.measure.walking.regions import Region
-
     for k, region in enumerate(Region):
         cells = step.region_map == k
         if not cells.any():

@@ -15,13 +15,12 @@ rows and their medial-to-lateral order so that pictures and regions work as for 
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from orthofit.errors import PressureError, shown
-from orthofit.io.pressure.recording import PressureRecording, check_size, checked
+from orthofit.io.pressure.recording import PressureRecording, check_size, checked, parse_numbers
 from orthofit.model.enums import PressureSystem, Side
 
 SENSORS = 99
@@ -74,14 +73,8 @@ def read_pedar(data: bytes, path: Path) -> tuple[PressureRecording, ...]:
     check_size(path, n_lines * 2 * SENSORS)
     width = 2 * SENSORS + 1
     # One parse of the whole body (whitespace-separated numbers): a list of millions of
-    # Python strings would take ten times the memory. A value that is not a number stops
-    # the parse short, which the count below catches.
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            table = np.fromstring(body, dtype=np.float64, sep=" ")
-    except ValueError:  # numpy 2 refuses text that is not numbers
-        table = np.empty(0)
+    # Python strings would take ten times the memory.
+    table = parse_numbers(body, " ")
     if table.size != n_lines * width or table.size == 0:
         raise PressureError(
             f"{path}: its lines do not all hold {width} numbers (a time and 99 sensors per insole); "

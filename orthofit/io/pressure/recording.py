@@ -88,6 +88,21 @@ class PressureRecording:
         return f"{self.system.value} ({'in-shoe' if self.in_shoe else 'platform'}), {grid}, {timing}"
 
 
+def parse_numbers(text: str, sep: str) -> np.ndarray:
+    """Every number of ``text`` (separated by ``sep``; with " ", any whitespace) in one pass,
+    as float64; empty when the text holds anything else. A parse that stops short (old
+    NumPy) or refuses (NumPy 2) is caught by the caller's count of the values it expects.
+    """
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return np.fromstring(text, dtype=np.float64, sep=sep)
+    except ValueError:
+        return np.empty(0)
+
+
 def check_size(path: object, values: int) -> None:
     """Refuse a recording whose layout promises more than :data:`MAX_RECORDING_VALUES`
     values, before they are read.
@@ -159,4 +174,12 @@ def checked(
     )
 
 
-__all__ = ["PressureRecording", "check_size", "checked", "MAX_PRESSURE_KPA", "FRAME_S_RANGE", "CELL_MM_RANGE"]
+__all__ = [
+    "PressureRecording",
+    "check_size",
+    "checked",
+    "parse_numbers",
+    "MAX_PRESSURE_KPA",
+    "FRAME_S_RANGE",
+    "CELL_MM_RANGE",
+]

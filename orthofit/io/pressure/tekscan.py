@@ -9,13 +9,12 @@ cell outside the sensor's outline. The first row is the sensor's top (north) edg
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from orthofit.errors import PressureError, shown
-from orthofit.io.pressure.recording import PressureRecording, check_size, checked
+from orthofit.io.pressure.recording import PressureRecording, check_size, checked, parse_numbers
 from orthofit.model.enums import PressureSystem, Side
 
 #: Pressure units a Tekscan export may use, -> kPa.
@@ -64,12 +63,7 @@ def read_tekscan(data: bytes, path: Path, side: Side | None = None) -> PressureR
             )
         lines.extend(block)
     text = b",".join(lines).replace(b"B", b"nan").decode("ascii", errors="replace")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # a short parse is checked by its count below
-            values = np.fromstring(text, dtype=np.float64, sep=",")
-    except ValueError:  # numpy 2 refuses text that is not numbers
-        values = np.empty(0)
+    values = parse_numbers(text, ",")
     with np.errstate(all="ignore"):  # an absurd value becomes inf, refused by checked()
         values = values.astype(np.float32)
     if values.size != len(marks) * rows * cols or text.count(",") + 1 != values.size:

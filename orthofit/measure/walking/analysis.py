@@ -33,14 +33,14 @@ from shapely.geometry import LineString, Polygon
 from orthofit.errors import FootprintError, PressureError
 from orthofit.io.grid_file import PressureGrid
 from orthofit.io.pressure.recording import PressureRecording
-from orthofit.measure.pressure import GridFootprint, analyse_grid
+from orthofit.measure.pressure import CPEI_AT_FRACTION, GridFootprint, analyse_grid
 from orthofit.measure.walking.regions import Region, grid_regions, pedar_regions
-from orthofit.measure.walking.steps import Contact, split_steps
+from orthofit.measure.walking.steps import STEP_S_RANGE, Contact, split_steps
 from orthofit.model.enums import Side
 
 #: CPEI: the excursion is measured at this share of the print's length from the heel
-#: (Song et al. 1996: the distal third).
-CPEI_AT = 2.0 / 3.0
+#: (Song et al. 1996: the distal third), as for the static proxy.
+CPEI_AT = CPEI_AT_FRACTION
 #: The path's ends are the first and last frames whose force is at least this share of the
 #: step's peak [D]: at the first and last touch a few lightly loaded cells throw the centre
 #: of pressure about.
@@ -134,7 +134,8 @@ def analyse_recording(rec: PressureRecording, side: Side | None = None) -> tuple
     contacts, notes = split_steps(rec)
     if not contacts:
         raise PressureError(
-            f"{rec.source}: no step found (no contact of {0.1:g}-{2.5:g} s); is this a walking recording?"
+            f"{rec.source}: no step found (no contact of {STEP_S_RANGE[0]:g}-{STEP_S_RANGE[1]:g} s); "
+            "is this a walking recording?"
         )
     side = rec.side or side
     shared = None
