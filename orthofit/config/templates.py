@@ -147,6 +147,10 @@ def _kind(x: Any) -> str:
     return "a " + type(x).__name__
 
 
+#: Lists that are pairs, not open lists: a gauge's two end words (low end, high end).
+PAIR_LISTS = ("feet.gauge_ends.",)
+
+
 def check_shape(template: Any, shipped: Any, where: str) -> None:
     """A template's values must have the shipped template's kinds (a text where it has a
     text, a table where a table, a list of the same kind of items), so that no wrong kind
@@ -164,6 +168,11 @@ def check_shape(template: Any, shipped: Any, where: str) -> None:
     if isinstance(shipped, list):
         if not isinstance(template, list):
             raise TemplateError(f"report template {where} must be a list like the shipped one, not {_kind(template)}")
+        if where.startswith(PAIR_LISTS) and len(template) != len(shipped):
+            raise TemplateError(
+                f"report template {where} must be a list of {len(shipped)} texts (the gauge's low and high "
+                f"ends, like the shipped {shipped!r}), not {len(template)}"
+            )
         if shipped:
             for i, item in enumerate(template):
                 check_shape(item, shipped[0], f"{where}[{i}]")

@@ -303,6 +303,21 @@ def test_an_edited_template_with_an_unknown_field_is_a_clear_error(cli, tmp_path
         build(load_case(EXAMPLES / "normal-adult.toml"), template={"meta": {}})
 
 
+@pytest.mark.parametrize("ends", ['["flatter"]', '["flatter", "higher", "odd"]', "[]"])
+def test_a_gauge_with_other_than_two_end_words_is_a_clear_error(cli, tmp_path, ends):
+    """A gauge's ends are a pair (low, high): CI's hostile-template search dropped one word and
+    the report failed with an internal error instead of a line naming the list."""
+    text = (ROOT / "templates" / "report.toml").read_text("utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("chippaux_smirak_pct = ["))
+    bad = tmp_path / "report.toml"
+    bad.write_text(text.replace(line, f"chippaux_smirak_pct = {ends}"), encoding="utf-8")
+    out = tmp_path / "r.pdf"
+    r = cli("report", EXAMPLES / "child.toml", "--out", out, "--template", bad)
+    assert r.code == 2 and "feet.gauge_ends.chippaux_smirak_pct" in r.err, r
+    assert "list of 2 texts" in r.err and len(r.err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
 def test_an_estimated_arch_height_index_is_marked_and_the_mark_explained():
     """A shop scanner's case (no truncated length): its AHI is estimated from the foot
     length; the table marks it "≈" and a line under the table says what that means, in the
