@@ -27,6 +27,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     options.profile(p)
     options.slicer(p)
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="cases run in parallel (default: 1)")
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the cases on a Dask cluster: tcp://HOST:8786 for a running scheduler whose workers "
+        "share the output folder, or local:N for N worker processes here (needs orthofit[cluster])",
+    )
     options.force(p, "redo every case, even unchanged ones")
     options.debug(p)
     p.set_defaults(run=run)
@@ -34,6 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orthofit.pipeline.batch import BatchInterrupted, CaseResult, WorkerLost, run_batch
+    from orthofit.pipeline.cluster import SchedulerLost
 
     tty = sys.stderr.isatty()
 
@@ -53,14 +60,17 @@ def run(args: argparse.Namespace) -> int:
             )
 
     try:
-        summary = run_batch(args.source, args.out, args.profile, args.jobs, args.force, progress, args.slicer)
-    except (BatchInterrupted, WorkerLost) as stop:
+        summary = run_batch(
+            args.source, args.out, args.profile, args.jobs, args.force, progress, args.slicer, args.cluster
+        )
+    except (BatchInterrupted, WorkerLost, SchedulerLost) as stop:
         # One line, then what was finished: the workers have stopped, the case folders are whole.
         if tty:
             print(file=sys.stderr)
         kind = "" if isinstance(stop, BatchInterrupted) else "error: "
         print(f"orthofit: {kind}{stop}", file=sys.stderr, flush=True)
-        _print_summary(stop.summary)
+        if stop.summary is not None:
+            _print_summary(stop.summary)
         return 130 if isinstance(stop, BatchInterrupted) else 2
     if tty:
         print(file=sys.stderr)

@@ -36,6 +36,7 @@ Test hook: ``ORTHOFIT_TEST_KILL_AT`` stops a batch at a chosen step (see :func:`
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -45,6 +46,7 @@ import stat
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,7 @@ from orthofit.io.lab_csv import BatchCase, read_cases
 from orthofit.io.output import folder_lock, make_folder
 from orthofit.model.case import Case
 from orthofit.model.enums import Side
+from orthofit.pipeline.cluster import SchedulerLost
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -248,7 +251,9 @@ def _check_ours(folder: Path) -> None:
 
 def _place(files: dict[str, bytes], out: Path, name: str) -> None:
     """Write the files into a hidden folder, then rename it into ``out/name`` in one step."""
-    partial = out / f"{_PARTIAL}{name}-{os.getpid()}"
+    # Named by process and a random token: a cluster's workers on two machines may share a pid.
+    token = f"{os.getpid()}x{uuid.uuid4().hex[:8]}"
+    partial = out / f"{_PARTIAL}{name}-{token}"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
@@ -264,7 +269,7 @@ def _place(files: dict[str, bytes], out: Path, name: str) -> None:
     final = out / name
     old = None
     if os.path.lexists(final):
-        old = out / f"{_OLD}{name}-{os.getpid()}"
+        old = out / f"{_OLD}{name}-{token}"
         os.replace(final, old)
         _kill_point("aside")
     try:
@@ -358,7 +363,9 @@ def _kill_point(step: str) -> None:
     step also dies at once (a worker; with --jobs 1 it is the batch process). The steps:
     ``written`` (a case's files are in its hidden folder), ``aside`` (its earlier folder was
     moved aside), ``placed`` (it was renamed into place), counted in each process that places
-    cases, and ``result`` (the batch process has taken a case's result).
+    cases, and ``result`` (the batch process has taken a case's result). On a cluster's worker
+    (no batch process to signal) the worker kills itself; ``ORTHOFIT_TEST_KILL_ONCE`` (see
+    :func:`_first_kill`) keeps its replacement from doing the same.
     """
     spec = os.environ.get("ORTHOFIT_TEST_KILL_AT", "")
     at, _, rest = spec.partition(":")
@@ -366,11 +373,25 @@ def _kill_point(step: str) -> None:
         return
     n, _, name = rest.partition(":")
     _reached[step] = _reached.get(step, 0) + 1
-    if str(_reached[step]) == n:
+    if str(_reached[step]) == n and _first_kill():
         sig = signal.Signals[name or "SIGKILL"]
         os.kill(_parent or os.getpid(), sig)
         if sig == signal.SIGKILL:
             os.kill(os.getpid(), sig)
+
+
+def _first_kill() -> bool:
+    """With ``ORTHOFIT_TEST_KILL_ONCE=PATH``, only the first process to get here kills (it makes
+    PATH): a cluster restarts a killed worker, and the new one would otherwise count afresh.
+    """
+    marker = os.environ.get("ORTHOFIT_TEST_KILL_ONCE")
+    if not marker:
+        return True
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 def _die_with_parent() -> bool:
@@ -506,11 +527,14 @@ def run_batch(
     force: bool = False,
     progress: Callable[[CaseResult, int, int, float], None] | None = None,
     slicer: str = "prusa",
+    cluster: str | None = None,
 ) -> BatchSummary:
     """Fit every case of ``source`` into ``out/<name>/``; see the module docstring.
 
     ``progress(result, done, total, elapsed_s)`` is called after each case. ``slicer`` picks
     the slicer projects written beside each plain 3MF (``prusa``, ``cura`` or ``all``).
+    ``cluster`` (``tcp://HOST:PORT`` or ``local:N``) runs the cases as tasks on a Dask
+    cluster instead of ``jobs`` local processes (:mod:`orthofit.pipeline.cluster`).
 
     Raises
     ------
@@ -518,15 +542,26 @@ def run_batch(
         Ctrl-C: the workers have stopped, only complete case folders are left.
     WorkerLost
         A worker was killed from outside; the others have stopped.
+    SchedulerLost
+        The Dask scheduler went away; the cases finished are complete.
     UserError
         The source, profile or output folder is unusable (nothing was run).
     """
+    where = None
+    if cluster is not None:
+        from orthofit.pipeline.cluster import parse_address
+
+        where = parse_address(cluster)
+        if jobs != 1:
+            raise ValidationError("give --jobs or --cluster, not both: a cluster's workers are its processes")
     settings = load_settings(profile, slicer=slicer)  # a bad profile fails the batch, not every case
     cases = read_cases(source)
     _check_names(cases)
     if jobs < 1:
         raise ValidationError(f"--jobs {jobs}: give 1 or more")
-    out = make_folder(out)
+    out = make_folder(out).absolute()  # absolute: a cluster's workers need not share our working folder
+    if where is not None:
+        cases = [c if c.path is None else dataclasses.replace(c, path=c.path.absolute()) for c in cases]
     start = time.perf_counter()
     results: list[CaseResult] = []
     work = [(c, out, settings, force) for c in cases]
@@ -548,7 +583,15 @@ def run_batch(
         workers: set[BaseProcess] = set()
         before: set[BaseProcess] = set()
         try:
-            if jobs == 1 or len(work) == 1:
+            if where is not None:
+                from orthofit.pipeline.cluster import check_workers_see, cluster_results, connect
+
+                with connect(where) as client:
+                    check_workers_see(client, out)
+                    for r in cluster_results(client, work, lambda c, m: CaseResult(c.name, "failed", m, 0.0)):
+                        take(r)
+                _clean_leftovers(out)  # the hidden folders of attempts whose worker died
+            elif jobs == 1 or len(work) == 1:
                 for w in work:
                     take(_worker(w))
             else:
@@ -570,6 +613,8 @@ def run_batch(
                 _clean_leftovers(out)  # every worker has stopped: their hidden folders go
             if isinstance(err, _Lost):
                 raise WorkerLost(err.how, summary(), len(cases)) from None
+            if isinstance(err, SchedulerLost):
+                raise SchedulerLost(f"{err}; {_so_far(summary(), len(cases))}", summary(), len(cases)) from None
             if isinstance(err, KeyboardInterrupt):
                 raise BatchInterrupted(summary(), len(cases)) from None
             raise

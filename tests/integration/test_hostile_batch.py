@@ -15,8 +15,6 @@ to its group reaches only it and its workers). Kills at chosen steps come from t
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -28,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.batch_folders import assert_complete, leftovers, visible
 from helpers.repo import ROOT
 
 TIMEOUT = 90  # s: a batch that takes longer hangs
@@ -45,29 +44,6 @@ def make_cases(folder: Path, n: int) -> list[str]:
     for i in range(n):
         (folder / f"c{i}.toml").write_text(case_text(f"P-{i}", 250 + i), encoding="utf-8")
     return [f"c{i}" for i in range(n)]
-
-
-def assert_complete(folder: Path) -> dict:
-    """``folder`` holds its manifest and exactly the files it lists, each with its SHA-256."""
-    manifests = list(folder.glob("*-manifest.json"))
-    assert len(manifests) == 1, sorted(p.name for p in folder.iterdir())
-    m = json.loads(manifests[0].read_text("utf-8"))
-    assert {p.name for p in folder.iterdir()} == set(m["outputs"]) | {manifests[0].name}, folder
-    for name, digest in m["outputs"].items():
-        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, (folder, name)
-    return m
-
-
-def visible(out: Path) -> list[str]:
-    """The case folders of ``out``, each checked complete."""
-    names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.exists() else []
-    for name in names:
-        assert_complete(out / name)
-    return names
-
-
-def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir() if p.name.startswith(".orthofit-")) if out.exists() else []
 
 
 # --- processes -----------------------------------------------------------------------------------
