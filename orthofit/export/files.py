@@ -13,6 +13,7 @@ consistently wound, positive-volume solids; the checks here only catch programmi
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -20,7 +21,7 @@ import struct
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -204,13 +205,17 @@ def threemf_bytes(
     vertices, faces = _checked_mesh(vertices, faces)
     config = None
     if modifiers:
-        vertices, faces, config = _with_modifiers(vertices, faces, object_name, modifiers, object_settings or {})
+        # lists of arrays: the part, then each modifier
+        parts, tris, config = _with_modifiers(vertices, faces, object_name, modifiers, object_settings or {})
+        mesh_xml = _mesh_xml(parts, tris)
+    else:
+        mesh_xml = _mesh_xml(vertices, faces)
     _check_xml_text("object_name", object_name)
     metadata_xml = _metadata_xml(metadata)
 
     model = _model_xml(
         metadata_xml,
-        f'<object id="1" type="model" name={quoteattr(object_name)}>\n{_mesh_xml(vertices, faces)}</object>\n',
+        f'<object id="1" type="model" name={quoteattr(object_name)}>\n{mesh_xml}</object>\n',
         1,
     )
     entries = [("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), (_MODEL_PATH, model)]
@@ -415,19 +420,53 @@ def _cura_object(k: int, name: str, settings: Mapping[str, str], vertices: np.nd
     return f'<object id="{k}" type="model" name={quoteattr(name)}>\n{group_xml}{_mesh_xml(vertices, faces)}</object>\n'
 
 
-def _mesh_xml(vertices: np.ndarray, faces: np.ndarray) -> str:
-    """``<mesh>`` of checked arrays, coordinates with :data:`COORDINATE_DECIMALS` decimals."""
-    if len(vertices) >= _MAX_3MF_COUNT or len(faces) >= _MAX_3MF_COUNT:
+def _mesh_xml(vertices: np.ndarray | Sequence[np.ndarray], faces: np.ndarray | Sequence[np.ndarray]) -> str:
+    """``<mesh>`` of checked arrays, coordinates with :data:`COORDINATE_DECIMALS` decimals.
+
+    ``vertices`` and ``faces`` may each be a list of arrays (a part followed by its modifiers,
+    faces already offset), written one after the other as if stacked.
+    """
+    vs = [vertices] if isinstance(vertices, np.ndarray) else list(vertices)
+    fs = [faces] if isinstance(faces, np.ndarray) else list(faces)
+    if sum(map(len, vs)) >= _MAX_3MF_COUNT or sum(map(len, fs)) >= _MAX_3MF_COUNT:
         raise ValueError("a 3MF mesh holds fewer than 2^31 vertices and 2^31 triangles")
+    vertex_xml = "".join(_memo("v", v, _vertices_xml) for v in vs)
+    triangle_xml = "".join(_memo("t", f, _triangles_xml) for f in fs)
+    return f"<mesh>\n<vertices>\n{vertex_xml}</vertices>\n<triangles>\n{triangle_xml}</triangles>\n</mesh>\n"
+
+
+def _vertices_xml(vertices: np.ndarray) -> str:
     # Round first, then add 0.0 so that a tiny negative value is written "0.0000", not
     # "-0.0000". Formatting all coordinates with one %-operation runs in C, not per vertex.
     coordinates = np.round(vertices, COORDINATE_DECIMALS) + 0.0
     number = f"%.{COORDINATE_DECIMALS}f"
-    vertex_xml = (f'<vertex x="{number}" y="{number}" z="{number}"/>\n' * len(coordinates)) % tuple(
+    return (f'<vertex x="{number}" y="{number}" z="{number}"/>\n' * len(coordinates)) % tuple(
         coordinates.ravel().tolist()
     )
-    triangle_xml = ('<triangle v1="%d" v2="%d" v3="%d"/>\n' * len(faces)) % tuple(faces.ravel().tolist())
-    return f"<mesh>\n<vertices>\n{vertex_xml}</vertices>\n<triangles>\n{triangle_xml}</triangles>\n</mesh>\n"
+
+
+def _triangles_xml(faces: np.ndarray) -> str:
+    return ('<triangle v1="%d" v2="%d" v3="%d"/>\n' * len(faces)) % tuple(faces.ravel().tolist())
+
+
+#: The last meshes' XML, by content, up to :data:`_XML_MEMO_CHARS` characters in all: a case
+#: writes each insole (and each zone's modifier volume) into its plain 3MF and again into its
+#: slicer projects, and formatting the numbers is most of a 3MF's time.
+_XML_MEMO: dict[tuple, str] = {}
+_XML_MEMO_CHARS = 16_000_000
+
+
+def _memo(kind: str, array: np.ndarray, make: Callable[[np.ndarray], str]) -> str:
+    a = np.ascontiguousarray(array)
+    key = (kind, a.dtype.str, a.shape, hashlib.blake2b(a.data, digest_size=20).digest())
+    text = _XML_MEMO.pop(key, None)
+    if text is None:
+        text = make(a)
+        held = sum(map(len, _XML_MEMO.values())) + len(text)
+        while _XML_MEMO and held > _XML_MEMO_CHARS:
+            held -= len(_XML_MEMO.pop(next(iter(_XML_MEMO))))  # the least recently used
+    _XML_MEMO[key] = text  # (re)inserted last: the most recently used
+    return text
 
 
 def _model_xml(metadata_xml: str, objects_xml: str, build_object: int, namespaces: str = "") -> str:
@@ -473,7 +512,7 @@ def _with_modifiers(
     object_name: str,
     modifiers: Sequence[Modifier],
     object_settings: Mapping[str, str],
-) -> tuple[np.ndarray, np.ndarray, str]:
+) -> tuple[list[np.ndarray], list[np.ndarray], str]:
     """The part's mesh followed by each modifier's, and PrusaSlicer's config for them."""
     verts, tris = [vertices], [faces]
     lines = [
@@ -510,7 +549,7 @@ def _with_modifiers(
         )
         lines.append("</volume>")
     lines += ["</object>", "</config>", ""]
-    return np.vstack(verts), np.vstack(tris), "\n".join(lines)
+    return verts, tris, "\n".join(lines)
 
 
 def _checked_mesh(vertices, faces) -> tuple[np.ndarray, np.ndarray]:
