@@ -404,3 +404,32 @@ def test_prusaslicer_slices_the_export(tmp_path, file_type):
     gcode = slice_file(path, tmp_path).read_text()
     assert extrusion_moves(gcode) > 100
     assert 5.5 <= top_layer_z(gcode) <= 6.5
+
+
+def test_a_mesh_in_parts_is_written_as_the_stacked_mesh_and_the_memo_changes_nothing():
+    """A part and its modifiers are written piece by piece (each piece's XML kept for the next
+    file of the case): the text equals that of the stacked arrays, a repeated piece gives the
+    same text as a fresh one, and a changed coordinate is not served from the memo."""
+    from orthofit.export import files
+
+    rng = np.random.default_rng(7)
+    v1, f1 = rng.normal(size=(50, 3)) * 40, rng.integers(0, 50, size=(80, 3))
+    v2, f2 = rng.normal(size=(20, 3)), rng.integers(0, 20, size=(30, 3))
+    files._XML_MEMO.clear()
+    stacked = files._mesh_xml(np.vstack([v1, v2]), np.vstack([f1, f2 + 50]))
+    files._XML_MEMO.clear()
+    assert files._mesh_xml([v1, v2], [f1, f2 + 50]) == stacked
+    assert files._mesh_xml([v1, v2], [f1, f2 + 50]) == stacked  # from the memo
+    moved = v1.copy()
+    moved[3, 1] += 0.001
+    assert files._mesh_xml(moved, f1) != files._mesh_xml(v1, f1)
+    assert 'y="%.4f"' % (np.round(moved[3, 1], 4) + 0.0) in files._mesh_xml(moved, f1)
+    # the memo holds at most _XML_MEMO_CHARS characters
+    files._XML_MEMO_CHARS, old = 10_000, files._XML_MEMO_CHARS
+    try:
+        for k in range(20):
+            files._mesh_xml(v1 + k, f1)
+        assert sum(map(len, files._XML_MEMO.values())) <= 10_000
+    finally:
+        files._XML_MEMO_CHARS = old
+        files._XML_MEMO.clear()
