@@ -8,7 +8,9 @@ only here, only when ``--cluster`` is given.
 
 Addresses:
 
-* ``tcp://HOST:PORT`` (or ``tls://``, ``ucx://``, anything Dask's ``Client`` takes): a running
+* ``tcp://HOST:PORT`` (or ``tls://``, ``ucx://``, ``ws://``, ``wss://``; HOST a name, an IPv4
+  address or an IPv6 one in brackets; PORT 1-65535, the scheduler's, 8786 unless it was
+  started with another): a running
   scheduler (``dask scheduler``) with workers (``dask worker tcp://HOST:8786``) that see the
   output folder, and the case files, at the same path as this process.
 * ``local:N``: a local cluster of N worker processes (one thread each), started and stopped
@@ -63,7 +65,7 @@ WORKER_CONFIG = {
 }
 
 _LOCAL = re.compile(r"local:(\d{1,4})")
-_REMOTE = re.compile(r"(tcp|tls|ucx|inproc|ws|wss)://[^\s]{1,250}")
+_REMOTE = re.compile(r"(tcp|tls|ucx|ws|wss)://(\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9._-]{1,253}):(\d{1,5})")
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,12 @@ def parse_address(text: str) -> ClusterAddress:
         if not 1 <= n <= MAX_LOCAL_WORKERS:
             raise ValidationError(f"--cluster {shown(text)}: give local:N with N from 1 to {MAX_LOCAL_WORKERS}")
         return ClusterAddress(text, n)
-    if _REMOTE.fullmatch(text):
+    m = _REMOTE.fullmatch(text)
+    if m and 1 <= int(m.group(3)) <= 65535:
         return ClusterAddress(text)
     raise ValidationError(
-        f"--cluster {shown(text)} is not a cluster address; give a Dask scheduler's address such as "
-        "tcp://HOST:8786, or local:N for N worker processes on this machine"
+        f"--cluster {shown(text)} is not a cluster address; give a Dask scheduler's address with its port, "
+        "such as tcp://HOST:8786, or local:N for N worker processes on this machine"
     )
 
 
@@ -149,6 +152,10 @@ def connect(where: ClusterAddress) -> Iterator[Client]:
                 client = stack.enter_context(distributed.Client(cluster, timeout=CONNECT_TIMEOUT_S))
             else:
                 client = stack.enter_context(distributed.Client(where.address, timeout=CONNECT_TIMEOUT_S))
+        except ValueError as err:  # an address Dask cannot parse after all
+            raise ValidationError(
+                f"--cluster {shown(where.text)}: Dask cannot use this address ({_reason(err)})"
+            ) from None
         except (OSError, TimeoutError) as err:
             raise OutputError(
                 f"cannot reach the Dask scheduler at {where.text} ({_reason(err)}); start it with "

@@ -18,6 +18,7 @@ from orthofit.pipeline.cluster import ClusterAddress, check_workers_see, parse_a
         ("local:1", ClusterAddress("local:1", 1)),
         ("tcp://10.0.0.5:8786", ClusterAddress("tcp://10.0.0.5:8786")),
         ("tls://scheduler.lab:8786", ClusterAddress("tls://scheduler.lab:8786")),
+        ("tcp://[::1]:8786", ClusterAddress("tcp://[::1]:8786")),
     ],
 )
 def test_addresses(text, expected):
@@ -35,6 +36,11 @@ def test_addresses(text, expected):
         ("10.0.0.5:8786", "not a cluster address"),
         ("tcp://", "not a cluster address"),
         ("tcp://a b", "not a cluster address"),
+        ("tcp://127.0.0.1", "with its port"),  # Dask itself refuses an address without one
+        ("tcp://127.0.0.1:70000", "not a cluster address"),
+        ("tcp://a:b", "not a cluster address"),
+        ("tcp://[::1:8786", "not a cluster address"),
+        ("inproc://x", "not a cluster address"),  # within one process only: no use to a batch
         ("", "not a cluster address"),
     ],
 )
