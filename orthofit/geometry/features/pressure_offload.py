@@ -133,13 +133,22 @@ class PressureOffload(InsoleFeature):
         return [s for s in SPOTS if getattr(p, f"offload_{s.key}_mm") > 0]
 
     def heights(self, pts: SurfacePoints, p: InsoleParams) -> dict[str, np.ndarray]:
-        out = {}
         room = max(room_mm(p), 0.0)
+        keys, domes = [], []
         for s in self._active(p):
             c = centre(s, pts.ctx.foot, pts.ctx.marks, p)
             depth = min(getattr(p, f"offload_{s.key}_mm"), room)
-            out[f"offload_{s.key}"] = -depth * dome(pts, c, s.radius_mm)
-        return out
+            keys.append(f"offload_{s.key}")
+            domes.append(-depth * dome(pts, c, s.radius_mm))
+        if len(domes) < 2:
+            return dict(zip(keys, domes, strict=True))
+        # Where two recesses overlap (the heads' recesses are side by side) the surface takes
+        # the deeper, not their sum: each is capped at the room above the minimum thickness,
+        # and two summed went through it (CI's legal-parameter search: MTH1 and MTH2-3 at
+        # 1 mm each on a 2 mm base left 0 mm). Each point is owed to the deepest recess there.
+        stack = np.stack(domes)
+        deepest = np.argmin(stack, axis=0)
+        return {k: np.where(deepest == i, stack[i], 0.0) for i, k in enumerate(keys)}
 
     def refinement(self, ctx: SurfaceContext, p: InsoleParams, need: EdgeNeed) -> FeatureRefinement:
         zones: list = []

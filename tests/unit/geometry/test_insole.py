@@ -417,3 +417,23 @@ def test_smoothness_is_enforced_where_files_are_made_not_on_a_coarse_preview():
     assert coarse.smoothness is not None
     fine = build_insole(FOOT, p, Side.LEFT, DEFAULT_EDGE_MM)
     assert fine.smoothness.max_slope_deg <= MAX_SLOPE_DEG
+
+
+@pytest.mark.parametrize("x_pct", [1.0, 70.0])
+def test_overlapping_offload_recesses_take_the_deeper_not_their_sum(x_pct):
+    """CI's legal-parameter search: recesses under the first and the 2nd-3rd heads, each capped
+    at the 1 mm above the minimum thickness of a 2 mm base, overlap side by side; summed they
+    left 0 mm at the heads and the build refused. The surface takes the deeper of the two."""
+    thin = dict(base_thickness_rearfoot_mm=2.0, base_thickness_forefoot_mm=2.0, min_thickness_mm=1.0)
+    both = InsoleParams(
+        **thin,
+        offload_mth1_mm=1.0,
+        offload_mth1_x_pct=x_pct,
+        offload_mth2_3_mm=1.0,
+        offload_mth2_3_x_pct=x_pct,
+    )
+    insole = build_insole(FOOT, both, Side.RIGHT)  # no GeometryError: the builder checks the thickness
+    one = build_insole(FOOT, InsoleParams(**thin, offload_mth1_mm=1.0, offload_mth1_x_pct=x_pct), Side.RIGHT)
+    z_both, z_one = insole.solid.vertices[:, 2], one.solid.vertices[:, 2]
+    # as deep as one recess alone, not twice as deep (the lowest top-surface point)
+    assert z_both[z_both > 0.4].min() == pytest.approx(z_one[z_one > 0.4].min(), abs=0.05)
